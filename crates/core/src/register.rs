@@ -1,0 +1,289 @@
+//! The registers SafeServe keeps offline: agencies (服务机构), their people (从业人员) and
+//! certificates, enterprises (生产经营单位) and the contracts (服务合同) between them.
+//! Labels are Chinese first, as printed on forms; the enums' serialised names are stable
+//! identifiers stored in the database and sent over IPC.
+
+use crate::division::DivisionCode;
+use crate::ids::{AgencyId, ContractId, EnterpriseId, PersonId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[ts(export)]
+        pub enum $name {
+            $(#[serde(rename = $key)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable identifier stored in the database.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key,)+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<Self> {
+                match key { $($key => Some($name::$variant),)+ _ => None }
+            }
+
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh,)+ }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en,)+ }
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// Industry of an enterprise. The high-risk ones need specialist engineers (R1).
+    Industry {
+        Chemical = "chemical", "化工", "Chemicals";
+        HazardousChemicals = "hazardous_chemicals", "危化品", "Hazardous chemicals";
+        Mining = "mining", "矿山", "Mining";
+        Fireworks = "fireworks", "烟花爆竹", "Fireworks";
+        Metallurgy = "metallurgy", "金属冶炼", "Metal smelting";
+        DustExplosion = "dust_explosion", "粉尘涉爆", "Combustible dust";
+        AmmoniaRefrigeration = "ammonia_refrigeration", "涉氨制冷", "Ammonia refrigeration";
+        Machinery = "machinery", "机械制造", "Machinery";
+        Textile = "textile", "纺织服装", "Textiles";
+        Food = "food", "食品加工", "Food processing";
+        Electronics = "electronics", "电子信息", "Electronics";
+        BuildingMaterials = "building_materials", "建材", "Building materials";
+        Printing = "printing", "印刷包装", "Printing and packaging";
+        Furniture = "furniture", "家具制造", "Furniture";
+        Warehousing = "warehousing", "仓储物流", "Warehousing and logistics";
+        Trade = "trade", "商贸服务", "Trade and services";
+    }
+}
+
+impl Industry {
+    pub fn is_high_risk(self) -> bool {
+        matches!(
+            self,
+            Industry::Chemical
+                | Industry::HazardousChemicals
+                | Industry::Mining
+                | Industry::Fireworks
+                | Industry::Metallurgy
+                | Industry::DustExplosion
+                | Industry::AmmoniaRefrigeration
+        )
+    }
+
+    /// Engineering specialties that qualify a mid-level engineer to serve this industry (R1).
+    pub fn qualifying_specialties(self) -> &'static [&'static str] {
+        match self {
+            Industry::Chemical | Industry::HazardousChemicals => &["化工工艺", "化学工程"],
+            Industry::Mining => &["采矿工程", "矿山安全"],
+            Industry::Fireworks => &["烟花爆竹", "化工工艺"],
+            Industry::Metallurgy => &["冶金工程"],
+            Industry::DustExplosion => &["粉尘防爆", "安全工程"],
+            Industry::AmmoniaRefrigeration => &["制冷与空调", "化工工艺"],
+            _ => &[],
+        }
+    }
+}
+
+labelled_enum! {
+    /// Service types of R5.
+    ServiceType {
+        SafetyManagement = "safety_management", "安全管理服务", "Safety management";
+        ProfessionalTechnical = "professional_technical", "专业技术服务", "Professional technical";
+        PublicityTraining = "publicity_training", "宣传教育服务", "Publicity and training";
+        Other = "other", "其他安全服务", "Other safety services";
+    }
+}
+
+labelled_enum! {
+    StaffRole {
+        TechnicalLead = "technical_lead", "技术负责人", "Technical lead";
+        ProcessControlLead = "process_control_lead", "过程控制负责人", "Process-control lead";
+        Technician = "technician", "专职技术人员", "Technician";
+        PartTime = "part_time", "兼职人员", "Part-time";
+    }
+}
+
+labelled_enum! {
+    CertificateKind {
+        RegisteredSafetyEngineer = "registered_safety_engineer", "注册安全工程师", "Registered safety engineer";
+        SafetyAssessor = "safety_assessor", "安全评价师", "Safety assessor";
+        RegisteredFireEngineer = "registered_fire_engineer", "注册消防工程师", "Registered fire engineer";
+        MidTitle = "mid_title", "中级职称", "Mid-level engineering title";
+        SeniorTitle = "senior_title", "高级职称", "Senior engineering title";
+    }
+}
+
+impl CertificateKind {
+    /// An engineering title (中级/高级职称) rather than a registration.
+    pub fn is_engineering_title(self) -> bool {
+        matches!(self, CertificateKind::MidTitle | CertificateKind::SeniorTitle)
+    }
+}
+
+labelled_enum! {
+    /// The management documents R1 asks an agency to have.
+    ManagementDocument {
+        TechnicalMeans = "technical_means", "技术装备清单", "Technical equipment";
+        InternalRules = "internal_rules", "内部管理制度", "Internal management rules";
+        ServiceProcedures = "service_procedures", "服务规范与程序", "Service procedures";
+        ServiceArchives = "service_archives", "服务档案", "Service archives";
+        QualityControl = "quality_control", "质量控制体系", "Quality-control system";
+        StaffFiles = "staff_files", "人员档案", "Staff files";
+    }
+}
+
+labelled_enum! {
+    EnterpriseSize {
+        Micro = "micro", "微型", "Micro";
+        Small = "small", "小型", "Small";
+        Medium = "medium", "中型", "Medium";
+        Large = "large", "大型", "Large";
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Certificate {
+    pub kind: CertificateKind,
+    pub number: String,
+    pub issuer: String,
+    /// Specialty of an engineering title, e.g. 化工工艺.
+    pub specialty: Option<String>,
+    #[ts(type = "string | null")]
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl Certificate {
+    pub fn is_valid_on(&self, day: NaiveDate) -> bool {
+        self.expires_on.is_none_or(|e| e >= day)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub credit_code: String,
+    pub name: String,
+    pub address: String,
+    pub office_area_m2: f64,
+    pub division: DivisionCode,
+    pub service_types: Vec<ServiceType>,
+    /// High-risk industries the agency serves or offers to serve.
+    pub high_risk_industries: Vec<Industry>,
+    pub platform_registered: bool,
+    pub documents: Vec<ManagementDocument>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    /// Stored in full; shown only masked.
+    pub id_number: String,
+    pub name: String,
+    pub phone: String,
+    pub certificates: Vec<Certificate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Employment {
+    pub person: PersonId,
+    pub agency: AgencyId,
+    pub role: StaffRole,
+    pub full_time: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapabilityTest {
+    pub person: PersonId,
+    pub taken_on: NaiveDate,
+    pub score: u8,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enterprise {
+    pub id: EnterpriseId,
+    pub credit_code: String,
+    pub name: String,
+    pub address: String,
+    /// The township or street the enterprise is in.
+    pub division: DivisionCode,
+    pub industry: Industry,
+    pub size: EnterpriseSize,
+    pub park: Option<String>,
+    pub principal: String,
+    pub safety_contact: String,
+    pub phone: String,
+}
+
+impl Enterprise {
+    pub fn is_high_risk(&self) -> bool {
+        self.industry.is_high_risk()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    pub id: ContractId,
+    pub agency: AgencyId,
+    pub enterprise: EnterpriseId,
+    pub service_types: Vec<ServiceType>,
+    pub content: String,
+    /// Visits per year.
+    pub visits_per_year: u32,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// Fee in fen (分), so money is never a float.
+    pub fee_fen: i64,
+    pub acceptance_standard: String,
+    pub filed: bool,
+    pub government_commissioned: bool,
+}
+
+impl Contract {
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.starts_on <= day && day <= self.ends_on
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_for_every_variant() {
+        for i in Industry::ALL {
+            assert_eq!(Industry::from_key(i.key()), Some(*i), "{i:?}");
+        }
+        assert_eq!(serde_json::to_string(&Industry::DustExplosion).unwrap(), "\"dust_explosion\"");
+    }
+
+    #[test]
+    fn every_high_risk_industry_names_a_specialty() {
+        for i in Industry::ALL.iter().filter(|i| i.is_high_risk()) {
+            assert!(!i.qualifying_specialties().is_empty(), "{i:?} needs specialists");
+        }
+    }
+
+    #[test]
+    fn certificate_valid_through_its_expiry_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut c = Certificate {
+            kind: CertificateKind::RegisteredSafetyEngineer,
+            number: "1".into(),
+            issuer: "x".into(),
+            specialty: None,
+            expires_on: Some(day),
+        };
+        assert!(c.is_valid_on(day));
+        c.expires_on = day.pred_opt();
+        assert!(!c.is_valid_on(day));
+    }
+}

@@ -1,0 +1,176 @@
+//! The `enterprises` table and the enterprise file (一企一档).
+
+use crate::contracts::{self, parse_id};
+use crate::divisions::{self, prefix_range};
+use crate::search::{self, Register};
+use crate::views::{EnterpriseFile, EnterpriseQuery, EnterpriseSummary, NewEnterprise};
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::register::{Enterprise, EnterpriseSize, Industry};
+use safeserve_core::{CreditCode, DivisionCode, EnterpriseId, Message};
+
+const DEFAULT_LIMIT: u32 = 50;
+
+pub(crate) fn insert(conn: &Connection, e: &Enterprise, created_at: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO enterprises(id, credit_code, name, address, division, industry, high_risk, size, park, \
+         principal, safety_contact, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        e.id.to_string(),
+        e.credit_code,
+        e.name,
+        e.address,
+        e.division.as_str(),
+        e.industry.key(),
+        e.is_high_risk(),
+        e.size.key(),
+        e.park,
+        e.principal,
+        e.safety_contact,
+        e.phone,
+        created_at,
+    ])?;
+    let seq = conn.last_insert_rowid();
+    let other = format!("{} {} {} {}", e.address, e.industry.label_zh(), e.park.as_deref().unwrap_or(""), e.principal);
+    search::index(conn, Register::Enterprise, seq, &e.name, &other, &e.credit_code)?;
+    Ok(seq)
+}
+
+fn summary_sql(filter: &str) -> String {
+    format!(
+        "SELECT e.id, e.name, e.credit_code, e.address, e.division, {}, e.industry, e.high_risk, e.size, e.park, e.seq \
+         FROM enterprises e {filter}",
+        divisions::name_sql("e.division")
+    )
+}
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
+    let industry: String = r.get(6)?;
+    let size: String = r.get(8)?;
+    Ok(EnterpriseSummary {
+        id: parse_id(r, 0)?,
+        name: r.get(1)?,
+        credit_code: r.get(2)?,
+        address: r.get(3)?,
+        division: r.get(4)?,
+        division_name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        industry: Industry::from_key(&industry).unwrap_or(Industry::Trade),
+        high_risk: r.get(7)?,
+        size: EnterpriseSize::from_key(&size).unwrap_or(EnterpriseSize::Small),
+        park: r.get(9)?,
+    })
+}
+
+fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+    StoreError::Invalid { field, message: Message::new(zh, en) }
+}
+
+/// Required text fields, trimmed; the first empty one is reported.
+pub(crate) fn require<'a>(fields: &[(&'static str, &'a str, &str, &str)]) -> Result<(), StoreError> {
+    for (field, value, zh, en) in fields {
+        if value.trim().is_empty() {
+            return Err(invalid(field, format!("请填写{zh}"), format!("Enter the {en}")));
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Enterprises matching `q`, name matches first, newest first. Empty text lists the
+    /// newest enterprises under the filters.
+    pub fn search_enterprises(&self, q: &EnterpriseQuery) -> Result<Vec<EnterpriseSummary>, StoreError> {
+        let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(500) as usize;
+        let (lo, hi) = prefix_range(q.division.as_deref().unwrap_or(""));
+        let industry = q.industry.map(Industry::key);
+        let filter = "(?1 = '' OR (e.division >= ?1 AND e.division < ?2)) \
+                      AND (?3 IS NULL OR e.industry = ?3) AND (?4 = 0 OR e.high_risk = 1)";
+        if q.text.trim().is_empty() {
+            let sql = summary_sql(&format!("WHERE {filter} ORDER BY e.seq DESC LIMIT ?5"));
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![lo, hi, industry, q.high_risk_only, limit as i64], summary)?;
+            return Ok(rows.collect::<Result<_, _>>()?);
+        }
+        let unfiltered = q.division.is_none() && q.industry.is_none() && !q.high_risk_only;
+        let mut check = self.conn.prepare_cached(&format!("SELECT 1 FROM enterprises e WHERE e.seq = ?5 AND {filter}"))?;
+        let seqs = search::find(&self.conn, Register::Enterprise, &q.text, limit, |seq| {
+            Ok(unfiltered || check.exists(params![lo, hi, industry, q.high_risk_only, seq])?)
+        })?;
+        let mut stmt = self.conn.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?;
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            out.push(stmt.query_row([seq], summary)?);
+        }
+        Ok(out)
+    }
+
+    /// 一企一档: the enterprise, its contracts and the agencies serving it on `today`.
+    pub fn enterprise_file(&self, id: EnterpriseId, today: NaiveDate) -> Result<EnterpriseFile, StoreError> {
+        let id_s = id.to_string();
+        let sql = summary_sql("WHERE e.id = ?1");
+        let enterprise = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([&id_s], summary)
+            .optional()?
+            .ok_or(StoreError::NotFound { what: "enterprise", id: id_s.clone() })?;
+        let (principal, safety_contact, phone) = self.conn.query_row(
+            "SELECT principal, safety_contact, phone FROM enterprises WHERE id = ?1",
+            [&id_s],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let contracts = contracts::views_by(&self.conn, "enterprise_id", &id_s, today)?;
+        let mut serving_agencies = Vec::new();
+        for c in contracts.iter().filter(|c| c.active) {
+            if !serving_agencies.iter().any(|a: &crate::views::AgencySummary| a.id == c.agency_id) {
+                serving_agencies.push(self.agency_summary(c.agency_id, today)?);
+            }
+        }
+        Ok(EnterpriseFile { enterprise, principal, safety_contact, phone, contracts, serving_agencies })
+    }
+
+    /// Registers an enterprise typed in by hand. Every field is checked before anything is
+    /// written; the first problem is returned with the field it belongs to.
+    pub fn add_enterprise(&mut self, form: &NewEnterprise, id: EnterpriseId, now: &str) -> Result<EnterpriseSummary, StoreError> {
+        let credit_code = CreditCode::parse(&form.credit_code)
+            .map_err(|e| StoreError::Invalid { field: "credit_code", message: e.message() })?;
+        require(&[
+            ("name", &form.name, "企业名称", "enterprise name"),
+            ("address", &form.address, "地址", "address"),
+            ("principal", &form.principal, "主要负责人", "principal"),
+        ])?;
+        let division = DivisionCode::parse(form.division.trim())
+            .ok()
+            .filter(|d| divisions::exists(&self.conn, d.as_str()).unwrap_or(false))
+            .ok_or_else(|| invalid("division", "请选择所属乡镇（街道）", "Choose the township or street"))?;
+        let tx = self.conn.transaction()?;
+        let taken: Option<String> = tx
+            .query_row("SELECT name FROM enterprises WHERE credit_code = ?1", [credit_code.as_str()], |r| r.get(0))
+            .optional()?;
+        if let Some(name) = taken {
+            return Err(invalid(
+                "credit_code",
+                format!("该信用代码已登记为“{name}”"),
+                format!("This credit code is already registered to {name}"),
+            ));
+        }
+        let e = Enterprise {
+            id,
+            credit_code: credit_code.as_str().to_owned(),
+            name: form.name.trim().to_owned(),
+            address: form.address.trim().to_owned(),
+            division,
+            industry: form.industry,
+            size: form.size,
+            park: form.park.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned),
+            principal: form.principal.trim().to_owned(),
+            safety_contact: form.safety_contact.trim().to_owned(),
+            phone: form.phone.trim().to_owned(),
+        };
+        let seq = insert(&tx, &e, now)?;
+        let out = tx.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?.query_row([seq], summary)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}

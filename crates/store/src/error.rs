@@ -1,0 +1,77 @@
+use safeserve_core::Message;
+use std::path::PathBuf;
+
+/// Why the store could not do what was asked. Each kind has a stable code (for IPC and exit
+/// statuses) and a message in Chinese and English; the cause is kept for logs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("{path}: not a SafeServe database or damaged")]
+    Corrupt { path: PathBuf, #[source] source: Option<rusqlite::Error> },
+    #[error("{path}: locked by another program")]
+    Locked { path: PathBuf, #[source] source: rusqlite::Error },
+    #[error("{path}: written by a newer SafeServe (schema {found}, this build knows up to {supported})")]
+    NewerVersion { path: PathBuf, found: i64, supported: i64 },
+    #[error("{path}: cannot be opened")]
+    Unavailable { path: PathBuf, #[source] source: std::io::Error },
+    #[error("backup before migrating {path} failed")]
+    Backup { path: PathBuf, #[source] source: rusqlite::Error },
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    /// Bad input on a form: nothing was saved.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: Message },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Corrupt { .. } => "database_corrupt",
+            Self::Locked { .. } => "database_locked",
+            Self::NewerVersion { .. } => "database_newer",
+            Self::Unavailable { .. } | Self::Backup { .. } => "database_unavailable",
+            Self::NotFound { .. } => "not_found",
+            Self::Invalid { .. } => "invalid_input",
+            Self::Sqlite(_) => "internal",
+        }
+    }
+
+    /// The form field at fault, for bad input.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Corrupt { path, .. } => Message::new(
+                format!("数据库文件已损坏或不是 SafeServe 数据库：{}。文件未被改动，请从备份恢复或选择其他数据库。", path.display()),
+                format!("{} is damaged or not a SafeServe database. It was not changed; restore a backup or open another database.", path.display()),
+            ),
+            Self::Locked { path, .. } => Message::new(
+                format!("数据库正被其他程序占用：{}。请关闭其他程序后重试。", path.display()),
+                format!("{} is locked by another program. Close it and try again.", path.display()),
+            ),
+            Self::NewerVersion { path, found, supported } => Message::new(
+                format!("该数据库由更新版本的 SafeServe 创建（结构版本 {found}，本程序支持到 {supported}）：{}。请升级 SafeServe，文件未被改动。", path.display()),
+                format!("{} was written by a newer SafeServe (schema {found}; this build supports {supported}). Upgrade SafeServe; the file was not changed.", path.display()),
+            ),
+            Self::Unavailable { path, source } => Message::new(
+                format!("无法打开数据库：{}（{source}）", path.display()),
+                format!("Cannot open the database {} ({source})", path.display()),
+            ),
+            Self::Backup { path, .. } => Message::new(
+                format!("升级前备份数据库失败，未做任何改动：{}", path.display()),
+                format!("Backing up {} before upgrading failed; nothing was changed", path.display()),
+            ),
+            Self::NotFound { what, id } => Message::new(format!("未找到记录：{what} {id}"), format!("{what} {id} not found")),
+            Self::Invalid { message, .. } => message.clone(),
+            // The SQL error itself goes to the log (it is this error's source), not to the user.
+            Self::Sqlite(_) => Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator."),
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `safeserve-store` is the local SQLite store every SafeServe laptop carries: the registers
+//! (divisions, agencies, people, enterprises, contracts), their Chinese search indexes and the
+//! demo-data generator. The desktop app and the `safeserve` CLI open the same file through it.
+//!
+//! Evidence lives here, so the database is opened with WAL, `synchronous=FULL` and foreign
+//! keys on; a file written by a newer SafeServe is refused untouched, and one from an older
+//! version is backed up before it is migrated. It depends on `safeserve-core` for the rules
+//! and must not depend on tauri or any network crate.
+
+mod agencies;
+mod contracts;
+pub mod demo;
+mod divisions;
+mod enterprises;
+mod error;
+mod open;
+mod people;
+pub mod search;
+pub mod views;
+
+pub use error::StoreError;
+pub use open::{OpenOptions, LATEST_VERSION};
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// An open SafeServe database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Record counts of each register.
+    pub fn counts(&self) -> Result<views::RegisterCounts, StoreError> {
+        let count = |table: &str| -> Result<u32, StoreError> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(views::RegisterCounts {
+            enterprises: count("enterprises")?,
+            agencies: count("agencies")?,
+            people: count("people")?,
+            contracts: count("contracts")?,
+        })
+    }
+}
+
+/// JSON array of enum keys, as stored in TEXT columns.
+fn keys_json<T: Copy>(items: &[T], key: impl Fn(T) -> &'static str) -> String {
+    serde_json::to_string(&items.iter().map(|i| key(*i)).collect::<Vec<_>>()).expect("strings serialise")
+}
+
+fn keys_from_json<T>(json: &str, from_key: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|k| from_key(k)).collect()
+}

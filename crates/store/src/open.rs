@@ -1,0 +1,235 @@
+//! Opening a database file: refuse what is not ours or is too new, back up what is old,
+//! migrate, and set the pragmas evidence needs.
+
+use crate::{Store, StoreError};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Numbered migrations, embedded in the binary. Never edit a released one.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_registers.sql")];
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Create the file if it does not exist.
+    pub create: bool,
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { create: true, busy_timeout: Duration::from_secs(3) }
+    }
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Corrupt { path: path.to_owned(), source: Some(e) }
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path: path.to_owned(), source: e },
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// A non-empty file that does not start with SQLite's header is refused before SQLite sees
+/// it, so nothing (not even a journal) is written beside it.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(StoreError::Unavailable { path: path.to_owned(), source }),
+    };
+    let mut header = [0u8; 16];
+    let n = file.read(&mut header).map_err(|source| StoreError::Unavailable { path: path.to_owned(), source })?;
+    if n == 0 || header == *b"SQLite format 3\0" {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt { path: path.to_owned(), source: None })
+    }
+}
+
+fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut n = 0;
+    loop {
+        let suffix = if n == 0 { format!("bak-v{version}") } else { format!("bak-v{version}-{n}") };
+        let candidate = path.with_extension(format!(
+            "{}{}",
+            path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default(),
+            suffix
+        ));
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+impl Store {
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, &OpenOptions::default())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        check_header(&path)?;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        if options.create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::CannotOpen) => StoreError::Unavailable {
+                path: path.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
+            },
+            _ => classify(&path, e),
+        })?;
+        conn.busy_timeout(options.busy_timeout)?;
+
+        // Read the version before anything writes: a newer file must stay exactly as it is.
+        let version: i64 = conn
+            .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
+            .and_then(|v| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(v)))
+            .map_err(|e| classify(&path, e))?;
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerVersion { path, found: version, supported: LATEST_VERSION });
+        }
+
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| classify(&path, e))?;
+
+        let mut store = Store { conn, path };
+        store.migrate(version, MIGRATIONS)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64, migrations: &[&str]) -> Result<(), StoreError> {
+        if from == migrations.len() as i64 {
+            return Ok(());
+        }
+        if from > 0 {
+            let target = backup_path(&self.path, from);
+            self.conn
+                .execute("VACUUM INTO ?1", [target.to_string_lossy()])
+                .map_err(|source| StoreError::Backup { path: self.path.clone(), source })?;
+        }
+        for (i, sql) in migrations.iter().enumerate().skip(from as usize) {
+            let tx = self.conn.transaction().map_err(|e| classify(&self.path, e))?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Bulk loading (the demo generator) trades durability for speed on a file nobody else
+    /// sees yet; [`Store::end_bulk_load`] restores the evidence settings.
+    pub(crate) fn begin_bulk_load(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA synchronous=OFF;")?;
+        Ok(())
+    }
+
+    pub(crate) fn end_bulk_load(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_database_is_at_the_latest_version_with_evidence_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("a.db")).unwrap();
+        let v: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, LATEST_VERSION);
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(sync, 2, "synchronous=FULL");
+        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_left_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 99;").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().expect("refused");
+        assert!(matches!(err, StoreError::NewerVersion { found: 99, .. }), "{err:?}");
+        assert!(err.message().zh.contains("更新版本"), "{}", err.message().zh);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file untouched");
+    }
+
+    #[test]
+    fn garbage_file_is_refused_as_corrupt_and_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        std::fs::write(&path, b"this is a spreadsheet, not a database....").unwrap();
+        let err = Store::open(&path).err().expect("refused");
+        assert_eq!(err.code(), "database_corrupt");
+        assert_eq!(std::fs::read(&path).unwrap(), b"this is a spreadsheet, not a database....");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no journal or WAL written beside it");
+    }
+
+    #[test]
+    fn truncated_database_is_refused_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.db");
+        drop(Store::open(&path).unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len().min(4096) / 2 + 100]).unwrap();
+        let err = Store::open(&path).err().expect("refused");
+        assert_eq!(err.code(), "database_corrupt", "{err:?}");
+    }
+
+    #[test]
+    fn locked_database_gives_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locked.db");
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);").unwrap();
+        let options = OpenOptions { busy_timeout: Duration::from_millis(50), ..Default::default() };
+        let err = Store::open_with(&path, &options).err().expect("refused");
+        assert_eq!(err.code(), "database_locked", "{err:?}");
+        assert!(err.message().zh.contains("占用"));
+    }
+
+    #[test]
+    fn older_database_is_backed_up_before_migrating() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            // A version-0 file that already holds something of the user's.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE notes(x); INSERT INTO notes VALUES ('keep me');").unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        // Version 0 means "never migrated": nothing of ours to back up, and the user's table
+        // survives the migration.
+        assert!(!dir.path().join("old.db.bak-v0").exists());
+        // The next release's migration runs against this version-1 file.
+        let next = [MIGRATIONS[0], "CREATE TABLE added_later(x);"];
+        store.migrate(1, &next).unwrap();
+        let backup = Connection::open(dir.path().join("old.db.bak-v1")).expect("backup written");
+        let kept: String = backup.query_row("SELECT x FROM notes", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, "keep me");
+        let v: i64 = backup.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 1, "the backup is the file as it was before the migration");
+        let v: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 2);
+        assert_eq!(backup_path(&path, 1).file_name().unwrap(), "old.db.bak-v1-1", "a second backup never overwrites the first");
+    }
+}

@@ -1,0 +1,226 @@
+//! The `people`, `certificates`, `employments` and `capability_tests` tables. A person's full
+//! ID number is written here and read back only masked.
+
+use crate::contracts::parse_id;
+use crate::enterprises::require;
+use crate::search::{self, Register};
+use crate::views::{CertificateView, EmploymentView, NewPerson, PersonSummary};
+use crate::{Store, StoreError};
+use chrono::{Days, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::qualification::StaffMember;
+use safeserve_core::register::{CapabilityTest, Certificate, CertificateKind, Employment, Person, StaffRole};
+use safeserve_core::{mask_id_number, IdNumber, Message, PersonId};
+
+/// Certificates expiring within this many days are flagged.
+pub const EXPIRY_WARNING_DAYS: u64 = 60;
+
+pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("INSERT INTO people(id, id_number, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![p.id.to_string(), p.id_number, p.name, p.phone, created_at])?;
+    let seq = conn.last_insert_rowid();
+    let mut cert = conn.prepare_cached(
+        "INSERT INTO certificates(person_id, kind, number, issuer, specialty, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut numbers = p.phone.clone();
+    for c in &p.certificates {
+        cert.execute(params![
+            p.id.to_string(),
+            c.kind.key(),
+            c.number,
+            c.issuer,
+            c.specialty,
+            c.expires_on.map(|d| d.to_string())
+        ])?;
+        numbers.push(' ');
+        numbers.push_str(&c.number);
+    }
+    search::index(conn, Register::Person, seq, &p.name, "", &numbers)?;
+    Ok(seq)
+}
+
+pub(crate) fn insert_employment(conn: &Connection, e: &Employment) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO employments(person_id, agency_id, role, full_time) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![e.person.to_string(), e.agency.to_string(), e.role.key(), e.full_time])?;
+    Ok(())
+}
+
+pub(crate) fn insert_capability_test(conn: &Connection, t: &CapabilityTest) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO capability_tests(person_id, taken_on, score, passed) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![t.person.to_string(), t.taken_on.to_string(), t.score, t.passed])?;
+    Ok(())
+}
+
+fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Result<Vec<Certificate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, number, issuer, specialty, expires_on FROM certificates WHERE person_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([person_id], |r| {
+        let kind: String = r.get(0)?;
+        let expires: Option<String> = r.get(4)?;
+        Ok(Certificate {
+            kind: CertificateKind::from_key(&kind).unwrap_or(CertificateKind::MidTitle),
+            number: r.get(1)?,
+            issuer: r.get(2)?,
+            specialty: r.get(3)?,
+            expires_on: expires.and_then(|d| d.parse().ok()),
+        })
+    })?;
+    rows.collect()
+}
+
+fn latest_capability(conn: &Connection, person_id: &str) -> rusqlite::Result<Option<bool>> {
+    conn.prepare_cached("SELECT passed FROM capability_tests WHERE person_id = ?1 ORDER BY taken_on DESC LIMIT 1")?
+        .query_row([person_id], |r| r.get(0))
+        .optional()
+}
+
+/// An agency's staff as the R1 check needs them.
+pub(crate) fn staff_of(conn: &Connection, agency_id: &str) -> rusqlite::Result<Vec<StaffMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.name, e.role, e.full_time, \
+           (SELECT json_group_array(a.name) FROM employments o JOIN agencies a ON a.id = o.agency_id \
+             WHERE o.person_id = p.id AND o.agency_id <> e.agency_id AND o.full_time = 1 AND e.full_time = 1) \
+         FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 ORDER BY p.seq",
+    )?;
+    let rows = stmt.query_map([agency_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, String>(4)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, role, full_time, elsewhere) = row?;
+        out.push(StaffMember {
+            name,
+            role: StaffRole::from_key(&role).unwrap_or(StaffRole::PartTime),
+            full_time,
+            certificates: certificates(conn, &id)?,
+            capability_passed: latest_capability(conn, &id)?,
+            full_time_elsewhere: serde_json::from_str(&elsewhere).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+fn certificate_views(conn: &Connection, person_id: &str, today: NaiveDate) -> rusqlite::Result<Vec<CertificateView>> {
+    let soon = today.checked_add_days(Days::new(EXPIRY_WARNING_DAYS)).unwrap_or(today);
+    let mut others = conn.prepare_cached(
+        "SELECT DISTINCT a.name FROM certificates c JOIN employments e ON e.person_id = c.person_id \
+         JOIN agencies a ON a.id = e.agency_id WHERE c.number = ?1 AND c.kind = ?2 AND c.person_id <> ?3 ORDER BY a.name",
+    )?;
+    certificates(conn, person_id)?
+        .into_iter()
+        .map(|c| {
+            let also_claimed_by =
+                others.query_map(params![c.number, c.kind.key(), person_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Ok(CertificateView {
+                expired: !c.is_valid_on(today),
+                expiring_soon: c.is_valid_on(today) && !c.is_valid_on(soon),
+                expires_on: c.expires_on.map(|d| d.to_string()),
+                kind: c.kind,
+                number: c.number,
+                issuer: c.issuer,
+                specialty: c.specialty,
+                also_claimed_by,
+            })
+        })
+        .collect()
+}
+
+fn person_summary(conn: &Connection, seq_or_id: PersonKey<'_>, today: NaiveDate) -> Result<PersonSummary, StoreError> {
+    let (sql, key): (&str, rusqlite::types::Value) = match seq_or_id {
+        PersonKey::Seq(s) => ("SELECT id, name, id_number, phone FROM people WHERE seq = ?1", s.into()),
+        PersonKey::Id(i) => ("SELECT id, name, id_number, phone FROM people WHERE id = ?1", i.to_owned().into()),
+    };
+    let (id, name, id_number, phone): (PersonId, String, String, String) = conn
+        .prepare_cached(sql)?
+        .query_row([key], |r| Ok((parse_id(r, 0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "person", id: format!("{seq_or_id:?}") })?;
+    let id_s = id.to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.agency_id, a.name, e.role, e.full_time FROM employments e JOIN agencies a ON a.id = e.agency_id \
+         WHERE e.person_id = ?1 ORDER BY a.seq",
+    )?;
+    let employments = stmt
+        .query_map([&id_s], |r| {
+            let role: String = r.get(2)?;
+            Ok(EmploymentView {
+                agency_id: parse_id(r, 0)?,
+                agency_name: r.get(1)?,
+                role: StaffRole::from_key(&role).unwrap_or(StaffRole::PartTime),
+                full_time: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(PersonSummary {
+        id,
+        name,
+        id_number_masked: mask_id_number(&id_number),
+        phone,
+        employments,
+        certificates: certificate_views(conn, &id_s, today)?,
+        capability_passed: latest_capability(conn, &id_s)?,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PersonKey<'a> {
+    Seq(i64),
+    Id(&'a str),
+}
+
+pub(crate) fn staff_views(conn: &Connection, agency_id: &str, today: NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 ORDER BY p.seq",
+    )?;
+    let ids: Vec<String> = stmt.query_map([agency_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    ids.iter().map(|id| person_summary(conn, PersonKey::Id(id), today)).collect()
+}
+
+impl Store {
+    /// People matching `text` by name, phone or certificate number (newest first; empty text
+    /// lists the newest).
+    pub fn search_people(&self, text: &str, limit: usize, today: NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
+        let seqs: Vec<i64> = if text.trim().is_empty() {
+            let mut stmt = self.conn.prepare_cached("SELECT seq FROM people ORDER BY seq DESC LIMIT ?1")?;
+            let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        } else {
+            search::find(&self.conn, Register::Person, text, limit, |_| Ok(true))?
+        };
+        seqs.into_iter().map(|s| person_summary(&self.conn, PersonKey::Seq(s), today)).collect()
+    }
+
+    /// Registers a person on an agency's staff. The ID number is checked (GB 11643) before
+    /// anything is written.
+    pub fn add_person(&mut self, form: &NewPerson, id: PersonId, now: &str, today: NaiveDate) -> Result<PersonSummary, StoreError> {
+        let id_number = IdNumber::parse(&form.id_number)
+            .map_err(|e| StoreError::Invalid { field: "id_number", message: e.message() })?;
+        require(&[("name", &form.name, "姓名", "name"), ("phone", &form.phone, "联系电话", "phone")])?;
+        let tx = self.conn.transaction()?;
+        let agency_known = tx.query_row("SELECT 1 FROM agencies WHERE id = ?1", [form.agency_id.to_string()], |_| Ok(())).optional()?;
+        if agency_known.is_none() {
+            return Err(StoreError::Invalid { field: "agency_id", message: Message::new("请选择所属服务机构", "Choose the agency") });
+        }
+        let taken: Option<String> =
+            tx.query_row("SELECT name FROM people WHERE id_number = ?1", [id_number.expose()], |r| r.get(0)).optional()?;
+        if let Some(name) = taken {
+            return Err(StoreError::Invalid {
+                field: "id_number",
+                message: Message::new(format!("该身份证号码已登记（{name}）"), format!("This ID number is already registered ({name})")),
+            });
+        }
+        let person = Person {
+            id,
+            id_number: id_number.expose().to_owned(),
+            name: form.name.trim().to_owned(),
+            phone: form.phone.trim().to_owned(),
+            certificates: vec![],
+        };
+        insert(&tx, &person, now)?;
+        insert_employment(&tx, &Employment { person: id, agency: form.agency_id, role: form.role, full_time: form.full_time })?;
+        let out = person_summary(&tx, PersonKey::Id(&id.to_string()), today)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,5 @@
+fn main() {
+    // The Tauri config lives at the repository top, where the customer wants it.
+    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
+        .expect("tauri build script");
+}

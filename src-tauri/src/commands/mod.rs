@@ -1,0 +1,4 @@
+//! IPC commands, one module per feature. Each command takes its state, calls one store or
+//! core function off the async runtime, and maps the error.
+
+pub mod registers;

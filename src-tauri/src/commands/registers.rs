@@ -1,0 +1,88 @@
+//! The registers: enterprises, agencies, people, divisions, code checks.
+
+use crate::error::CommandError;
+use crate::state::{AppState, AppStatus};
+use chrono::NaiveDate;
+use safeserve_core::{AgencyId, CodeCheck, CodeKind, EnterpriseId, PersonId};
+use safeserve_store::views::*;
+use tauri::State;
+
+const LIST_LIMIT: usize = 50;
+
+/// Dates of the rules are the laptop's local date; the clock is read here, at the edge.
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339()
+}
+
+fn parse<T: std::str::FromStr>(id: &str) -> Result<T, CommandError> {
+    id.parse().map_err(|_| CommandError {
+        code: "not_found".to_owned(),
+        message: safeserve_core::Message::new(format!("无效的记录编号：{id}"), format!("Invalid record id: {id}")),
+        field: None,
+    })
+}
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, CommandError> {
+    Ok(state.status().await)
+}
+
+#[tauri::command]
+pub async fn search_enterprises(state: State<'_, AppState>, query: EnterpriseQuery) -> Result<Vec<EnterpriseSummary>, CommandError> {
+    state.with_store(move |s| Ok(s.search_enterprises(&query)?)).await
+}
+
+#[tauri::command]
+pub async fn enterprise_file(state: State<'_, AppState>, id: String) -> Result<EnterpriseFile, CommandError> {
+    let id: EnterpriseId = parse(&id)?;
+    state.with_store(move |s| Ok(s.enterprise_file(id, today())?)).await
+}
+
+#[tauri::command]
+pub async fn search_agencies(state: State<'_, AppState>, text: String) -> Result<Vec<AgencySummary>, CommandError> {
+    state.with_store(move |s| Ok(s.search_agencies(&text, LIST_LIMIT, today())?)).await
+}
+
+#[tauri::command]
+pub async fn agency_detail(state: State<'_, AppState>, id: String) -> Result<AgencyDetail, CommandError> {
+    let id: AgencyId = parse(&id)?;
+    state.with_store(move |s| Ok(s.agency_detail(id, today())?)).await
+}
+
+#[tauri::command]
+pub async fn search_people(state: State<'_, AppState>, text: String) -> Result<Vec<PersonSummary>, CommandError> {
+    state.with_store(move |s| Ok(s.search_people(&text, LIST_LIMIT, today())?)).await
+}
+
+#[tauri::command]
+pub async fn list_divisions(state: State<'_, AppState>) -> Result<Vec<Division>, CommandError> {
+    state.with_store(|s| Ok(s.divisions()?)).await
+}
+
+#[tauri::command]
+pub fn check_code(input: String, kind: Option<CodeKind>) -> CodeCheck {
+    CodeCheck::run(&input, kind)
+}
+
+#[tauri::command]
+pub async fn add_enterprise(state: State<'_, AppState>, form: NewEnterprise) -> Result<EnterpriseSummary, CommandError> {
+    let id = EnterpriseId(uuid::Uuid::now_v7());
+    state.with_store(move |s| Ok(s.add_enterprise(&form, id, &now())?)).await
+}
+
+#[tauri::command]
+pub async fn add_person(state: State<'_, AppState>, form: NewPerson) -> Result<PersonSummary, CommandError> {
+    let id = PersonId(uuid::Uuid::now_v7());
+    state.with_store(move |s| Ok(s.add_person(&form, id, &now(), today())?)).await
+}
+
+/// The interface calls this once its first list is on screen; the start-up benchmark reads
+/// the line it prints.
+#[tauri::command]
+pub fn ui_ready() {
+    println!("SAFESERVE_UI_READY");
+}

@@ -1,0 +1,35 @@
+use safeserve_core::Message;
+use safeserve_store::StoreError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What a failed command hands the interface: a stable code (mirrored in TypeScript through
+/// the generated binding), a message in Chinese and English, and the form field at fault.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CommandError {
+    pub code: String,
+    pub message: Message,
+    pub field: Option<String>,
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        if e.code() == "internal" {
+            // The cause goes to the log; the user sees the plain message.
+            eprintln!("safeserve: {e:?}");
+        }
+        Self { code: e.code().to_owned(), message: e.message(), field: e.field().map(str::to_owned) }
+    }
+}
+
+impl CommandError {
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        eprintln!("safeserve: {what}");
+        Self {
+            code: "internal".to_owned(),
+            message: Message::new("程序内部错误，数据未改动，请重试", "Internal error; nothing was changed. Try again."),
+            field: None,
+        }
+    }
+}

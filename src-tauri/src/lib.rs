@@ -1,0 +1,59 @@
+//! `safeserve-desktop` is the thin shell of the SafeServe desktop app: it opens the local
+//! store, registers the IPC commands (each a few lines calling `safeserve-store` or
+//! `safeserve-core`) and hosts the window. Logic does not live here.
+
+mod commands;
+mod error;
+mod state;
+
+pub use error::CommandError;
+pub use state::AppStatus;
+
+use state::AppState;
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// `--db PATH` on the command line, else `SAFESERVE_DB`, else `safeserve.db` in the user's
+/// data folder.
+fn database_path(app: &tauri::App) -> PathBuf {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            if let Some(p) = args.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    if let Some(p) = std::env::var_os("SAFESERVE_DB") {
+        return PathBuf::from(p);
+    }
+    let dir = app.path().app_data_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join("safeserve.db")
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let path = database_path(app);
+            app.manage(AppState::open(path));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::registers::app_status,
+            commands::registers::search_enterprises,
+            commands::registers::enterprise_file,
+            commands::registers::search_agencies,
+            commands::registers::agency_detail,
+            commands::registers::search_people,
+            commands::registers::list_divisions,
+            commands::registers::check_code,
+            commands::registers::add_enterprise,
+            commands::registers::add_person,
+            commands::registers::ui_ready,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("SafeServe window failed to start");
+}

@@ -1,0 +1,58 @@
+use crate::error::CommandError;
+use safeserve_store::views::RegisterCounts;
+use safeserve_store::Store;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use ts_rs::TS;
+
+/// The open database, or why it could not be opened. A database that fails to open still
+/// lets the window start, so the user reads the reason instead of seeing a crash.
+#[derive(Clone)]
+pub struct AppState {
+    pub db_path: PathBuf,
+    store: Arc<Mutex<Result<Store, CommandError>>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppStatus {
+    pub db_path: String,
+    pub counts: Option<RegisterCounts>,
+    pub error: Option<CommandError>,
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf) -> Self {
+        let store = Store::open(&db_path).map_err(CommandError::from);
+        if let Err(e) = &store {
+            eprintln!("safeserve: {}: {}", db_path.display(), e.message.zh);
+        }
+        Self { db_path, store: Arc::new(Mutex::new(store)) }
+    }
+
+    /// Runs `f` on the store on a blocking thread, off the async runtime that serves IPC.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
+    ) -> Result<T, CommandError> {
+        let store = self.store.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
+            match guard.as_mut() {
+                Ok(s) => f(s),
+                Err(e) => Err(e.clone()),
+            }
+        })
+        .await
+        .map_err(CommandError::internal)?
+    }
+
+    pub async fn status(&self) -> AppStatus {
+        let db_path = self.db_path.display().to_string();
+        match self.with_store(|s| Ok(s.counts()?)).await {
+            Ok(counts) => AppStatus { db_path, counts: Some(counts), error: None },
+            Err(e) => AppStatus { db_path, counts: None, error: Some(e) },
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Desktop cold start to the first enterprise list on screen, and resident memory after
+//! start, under X (Xvfb when no display is set). The app prints `SAFESERVE_UI_READY` when its
+//! interface reports the first list rendered. Uses the release build when present.
+//! `SAFESERVE_BENCH_DB=PATH` measures on that database (e.g. the large demo).
+
+use safeserve_e2e::{desktop_binary, Display};
+use safeserve_store::demo::{self, DemoSize};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// The app and every process under it (WebKit runs its web and network processes apart).
+fn tree(root: u32) -> Vec<u32> {
+    let mut all = vec![root];
+    let mut i = 0;
+    while i < all.len() {
+        let parent = all[i];
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let ppid = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| s.rsplit(')').next()?.split_whitespace().nth(1)?.parse::<u32>().ok());
+            if ppid == Some(parent) && !all.contains(&pid) {
+                all.push(pid);
+            }
+        }
+        i += 1;
+    }
+    all
+}
+
+fn main() -> anyhow::Result<()> {
+    let binary = desktop_binary("release").or_else(|_| desktop_binary("debug"))?;
+    let tmp = tempfile::tempdir()?;
+    let db = match std::env::var_os("SAFESERVE_BENCH_DB") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => {
+            let p = tmp.path().join("small.db");
+            demo::generate(&p, DemoSize::Small, demo::DEFAULT_SEED, chrono::Local::now().date_naive())?;
+            p
+        }
+    };
+    let display = Display::get()?;
+    println!("desktop start-up: {} on {} ({RUNS} runs)", binary.display(), db.display());
+    let mut starts = Vec::new();
+    let mut app_rss = Vec::new();
+    let mut tree_rss = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let mut child = Command::new(&binary)
+            .args(["--db".as_ref(), db.as_os_str()])
+            .env("DISPLAY", &display.name)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let ready = lines.by_ref().map_while(Result::ok).any(|l| l.contains("SAFESERVE_UI_READY"));
+        let elapsed = started.elapsed();
+        anyhow::ensure!(ready, "the app exited before its first list rendered");
+        // Let the first paint settle before reading memory.
+        std::thread::sleep(Duration::from_millis(500));
+        let pid = child.id();
+        app_rss.push(rss_kib(pid));
+        tree_rss.push(tree(pid).iter().map(|&p| rss_kib(p)).sum::<u64>());
+        starts.push(elapsed);
+        let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+        let _ = child.wait();
+    }
+    starts.sort();
+    app_rss.sort();
+    tree_rss.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "cold start to first list: median {:.0} ms, worst {:.0} ms (target ≤ 1500 ms)",
+        ms(starts[RUNS / 2]),
+        ms(starts[RUNS - 1])
+    );
+    println!(
+        "resident memory after start: app process median {:.0} MB; app + WebKit processes median {:.0} MB, worst {:.0} MB (target ≤ 200 MB)",
+        app_rss[RUNS / 2] as f64 / 1024.0,
+        tree_rss[RUNS / 2] as f64 / 1024.0,
+        tree_rss[RUNS - 1] as f64 / 1024.0
+    );
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `safeserve-e2e`: the harness for whole-system tests. It starts what a user would have —
+//! an X display (Xvfb when none is set), `tauri-driver` with WebKitWebDriver, the real
+//! `safeserve-desktop` binary on a real database — and hands the test a WebDriver client.
+//! Readiness is polled with a deadline, never slept for.
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The cargo target folder this test binary was built into (`…/target/debug/deps/x` → `…/target`).
+pub fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.ancestors().nth(3).expect("target/<profile>/deps/<bin>").to_owned()
+}
+
+/// The desktop binary of the same profile as this test, or `SAFESERVE_DESKTOP_BIN`.
+pub fn desktop_binary(profile: &str) -> Result<PathBuf> {
+    let path = match std::env::var_os("SAFESERVE_DESKTOP_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => target_dir().join(profile).join("safeserve-desktop"),
+    };
+    if !path.exists() {
+        bail!("{} not built: run `cargo build -p safeserve-desktop` first (./dev test does)", path.display());
+    }
+    Ok(path)
+}
+
+/// Where tests leave screenshots for a person to look at.
+pub fn output_dir() -> PathBuf {
+    let dir = std::env::var_os("SAFESERVE_E2E_OUT").map(PathBuf::from).unwrap_or_else(|| target_dir().join("e2e"));
+    std::fs::create_dir_all(&dir).expect("create e2e output folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+}
+
+/// A child process ended with SIGTERM, so tauri-driver stops its WebKitWebDriver too (SIGKILL
+/// would orphan it, holding the test's pipes open).
+struct Terminating(Child);
+
+impl Drop for Terminating {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An X display for the window: the caller's `DISPLAY`, or a private Xvfb started here.
+pub struct Display {
+    pub name: String,
+    _xvfb: Option<Terminating>,
+}
+
+impl Display {
+    pub fn get() -> Result<Self> {
+        if let Ok(name) = std::env::var("DISPLAY") {
+            if !name.is_empty() {
+                return Ok(Self { name, _xvfb: None });
+            }
+        }
+        // -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("start Xvfb (apt-get install xvfb; ./dev test installs it)")?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+        let n = line.trim();
+        if n.is_empty() {
+            bail!("Xvfb did not report a display");
+        }
+        Ok(Self { name: format!(":{n}"), _xvfb: Some(Terminating(child)) })
+    }
+}
+
+/// tauri-driver on a free port, with the desktop app started through it.
+pub struct App {
+    pub client: Client,
+    _driver: Terminating,
+    _display: Display,
+}
+
+impl App {
+    pub async fn launch(binary: &Path, db: &Path) -> Result<Self> {
+        let display = Display::get()?;
+        let port = free_port();
+        let native = free_port();
+        let driver = Command::new(tauri_driver()?)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", &display.name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("start tauri-driver (cargo install tauri-driver --locked; ./dev test installs it)")?;
+        let driver = Terminating(driver);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on {port} within 20 s");
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": {
+                "application": binary.to_string_lossy(),
+                "args": ["--db", db.to_string_lossy()],
+            }
+        });
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps.as_object().expect("object").clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("WebDriver session with the desktop app")?;
+        Ok(Self { client, _driver: driver, _display: display })
+    }
+
+    /// Waits for a CSS selector to match, up to 20 s.
+    pub async fn wait_for(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let path = output_dir().join(name);
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+fn tauri_driver() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))) {
+        let p = home.join("bin/tauri-driver");
+        if p.exists() {
+            return Ok(p);
+        }
+    }
+    Ok(PathBuf::from("tauri-driver"))
+}

@@ -1,0 +1,150 @@
+//! The real desktop app, started under X and driven through WebDriver as a person would use it.
+
+use anyhow::{ensure, Context, Result};
+use chrono::NaiveDate;
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use safeserve_e2e::{desktop_binary, App};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
+use safeserve_store::Store;
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// An enterprise served today by an agency that fails R1, with a 2- and a 3-character piece
+/// of its name that find it among the first five results.
+struct Target {
+    enterprise: EnterpriseSummary,
+    agency_id: String,
+    two: String,
+    three: String,
+}
+
+fn pick_target(store: &Store) -> Result<Target> {
+    let browse = EnterpriseQuery { limit: Some(500), ..Default::default() };
+    let finds = |q: &str, id| -> Result<bool> {
+        let hits = store.search_enterprises(&EnterpriseQuery { text: q.to_owned(), ..Default::default() })?;
+        Ok(hits.iter().take(5).any(|h| h.id == id))
+    };
+    for e in store.search_enterprises(&browse)? {
+        let file = store.enterprise_file(e.id, today())?;
+        let Some(agency) = file.serving_agencies.iter().find(|a| !a.qualified) else { continue };
+        let chars: Vec<char> = e.name.chars().collect();
+        let window = |n: usize| -> Result<Option<String>> {
+            for w in chars.windows(n) {
+                let q: String = w.iter().collect();
+                if !["杭州", "有限", "限公", "公司"].iter().any(|common| q.contains(common)) && finds(&q, e.id)? {
+                    return Ok(Some(q));
+                }
+            }
+            Ok(None)
+        };
+        if let (Some(two), Some(three)) = (window(2)?, window(3)?) {
+            return Ok(Target { agency_id: agency.id.to_string(), enterprise: e, two, three });
+        }
+    }
+    anyhow::bail!("the demo data has no enterprise served by an agency failing R1")
+}
+
+/// Replaces the search box's text by typing, as a person does, and waits until the table
+/// shows what the store returns for that text.
+async fn search(app: &App, store: &Store, text: &str) -> Result<Vec<String>> {
+    let input = app.wait_for("[data-testid=enterprise-search]").await?;
+    let current = input.prop("value").await?.unwrap_or_default();
+    let backspaces: String = std::iter::repeat_n(char::from(Key::Backspace), current.chars().count()).collect();
+    input.send_keys(&backspaces).await?;
+    input.send_keys(text).await?;
+    let expected: Vec<String> = store
+        .search_enterprises(&EnterpriseQuery { text: text.to_owned(), ..Default::default() })?
+        .into_iter()
+        .map(|e| e.id.to_string())
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut shown = Vec::new();
+        if app.client.find(Locator::Css("[data-testid=enterprise-table][data-state=ready]")).await.is_ok() {
+            for row in app.client.find_all(Locator::Css("[data-testid=enterprise-row]")).await? {
+                shown.push(row.attr("data-id").await?.unwrap_or_default());
+            }
+        }
+        if !shown.is_empty() && expected.starts_with(&shown) {
+            return Ok(shown);
+        }
+        ensure!(Instant::now() < deadline, "query {text:?}: table shows {shown:?}, store returns {expected:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_by_two_and_three_characters_opens_the_file_and_an_agency_failing_r1() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let store = Store::open(&db)?;
+    let target = pick_target(&store)?;
+    let id = target.enterprise.id.to_string();
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        let shown = search(&app, &store, &target.two).await?;
+        ensure!(shown.contains(&id), "2-character query {:?} lists {}", target.two, target.enterprise.name);
+        app.screenshot("enterprise-search-2-chars.png").await?;
+        let shown = search(&app, &store, &target.three).await?;
+        ensure!(shown.contains(&id), "3-character query {:?} lists {}", target.three, target.enterprise.name);
+
+        app.wait_for(&format!("[data-testid=enterprise-row][data-id='{id}']")).await?.click().await?;
+        app.wait_for("[data-testid=enterprise-file]").await?;
+        let name = app.wait_for("[data-testid=enterprise-file-name]").await?.text().await?;
+        ensure!(name.contains(&target.enterprise.name), "file shows {name:?}, expected {}", target.enterprise.name);
+        app.screenshot("enterprise-file.png").await?;
+
+        app.wait_for(&format!("[data-testid=agency-link][data-id='{}']", target.agency_id)).await?.click().await?;
+        app.wait_for("[data-testid=agency-detail]").await?;
+        app.wait_for("[data-testid=agency-unmet]").await?;
+        let detail = store.agency_detail(target.agency_id.parse()?, today())?;
+        ensure!(!detail.unmet.is_empty(), "the chosen agency fails R1");
+        let mut shown = Vec::new();
+        for item in app.client.find_all(Locator::Css("[data-testid=unmet-condition]")).await? {
+            shown.push(item.text().await?);
+        }
+        for condition in &detail.unmet {
+            ensure!(
+                shown.iter().any(|s| s.contains(&condition.message.zh)),
+                "unmet condition {:?} is on screen; shown: {shown:?}",
+                condition.message.zh
+            );
+            for evidence in &condition.evidence {
+                ensure!(shown.iter().any(|s| s.contains(evidence)), "evidence {evidence:?} is on screen");
+            }
+        }
+        let shot = app.screenshot("agency-failing-r1.png").await?;
+        eprintln!("screenshots in {}", shot.parent().context("folder")?.display());
+        Ok(())
+    }
+    .await;
+    app.close().await?;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corrupt_database_is_explained_in_chinese_and_left_untouched() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("damaged.db");
+    let bytes = b"SafeServe export 2026-11-23, opened by mistake as a database".repeat(64);
+    std::fs::write(&db, &bytes)?;
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        let text = app.wait_for("[data-testid=db-error]").await?.text().await?;
+        ensure!(text.contains("数据库文件已损坏"), "the window explains the damaged file: {text:?}");
+        app.screenshot("database-corrupt.png").await?;
+        Ok(())
+    }
+    .await;
+    app.close().await?;
+    ensure!(std::fs::read(&db)? == bytes, "the damaged file is left byte for byte");
+    result
+}

@@ -1,0 +1,253 @@
+import { ApartmentOutlined, BankOutlined, TeamOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, toCommandError } from './api';
+import type { AppStatus } from './bindings/AppStatus';
+import type { CommandError } from './bindings/CommandError';
+import type { Division } from './bindings/Division';
+import type { RegisterCounts } from './bindings/RegisterCounts';
+import { I18nContext, makeI18n, useI18n } from './i18n';
+import type { Lang } from './i18n';
+import { NavContext, sectionOf } from './nav';
+import type { Nav, Route, Section } from './nav';
+import { Agencies } from './screens/Agencies';
+import { AgencyDetail } from './screens/AgencyDetail';
+import { EnterpriseFile } from './screens/EnterpriseFile';
+import { EMPTY_ENTERPRISE_FILTERS, Enterprises } from './screens/Enterprises';
+import type { EnterpriseFilters } from './screens/Enterprises';
+import { People } from './screens/People';
+
+const LANG_KEY = 'safeserve.lang';
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+export default function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const i18n = useMemo(() => makeI18n(lang), [lang]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch {
+      // A webview without storage just forgets the choice on restart.
+    }
+  }, [lang]);
+
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>
+      <AntApp>
+        <I18nContext.Provider value={i18n}>
+          <Startup onToggleLang={() => setLang((l) => (l === 'zh' ? 'en' : 'zh'))} />
+        </I18nContext.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+/** Asks the Rust side whether the database opened; nothing else is shown until it has. */
+function Startup({ onToggleLang }: { onToggleLang: () => void }) {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<AppStatus | null>(null);
+  const [failure, setFailure] = useState<CommandError | null>(null);
+
+  useEffect(() => {
+    api.appStatus().then(setStatus, (e: unknown) => setFailure(toCommandError(e)));
+  }, []);
+
+  if (failure) return <DbError error={failure} dbPath={null} />;
+  if (status?.error) return <DbError error={status.error} dbPath={status.db_path} />;
+  if (!status) {
+    return (
+      <Flex align="center" justify="center" style={{ height: '100vh' }}>
+        <Spin size="large" description={t('loadingApp')} />
+      </Flex>
+    );
+  }
+  return <Shell initialCounts={status.counts} onToggleLang={onToggleLang} />;
+}
+
+/**
+ * The database could not be opened, so no screen can work: say why in both languages and name
+ * the file, which is what support needs to fix it.
+ */
+function DbError({ error, dbPath }: { error: CommandError; dbPath: string | null }) {
+  const { t } = useI18n();
+  return (
+    <Flex data-testid="db-error" data-code={error.code} align="center" justify="center" style={{ minHeight: '100vh' }}>
+      <Result
+        status="error"
+        title={t('dbErrorTitle')}
+        subTitle={
+          <>
+            <div data-testid="db-error-message">{error.message.zh}</div>
+            <div lang="en">{error.message.en}</div>
+          </>
+        }
+        extra={
+          <Flex vertical gap={4} align="center">
+            {dbPath !== null && (
+              <Typography.Text>
+                {t('dbPath')}：
+                <Typography.Text code copyable data-testid="db-path">
+                  {dbPath}
+                </Typography.Text>
+              </Typography.Text>
+            )}
+            <Typography.Text type="secondary">
+              {t('errorCode')}: {error.code}
+            </Typography.Text>
+          </Flex>
+        }
+      />
+    </Flex>
+  );
+}
+
+function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts | null; onToggleLang: () => void }) {
+  const { t } = useI18n();
+  const [stack, setStack] = useState<Route[]>([{ name: 'enterprises' }]);
+  const route = stack[stack.length - 1];
+  const [counts, setCounts] = useState(initialCounts);
+  const [divisions, setDivisions] = useState<Division[]>([]);
+  // Search inputs survive a visit to a detail screen and back.
+  const [enterpriseFilters, setEnterpriseFilters] = useState<EnterpriseFilters>(EMPTY_ENTERPRISE_FILTERS);
+  const [agencyText, setAgencyText] = useState('');
+  const [peopleText, setPeopleText] = useState('');
+  const content = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    // Without divisions the filter is just empty; the list itself still works.
+    api.listDivisions().then(setDivisions, () => setDivisions([]));
+  }, []);
+
+  useEffect(() => {
+    content.current?.scrollTo({ top: 0 });
+  }, [route]);
+
+  const refreshCounts = useCallback(() => {
+    api.appStatus().then(
+      (s) => setCounts(s.counts),
+      () => {},
+    );
+  }, []);
+
+  const nav = useMemo<Nav>(
+    () => ({
+      go: (r) => setStack((s) => (JSON.stringify(s[s.length - 1]) === JSON.stringify(r) ? s : [...s, r])),
+      back: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+      canGoBack: stack.length > 1,
+    }),
+    [stack.length],
+  );
+
+  const menuItems: MenuProps['items'] = [
+    {
+      key: 'enterprises',
+      icon: <BankOutlined />,
+      label: <span data-testid="nav-enterprises">{t('navEnterprises')}</span>,
+    },
+    {
+      key: 'agencies',
+      icon: <ApartmentOutlined />,
+      label: <span data-testid="nav-agencies">{t('navAgencies')}</span>,
+    },
+    {
+      key: 'people',
+      icon: <TeamOutlined />,
+      label: <span data-testid="nav-people">{t('navPeople')}</span>,
+    },
+  ];
+
+  return (
+    <NavContext.Provider value={nav}>
+      <Layout style={{ height: '100vh' }}>
+        <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 20 }}>
+          <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
+            {t('appTitle')}
+          </Typography.Title>
+          <div style={{ flex: 1 }} />
+          {counts && (
+            <Typography.Text style={{ color: 'rgba(255,255,255,0.75)' }} data-testid="register-counts">
+              {t('countsSummary', {
+                enterprises: counts.enterprises,
+                agencies: counts.agencies,
+                people: counts.people,
+                contracts: counts.contracts,
+              })}
+            </Typography.Text>
+          )}
+          <Button ghost size="small" autoInsertSpace={false} onClick={onToggleLang} data-testid="lang-toggle">
+            {t('langToggle')}
+          </Button>
+        </Layout.Header>
+        <Layout>
+          <Layout.Sider width={168} theme="light">
+            <Menu
+              mode="inline"
+              selectedKeys={[sectionOf(route)]}
+              items={menuItems}
+              onClick={({ key }) => setStack([{ name: key as Section }])}
+              style={{ height: '100%', borderInlineEnd: 0 }}
+            />
+          </Layout.Sider>
+          <Layout.Content ref={content} style={{ padding: 16, overflow: 'auto' }}>
+            <Screen
+              route={route}
+              divisions={divisions}
+              enterpriseFilters={enterpriseFilters}
+              setEnterpriseFilters={setEnterpriseFilters}
+              agencyText={agencyText}
+              setAgencyText={setAgencyText}
+              peopleText={peopleText}
+              setPeopleText={setPeopleText}
+              onRegisterChanged={refreshCounts}
+            />
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    </NavContext.Provider>
+  );
+}
+
+function Screen(props: {
+  route: Route;
+  divisions: Division[];
+  enterpriseFilters: EnterpriseFilters;
+  setEnterpriseFilters: (f: EnterpriseFilters) => void;
+  agencyText: string;
+  setAgencyText: (s: string) => void;
+  peopleText: string;
+  setPeopleText: (s: string) => void;
+  onRegisterChanged: () => void;
+}) {
+  const { route } = props;
+  switch (route.name) {
+    case 'enterprises':
+      return (
+        <Enterprises
+          filters={props.enterpriseFilters}
+          onFiltersChange={props.setEnterpriseFilters}
+          divisions={props.divisions}
+          onRegisterChanged={props.onRegisterChanged}
+        />
+      );
+    case 'enterprise':
+      return <EnterpriseFile key={route.id} id={route.id} />;
+    case 'agencies':
+      return <Agencies text={props.agencyText} onTextChange={props.setAgencyText} />;
+    case 'agency':
+      return <AgencyDetail key={route.id} id={route.id} />;
+    case 'people':
+      return <People text={props.peopleText} onTextChange={props.setPeopleText} onRegisterChanged={props.onRegisterChanged} />;
+  }
+}

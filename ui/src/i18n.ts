@@ -1,0 +1,251 @@
+// Every string the interface shows, Chinese first. Each entry holds both languages side by side
+// so a missing translation is a type error rather than a blank label.
+import { createContext, useContext } from 'react';
+import type { CertificateKind } from './bindings/CertificateKind';
+import type { EnterpriseSize } from './bindings/EnterpriseSize';
+import type { Industry } from './bindings/Industry';
+import type { ManagementDocument } from './bindings/ManagementDocument';
+import type { Message } from './bindings/Message';
+import type { ServiceType } from './bindings/ServiceType';
+import type { StaffRole } from './bindings/StaffRole';
+
+export type Lang = 'zh' | 'en';
+type Pair = { zh: string; en: string };
+
+const TEXT = {
+  appTitle: { zh: 'SafeServe 安全服务监管', en: 'SafeServe Safety Service Supervision' },
+  langToggle: { zh: 'English', en: '中文' },
+  countsSummary: {
+    zh: '企业 {enterprises} · 机构 {agencies} · 人员 {people} · 合同 {contracts}',
+    en: '{enterprises} enterprises · {agencies} agencies · {people} people · {contracts} contracts',
+  },
+  loadingApp: { zh: '正在打开数据库…', en: 'Opening the database…' },
+  dbErrorTitle: { zh: '无法打开数据库', en: 'The database could not be opened' },
+  dbPath: { zh: '数据库文件', en: 'Database file' },
+  errorCode: { zh: '错误代码', en: 'Error code' },
+  back: { zh: '返回', en: 'Back' },
+  none: { zh: '—', en: '—' },
+  yes: { zh: '是', en: 'Yes' },
+  no: { zh: '否', en: 'No' },
+  save: { zh: '保存', en: 'Save' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  retry: { zh: '重试', en: 'Retry' },
+  required: { zh: '必填', en: 'Required' },
+  invalidFormat: { zh: '格式不正确', en: 'Invalid format' },
+  notFound: { zh: '未找到该记录', en: 'Record not found' },
+  noResults: { zh: '没有符合条件的记录', en: 'No matching records' },
+  resultCount: { zh: '共 {n} 条', en: '{n} results' },
+  resultLimited: { zh: '仅显示前 {n} 条，请缩小搜索范围', en: 'Showing the first {n}; narrow the search to see others' },
+  withNote: { zh: '{label}（{note}）', en: '{label} ({note})' },
+
+  navEnterprises: { zh: '企业', en: 'Enterprises' },
+  navAgencies: { zh: '服务机构', en: 'Agencies' },
+  navPeople: { zh: '从业人员', en: 'People' },
+
+  // Enterprises
+  enterpriseSearchPlaceholder: {
+    zh: '搜索企业名称、信用代码、地址',
+    en: 'Search name, credit code, address',
+  },
+  filterDivision: { zh: '属地（区县/街道）', en: 'Division (district/township)' },
+  filterIndustry: { zh: '行业', en: 'Industry' },
+  highRiskOnly: { zh: '仅高危', en: 'High-risk only' },
+  highRisk: { zh: '高危', en: 'High-risk' },
+  addEnterprise: { zh: '新增企业', en: 'Add enterprise' },
+  colName: { zh: '名称', en: 'Name' },
+  colCreditCode: { zh: '统一社会信用代码', en: 'Credit code' },
+  colDivision: { zh: '属地', en: 'Division' },
+  colIndustry: { zh: '行业', en: 'Industry' },
+  colSize: { zh: '规模', en: 'Size' },
+  colPark: { zh: '园区', en: 'Park' },
+  colPersonName: { zh: '姓名', en: 'Name' },
+  colAddress: { zh: '地址', en: 'Address' },
+
+  // New enterprise form
+  newEnterpriseTitle: { zh: '新增企业', en: 'Add enterprise' },
+  fieldCreditCode: { zh: '统一社会信用代码', en: 'Unified social credit code' },
+  fieldName: { zh: '企业名称', en: 'Enterprise name' },
+  fieldAddress: { zh: '地址', en: 'Address' },
+  fieldDivision: { zh: '属地（区县/街道）', en: 'Division (district/township)' },
+  fieldIndustry: { zh: '行业', en: 'Industry' },
+  fieldSize: { zh: '企业规模', en: 'Size' },
+  fieldPark: { zh: '所在园区', en: 'Industrial park' },
+  fieldParkPlaceholder: { zh: '不在园区可留空', en: 'Leave empty if not in a park' },
+  fieldPrincipal: { zh: '主要负责人', en: 'Principal' },
+  fieldSafetyContact: { zh: '安全联系人', en: 'Safety contact' },
+  fieldPhone: { zh: '联系电话', en: 'Phone' },
+  enterpriseAdded: { zh: '已新增企业：{name}', en: 'Enterprise added: {name}' },
+
+  // Enterprise file
+  enterpriseFileTitle: { zh: '一企一档', en: 'Enterprise file' },
+  profile: { zh: '基本信息', en: 'Profile' },
+  servingAgencies: { zh: '服务机构', en: 'Serving agencies' },
+  noServingAgencies: { zh: '当前没有在服务期内的机构', en: 'No agency serves this enterprise today' },
+  contracts: { zh: '服务合同', en: 'Service contracts' },
+  colAgency: { zh: '服务机构', en: 'Agency' },
+  colEnterprise: { zh: '企业', en: 'Enterprise' },
+  colServiceTypes: { zh: '服务类型', en: 'Service types' },
+  colTerm: { zh: '服务期限', en: 'Term' },
+  colVisits: { zh: '频次（次/年）', en: 'Visits / year' },
+  colFee: { zh: '费用', en: 'Fee' },
+  colFiled: { zh: '报备', en: 'Filed' },
+  colGovernment: { zh: '政府委托', en: 'Gov. commissioned' },
+  colActive: { zh: '状态', en: 'Status' },
+  contractActive: { zh: '履行中', en: 'In force' },
+  contractInactive: { zh: '已终止/未生效', en: 'Not in force' },
+  filed: { zh: '已报备', en: 'Filed' },
+  notFiled: { zh: '未报备', en: 'Not filed' },
+  termRange: { zh: '{from} 至 {to}', en: '{from} – {to}' },
+  contractContent: { zh: '服务内容', en: 'Content' },
+  acceptanceStandard: { zh: '验收标准', en: 'Acceptance standard' },
+
+  // Agencies
+  agencySearchPlaceholder: {
+    zh: '搜索机构名称、信用代码',
+    en: 'Search agency name, credit code',
+  },
+  colStaffCount: { zh: '人员数', en: 'Staff' },
+  colR1: { zh: '机构条件（R1）', en: 'Conditions (R1)' },
+  r1Met: { zh: '符合', en: 'Meets' },
+  r1Unmet: { zh: '不符合 {n} 项', en: '{n} unmet' },
+  agencyDetailTitle: { zh: '服务机构', en: 'Agency' },
+  officeArea: { zh: '办公面积', en: 'Office area' },
+  officeAreaValue: { zh: '{n} 平方米', en: '{n} m²' },
+  serviceTypes: { zh: '服务类型', en: 'Service types' },
+  highRiskIndustries: { zh: '服务高危行业', en: 'High-risk industries served' },
+  platformRegistered: { zh: '省平台登记', en: 'Provincial platform' },
+  registered: { zh: '已登记', en: 'Registered' },
+  notRegistered: { zh: '未登记', en: 'Not registered' },
+  documents: { zh: '管理文件', en: 'Management documents' },
+  r1AllMet: { zh: '符合 R1 全部条件', en: 'Meets every R1 condition' },
+  r1UnmetTitle: { zh: '不符合 R1 条件 {n} 项', en: '{n} R1 conditions not met' },
+  staff: { zh: '从业人员', en: 'Staff' },
+
+  // People
+  peopleSearchPlaceholder: {
+    zh: '搜索姓名、身份证号后四位、证书编号',
+    en: 'Search name, ID number digits, certificate number',
+  },
+  addPerson: { zh: '新增人员', en: 'Add person' },
+  colIdNumber: { zh: '身份证号', en: 'ID number' },
+  colPhone: { zh: '电话', en: 'Phone' },
+  colEmployments: { zh: '所在机构与岗位', en: 'Agencies and roles' },
+  colRole: { zh: '岗位', en: 'Role' },
+  colFullTime: { zh: '专职', en: 'Full-time' },
+  colCertificates: { zh: '证书', en: 'Certificates' },
+  colCapability: { zh: '能力测试', en: 'Capability test' },
+  fullTime: { zh: '专职', en: 'Full-time' },
+  partTime: { zh: '兼职', en: 'Part-time' },
+  capabilityPassed: { zh: '通过', en: 'Passed' },
+  capabilityFailed: { zh: '未通过', en: 'Failed' },
+  capabilityUntested: { zh: '未测', en: 'Not tested' },
+  certExpired: { zh: '已过期', en: 'expired' },
+  certExpiringSoon: { zh: '即将到期', en: 'expiring soon' },
+  certExpires: { zh: '有效期至 {date}', en: 'valid until {date}' },
+  certNoExpiry: { zh: '长期有效', en: 'no expiry' },
+  certIssuer: { zh: '发证机关：{issuer}', en: 'Issued by {issuer}' },
+  alsoClaimedBy: { zh: '也被 {names} 声明', en: 'also claimed by {names}' },
+
+  // New person form
+  newPersonTitle: { zh: '新增人员', en: 'Add person' },
+  fieldIdNumber: { zh: '身份证号', en: 'ID-card number' },
+  fieldPersonName: { zh: '姓名', en: 'Name' },
+  fieldAgency: { zh: '所在机构', en: 'Agency' },
+  fieldAgencyPlaceholder: { zh: '输入机构名称搜索', en: 'Type to search agencies' },
+  fieldRole: { zh: '岗位', en: 'Role' },
+  fieldFullTime: { zh: '专职', en: 'Full-time' },
+  personAdded: { zh: '已新增人员：{name}', en: 'Person added: {name}' },
+} satisfies Record<string, Pair>;
+
+export type TextKey = keyof typeof TEXT;
+
+// Enum labels, keyed by the serialised names the Rust side sends. `Record<Union, …>` makes the
+// compiler flag any variant the bindings add that has no label yet.
+export const INDUSTRY_LABELS: Record<Industry, Pair> = {
+  chemical: { zh: '化工', en: 'Chemicals' },
+  hazardous_chemicals: { zh: '危化品', en: 'Hazardous chemicals' },
+  mining: { zh: '矿山', en: 'Mining' },
+  fireworks: { zh: '烟花爆竹', en: 'Fireworks' },
+  metallurgy: { zh: '金属冶炼', en: 'Metal smelting' },
+  dust_explosion: { zh: '粉尘涉爆', en: 'Combustible dust' },
+  ammonia_refrigeration: { zh: '涉氨制冷', en: 'Ammonia refrigeration' },
+  machinery: { zh: '机械制造', en: 'Machinery' },
+  textile: { zh: '纺织服装', en: 'Textiles' },
+  food: { zh: '食品加工', en: 'Food processing' },
+  electronics: { zh: '电子信息', en: 'Electronics' },
+  building_materials: { zh: '建材', en: 'Building materials' },
+  printing: { zh: '印刷包装', en: 'Printing and packaging' },
+  furniture: { zh: '家具制造', en: 'Furniture' },
+  warehousing: { zh: '仓储物流', en: 'Warehousing and logistics' },
+  trade: { zh: '商贸服务', en: 'Trade and services' },
+};
+
+export const SERVICE_TYPE_LABELS: Record<ServiceType, Pair> = {
+  safety_management: { zh: '安全管理服务', en: 'Safety management' },
+  professional_technical: { zh: '专业技术服务', en: 'Professional technical' },
+  publicity_training: { zh: '宣传教育服务', en: 'Publicity and training' },
+  other: { zh: '其他安全服务', en: 'Other safety services' },
+};
+
+export const STAFF_ROLE_LABELS: Record<StaffRole, Pair> = {
+  technical_lead: { zh: '技术负责人', en: 'Technical lead' },
+  process_control_lead: { zh: '过程控制负责人', en: 'Process-control lead' },
+  technician: { zh: '专职技术人员', en: 'Technician' },
+  part_time: { zh: '兼职人员', en: 'Part-time' },
+};
+
+export const CERTIFICATE_LABELS: Record<CertificateKind, Pair> = {
+  registered_safety_engineer: { zh: '注册安全工程师', en: 'Registered safety engineer' },
+  safety_assessor: { zh: '安全评价师', en: 'Safety assessor' },
+  registered_fire_engineer: { zh: '注册消防工程师', en: 'Registered fire engineer' },
+  mid_title: { zh: '中级职称', en: 'Mid-level title' },
+  senior_title: { zh: '高级职称', en: 'Senior title' },
+};
+
+export const DOCUMENT_LABELS: Record<ManagementDocument, Pair> = {
+  technical_means: { zh: '技术装备清单', en: 'Technical equipment list' },
+  internal_rules: { zh: '内部管理制度', en: 'Internal rules' },
+  service_procedures: { zh: '服务规范与程序', en: 'Service procedures' },
+  service_archives: { zh: '服务档案', en: 'Service archives' },
+  quality_control: { zh: '质量控制体系', en: 'Quality-control system' },
+  staff_files: { zh: '人员档案', en: 'Staff files' },
+};
+
+export const SIZE_LABELS: Record<EnterpriseSize, Pair> = {
+  micro: { zh: '微型', en: 'Micro' },
+  small: { zh: '小型', en: 'Small' },
+  medium: { zh: '中型', en: 'Medium' },
+  large: { zh: '大型', en: 'Large' },
+};
+
+/** The keys of a label table in declaration order, for building Select options. */
+export function keysOf<K extends string>(labels: Record<K, Pair>): K[] {
+  return Object.keys(labels) as K[];
+}
+
+export interface I18n {
+  lang: Lang;
+  /** A dictionary string; `{name}` placeholders are filled from `params`. */
+  t: (key: TextKey, params?: Record<string, string | number | bigint>) => string;
+  /** A message from the Rust side in the current language. */
+  m: (message: Message) => string;
+  /** A label pair (enum label) in the current language. */
+  l: (pair: Pair) => string;
+}
+
+export function makeI18n(lang: Lang): I18n {
+  const fill = (s: string, params?: Record<string, string | number | bigint>) =>
+    params ? s.replace(/\{(\w+)\}/g, (whole, k: string) => (k in params ? String(params[k]) : whole)) : s;
+  return {
+    lang,
+    t: (key, params) => fill(TEXT[key][lang], params),
+    m: (message) => message[lang] || message.zh,
+    l: (pair) => pair[lang],
+  };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('zh'));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

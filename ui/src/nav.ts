@@ -1,0 +1,38 @@
+import { createContext, useContext } from 'react';
+
+/** The screens; detail screens carry the id of their record. */
+export type Route =
+  | { name: 'enterprises' }
+  | { name: 'enterprise'; id: string }
+  | { name: 'agencies' }
+  | { name: 'agency'; id: string }
+  | { name: 'people' };
+
+export type Section = 'enterprises' | 'agencies' | 'people';
+
+/** The menu entry a screen belongs to. */
+export function sectionOf(route: Route): Section {
+  switch (route.name) {
+    case 'enterprises':
+    case 'enterprise':
+      return 'enterprises';
+    case 'agencies':
+    case 'agency':
+      return 'agencies';
+    case 'people':
+      return 'people';
+  }
+}
+
+export interface Nav {
+  /** Opens a screen on top of the current one; `back` returns to it. */
+  go: (route: Route) => void;
+  back: () => void;
+  canGoBack: boolean;
+}
+
+export const NavContext = createContext<Nav>({ go: () => {}, back: () => {}, canGoBack: false });
+
+export function useNav(): Nav {
+  return useContext(NavContext);
+}

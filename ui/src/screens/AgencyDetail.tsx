@@ -1,0 +1,143 @@
+import { Alert, Card, Descriptions, Flex, Spin, Tag, Typography } from 'antd';
+import { api } from '../api';
+import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
+import type { UnmetCondition } from '../bindings/UnmetCondition';
+import { ContractsTable } from '../components/ContractsTable';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { PeopleTable } from '../components/PeopleTable';
+import { R1Status } from '../components/R1Status';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { formatArea } from '../format';
+import { useLoad } from '../hooks';
+import { DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
+
+/** One agency: profile, every unmet R1 condition with its evidence, staff and contracts. */
+export function AgencyDetail({ id }: { id: string }) {
+  const load = useLoad(id, () => api.agencyDetail(id));
+  return (
+    <div data-testid="agency-detail" data-id={id} data-state={load.loading ? 'loading' : 'ready'}>
+      {load.loading && !load.data ? (
+        <Spin style={{ display: 'block', marginTop: 48 }} />
+      ) : load.error ? (
+        <>
+          <ScreenHeader title="" />
+          <ErrorAlert error={load.error} onRetry={load.reload} />
+        </>
+      ) : load.data ? (
+        <DetailBody detail={load.data} />
+      ) : null}
+    </div>
+  );
+}
+
+function DetailBody({ detail }: { detail: AgencyDetailData }) {
+  const { t, l } = useI18n();
+  const a = detail.agency;
+  const none = <Typography.Text type="secondary">{t('none')}</Typography.Text>;
+  return (
+    <>
+      <ScreenHeader title={a.name} testId="agency-detail-name" extra={<R1Status agency={a} />} />
+      <Flex vertical gap={16}>
+        <Card size="small" title={t('profile')}>
+          <Descriptions
+            size="small"
+            column={{ xs: 1, md: 2, xl: 3 }}
+            items={[
+              { key: 'credit_code', label: t('colCreditCode'), children: a.credit_code },
+              { key: 'division', label: t('colDivision'), children: a.division_name },
+              { key: 'office', label: t('officeArea'), children: t('officeAreaValue', { n: formatArea(detail.office_area_m2) }) },
+              { key: 'staff', label: t('colStaffCount'), children: a.staff_count },
+              {
+                key: 'platform',
+                label: t('platformRegistered'),
+                children: detail.platform_registered ? (
+                  <Tag color="green">{t('registered')}</Tag>
+                ) : (
+                  <Tag color="red">{t('notRegistered')}</Tag>
+                ),
+              },
+              { key: 'address', label: t('colAddress'), children: detail.address },
+              {
+                key: 'service_types',
+                label: t('serviceTypes'),
+                span: 'filled',
+                children: detail.service_types.length
+                  ? detail.service_types.map((s) => <Tag key={s}>{l(SERVICE_TYPE_LABELS[s])}</Tag>)
+                  : none,
+              },
+              {
+                key: 'high_risk',
+                label: t('highRiskIndustries'),
+                span: 'filled',
+                children: detail.high_risk_industries.length
+                  ? detail.high_risk_industries.map((i) => (
+                      <Tag key={i} color="volcano">
+                        {l(INDUSTRY_LABELS[i])}
+                      </Tag>
+                    ))
+                  : none,
+              },
+              {
+                key: 'documents',
+                label: t('documents'),
+                span: 'filled',
+                children: detail.documents.length ? detail.documents.map((d) => <Tag key={d}>{l(DOCUMENT_LABELS[d])}</Tag>) : none,
+              },
+            ]}
+          />
+        </Card>
+
+        <UnmetConditions unmet={detail.unmet} />
+
+        <Card size="small" title={t('withNote', { label: t('staff'), note: detail.staff.length })} data-testid="agency-staff">
+          <PeopleTable people={detail.staff} agencyId={a.id} rowTestId="staff-row" />
+        </Card>
+
+        <Card size="small" title={t('withNote', { label: t('contracts'), note: detail.contracts.length })} data-testid="agency-contracts">
+          <ContractsTable contracts={detail.contracts} counterpart="enterprise" />
+        </Card>
+      </Flex>
+    </>
+  );
+}
+
+/**
+ * R1 findings, each with the facts behind it, so an inspector can put them in a letter as they
+ * stand. The wrapper is always present (with data-count) so a check for "no findings" has
+ * something to look at.
+ */
+function UnmetConditions({ unmet }: { unmet: UnmetCondition[] }) {
+  const { t, m } = useI18n();
+  return (
+    <div data-testid="agency-unmet" data-count={unmet.length}>
+      {unmet.length === 0 ? (
+        <Alert type="success" showIcon title={t('r1AllMet')} />
+      ) : (
+        <Alert
+          type="error"
+          showIcon
+          title={t('r1UnmetTitle', { n: unmet.length })}
+          description={
+            <ol style={{ margin: 0, paddingInlineStart: 20 }}>
+              {unmet.map((u, i) => (
+                <li key={`${u.kind}-${i}`} data-testid="unmet-condition" data-kind={u.kind} data-rule={u.rule} style={{ marginTop: 6 }}>
+                  <Tag color="red">{u.rule}</Tag>
+                  <Typography.Text strong>{m(u.message)}</Typography.Text>
+                  {u.evidence.length > 0 && (
+                    <ul style={{ margin: '2px 0 0', paddingInlineStart: 18 }}>
+                      {u.evidence.map((line, j) => (
+                        <li key={j} data-testid="unmet-evidence">
+                          {line}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              ))}
+            </ol>
+          }
+        />
+      )}
+    </div>
+  );
+}
