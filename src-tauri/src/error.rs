@@ -28,7 +28,10 @@ impl CommandError {
         eprintln!("safeserve: {what}");
         Self {
             code: "internal".to_owned(),
-            message: Message::new("程序内部错误，数据未改动，请重试", "Internal error; nothing was changed. Try again."),
+            message: Message::new(
+                "程序内部错误，数据未改动，请重试",
+                "Internal error; nothing was changed. Try again.",
+            ),
             field: None,
         }
     }

@@ -142,7 +142,7 @@ impl App {
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await?;
+        let png = self.client.screenshot().await.with_context(|| format!("screenshot {name}"))?;
         let path = output_dir().join(name);
         std::fs::write(&path, png)?;
         Ok(path)
@@ -155,7 +155,10 @@ impl App {
 }
 
 fn tauri_driver() -> Result<PathBuf> {
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))) {
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
         let p = home.join("bin/tauri-driver");
         if p.exists() {
             return Ok(p);

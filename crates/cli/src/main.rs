@@ -99,10 +99,11 @@ fn main() -> ExitCode {
             }
         }
         Command::Search { db, query, limit, json } => {
-            let store = match Store::open_with(&db, &safeserve_store::OpenOptions { create: false, ..Default::default() }) {
-                Ok(s) => s,
-                Err(e) => return fail(&e),
-            };
+            let store =
+                match Store::open_with(&db, &safeserve_store::OpenOptions { create: false, ..Default::default() }) {
+                    Ok(s) => s,
+                    Err(e) => return fail(&e),
+                };
             match store.search_all(&query, limit, today()) {
                 Ok(hits) => {
                     for h in hits {
@@ -137,7 +138,11 @@ fn main() -> ExitCode {
                     (None, None) => unreachable!("a check is either valid or has an error"),
                 }
             }
-            if check.valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if check.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

@@ -154,10 +154,9 @@ impl IdNumberError {
                 format!("第 {position} 位的“{ch}”应为数字"),
                 format!("Character '{ch}' at position {position} must be a digit"),
             ),
-            Self::InvalidBirthDate(d) => Message::new(
-                format!("出生日期 {d} 不存在"),
-                format!("Birth date {d} does not exist"),
-            ),
+            Self::InvalidBirthDate(d) => {
+                Message::new(format!("出生日期 {d} 不存在"), format!("Birth date {d} does not exist"))
+            }
             Self::CheckMismatch { expected, .. } => Message::new(
                 format!("校验位错误，应为 {expected}"),
                 format!("Wrong check character, expected {expected}"),

@@ -31,7 +31,6 @@ macro_rules! id_type {
                 Uuid::parse_str(s).map(Self)
             }
         }
-
     };
 }
 

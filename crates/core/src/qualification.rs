@@ -92,19 +92,17 @@ fn qualifying_certificate<'a>(m: &'a StaffMember, day: NaiveDate) -> Result<&'a 
 }
 
 /// Every R1 condition `agency` fails on `day`, in the order of the rule's text.
-pub fn unmet_conditions(
-    agency: &Agency,
-    staff: &[StaffMember],
-    day: NaiveDate,
-    t: &Thresholds,
-) -> Vec<UnmetCondition> {
+pub fn unmet_conditions(agency: &Agency, staff: &[StaffMember], day: NaiveDate, t: &Thresholds) -> Vec<UnmetCondition> {
     let mut out = Vec::new();
 
     if let Err(e) = CreditCode::parse(&agency.credit_code) {
         let m = e.message();
         out.push(unmet(
             ConditionKind::Registration,
-            Message::new(format!("未依法登记：统一社会信用代码无效（{}）", m.zh), format!("Not legally registered: invalid credit code ({})", m.en)),
+            Message::new(
+                format!("未依法登记：统一社会信用代码无效（{}）", m.zh),
+                format!("Not legally registered: invalid credit code ({})", m.en),
+            ),
             vec![agency.credit_code.clone()],
         ));
     }
@@ -156,7 +154,11 @@ pub fn unmet_conditions(
             out.push(unmet(
                 ConditionKind::HighRiskSpecialist,
                 Message::new(
-                    format!("服务{}行业，但无相应专业（{}）中级及以上职称的专职工程师", industry.label_zh(), specialties.join("/")),
+                    format!(
+                        "服务{}行业，但无相应专业（{}）中级及以上职称的专职工程师",
+                        industry.label_zh(),
+                        specialties.join("/")
+                    ),
                     format!(
                         "Serves {} but has no full-time mid-level engineer in {}",
                         industry.label_en(),

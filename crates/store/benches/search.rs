@@ -20,7 +20,12 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 fn summary(mut t: Vec<Duration>) -> String {
     t.sort();
-    format!("p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms", percentile(&t, 0.5), percentile(&t, 0.95), percentile(&t, 1.0))
+    format!(
+        "p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms",
+        percentile(&t, 0.5),
+        percentile(&t, 0.95),
+        percentile(&t, 1.0)
+    )
 }
 
 fn main() {
@@ -59,7 +64,8 @@ fn main() {
     let mut draw = |len: usize| -> String {
         loop {
             let (name, address) = &texts[rng.random_range(0..texts.len())];
-            let source: Vec<char> = if rng.random_bool(0.7) { name.chars().collect() } else { address.chars().collect() };
+            let source: Vec<char> =
+                if rng.random_bool(0.7) { name.chars().collect() } else { address.chars().collect() };
             if source.len() < len {
                 continue;
             }
@@ -71,11 +77,14 @@ fn main() {
         }
     };
 
-    println!("\nenterprise search, LIMIT 50, newest first ({QUERIES_PER_LENGTH} queries per length, after one warm-up pass)");
+    println!(
+        "\nenterprise search, LIMIT 50, newest first ({QUERIES_PER_LENGTH} queries per length, after one warm-up pass)"
+    );
     println!("{:<12} {:<50} {}", "query", "SafeServe (trigram + gram FTS5)", "anchor: LIKE scan on name/address");
     for (label, len) in [("1 char", 1), ("2 chars", 2), ("3 chars", 3), ("4 chars", 4)] {
         let queries: Vec<String> = (0..QUERIES_PER_LENGTH).map(|_| draw(len)).collect();
-        let run = |q: &str| store.search_enterprises(&EnterpriseQuery { text: q.to_owned(), ..Default::default() }).unwrap();
+        let run =
+            |q: &str| store.search_enterprises(&EnterpriseQuery { text: q.to_owned(), ..Default::default() }).unwrap();
         for q in &queries {
             run(q);
         }
@@ -96,7 +105,13 @@ fn main() {
             let _n = like.query_map([format!("%{q}%")], |r| r.get::<_, String>(0)).unwrap().count();
             anchor.push(t.elapsed());
         }
-        println!("{label:<12} {:<50} {}   ({} of {} queries found nothing)", summary(ours), summary(anchor), empty, queries.len());
+        println!(
+            "{label:<12} {:<50} {}   ({} of {} queries found nothing)",
+            summary(ours),
+            summary(anchor),
+            empty,
+            queries.len()
+        );
     }
 
     // Rare short terms are the LIKE scan's worst case: it reads the whole table to find few rows.

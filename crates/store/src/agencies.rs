@@ -67,14 +67,23 @@ fn load(conn: &Connection, id: &str) -> Result<(Agency, String), StoreError> {
 }
 
 /// The agency, its division's name, its staff as R1 sees them and what R1 finds on `today`.
-fn evaluate(conn: &Connection, id: &str, today: NaiveDate) -> Result<(Agency, String, Vec<StaffMember>, Vec<UnmetCondition>), StoreError> {
+fn evaluate(
+    conn: &Connection,
+    id: &str,
+    today: NaiveDate,
+) -> Result<(Agency, String, Vec<StaffMember>, Vec<UnmetCondition>), StoreError> {
     let (agency, division_name) = load(conn, id)?;
     let staff = people::staff_of(conn, id)?;
     let unmet = qualification::unmet_conditions(&agency, &staff, today, &Thresholds::default());
     Ok((agency, division_name, staff, unmet))
 }
 
-fn summary_of(agency: &Agency, division_name: String, staff: &[StaffMember], unmet: &[UnmetCondition]) -> AgencySummary {
+fn summary_of(
+    agency: &Agency,
+    division_name: String,
+    staff: &[StaffMember],
+    unmet: &[UnmetCondition],
+) -> AgencySummary {
     AgencySummary {
         id: agency.id,
         name: agency.name.clone(),
@@ -94,7 +103,12 @@ impl Store {
 
     /// Agencies matching `text` (newest first; empty text lists the newest), each with its
     /// R1 status on `today`.
-    pub fn search_agencies(&self, text: &str, limit: usize, today: NaiveDate) -> Result<Vec<AgencySummary>, StoreError> {
+    pub fn search_agencies(
+        &self,
+        text: &str,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<AgencySummary>, StoreError> {
         let seqs: Vec<i64> = if text.trim().is_empty() {
             let mut stmt = self.conn.prepare_cached("SELECT seq FROM agencies ORDER BY seq DESC LIMIT ?1")?;
             let rows = stmt.query_map([limit as i64], |r| r.get(0))?;

@@ -35,7 +35,12 @@ pub(crate) fn fee_yuan(fen: i64) -> String {
 }
 
 /// Contracts where `column` (`enterprise_id` or `agency_id`) is `id`, newest term first.
-pub(crate) fn views_by(conn: &Connection, column: &str, id: &str, today: NaiveDate) -> rusqlite::Result<Vec<ContractView>> {
+pub(crate) fn views_by(
+    conn: &Connection,
+    column: &str,
+    id: &str,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<ContractView>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.agency_id, a.name, c.enterprise_id, e.name, c.service_types, c.content, c.visits_per_year, \
          c.starts_on, c.ends_on, c.fee_fen, c.acceptance_standard, c.filed, c.government_commissioned \

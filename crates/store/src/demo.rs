@@ -148,7 +148,17 @@ fn places() -> Vec<Place> {
             code,
             name,
             townships: towns.iter().enumerate().map(|(i, t)| (format!("{code}{:03}", i + 1), *t)).collect(),
-            parks: towns.iter().step_by(3).map(|t| format!("{}{}小微企业园", name.trim_end_matches(['区', '县', '市']), t.trim_end_matches(['街', '道', '镇']))).collect(),
+            parks: towns
+                .iter()
+                .step_by(3)
+                .map(|t| {
+                    format!(
+                        "{}{}小微企业园",
+                        name.trim_end_matches(['区', '县', '市']),
+                        t.trim_end_matches(['街', '道', '镇'])
+                    )
+                })
+                .collect(),
             weight: *weight,
         })
         .collect()
@@ -210,7 +220,14 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             }
         }
         let high_risk: Vec<Industry> = if g.chance(0.35) || s.specialist {
-            let first = *g.pick(&[Industry::Chemical, Industry::HazardousChemicals, Industry::Metallurgy, Industry::DustExplosion, Industry::AmmoniaRefrigeration, Industry::Mining]);
+            let first = *g.pick(&[
+                Industry::Chemical,
+                Industry::HazardousChemicals,
+                Industry::Metallurgy,
+                Industry::DustExplosion,
+                Industry::AmmoniaRefrigeration,
+                Industry::Mining,
+            ]);
             vec![first]
         } else {
             vec![]
@@ -233,7 +250,11 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             credit_code: g.credit_code(&town_code[..6], "91"),
             name,
             address: format!("杭州市{}{}{}{}号", place.name, town, g.pick(ROADS), g.rng.random_range(1..999)),
-            office_area_m2: if s.office { g.rng.random_range(35..100) as f64 } else { g.rng.random_range(100..600) as f64 },
+            office_area_m2: if s.office {
+                g.rng.random_range(35..100) as f64
+            } else {
+                g.rng.random_range(100..600) as f64
+            },
             division: DivisionCode::parse(place.code).expect("static"),
             service_types: {
                 let mut v = vec![ServiceType::SafetyManagement];
@@ -310,14 +331,20 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                 certificates: certs.clone(),
             };
             people::insert(&tx, &person, &at)?;
-            people::insert_employment(&tx, &Employment { person: person.id, agency: id, role, full_time: role != StaffRole::PartTime })?;
+            people::insert_employment(
+                &tx,
+                &Employment { person: person.id, agency: id, role, full_time: role != StaffRole::PartTime },
+            )?;
             if role != StaffRole::PartTime {
                 let untested = s.untested && j >= 2 && g.chance(0.3);
                 if !untested || g.chance(0.5) {
                     let passed = !untested && g.chance(0.97);
                     let score = if passed { g.rng.random_range(60..100) } else { g.rng.random_range(30..60) };
                     let taken_on = as_of - Days::new(g.rng.random_range(10..500));
-                    people::insert_capability_test(&tx, &CapabilityTest { person: person.id, taken_on, score, passed })?;
+                    people::insert_capability_test(
+                        &tx,
+                        &CapabilityTest { person: person.id, taken_on, score, passed },
+                    )?;
                 }
             }
             staff.push((person.id, certs));
@@ -341,7 +368,10 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             |r| r.get::<_, i64>(0).map(|n| n > 0),
         )?;
         if !taken {
-            people::insert_employment(&tx, &Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true })?;
+            people::insert_employment(
+                &tx,
+                &Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true },
+            )?;
         }
     }
     for _ in 0..(n_agencies / 25).max(2) {
@@ -359,7 +389,10 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             certificates: certs,
         };
         people::insert(&tx, &borrower, &at)?;
-        people::insert_employment(&tx, &Employment { person: borrower.id, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true })?;
+        people::insert_employment(
+            &tx,
+            &Employment { person: borrower.id, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true },
+        )?;
     }
 
     // Enterprises and their contracts.
@@ -371,7 +404,12 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         let place = &places[pi];
         let (town_code, town) = g.pick(&place.townships).clone();
         let industry = Industry::from_key(*g.weighted(INDUSTRY_WEIGHTS)).expect("static keys");
-        let enterprise_size = *g.weighted(&[(EnterpriseSize::Micro, 45), (EnterpriseSize::Small, 40), (EnterpriseSize::Medium, 12), (EnterpriseSize::Large, 3)]);
+        let enterprise_size = *g.weighted(&[
+            (EnterpriseSize::Micro, 45),
+            (EnterpriseSize::Small, 40),
+            (EnterpriseSize::Medium, 12),
+            (EnterpriseSize::Large, 3),
+        ]);
         let small = matches!(enterprise_size, EnterpriseSize::Micro | EnterpriseSize::Small);
         let park = if small && g.chance(0.3) { Some(g.pick(&place.parks).clone()) } else { None };
         let word = *g.pick(industry_words(industry.key()));
@@ -413,7 +451,8 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                 EnterpriseSize::Medium => g.rng.random_range(20_000..60_000),
                 EnterpriseSize::Large => g.rng.random_range(50_000..150_000),
             };
-            let fee_yuan = if g.chance(0.05) { reference_yuan * g.rng.random_range(20..40) / 100 } else { reference_yuan };
+            let fee_yuan =
+                if g.chance(0.05) { reference_yuan * g.rng.random_range(20..40) / 100 } else { reference_yuan };
             let back = if k == 0 { g.rng.random_range(0..330) } else { g.rng.random_range(400..720) };
             let starts_on = as_of - Days::new(back);
             let government_commissioned = g.chance(0.1);
@@ -434,7 +473,8 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                     starts_on,
                     ends_on: starts_on + Days::new(364),
                     fee_fen: fee_yuan * 100,
-                    acceptance_standard: "按约定频次完成现场服务，每次出具书面隐患清单并经企业主要负责人签字确认".to_owned(),
+                    acceptance_standard: "按约定频次完成现场服务，每次出具书面隐患清单并经企业主要负责人签字确认"
+                        .to_owned(),
                     filed: g.chance(0.85),
                     government_commissioned,
                 },

@@ -34,9 +34,8 @@ pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
 impl Store {
     /// Districts first, then townships, each in code order.
     pub fn divisions(&self) -> Result<Vec<Division>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT code, name, parent FROM divisions ORDER BY parent IS NOT NULL, code")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT code, name, parent FROM divisions ORDER BY parent IS NOT NULL, code")?;
         let rows = stmt.query_map([], |r| Ok(Division { code: r.get(0)?, name: r.get(1)?, parent: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -93,7 +93,8 @@ impl Store {
             return Ok(rows.collect::<Result<_, _>>()?);
         }
         let unfiltered = q.division.is_none() && q.industry.is_none() && !q.high_risk_only;
-        let mut check = self.conn.prepare_cached(&format!("SELECT 1 FROM enterprises e WHERE e.seq = ?5 AND {filter}"))?;
+        let mut check =
+            self.conn.prepare_cached(&format!("SELECT 1 FROM enterprises e WHERE e.seq = ?5 AND {filter}"))?;
         let seqs = search::find(&self.conn, Register::Enterprise, &q.text, limit, |seq| {
             Ok(unfiltered || check.exists(params![lo, hi, industry, q.high_risk_only, seq])?)
         })?;
@@ -132,7 +133,12 @@ impl Store {
 
     /// Registers an enterprise typed in by hand. Every field is checked before anything is
     /// written; the first problem is returned with the field it belongs to.
-    pub fn add_enterprise(&mut self, form: &NewEnterprise, id: EnterpriseId, now: &str) -> Result<EnterpriseSummary, StoreError> {
+    pub fn add_enterprise(
+        &mut self,
+        form: &NewEnterprise,
+        id: EnterpriseId,
+        now: &str,
+    ) -> Result<EnterpriseSummary, StoreError> {
         let credit_code = CreditCode::parse(&form.credit_code)
             .map_err(|e| StoreError::Invalid { field: "credit_code", message: e.message() })?;
         require(&[

@@ -7,15 +7,31 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum StoreError {
     #[error("{path}: not a SafeServe database or damaged")]
-    Corrupt { path: PathBuf, #[source] source: Option<rusqlite::Error> },
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        source: Option<rusqlite::Error>,
+    },
     #[error("{path}: locked by another program")]
-    Locked { path: PathBuf, #[source] source: rusqlite::Error },
+    Locked {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
     #[error("{path}: written by a newer SafeServe (schema {found}, this build knows up to {supported})")]
     NewerVersion { path: PathBuf, found: i64, supported: i64 },
     #[error("{path}: cannot be opened")]
-    Unavailable { path: PathBuf, #[source] source: std::io::Error },
+    Unavailable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("backup before migrating {path} failed")]
-    Backup { path: PathBuf, #[source] source: rusqlite::Error },
+    Backup {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
     /// Bad input on a form: nothing was saved.

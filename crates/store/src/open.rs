@@ -29,7 +29,9 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::Corrupt { path: path.to_owned(), source: Some(e) }
         }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path: path.to_owned(), source: e },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Locked { path: path.to_owned(), source: e }
+        }
         _ => StoreError::Sqlite(e),
     }
 }
@@ -75,7 +77,8 @@ impl Store {
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
         check_header(&path)?;
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let mut flags =
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         if options.create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
@@ -97,9 +100,8 @@ impl Store {
             return Err(StoreError::NewerVersion { path, found: version, supported: LATEST_VERSION });
         }
 
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| classify(&path, e))?;
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(&path, e))?;
         debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| classify(&path, e))?;
 
@@ -230,6 +232,10 @@ mod tests {
         assert_eq!(v, 1, "the backup is the file as it was before the migration");
         let v: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 2);
-        assert_eq!(backup_path(&path, 1).file_name().unwrap(), "old.db.bak-v1-1", "a second backup never overwrites the first");
+        assert_eq!(
+            backup_path(&path, 1).file_name().unwrap(),
+            "old.db.bak-v1-1",
+            "a second backup never overwrites the first"
+        );
     }
 }

@@ -84,7 +84,13 @@ pub(crate) fn staff_of(conn: &Connection, agency_id: &str) -> rusqlite::Result<V
          FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 ORDER BY p.seq",
     )?;
     let rows = stmt.query_map([agency_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, String>(4)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, bool>(3)?,
+            r.get::<_, String>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -110,8 +116,9 @@ fn certificate_views(conn: &Connection, person_id: &str, today: NaiveDate) -> ru
     certificates(conn, person_id)?
         .into_iter()
         .map(|c| {
-            let also_claimed_by =
-                others.query_map(params![c.number, c.kind.key(), person_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let also_claimed_by = others
+                .query_map(params![c.number, c.kind.key(), person_id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             Ok(CertificateView {
                 expired: !c.is_valid_on(today),
                 expiring_soon: c.is_valid_on(today) && !c.is_valid_on(soon),
@@ -169,7 +176,11 @@ enum PersonKey<'a> {
     Id(&'a str),
 }
 
-pub(crate) fn staff_views(conn: &Connection, agency_id: &str, today: NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
+pub(crate) fn staff_views(
+    conn: &Connection,
+    agency_id: &str,
+    today: NaiveDate,
+) -> Result<Vec<PersonSummary>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 ORDER BY p.seq",
     )?;
@@ -193,21 +204,36 @@ impl Store {
 
     /// Registers a person on an agency's staff. The ID number is checked (GB 11643) before
     /// anything is written.
-    pub fn add_person(&mut self, form: &NewPerson, id: PersonId, now: &str, today: NaiveDate) -> Result<PersonSummary, StoreError> {
+    pub fn add_person(
+        &mut self,
+        form: &NewPerson,
+        id: PersonId,
+        now: &str,
+        today: NaiveDate,
+    ) -> Result<PersonSummary, StoreError> {
         let id_number = IdNumber::parse(&form.id_number)
             .map_err(|e| StoreError::Invalid { field: "id_number", message: e.message() })?;
         require(&[("name", &form.name, "姓名", "name"), ("phone", &form.phone, "联系电话", "phone")])?;
         let tx = self.conn.transaction()?;
-        let agency_known = tx.query_row("SELECT 1 FROM agencies WHERE id = ?1", [form.agency_id.to_string()], |_| Ok(())).optional()?;
+        let agency_known = tx
+            .query_row("SELECT 1 FROM agencies WHERE id = ?1", [form.agency_id.to_string()], |_| Ok(()))
+            .optional()?;
         if agency_known.is_none() {
-            return Err(StoreError::Invalid { field: "agency_id", message: Message::new("请选择所属服务机构", "Choose the agency") });
+            return Err(StoreError::Invalid {
+                field: "agency_id",
+                message: Message::new("请选择所属服务机构", "Choose the agency"),
+            });
         }
-        let taken: Option<String> =
-            tx.query_row("SELECT name FROM people WHERE id_number = ?1", [id_number.expose()], |r| r.get(0)).optional()?;
+        let taken: Option<String> = tx
+            .query_row("SELECT name FROM people WHERE id_number = ?1", [id_number.expose()], |r| r.get(0))
+            .optional()?;
         if let Some(name) = taken {
             return Err(StoreError::Invalid {
                 field: "id_number",
-                message: Message::new(format!("该身份证号码已登记（{name}）"), format!("This ID number is already registered ({name})")),
+                message: Message::new(
+                    format!("该身份证号码已登记（{name}）"),
+                    format!("This ID number is already registered ({name})"),
+                ),
             });
         }
         let person = Person {
@@ -218,7 +244,10 @@ impl Store {
             certificates: vec![],
         };
         insert(&tx, &person, now)?;
-        insert_employment(&tx, &Employment { person: id, agency: form.agency_id, role: form.role, full_time: form.full_time })?;
+        insert_employment(
+            &tx,
+            &Employment { person: id, agency: form.agency_id, role: form.role, full_time: form.full_time },
+        )?;
         let out = person_summary(&tx, PersonKey::Id(&id.to_string()), today)?;
         tx.commit()?;
         Ok(out)

@@ -61,12 +61,25 @@ pub fn grams(text: &str) -> String {
 /// Adds a record's text to its register's indexes. `name` ranks above `other`. `codes`
 /// (credit codes, certificate numbers) are found by 3+ characters only: a 1- or 2-character
 /// piece of a code identifies nothing, and leaving codes out keeps the gram index small.
-pub(crate) fn index(conn: &Connection, register: Register, seq: i64, name: &str, other: &str, codes: &str) -> rusqlite::Result<()> {
+pub(crate) fn index(
+    conn: &Connection,
+    register: Register,
+    seq: i64,
+    name: &str,
+    other: &str,
+    codes: &str,
+) -> rusqlite::Result<()> {
     let p = register.prefix();
-    conn.prepare_cached(&format!("INSERT INTO {p}_tri(rowid, name, other) VALUES (?1, ?2, ?3)"))?
-        .execute(params![seq, name, format!("{other} {codes}")])?;
-    conn.prepare_cached(&format!("INSERT INTO {p}_gram(rowid, name, other) VALUES (?1, ?2, ?3)"))?
-        .execute(params![seq, grams(name), grams(other)])?;
+    conn.prepare_cached(&format!("INSERT INTO {p}_tri(rowid, name, other) VALUES (?1, ?2, ?3)"))?.execute(params![
+        seq,
+        name,
+        format!("{other} {codes}")
+    ])?;
+    conn.prepare_cached(&format!("INSERT INTO {p}_gram(rowid, name, other) VALUES (?1, ?2, ?3)"))?.execute(params![
+        seq,
+        grams(name),
+        grams(other)
+    ])?;
     Ok(())
 }
 
@@ -226,7 +239,12 @@ mod tests {
 impl crate::Store {
     /// Searches every register at once (for the CLI and a global search box): enterprises,
     /// then agencies, then people, each ranked as in [`find`].
-    pub fn search_all(&self, text: &str, limit: usize, today: chrono::NaiveDate) -> Result<Vec<crate::views::SearchHit>, crate::StoreError> {
+    pub fn search_all(
+        &self,
+        text: &str,
+        limit: usize,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<crate::views::SearchHit>, crate::StoreError> {
         use crate::views::{EnterpriseQuery, HitKind, SearchHit};
         if text.trim().is_empty() {
             return Ok(Vec::new());

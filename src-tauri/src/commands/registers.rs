@@ -32,7 +32,10 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Command
 }
 
 #[tauri::command]
-pub async fn search_enterprises(state: State<'_, AppState>, query: EnterpriseQuery) -> Result<Vec<EnterpriseSummary>, CommandError> {
+pub async fn search_enterprises(
+    state: State<'_, AppState>,
+    query: EnterpriseQuery,
+) -> Result<Vec<EnterpriseSummary>, CommandError> {
     state.with_store(move |s| Ok(s.search_enterprises(&query)?)).await
 }
 
@@ -69,7 +72,10 @@ pub fn check_code(input: String, kind: Option<CodeKind>) -> CodeCheck {
 }
 
 #[tauri::command]
-pub async fn add_enterprise(state: State<'_, AppState>, form: NewEnterprise) -> Result<EnterpriseSummary, CommandError> {
+pub async fn add_enterprise(
+    state: State<'_, AppState>,
+    form: NewEnterprise,
+) -> Result<EnterpriseSummary, CommandError> {
     let id = EnterpriseId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.add_enterprise(&form, id, &now())?)).await
 }
