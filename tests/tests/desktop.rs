@@ -160,3 +160,39 @@ async fn corrupt_database_is_explained_in_chinese_and_left_untouched() -> Result
     ensure!(std::fs::read(&db)? == bytes, "the damaged file is left byte for byte");
     result
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let before = Store::open(&db)?.counts()?;
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.wait_for("[data-testid=enterprise-table][data-state=ready]").await?;
+        app.wait_for("[data-testid=add-enterprise]").await?.click().await.context("open the form")?;
+        let field = app.wait_for("[data-testid=field-credit_code]").await?;
+        // The standard's example code with its last character mistyped.
+        field.send_keys("91350100M000100Y44").await?;
+        app.wait_for("[data-testid=field-name]").await?.send_keys("杭州测试化工有限公司").await?;
+        let explained = app
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath("//*[contains(@class,'ant-form-item-explain-error')][contains(., '校验位错误，应为 3')]"))
+            .await;
+        ensure!(explained.is_ok(), "the credit-code field says 校验位错误，应为 3");
+        app.wait_for(".ant-modal-footer .ant-btn-primary").await?.click().await.context("press save")?;
+        app.screenshot("enterprise-form-bad-credit-code.png").await?;
+        let typed = app.wait_for("[data-testid=field-name]").await?.prop("value").await?.unwrap_or_default();
+        ensure!(typed == "杭州测试化工有限公司", "the form keeps what was typed, got {typed:?}");
+        Ok(())
+    }
+    .await;
+    app.close().await?;
+    result?;
+    let after = Store::open(&db)?.counts()?;
+    ensure!(after == before, "nothing saved: {before:?} → {after:?}");
+    Ok(())
+}
