@@ -180,7 +180,9 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
             .client
             .wait()
             .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath("//*[contains(@class,'ant-form-item-explain-error')][contains(., '校验位错误，应为 3')]"))
+            .for_element(Locator::XPath(
+                "//*[contains(@class,'ant-form-item-explain-error')][contains(., '校验位错误，应为 3')]",
+            ))
             .await;
         ensure!(explained.is_ok(), "the credit-code field says 校验位错误，应为 3");
         app.wait_for(".ant-modal-footer .ant-btn-primary").await?.click().await.context("press save")?;

@@ -65,7 +65,7 @@ fn unmet(kind: ConditionKind, message: Message, evidence: Vec<String>) -> UnmetC
 }
 
 /// Why a full-time person does or does not count towards the qualified staff.
-fn qualifying_certificate<'a>(m: &'a StaffMember, day: NaiveDate) -> Result<&'a Certificate, String> {
+fn counts_as_qualified(m: &StaffMember, day: NaiveDate) -> Result<(), String> {
     let fits = |c: &&Certificate| {
         matches!(
             c.kind,
@@ -76,8 +76,8 @@ fn qualifying_certificate<'a>(m: &'a StaffMember, day: NaiveDate) -> Result<&'a 
                 | CertificateKind::SeniorTitle
         )
     };
-    if let Some(c) = m.certificates.iter().filter(fits).find(|c| c.is_valid_on(day)) {
-        return Ok(c);
+    if m.certificates.iter().filter(fits).any(|c| c.is_valid_on(day)) {
+        return Ok(());
     }
     match m.certificates.iter().find(fits) {
         Some(c) => Err(format!(
@@ -125,7 +125,7 @@ pub fn unmet_conditions(agency: &Agency, staff: &[StaffMember], day: NaiveDate, 
             not_counted.push(format!("{}：同时为{}的专职人员", m.name, m.full_time_elsewhere.join("、")));
             continue;
         }
-        match qualifying_certificate(m, day) {
+        match counts_as_qualified(m, day) {
             Ok(_) => qualified += 1,
             Err(why) => not_counted.push(why),
         }

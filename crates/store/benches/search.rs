@@ -80,7 +80,7 @@ fn main() {
     println!(
         "\nenterprise search, LIMIT 50, newest first ({QUERIES_PER_LENGTH} queries per length, after one warm-up pass)"
     );
-    println!("{:<12} {:<50} {}", "query", "SafeServe (trigram + gram FTS5)", "anchor: LIKE scan on name/address");
+    println!("{:<12} {:<50} anchor: LIKE scan on name/address", "query", "SafeServe (trigram + gram FTS5)");
     for (label, len) in [("1 char", 1), ("2 chars", 2), ("3 chars", 3), ("4 chars", 4)] {
         let queries: Vec<String> = (0..QUERIES_PER_LENGTH).map(|_| draw(len)).collect();
         let run =

@@ -403,7 +403,8 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         let pi = *g.weighted(&place_weights);
         let place = &places[pi];
         let (town_code, town) = g.pick(&place.townships).clone();
-        let industry = Industry::from_key(*g.weighted(INDUSTRY_WEIGHTS)).expect("static keys");
+        let key: &&str = g.weighted(INDUSTRY_WEIGHTS);
+        let industry = Industry::from_key(key).expect("static keys");
         let enterprise_size = *g.weighted(&[
             (EnterpriseSize::Micro, 45),
             (EnterpriseSize::Small, 40),

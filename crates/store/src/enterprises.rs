@@ -68,7 +68,7 @@ fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) ->
 }
 
 /// Required text fields, trimmed; the first empty one is reported.
-pub(crate) fn require<'a>(fields: &[(&'static str, &'a str, &str, &str)]) -> Result<(), StoreError> {
+pub(crate) fn require(fields: &[(&'static str, &str, &str, &str)]) -> Result<(), StoreError> {
     for (field, value, zh, en) in fields {
         if value.trim().is_empty() {
             return Err(invalid(field, format!("请填写{zh}"), format!("Enter the {en}")));

@@ -177,6 +177,56 @@ pub fn find(
     Ok(out)
 }
 
+impl crate::Store {
+    /// Searches every register at once (for the CLI and a global search box): enterprises,
+    /// then agencies, then people, each ranked as in [`find`].
+    pub fn search_all(
+        &self,
+        text: &str,
+        limit: usize,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<crate::views::SearchHit>, crate::StoreError> {
+        use crate::views::{EnterpriseQuery, HitKind, SearchHit};
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = EnterpriseQuery { text: text.to_owned(), limit: Some(limit as u32), ..Default::default() };
+        let mut hits: Vec<SearchHit> = self
+            .search_enterprises(&q)?
+            .into_iter()
+            .map(|e| SearchHit {
+                kind: HitKind::Enterprise,
+                id: e.id.to_string(),
+                title: e.name,
+                subtitle: format!("{} · {} · {}", e.credit_code, e.division_name, e.industry.label_zh()),
+            })
+            .collect();
+        hits.extend(self.search_agencies(text, limit, today)?.into_iter().map(|a| SearchHit {
+            kind: HitKind::Agency,
+            id: a.id.to_string(),
+            title: a.name,
+            subtitle: format!(
+                "{} · {} · {}",
+                a.credit_code,
+                a.division_name,
+                if a.qualified { "符合 R1".to_owned() } else { format!("R1 不符合 {} 项", a.unmet_count) }
+            ),
+        }));
+        hits.extend(self.search_people(text, limit, today)?.into_iter().map(|p| SearchHit {
+            kind: HitKind::Person,
+            id: p.id.to_string(),
+            title: p.name,
+            subtitle: format!(
+                "{} · {}",
+                p.id_number_masked,
+                p.employments.iter().map(|e| e.agency_name.as_str()).collect::<Vec<_>>().join("、")
+            ),
+        }));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,55 +283,5 @@ mod tests {
         }
         let even = find(&c, Register::Person, "张", 3, |s| Ok(s % 2 == 0)).unwrap();
         assert_eq!(even, vec![10, 8, 6]);
-    }
-}
-
-impl crate::Store {
-    /// Searches every register at once (for the CLI and a global search box): enterprises,
-    /// then agencies, then people, each ranked as in [`find`].
-    pub fn search_all(
-        &self,
-        text: &str,
-        limit: usize,
-        today: chrono::NaiveDate,
-    ) -> Result<Vec<crate::views::SearchHit>, crate::StoreError> {
-        use crate::views::{EnterpriseQuery, HitKind, SearchHit};
-        if text.trim().is_empty() {
-            return Ok(Vec::new());
-        }
-        let q = EnterpriseQuery { text: text.to_owned(), limit: Some(limit as u32), ..Default::default() };
-        let mut hits: Vec<SearchHit> = self
-            .search_enterprises(&q)?
-            .into_iter()
-            .map(|e| SearchHit {
-                kind: HitKind::Enterprise,
-                id: e.id.to_string(),
-                title: e.name,
-                subtitle: format!("{} · {} · {}", e.credit_code, e.division_name, e.industry.label_zh()),
-            })
-            .collect();
-        hits.extend(self.search_agencies(text, limit, today)?.into_iter().map(|a| SearchHit {
-            kind: HitKind::Agency,
-            id: a.id.to_string(),
-            title: a.name,
-            subtitle: format!(
-                "{} · {} · {}",
-                a.credit_code,
-                a.division_name,
-                if a.qualified { "符合 R1".to_owned() } else { format!("R1 不符合 {} 项", a.unmet_count) }
-            ),
-        }));
-        hits.extend(self.search_people(text, limit, today)?.into_iter().map(|p| SearchHit {
-            kind: HitKind::Person,
-            id: p.id.to_string(),
-            title: p.name,
-            subtitle: format!(
-                "{} · {}",
-                p.id_number_masked,
-                p.employments.iter().map(|e| e.agency_name.as_str()).collect::<Vec<_>>().join("、")
-            ),
-        }));
-        hits.truncate(limit);
-        Ok(hits)
     }
 }
