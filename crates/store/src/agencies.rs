@@ -109,13 +109,7 @@ impl Store {
         limit: usize,
         today: NaiveDate,
     ) -> Result<Vec<AgencySummary>, StoreError> {
-        let seqs: Vec<i64> = if text.trim().is_empty() {
-            let mut stmt = self.conn.prepare_cached("SELECT seq FROM agencies ORDER BY seq DESC LIMIT ?1")?;
-            let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        } else {
-            search::find(&self.conn, Register::Agency, text, limit, |_| Ok(true))?
-        };
+        let seqs = search::newest_or_find(&self.conn, Register::Agency, text, limit)?;
         let mut id_of = self.conn.prepare_cached("SELECT id FROM agencies WHERE seq = ?1")?;
         seqs.into_iter()
             .map(|seq| {

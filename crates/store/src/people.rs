@@ -192,13 +192,7 @@ impl Store {
     /// People matching `text` by name, phone or certificate number (newest first; empty text
     /// lists the newest).
     pub fn search_people(&self, text: &str, limit: usize, today: NaiveDate) -> Result<Vec<PersonSummary>, StoreError> {
-        let seqs: Vec<i64> = if text.trim().is_empty() {
-            let mut stmt = self.conn.prepare_cached("SELECT seq FROM people ORDER BY seq DESC LIMIT ?1")?;
-            let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        } else {
-            search::find(&self.conn, Register::Person, text, limit, |_| Ok(true))?
-        };
+        let seqs = search::newest_or_find(&self.conn, Register::Person, text, limit)?;
         seqs.into_iter().map(|s| person_summary(&self.conn, PersonKey::Seq(s), today)).collect()
     }
 

@@ -27,6 +27,31 @@ impl Register {
             Register::Person => "person",
         }
     }
+
+    fn table(self) -> &'static str {
+        match self {
+            Register::Enterprise => "enterprises",
+            Register::Agency => "agencies",
+            Register::Person => "people",
+        }
+    }
+}
+
+/// Seqs for a list screen: the newest records when `text` is empty, else the matches of [`find`].
+pub(crate) fn newest_or_find(
+    conn: &Connection,
+    register: Register,
+    text: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<i64>> {
+    if text.trim().is_empty() {
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT seq FROM {} ORDER BY seq DESC LIMIT ?1", register.table()))?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        rows.collect()
+    } else {
+        find(conn, register, text, limit, |_| Ok(true))
+    }
 }
 
 /// Lower-cased runs of letters and digits: punctuation and spaces split terms and grams, as

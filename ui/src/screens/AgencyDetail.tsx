@@ -1,9 +1,9 @@
-import { Alert, Card, Descriptions, Flex, Spin, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Flex, Tag, Typography } from 'antd';
 import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
 import type { UnmetCondition } from '../bindings/UnmetCondition';
 import { ContractsTable } from '../components/ContractsTable';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { Loaded } from '../components/Loaded';
 import { PeopleTable } from '../components/PeopleTable';
 import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -15,18 +15,9 @@ import { DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '
 export function AgencyDetail({ id }: { id: string }) {
   const load = useLoad(id, () => api.agencyDetail(id));
   return (
-    <div data-testid="agency-detail" data-id={id} data-state={load.loading ? 'loading' : 'ready'}>
-      {load.loading && !load.data ? (
-        <Spin style={{ display: 'block', marginTop: 48 }} />
-      ) : load.error ? (
-        <>
-          <ScreenHeader title="" />
-          <ErrorAlert error={load.error} onRetry={load.reload} />
-        </>
-      ) : load.data ? (
-        <DetailBody detail={load.data} />
-      ) : null}
-    </div>
+    <Loaded testId="agency-detail" id={id} load={load}>
+      {(data) => <DetailBody detail={data} />}
+    </Loaded>
   );
 }
 

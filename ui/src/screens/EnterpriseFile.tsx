@@ -1,9 +1,9 @@
-import { Card, Descriptions, Empty, Flex, Spin, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Flex, Tag, Typography } from 'antd';
 import { api } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
 import type { EnterpriseFile as EnterpriseFileData } from '../bindings/EnterpriseFile';
 import { ContractsTable } from '../components/ContractsTable';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
@@ -14,18 +14,9 @@ import { useNav } from '../nav';
 export function EnterpriseFile({ id }: { id: string }) {
   const load = useLoad(id, () => api.enterpriseFile(id));
   return (
-    <div data-testid="enterprise-file" data-id={id} data-state={load.loading ? 'loading' : 'ready'}>
-      {load.loading && !load.data ? (
-        <Spin style={{ display: 'block', marginTop: 48 }} />
-      ) : load.error ? (
-        <>
-          <ScreenHeader title="" />
-          <ErrorAlert error={load.error} onRetry={load.reload} />
-        </>
-      ) : load.data ? (
-        <FileBody file={load.data} />
-      ) : null}
-    </div>
+    <Loaded testId="enterprise-file" id={id} load={load}>
+      {(data) => <FileBody file={data} />}
+    </Loaded>
   );
 }
 
