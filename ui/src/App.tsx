@@ -3,7 +3,7 @@ import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, toCommandError } from './api';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CommandError } from './bindings/CommandError';
@@ -13,12 +13,15 @@ import { I18nContext, makeI18n, useI18n } from './i18n';
 import type { Lang } from './i18n';
 import { NavContext, sectionOf } from './nav';
 import type { Nav, Route, Section } from './nav';
-import { Agencies } from './screens/Agencies';
-import { AgencyDetail } from './screens/AgencyDetail';
-import { EnterpriseFile } from './screens/EnterpriseFile';
 import { EMPTY_ENTERPRISE_FILTERS, Enterprises } from './screens/Enterprises';
 import type { EnterpriseFilters } from './screens/Enterprises';
-import { People } from './screens/People';
+
+// Only the first screen is in the start-up bundle; the others load when first opened, which
+// keeps JavaScript parsing off the path to the first list.
+const Agencies = lazy(() => import('./screens/Agencies').then((m) => ({ default: m.Agencies })));
+const AgencyDetail = lazy(() => import('./screens/AgencyDetail').then((m) => ({ default: m.AgencyDetail })));
+const EnterpriseFile = lazy(() => import('./screens/EnterpriseFile').then((m) => ({ default: m.EnterpriseFile })));
+const People = lazy(() => import('./screens/People').then((m) => ({ default: m.People })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -201,6 +204,7 @@ function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts 
             />
           </Layout.Sider>
           <Layout.Content ref={content} style={{ padding: 16, overflow: 'auto' }}>
+            <Suspense fallback={<Spin style={{ display: 'block', marginTop: 48 }} />}>
             <Screen
               route={route}
               divisions={divisions}
@@ -212,6 +216,7 @@ function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts 
               setPeopleText={setPeopleText}
               onRegisterChanged={refreshCounts}
             />
+            </Suspense>
           </Layout.Content>
         </Layout>
       </Layout>

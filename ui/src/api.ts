@@ -59,5 +59,5 @@ export const api = {
   checkCode: (input: string, kind: CodeKind | null) => call<CodeCheck>('check_code', { input, kind }),
   addEnterprise: (form: NewEnterprise) => call<EnterpriseSummary>('add_enterprise', { form }),
   addPerson: (form: NewPerson) => call<PersonSummary>('add_person', { form }),
-  uiReady: () => call<null>('ui_ready'),
+  uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
 };

@@ -1,7 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Cascader, Flex, Select, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { HTMLAttributes } from 'react';
 import { api } from '../api';
 import type { Division } from '../bindings/Division';
@@ -14,7 +14,9 @@ import { divisionOfPath, divisionOptions } from '../divisions';
 import { useSearch } from '../hooks';
 import { INDUSTRY_LABELS, SIZE_LABELS, keysOf, useI18n } from '../i18n';
 import { useNav } from '../nav';
-import { NewEnterpriseModal } from './NewEnterpriseModal';
+
+// The form loads on first use, keeping it out of the start-up bundle.
+const NewEnterpriseModal = lazy(() => import('./NewEnterpriseModal').then((m) => ({ default: m.NewEnterpriseModal })));
 
 /** Kept by the app shell so the list looks the same after coming back from a file. */
 export interface EnterpriseFilters {
@@ -27,8 +29,8 @@ export interface EnterpriseFilters {
 export const EMPTY_ENTERPRISE_FILTERS: EnterpriseFilters = { text: '', divisionPath: [], industry: null, highRiskOnly: false };
 
 // Enough to cover a township's register; narrowing the search is quicker than paging further.
-const RESULT_LIMIT = 200;
-const PAGE_SIZE = 50;
+const RESULT_LIMIT = 100;
+const PAGE_SIZE = 20;
 
 // Cold start is measured up to the first rendered list, once per app run.
 let uiReadySent = false;
@@ -65,7 +67,7 @@ export function Enterprises({
     if (search.loadedOnce && !uiReadySent) {
       uiReadySent = true;
       // A failure here only loses a timing measurement; the list itself is fine.
-      api.uiReady().catch(() => {});
+      api.uiReady(performance.now()).catch(() => {});
     }
   }, [search.loadedOnce]);
 
@@ -180,6 +182,8 @@ export function Enterprises({
         )}
       </div>
 
+      {adding && (
+        <Suspense fallback={null}>
       <NewEnterpriseModal
         open={adding}
         divisions={divisions}
@@ -191,6 +195,8 @@ export function Enterprises({
           nav.go({ name: 'enterprise', id: e.id });
         }}
       />
+        </Suspense>
+      )}
     </div>
   );
 }
