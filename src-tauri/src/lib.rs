@@ -35,12 +35,6 @@ fn database_path(app: &tauri::App) -> PathBuf {
 }
 
 pub fn run() {
-    // WebKitGTK's DMA-BUF renderer shows a blank window on some GPUs and virtual machines, and
-    // on a laptop without GPU acceleration it starts slower and holds ~130 MB more memory than
-    // the shared-memory path. A user who needs it can still set the variable to 0.
-    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-    }
     tauri::Builder::default()
         .setup(|app| {
             let path = database_path(app);

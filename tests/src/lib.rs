@@ -142,14 +142,21 @@ impl App {
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await.with_context(|| format!("screenshot {name}"))?;
+        // WebKitWebDriver has been seen to hang on a snapshot; a hung screenshot fails the test
+        // instead of the whole run.
+        let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
+            .await
+            .with_context(|| format!("screenshot {name} timed out"))?
+            .with_context(|| format!("screenshot {name}"))?;
         let path = output_dir().join(name);
         std::fs::write(&path, png)?;
         Ok(path)
     }
 
     pub async fn close(self) -> Result<()> {
-        self.client.close().await?;
+        tokio::time::timeout(Duration::from_secs(20), self.client.close())
+            .await
+            .context("closing the session timed out")??;
         Ok(())
     }
 }
