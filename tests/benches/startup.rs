@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 
 /// A `Name:   N kB` line of a /proc file.
 fn proc_kib(pid: u32, file: &str, key: &str) -> u64 {
