@@ -97,13 +97,26 @@ pub struct App {
 }
 
 impl App {
+    /// Starts the app through tauri-driver. A loopback port picked as free can be taken by
+    /// another program before tauri-driver binds it, so a failed start is retried on new ports.
     pub async fn launch(binary: &Path, db: &Path) -> Result<Self> {
         let display = Display::get()?;
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::start_driver(binary, db, &display.name).await {
+                Ok((client, driver)) => return Ok(Self { client, _driver: driver, _display: display }),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    async fn start_driver(binary: &Path, db: &Path, display: &str) -> Result<(Client, Terminating)> {
         let port = free_port();
         let native = free_port();
         let driver = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("DISPLAY", &display.name)
+            .env("DISPLAY", display)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -128,7 +141,7 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("WebDriver session with the desktop app")?;
-        Ok(Self { client, _driver: driver, _display: display })
+        Ok((client, driver))
     }
 
     /// Waits for a CSS selector to match, up to 20 s.

@@ -57,9 +57,12 @@ export default function App() {
   );
 }
 
-/** Asks the Rust side whether the database opened; nothing else is shown until it has. */
+/**
+ * Asks the Rust side whether the database opened. The shell is drawn at once, in parallel with
+ * that question, so the first list is not held back by it; a database that could not be opened
+ * replaces everything with the reason.
+ */
 function Startup({ onToggleLang }: { onToggleLang: () => void }) {
-  const { t } = useI18n();
   const [status, setStatus] = useState<AppStatus | null>(null);
   const [failure, setFailure] = useState<CommandError | null>(null);
 
@@ -69,14 +72,7 @@ function Startup({ onToggleLang }: { onToggleLang: () => void }) {
 
   if (failure) return <DbError error={failure} dbPath={null} />;
   if (status?.error) return <DbError error={status.error} dbPath={status.db_path} />;
-  if (!status) {
-    return (
-      <Flex align="center" justify="center" style={{ height: '100vh' }}>
-        <Spin size="large" description={t('loadingApp')} />
-      </Flex>
-    );
-  }
-  return <Shell initialCounts={status.counts} onToggleLang={onToggleLang} />;
+  return <Shell initialCounts={status?.counts ?? null} onToggleLang={onToggleLang} />;
 }
 
 /**
@@ -121,6 +117,7 @@ function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts 
   const [stack, setStack] = useState<Route[]>([{ name: 'enterprises' }]);
   const route = stack[stack.length - 1];
   const [counts, setCounts] = useState(initialCounts);
+  useEffect(() => setCounts(initialCounts), [initialCounts]);
   const [divisions, setDivisions] = useState<Division[]>([]);
   // Search inputs survive a visit to a detail screen and back.
   const [enterpriseFilters, setEnterpriseFilters] = useState<EnterpriseFilters>(EMPTY_ENTERPRISE_FILTERS);

@@ -19,7 +19,6 @@ const TEXT = {
     zh: '企业 {enterprises} · 机构 {agencies} · 人员 {people} · 合同 {contracts}',
     en: '{enterprises} enterprises · {agencies} agencies · {people} people · {contracts} contracts',
   },
-  loadingApp: { zh: '正在打开数据库…', en: 'Opening the database…' },
   dbErrorTitle: { zh: '无法打开数据库', en: 'The database could not be opened' },
   dbPath: { zh: '数据库文件', en: 'Database file' },
   errorCode: { zh: '错误代码', en: 'Error code' },
