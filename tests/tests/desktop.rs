@@ -161,6 +161,10 @@ async fn corrupt_database_is_explained_in_chinese_and_left_untouched() -> Result
     result
 }
 
+/// The field's own error line, saying which check character the code should have.
+const CHECK_CHARACTER_EXPLAINED: &str =
+    "//*[contains(@class,'ant-form-item-explain-error')][contains(., '校验位错误，应为 3')]";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -180,12 +184,17 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
             .client
             .wait()
             .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath(
-                "//*[contains(@class,'ant-form-item-explain-error')][contains(., '校验位错误，应为 3')]",
-            ))
+            .for_element(Locator::XPath(CHECK_CHARACTER_EXPLAINED))
             .await;
         ensure!(explained.is_ok(), "the credit-code field says 校验位错误，应为 3");
         app.wait_for(".ant-modal-footer .ant-btn-primary").await?.click().await.context("press save")?;
+        let still = app
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(CHECK_CHARACTER_EXPLAINED))
+            .await?;
+        ensure!(still.is_displayed().await?, "after save the reason is still shown on the field");
         app.screenshot("enterprise-form-bad-credit-code.png").await?;
         let typed = app.wait_for("[data-testid=field-name]").await?.prop("value").await?.unwrap_or_default();
         ensure!(typed == "杭州测试化工有限公司", "the form keeps what was typed, got {typed:?}");
