@@ -70,9 +70,14 @@ function Startup({ onToggleLang }: { onToggleLang: () => void }) {
     api.appStatus().then(setStatus, (e: unknown) => setFailure(toCommandError(e)));
   }, []);
 
+  // After a record is added the header's counts are asked again; a failed refresh keeps the old ones.
+  const refreshCounts = useCallback(() => {
+    api.appStatus().then(setStatus, () => {});
+  }, []);
+
   if (failure) return <DbError error={failure} dbPath={null} />;
   if (status?.error) return <DbError error={status.error} dbPath={status.db_path} />;
-  return <Shell initialCounts={status?.counts ?? null} onToggleLang={onToggleLang} />;
+  return <Shell counts={status?.counts ?? null} onRegisterChanged={refreshCounts} onToggleLang={onToggleLang} />;
 }
 
 /**
@@ -112,12 +117,18 @@ function DbError({ error, dbPath }: { error: CommandError; dbPath: string | null
   );
 }
 
-function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts | null; onToggleLang: () => void }) {
+function Shell({
+  counts,
+  onRegisterChanged,
+  onToggleLang,
+}: {
+  counts: RegisterCounts | null;
+  onRegisterChanged: () => void;
+  onToggleLang: () => void;
+}) {
   const { t } = useI18n();
   const [stack, setStack] = useState<Route[]>([{ name: 'enterprises' }]);
   const route = stack[stack.length - 1];
-  const [counts, setCounts] = useState(initialCounts);
-  useEffect(() => setCounts(initialCounts), [initialCounts]);
   const [divisions, setDivisions] = useState<Division[]>([]);
   // Search inputs survive a visit to a detail screen and back.
   const [enterpriseFilters, setEnterpriseFilters] = useState<EnterpriseFilters>(EMPTY_ENTERPRISE_FILTERS);
@@ -133,13 +144,6 @@ function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts 
   useEffect(() => {
     content.current?.scrollTo({ top: 0 });
   }, [route]);
-
-  const refreshCounts = useCallback(() => {
-    api.appStatus().then(
-      (s) => setCounts(s.counts),
-      () => {},
-    );
-  }, []);
 
   const nav = useMemo<Nav>(
     () => ({
@@ -211,7 +215,7 @@ function Shell({ initialCounts, onToggleLang }: { initialCounts: RegisterCounts 
               setAgencyText={setAgencyText}
               peopleText={peopleText}
               setPeopleText={setPeopleText}
-              onRegisterChanged={refreshCounts}
+              onRegisterChanged={onRegisterChanged}
             />
             </Suspense>
           </Layout.Content>
