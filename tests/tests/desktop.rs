@@ -188,13 +188,20 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
             .await;
         ensure!(explained.is_ok(), "the credit-code field says 校验位错误，应为 3");
         app.wait_for(".ant-modal-footer .ant-btn-primary").await?.click().await.context("press save")?;
-        let still = app
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath(CHECK_CHARACTER_EXPLAINED))
-            .await?;
-        ensure!(still.is_displayed().await?, "after save the reason is still shown on the field");
+        // Saving re-validates the form, and the field's message fades back in: wait for it to be
+        // visible again rather than sampling it mid-fade.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut shown = false;
+            for e in app.client.find_all(Locator::XPath(CHECK_CHARACTER_EXPLAINED)).await? {
+                shown |= e.is_displayed().await?;
+            }
+            if shown {
+                break;
+            }
+            ensure!(Instant::now() < deadline, "after save the reason is still shown on the field");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         app.screenshot("enterprise-form-bad-credit-code.png").await?;
         let typed = app.wait_for("[data-testid=field-name]").await?.prop("value").await?.unwrap_or_default();
         ensure!(typed == "杭州测试化工有限公司", "the form keeps what was typed, got {typed:?}");
