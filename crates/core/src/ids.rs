@@ -38,3 +38,5 @@ id_type!(AgencyId);
 id_type!(PersonId);
 id_type!(EnterpriseId);
 id_type!(ContractId);
+id_type!(VisitId);
+id_type!(HazardId);

@@ -1,19 +1,25 @@
 //! `safeserve-core` owns SafeServe's domain: the registers (agencies, people and their
 //! certificates, enterprises, contracts), administrative divisions and jurisdictions, the
 //! validators for the codes the field uses (GB 32100 credit codes, GB 11643 ID numbers) and
-//! the rules of `DOMAIN.md` (R1 agency conditions so far).
+//! the rules of `DOMAIN.md` (R1 agency conditions, R7 capability match, R8 hazard order), the
+//! hazard lifecycle and checklist templates.
 //!
 //! It performs no I/O and reads no clock: time, ids and randomness come in as arguments so a
 //! rule is tested with a fixed date. It must never depend on tauri, axum, reqwest or rusqlite.
 
+pub mod capability;
+pub mod checklist;
 pub mod codes;
 pub mod division;
+pub mod hazard;
 pub mod ids;
+mod labels;
 pub mod message;
 pub mod qualification;
 pub mod register;
+pub mod visit;
 
 pub use codes::{mask_id_number, CodeCheck, CodeKind, CreditCode, CreditCodeError, IdNumber, IdNumberError};
 pub use division::{DivisionCode, DivisionError, Jurisdiction};
-pub use ids::{AgencyId, ContractId, EnterpriseId, PersonId};
+pub use ids::{AgencyId, ContractId, EnterpriseId, HazardId, PersonId, VisitId};
 pub use message::Message;

@@ -8,38 +8,7 @@ use crate::ids::{AgencyId, ContractId, EnterpriseId, PersonId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[ts(export)]
-        pub enum $name {
-            $(#[serde(rename = $key)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable identifier stored in the database.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key,)+ }
-            }
-
-            pub fn from_key(key: &str) -> Option<Self> {
-                match key { $($key => Some($name::$variant),)+ _ => None }
-            }
-
-            pub fn label_zh(self) -> &'static str {
-                match self { $($name::$variant => $zh,)+ }
-            }
-
-            pub fn label_en(self) -> &'static str {
-                match self { $($name::$variant => $en,)+ }
-            }
-        }
-    };
-}
+use crate::labels::labelled_enum;
 
 labelled_enum! {
     /// Industry of an enterprise. The high-risk ones need specialist engineers (R1).
