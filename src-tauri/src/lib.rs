@@ -71,6 +71,20 @@ pub fn run() {
             commands::registers::add_enterprise,
             commands::registers::add_person,
             commands::registers::ui_ready,
+            commands::visits::list_templates,
+            commands::visits::capability_check,
+            commands::visits::start_visit,
+            commands::visits::visit_detail,
+            commands::visits::unfinished_visits,
+            commands::visits::recent_visits,
+            commands::visits::save_visit_field,
+            commands::visits::end_visit,
+            commands::visits::add_hazard,
+            commands::visits::save_hazard_field,
+            commands::visits::add_hazard_event,
+            commands::visits::reinspect,
+            commands::visits::add_photo,
+            commands::visits::photo,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("SafeServe window failed to start");

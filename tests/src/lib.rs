@@ -3,7 +3,7 @@
 //! `safeserve-desktop` binary on a real database — and hands the test a WebDriver client.
 //! Readiness is polled with a deadline, never slept for.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -164,6 +164,29 @@ impl App {
         let path = output_dir().join(name);
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// Kills the app's process outright (SIGKILL), as a crash or a pulled battery would: no
+    /// window-close handler, no flush. The WebDriver session dies with it.
+    pub fn kill_app(self, db: &Path) -> Result<()> {
+        let needle = db.to_string_lossy().into_owned();
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc")? {
+            let entry = entry?;
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+            let args: Vec<String> =
+                cmdline.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+            let is_app = args.first().is_some_and(|a| a.ends_with("safeserve-desktop"));
+            if is_app && args.contains(&needle) {
+                let pid = entry.file_name().to_string_lossy().into_owned();
+                let status = Command::new("kill").args(["-KILL", &pid]).status()?;
+                ensure!(status.success(), "kill -KILL {pid}");
+                killed += 1;
+            }
+        }
+        ensure!(killed == 1, "expected one app process for {needle}, killed {killed}");
+        drop(self);
+        Ok(())
     }
 
     pub async fn close(self) -> Result<()> {

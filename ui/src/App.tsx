@@ -1,4 +1,4 @@
-import { ApartmentOutlined, BankOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BankOutlined, TeamOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -22,6 +22,8 @@ const Agencies = lazy(() => import('./screens/Agencies').then((m) => ({ default:
 const AgencyDetail = lazy(() => import('./screens/AgencyDetail').then((m) => ({ default: m.AgencyDetail })));
 const EnterpriseFile = lazy(() => import('./screens/EnterpriseFile').then((m) => ({ default: m.EnterpriseFile })));
 const People = lazy(() => import('./screens/People').then((m) => ({ default: m.People })));
+const Visits = lazy(() => import('./screens/Visits').then((m) => ({ default: m.Visits })));
+const Visit = lazy(() => import('./screens/Visit').then((m) => ({ default: m.Visit })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -170,6 +172,11 @@ function Shell({
       icon: <TeamOutlined />,
       label: <span data-testid="nav-people">{t('navPeople')}</span>,
     },
+    {
+      key: 'visits',
+      icon: <AuditOutlined />,
+      label: <span data-testid="nav-visits">{t('navVisits')}</span>,
+    },
   ];
 
   return (
@@ -255,5 +262,9 @@ function Screen(props: {
       return <AgencyDetail key={route.id} id={route.id} />;
     case 'people':
       return <People text={props.peopleText} onTextChange={props.setPeopleText} onRegisterChanged={props.onRegisterChanged} />;
+    case 'visits':
+      return <Visits />;
+    case 'visit':
+      return <Visit key={route.id} id={route.id} />;
   }
 }

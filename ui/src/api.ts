@@ -15,6 +15,20 @@ import type { EnterpriseSummary } from './bindings/EnterpriseSummary';
 import type { NewEnterprise } from './bindings/NewEnterprise';
 import type { NewPerson } from './bindings/NewPerson';
 import type { PersonSummary } from './bindings/PersonSummary';
+import type { HazardEventKind } from './bindings/HazardEventKind';
+import type { HazardField } from './bindings/HazardField';
+import type { HazardView } from './bindings/HazardView';
+import type { IngestedPhoto } from './bindings/IngestedPhoto';
+import type { Mismatch } from './bindings/Mismatch';
+import type { NewHazard } from './bindings/NewHazard';
+import type { NewVisit } from './bindings/NewVisit';
+import type { PhotoTarget } from './bindings/PhotoTarget';
+import type { Reinspection } from './bindings/Reinspection';
+import type { TemplateSummary } from './bindings/TemplateSummary';
+import type { VisitDetail } from './bindings/VisitDetail';
+import type { VisitField } from './bindings/VisitField';
+import type { VisitKind } from './bindings/VisitKind';
+import type { VisitSummary } from './bindings/VisitSummary';
 
 function isCommandError(e: unknown): e is CommandError {
   if (typeof e !== 'object' || e === null) return false;
@@ -40,9 +54,13 @@ export function toCommandError(e: unknown): CommandError {
   return { code: 'internal', message: { zh: `内部错误：${text}`, en: `Internal error: ${text}` }, field: null };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(
+  command: string,
+  args?: Record<string, unknown> | Uint8Array,
+  headers?: Record<string, string>,
+): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<T>(command, args, headers ? { headers } : undefined);
   } catch (e) {
     throw toCommandError(e);
   }
@@ -60,4 +78,23 @@ export const api = {
   addEnterprise: (form: NewEnterprise) => call<EnterpriseSummary>('add_enterprise', { form }),
   addPerson: (form: NewPerson) => call<PersonSummary>('add_person', { form }),
   uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
+  listTemplates: () => call<TemplateSummary[]>('list_templates'),
+  capabilityCheck: (kind: VisitKind, targetId: string, people: string[]) =>
+    call<Mismatch[]>('capability_check', { kind, targetId, people }),
+  startVisit: (form: NewVisit) => call<VisitDetail>('start_visit', { form }),
+  visitDetail: (id: string) => call<VisitDetail>('visit_detail', { id }),
+  unfinishedVisits: () => call<VisitSummary[]>('unfinished_visits'),
+  recentVisits: () => call<VisitSummary[]>('recent_visits'),
+  saveVisitField: (id: string, field: VisitField) => call<NewHazard | null>('save_visit_field', { id, field }),
+  endVisit: (id: string) => call<VisitDetail>('end_visit', { id }),
+  addHazard: (visitId: string, form: NewHazard) => call<HazardView>('add_hazard', { visitId, form }),
+  saveHazardField: (id: string, field: HazardField) => call<null>('save_hazard_field', { id, field }),
+  addHazardEvent: (id: string, kind: HazardEventKind, note: string) =>
+    call<HazardView>('add_hazard_event', { id, kind, note }),
+  reinspect: (visitId: string, hazardId: string, verdict: Reinspection) =>
+    call<VisitDetail>('reinspect', { visitId, hazardId, verdict }),
+  /** The photo's bytes go as the raw body; the target rides in a header. */
+  addPhoto: (bytes: Uint8Array, target: PhotoTarget) =>
+    call<IngestedPhoto>('add_photo', bytes, { target: JSON.stringify(target) }),
+  photo: (sha256: string, full: boolean) => call<ArrayBuffer>('photo', { sha256, full }),
 };

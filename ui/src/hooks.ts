@@ -104,3 +104,54 @@ export function useLoad<T>(key: string, fetch: () => Promise<T>): Load<T> {
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload };
 }
+
+export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
+
+/**
+ * A text field saved as it is typed: each change is sent after a short pause, and at once when
+ * the field loses focus, so a closed lid or a killed process loses at most the last keystrokes.
+ * A failed save keeps the text on screen with the reason, so nothing typed is thrown away.
+ */
+export function useSavedText(initial: string, save: (value: string) => Promise<unknown>, delayMs = 300) {
+  const [value, setValue] = useState(initial);
+  const [state, setState] = useState<SaveState>('idle');
+  const [error, setError] = useState<CommandError | null>(null);
+  const pending = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    const v = pending.current;
+    if (v === null) return;
+    pending.current = null;
+    setState('saving');
+    saveRef.current(v).then(
+      () => {
+        setState(pending.current === null ? 'saved' : 'saving');
+        setError(null);
+      },
+      (e: unknown) => {
+        setState('error');
+        setError(toCommandError(e));
+      },
+    );
+  }, []);
+
+  const onChange = useCallback(
+    (v: string) => {
+      setValue(v);
+      pending.current = v;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(flush, delayMs);
+    },
+    [flush, delayMs],
+  );
+
+  // Leaving the screen saves what is pending.
+  useEffect(() => flush, [flush]);
+
+  return { value, onChange, onBlur: flush, state, error };
+}

@@ -8,6 +8,12 @@ import type { ManagementDocument } from './bindings/ManagementDocument';
 import type { Message } from './bindings/Message';
 import type { ServiceType } from './bindings/ServiceType';
 import type { StaffRole } from './bindings/StaffRole';
+import type { HazardCategory } from './bindings/HazardCategory';
+import type { HazardEventKind } from './bindings/HazardEventKind';
+import type { HazardLevel } from './bindings/HazardLevel';
+import type { HazardStatus } from './bindings/HazardStatus';
+import type { ItemResult } from './bindings/ItemResult';
+import type { VisitKind } from './bindings/VisitKind';
 
 export type Lang = 'zh' | 'en';
 type Pair = { zh: string; en: string };
@@ -154,6 +160,86 @@ const TEXT = {
   fieldRole: { zh: '岗位', en: 'Role' },
   fieldFullTime: { zh: '专职', en: 'Full-time' },
   personAdded: { zh: '已新增人员：{name}', en: 'Person added: {name}' },
+
+  // Visits
+  navVisits: { zh: '检查记录', en: 'Visits' },
+  unfinishedVisits: { zh: '未完成的检查', en: 'Unfinished visits' },
+  recentVisits: { zh: '最近的检查', en: 'Recent visits' },
+  resume: { zh: '继续', en: 'Resume' },
+  open: { zh: '查看', en: 'Open' },
+  startVisit: { zh: '开始检查', en: 'Start a visit' },
+  inspectAgency: { zh: '机构检查', en: 'Inspect agency' },
+  fieldVisitKind: { zh: '检查类型', en: 'Kind of visit' },
+  fieldTemplate: { zh: '检查表', en: 'Checklist' },
+  fieldPeople: { zh: '派出人员', en: 'People sent' },
+  fieldPeoplePlaceholder: { zh: '输入姓名搜索', en: 'Type a name to search' },
+  fieldPlace: { zh: '检查地点', en: 'Place' },
+  fieldPlacePlaceholder: { zh: '如：二号车间、原料仓库', en: 'e.g. workshop 2, raw-material store' },
+  locate: { zh: '获取定位', en: 'Locate' },
+  located: { zh: '定位：{lat}, {lon}', en: 'Located: {lat}, {lon}' },
+  noLocation: { zh: '本机无法定位，请手动填写地点', en: 'This laptop cannot locate itself; enter the place by hand' },
+  mismatchTitle: { zh: '派出人员与服务内容不匹配（R7）', en: 'The people sent do not fit the work (R7)' },
+  mismatchReason: { zh: '仍要开始的理由', en: 'Reason to go ahead anyway' },
+  mismatchReasonPlaceholder: { zh: '将随检查记录一并保存', en: 'Kept with the visit record' },
+  capabilityOk: { zh: '派出人员与服务内容相符', en: 'The people sent fit the work' },
+  visitTitle: { zh: '{kind} · {target}', en: '{kind} · {target}' },
+  startedAt: { zh: '开始时间', en: 'Started' },
+  endedAt: { zh: '结束时间', en: 'Ended' },
+  inProgress: { zh: '进行中', en: 'In progress' },
+  ended: { zh: '已结束', en: 'Ended' },
+  checklist: { zh: '检查项目', en: 'Checklist' },
+  basis: { zh: '依据', en: 'Basis' },
+  note: { zh: '备注', en: 'Note' },
+  notePlaceholder: { zh: '现场情况说明', en: 'What was seen' },
+  savedAt: { zh: '已保存', en: 'Saved' },
+  saving: { zh: '保存中…', en: 'Saving…' },
+  answered: { zh: '已填 {n}/{total} 项', en: '{n} of {total} answered' },
+  endVisit: { zh: '结束检查', en: 'End visit' },
+  visitEnded: { zh: '检查已结束，记录已锁定', en: 'The visit has ended; its record is locked' },
+  assessment: { zh: '总体评估', en: 'Overall assessment' },
+  servicePlan: { zh: '服务细化方案（派出人员、专业、等级）', en: 'Service plan (staff sent, specialty, grade)' },
+  schedule: { zh: '服务安排', en: 'Schedule' },
+  specialty: { zh: '专业', en: 'Specialty' },
+  grade: { zh: '等级', en: 'Grade' },
+  addRow: { zh: '添加', en: 'Add' },
+  hazards: { zh: '隐患', en: 'Hazards' },
+  hazardsOfVisit: { zh: '本次发现的隐患（重大隐患在前）', en: 'Hazards found (major first)' },
+  noHazards: { zh: '没有隐患', en: 'No hazards' },
+  addHazard: { zh: '新增隐患', en: 'Add hazard' },
+  proposedHazard: { zh: '不符合项生成隐患', en: 'Hazard from the failed item' },
+  registerHazard: { zh: '登记隐患', en: 'Record hazard' },
+  hazardDescription: { zh: '隐患描述', en: 'Description' },
+  hazardLocation: { zh: '隐患部位', en: 'Location' },
+  hazardCategory: { zh: '类别', en: 'Category' },
+  hazardLevel: { zh: '等级', en: 'Level' },
+  hazardMeasure: { zh: '整改措施', en: 'Measure' },
+  hazardDeadline: { zh: '整改期限', en: 'Deadline' },
+  hazardResponsible: { zh: '整改责任人', en: 'Responsible' },
+  hazardState: { zh: '状态', en: 'State' },
+  overdue: { zh: '已逾期', en: 'Overdue' },
+  reportedToGov: { zh: '已报告属地政府', en: 'Reported to government' },
+  escalated: { zh: '已升级督办', en: 'Escalated' },
+  photosBefore: { zh: '整改前照片', en: 'Before' },
+  photosAfter: { zh: '整改后照片', en: 'After' },
+  addPhoto: { zh: '添加照片', en: 'Add photo' },
+  dropPhotos: { zh: '或将照片拖到此处（JPG/PNG）', en: 'or drop photos here (JPG/PNG)' },
+  photoAdded: { zh: '照片已保存', en: 'Photo saved' },
+  photoLookAlike: { zh: '注意：该照片与已有照片几乎相同，可能被重复使用', en: 'Note: this photo looks the same as one already held' },
+  openHazards: { zh: '待复查的隐患', en: 'Hazards to re-inspect' },
+  closeHazard: { zh: '整改到位，销号', en: 'Rectified: close' },
+  keepOpen: { zh: '未整改到位', en: 'Not rectified' },
+  keepOpenReason: { zh: '未通过原因', en: 'Why it stays open' },
+  reportToGov: { zh: '报告属地政府', en: 'Report to government' },
+  escalate: { zh: '升级督办', en: 'Escalate' },
+  hazardCounts: { zh: '待整改 {open} · 逾期 {overdue} · 已闭环 {closed} · 重大未闭环 {major}', en: '{open} open · {overdue} overdue · {closed} closed · {major} major open' },
+  timeline: { zh: '时间线', en: 'Timeline' },
+  visits: { zh: '检查记录', en: 'Visits' },
+  noVisits: { zh: '还没有检查记录', en: 'No visits yet' },
+  colWhen: { zh: '时间', en: 'When' },
+  colKind: { zh: '类型', en: 'Kind' },
+  colTarget: { zh: '对象', en: 'Target' },
+  colPeople: { zh: '人员', en: 'People' },
+  colHazardCount: { zh: '隐患（重大/一般）', en: 'Hazards (major/general)' },
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;
@@ -215,6 +301,55 @@ export const SIZE_LABELS: Record<EnterpriseSize, Pair> = {
   small: { zh: '小型', en: 'Small' },
   medium: { zh: '中型', en: 'Medium' },
   large: { zh: '大型', en: 'Large' },
+};
+
+export const VISIT_KIND_LABELS: Record<VisitKind, Pair> = {
+  service: { zh: '技术服务', en: 'Service visit' },
+  first_service: { zh: '首次服务', en: 'First service visit' },
+  agency_inspection: { zh: '机构检查', en: 'Agency inspection' },
+  spot_check: { zh: '企业抽查', en: 'Enterprise spot check' },
+  reinspection: { zh: '复查', en: 'Re-inspection' },
+};
+
+export const ITEM_RESULT_LABELS: Record<ItemResult, Pair> = {
+  pass: { zh: '符合', en: 'Pass' },
+  fail: { zh: '不符合', en: 'Fail' },
+  not_applicable: { zh: '不适用', en: 'N/A' },
+};
+
+export const HAZARD_LEVEL_LABELS: Record<HazardLevel, Pair> = {
+  major: { zh: '重大隐患', en: 'Major' },
+  general: { zh: '一般隐患', en: 'General' },
+};
+
+export const HAZARD_CATEGORY_LABELS: Record<HazardCategory, Pair> = {
+  fire: { zh: '消防安全', en: 'Fire safety' },
+  electrical: { zh: '电气安全', en: 'Electrical safety' },
+  machinery: { zh: '机械设备', en: 'Machinery' },
+  hazardous_chemicals: { zh: '危险化学品', en: 'Hazardous chemicals' },
+  confined_space: { zh: '有限空间', en: 'Confined spaces' },
+  dust: { zh: '粉尘防爆', en: 'Combustible dust' },
+  ammonia: { zh: '涉氨制冷', en: 'Ammonia refrigeration' },
+  management: { zh: '安全管理', en: 'Safety management' },
+  agency_conduct: { zh: '服务机构管理', en: 'Agency conduct' },
+  other: { zh: '其他', en: 'Other' },
+};
+
+export const HAZARD_EVENT_LABELS: Record<HazardEventKind, Pair> = {
+  reported: { zh: '发现并登记', en: 'Reported' },
+  rectification_reported: { zh: '企业报告已整改', en: 'Rectification reported' },
+  verified: { zh: '复查确认整改', en: 'Verified at re-inspection' },
+  kept_open: { zh: '复查未通过', en: 'Kept open at re-inspection' },
+  closed: { zh: '闭环销号', en: 'Closed' },
+  overdue: { zh: '逾期未整改', en: 'Overdue' },
+  reported_to_government: { zh: '报告属地政府', en: 'Reported to government' },
+  escalated: { zh: '升级督办', en: 'Escalated' },
+};
+
+export const HAZARD_STATUS_LABELS: Record<HazardStatus, Pair> = {
+  open: { zh: '待整改', en: 'Open' },
+  rectification_reported: { zh: '待复查', en: 'Awaiting re-inspection' },
+  closed: { zh: '已闭环', en: 'Closed' },
 };
 
 /** The keys of a label table in declaration order, for building Select options. */

@@ -6,9 +6,11 @@ export type Route =
   | { name: 'enterprise'; id: string }
   | { name: 'agencies' }
   | { name: 'agency'; id: string }
-  | { name: 'people' };
+  | { name: 'people' }
+  | { name: 'visits' }
+  | { name: 'visit'; id: string };
 
-export type Section = 'enterprises' | 'agencies' | 'people';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -21,6 +23,9 @@ export function sectionOf(route: Route): Section {
       return 'agencies';
     case 'people':
       return 'people';
+    case 'visits':
+    case 'visit':
+      return 'visits';
   }
 }
 

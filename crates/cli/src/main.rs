@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use safeserve_core::CodeCheck;
+use safeserve_core::{CodeCheck, EnterpriseId};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::{Store, StoreError};
 use std::path::PathBuf;
@@ -58,6 +58,51 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Photos (照片).
+    Photo {
+        #[command(subcommand)]
+        command: PhotoCommand,
+    },
+    /// List visits with their hazards, major first (检查记录及隐患，重大隐患在前).
+    Visits {
+        #[arg(long)]
+        db: PathBuf,
+        /// Only this enterprise's visits.
+        #[arg(long)]
+        enterprise: Option<EnterpriseId>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checklist templates (检查表).
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PhotoCommand {
+    /// Take photos into the database: original kept, display copy, thumbnail, hashes (导入照片).
+    Ingest {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// Check a template file and store it (导入检查表).
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        file: PathBuf,
+    },
 }
 
 fn today() -> NaiveDate {
@@ -68,6 +113,14 @@ fn fail(e: &StoreError) -> ExitCode {
     let m = e.message();
     eprintln!("错误：{}\nerror: {}", m.zh, m.en);
     ExitCode::from(2)
+}
+
+fn open_existing(db: &std::path::Path) -> Result<Store, StoreError> {
+    Store::open_with(db, &safeserve_store::OpenOptions { create: false, ..Default::default() })
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339()
 }
 
 fn main() -> ExitCode {
@@ -85,12 +138,15 @@ fn main() -> ExitCode {
             match demo::generate(&db, size, seed, as_of.unwrap_or_else(today)) {
                 Ok(c) => {
                     println!(
-                        "演示数据库已生成 demo database written: {} — {} enterprises, {} agencies, {} people, {} contracts in {:.1} s",
+                        "演示数据库已生成 demo database written: {} — {} enterprises, {} agencies, {} people, {} contracts, \
+                         {} visits, {} hazards in {:.1} s",
                         db.display(),
                         c.enterprises,
                         c.agencies,
                         c.people,
                         c.contracts,
+                        c.visits,
+                        c.hazards,
                         started.elapsed().as_secs_f64()
                     );
                     ExitCode::SUCCESS
@@ -99,11 +155,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Search { db, query, limit, json } => {
-            let store =
-                match Store::open_with(&db, &safeserve_store::OpenOptions { create: false, ..Default::default() }) {
-                    Ok(s) => s,
-                    Err(e) => return fail(&e),
-                };
+            let store = match open_existing(&db) {
+                Ok(s) => s,
+                Err(e) => return fail(&e),
+            };
             match store.search_all(&query, limit, today()) {
                 Ok(hits) => {
                     for h in hits {
@@ -144,5 +199,141 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Photo { command: PhotoCommand::Ingest { db, files, json } } => ingest_photos(&db, &files, json),
+        Command::Visits { db, enterprise, limit, json } => list_visits(&db, enterprise, limit, json),
+        Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
+    }
+}
+
+/// Each file is taken in on its own: one bad photo is reported and the others still go in.
+fn ingest_photos(db: &std::path::Path, files: &[PathBuf], json: bool) -> ExitCode {
+    let mut store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let mut failed = false;
+    for file in files {
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("错误：无法读取 {}（{e}）\nerror: cannot read {} ({e})", file.display(), file.display());
+                failed = true;
+                continue;
+            }
+        };
+        let time = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+        match store.ingest_photo(&bytes, None, &now(), time) {
+            Ok(p) => {
+                if json {
+                    let line = serde_json::json!({
+                        "file": file.display().to_string(),
+                        "id": p.photo.sha256,
+                        "sha256": p.photo.sha256,
+                        "width": p.photo.width,
+                        "height": p.photo.height,
+                        "display": { "width": p.display_width, "height": p.display_height, "path": p.display_path },
+                        "thumbnail": { "path": p.thumb_path },
+                        "phash": p.photo.phash,
+                        "taken_at": p.photo.taken_at,
+                        "already_held": p.already_held,
+                        "look_alikes": p.look_alikes,
+                        "warnings": p.warnings,
+                    });
+                    println!("{line}");
+                } else {
+                    println!(
+                        "{}  sha256 {}  display {}×{} {}  thumb {}  phash {}{}",
+                        file.display(),
+                        p.photo.sha256,
+                        p.display_width,
+                        p.display_height,
+                        p.display_path,
+                        p.thumb_path,
+                        p.photo.phash,
+                        if p.already_held { "  (已存在 already held)" } else { "" }
+                    );
+                    for w in &p.warnings {
+                        println!("  注意：{}（{}）", w.zh, w.en);
+                    }
+                    if !p.look_alikes.is_empty() {
+                        println!("  疑似重复使用的照片 looks like: {}", p.look_alikes.join(", "));
+                    }
+                }
+            }
+            Err(e) => {
+                let m = e.message();
+                eprintln!("错误：{}：{}\nerror: {}: {}", file.display(), m.zh, file.display(), m.en);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn list_visits(db: &std::path::Path, enterprise: Option<EnterpriseId>, limit: usize, json: bool) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let visits = match store.visits(enterprise, limit) {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    for v in visits {
+        let detail = match store.visit(v.id, today()) {
+            Ok(d) => d,
+            Err(e) => return fail(&e),
+        };
+        if json {
+            let line = serde_json::json!({ "visit": v, "hazards": detail.hazards });
+            println!("{line}");
+            continue;
+        }
+        println!(
+            "{} {} · {} · {} · {}{}",
+            &v.started_at[..16.min(v.started_at.len())],
+            v.kind.label_zh(),
+            v.target_name,
+            v.people.join("、"),
+            v.template_title,
+            if v.ended_at.is_none() { " （未完成 unfinished）" } else { "" }
+        );
+        for h in &detail.hazards {
+            println!(
+                "  [{}] {} · {} · 期限 {}{}",
+                h.level.label_zh(),
+                h.description,
+                h.state.status.label_zh(),
+                h.deadline,
+                if h.state.overdue { " · 已逾期 OVERDUE" } else { "" }
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn import_template(db: &std::path::Path, file: &std::path::Path) -> ExitCode {
+    let json = match std::fs::read_to_string(file) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("错误：无法读取 {}（{e}）\nerror: cannot read {} ({e})", file.display(), file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match store.import_template(&json, &now()) {
+        Ok((t, new)) => {
+            let state = if new { "已导入 imported" } else { "已存在，未改动 already present, unchanged" };
+            println!("{state}: {} v{} — {}（{} 项 items）", t.key, t.version, t.title, t.items);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }

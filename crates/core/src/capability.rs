@@ -28,7 +28,9 @@ pub struct Mismatch {
 pub fn mismatches(industry: Industry, sent: &[Sent<'_>], day: NaiveDate) -> Vec<Mismatch> {
     let mut out = Vec::new();
     if sent.is_empty() {
-        out.push(Mismatch { person: None, message: Message::new("没有选择派出人员", "No one has been chosen to go") });
+        out.push(Mismatch {
+            person: None, message: Message::new("没有选择派出人员", "No one has been chosen to go")
+        });
         return out;
     }
     for p in sent {

@@ -58,6 +58,17 @@ pub struct Item {
     pub measure: String,
 }
 
+impl Item {
+    /// How a hazard found by failing this item is first described. Items written as "none
+    /// of the following" (不存在以下情形：…) describe the situation itself; others are quoted.
+    pub fn failure_description(&self) -> String {
+        match self.text.strip_prefix("不存在以下情形：") {
+            Some(situation) => situation.to_owned(),
+            None => format!("不符合要求：{}", self.text),
+        }
+    }
+}
+
 impl Template {
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.sections.iter().flat_map(|s| s.items.iter())
@@ -86,8 +97,8 @@ impl Template {
     /// What makes the template unusable, in the user's words.
     pub fn problems(&self) -> Vec<Message> {
         let mut out = Vec::new();
-        let key_ok = !self.key.is_empty()
-            && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let key_ok =
+            !self.key.is_empty() && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !key_ok {
             out.push(Message::new(
                 format!("检查表标识「{}」只能使用小写字母、数字和连字符", self.key),

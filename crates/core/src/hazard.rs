@@ -140,11 +140,13 @@ pub struct Ranked {
 /// closed, overdue first, then the nearest deadline; closed ones newest first.
 pub fn list_order(a: &Ranked, b: &Ranked) -> Ordering {
     let closed = |r: &Ranked| r.state.status == HazardStatus::Closed;
-    a.level
-        .cmp(&b.level)
-        .then(closed(a).cmp(&closed(b)))
-        .then(b.state.overdue.cmp(&a.state.overdue))
-        .then_with(|| if closed(a) { b.seq.cmp(&a.seq) } else { a.deadline.cmp(&b.deadline).then(a.seq.cmp(&b.seq)) })
+    a.level.cmp(&b.level).then(closed(a).cmp(&closed(b))).then(b.state.overdue.cmp(&a.state.overdue)).then_with(|| {
+        if closed(a) {
+            b.seq.cmp(&a.seq)
+        } else {
+            a.deadline.cmp(&b.deadline).then(a.seq.cmp(&b.seq))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -164,9 +166,18 @@ mod tests {
     fn state_follows_the_events() {
         let deadline = d(20);
         assert_eq!(state(&ev(&[Reported]), deadline, d(10)).status, HazardStatus::Open);
-        assert_eq!(state(&ev(&[Reported, RectificationReported]), deadline, d(10)).status, HazardStatus::RectificationReported);
-        assert_eq!(state(&ev(&[Reported, RectificationReported, KeptOpen]), deadline, d(10)).status, HazardStatus::Open);
-        assert_eq!(state(&ev(&[Reported, RectificationReported, Verified, Closed]), deadline, d(10)).status, HazardStatus::Closed);
+        assert_eq!(
+            state(&ev(&[Reported, RectificationReported]), deadline, d(10)).status,
+            HazardStatus::RectificationReported
+        );
+        assert_eq!(
+            state(&ev(&[Reported, RectificationReported, KeptOpen]), deadline, d(10)).status,
+            HazardStatus::Open
+        );
+        assert_eq!(
+            state(&ev(&[Reported, RectificationReported, Verified, Closed]), deadline, d(10)).status,
+            HazardStatus::Closed
+        );
     }
 
     #[test]
@@ -175,7 +186,10 @@ mod tests {
         assert!(!state(&ev(&[Reported]), deadline, d(20)).overdue, "the deadline day itself is in time");
         assert!(state(&ev(&[Reported]), deadline, d(21)).overdue);
         assert!(!state(&ev(&[Reported, Closed]), deadline, d(21)).overdue);
-        assert!(state(&ev(&[Reported, RectificationReported]), deadline, d(21)).overdue, "awaiting re-inspection still counts");
+        assert!(
+            state(&ev(&[Reported, RectificationReported]), deadline, d(21)).overdue,
+            "awaiting re-inspection still counts"
+        );
     }
 
     #[test]
@@ -194,7 +208,12 @@ mod tests {
 
     #[test]
     fn lists_put_major_first_then_open_overdue_then_deadline() {
-        let open = |overdue| HazardState { status: HazardStatus::Open, overdue, reported_to_government: false, escalated: false };
+        let open = |overdue| HazardState {
+            status: HazardStatus::Open,
+            overdue,
+            reported_to_government: false,
+            escalated: false,
+        };
         let closed = HazardState { status: HazardStatus::Closed, ..open(false) };
         let mut v = [
             Ranked { level: HazardLevel::General, state: open(true), deadline: d(1), seq: 1 },

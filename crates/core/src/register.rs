@@ -5,10 +5,10 @@
 
 use crate::division::DivisionCode;
 use crate::ids::{AgencyId, ContractId, EnterpriseId, PersonId};
+use crate::labels::labelled_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use crate::labels::labelled_enum;
 
 labelled_enum! {
     /// Industry of an enterprise. The high-risk ones need specialist engineers (R1).

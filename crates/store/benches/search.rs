@@ -38,12 +38,15 @@ fn main() {
             let started = Instant::now();
             let c = demo::generate(&p, DemoSize::Large, demo::DEFAULT_SEED, as_of).expect("generate");
             println!(
-                "large demo generated in {:.1} s (target ≤ 60 s): {} enterprises, {} agencies, {} people, {} contracts, {:.0} MB",
+                "large demo generated in {:.1} s (target ≤ 60 s): {} enterprises, {} agencies, {} people, {} contracts, \
+                 {} visits, {} hazards, {:.0} MB",
                 started.elapsed().as_secs_f64(),
                 c.enterprises,
                 c.agencies,
                 c.people,
                 c.contracts,
+                c.visits,
+                c.hazards,
                 std::fs::metadata(&p).unwrap().len() as f64 / 1e6
             );
             p

@@ -9,6 +9,7 @@
 //! people of two agencies (R15); low-priced and government-commissioned contracts.
 
 mod hangzhou;
+mod visits;
 
 use crate::views::RegisterCounts;
 use crate::{agencies, contracts, divisions, enterprises, people, search, Store, StoreError};
@@ -44,6 +45,10 @@ impl DemoSize {
 }
 
 pub const DEFAULT_SEED: u64 = 20_261_123;
+
+/// Share of checklist items a demo visit finds failing: about four hazards a visit, which puts
+/// a million hazards in the large database.
+const FAIL_RATE: f64 = 0.25;
 
 struct Gen {
     rng: ChaCha8Rng,
@@ -399,6 +404,11 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
     let agencies_by_place: Vec<Vec<usize>> =
         (0..places.len()).map(|pi| (0..n_agencies).filter(|&a| agency_ids[a].1 == pi).collect()).collect();
     let high_risk_agencies: Vec<usize> = (0..n_agencies).filter(|&a| !agency_ids[a].2.is_empty()).collect();
+    let visit_staff: Vec<Vec<PersonId>> = people_by_agency
+        .iter()
+        .map(|staff| staff.iter().filter(|(_, certs)| !certs.is_empty()).map(|(id, _)| *id).collect())
+        .collect();
+    let templates = visits::Templates::load();
     for _ in 0..size.enterprises() {
         let pi = *g.weighted(&place_weights);
         let place = &places[pi];
@@ -457,6 +467,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             let back = if k == 0 { g.rng.random_range(0..330) } else { g.rng.random_range(400..720) };
             let starts_on = as_of - Days::new(back);
             let government_commissioned = g.chance(0.1);
+            let visits_per_year = *g.pick(&[4, 6, 12]);
             let (ms, bytes, at) = g.stamp();
             contracts::insert(
                 &tx,
@@ -470,7 +481,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                         vec![ServiceType::SafetyManagement, ServiceType::PublicityTraining]
                     },
                     content: (*g.pick(CONTRACT_CONTENTS)).to_owned(),
-                    visits_per_year: *g.pick(&[4, 6, 12]),
+                    visits_per_year,
                     starts_on,
                     ends_on: starts_on + Days::new(364),
                     fee_fen: fee_yuan * 100,
@@ -481,6 +492,15 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                 },
                 &at,
             )?;
+            let served = visits::Served {
+                enterprise: &e.id.to_string(),
+                industry,
+                starts_on,
+                ends_on: starts_on + Days::new(364),
+                visits_per_year,
+                staff: &visit_staff[a],
+            };
+            visits::generate(&mut g, &tx, &templates, &served, as_of, FAIL_RATE)?;
         }
     }
     tx.commit()?;

@@ -3,8 +3,11 @@
 use crate::contracts::{self, parse_id};
 use crate::divisions::{self, prefix_range};
 use crate::search::{self, Register};
-use crate::views::{EnterpriseFile, EnterpriseQuery, EnterpriseSummary, NewEnterprise};
-use crate::{Store, StoreError};
+use crate::views::{
+    ContractView, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise, TimelineEntry,
+    TimelineKind, VisitSummary,
+};
+use crate::{hazards, visits, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::register::{Enterprise, EnterpriseSize, Industry};
@@ -63,7 +66,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
     })
 }
 
-fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+pub(crate) fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
     StoreError::Invalid { field, message: Message::new(zh, en) }
 }
 
@@ -75,6 +78,47 @@ pub(crate) fn require(fields: &[(&'static str, &str, &str, &str)]) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The enterprise file's timeline, newest first: contracts signed, visits made, hazards found
+/// and what happened to them.
+fn timeline(contracts: &[ContractView], visits: &[VisitSummary], hazards: &[HazardView]) -> Vec<TimelineEntry> {
+    let mut out = Vec::with_capacity(contracts.len() + visits.len() + hazards.len() * 2);
+    for c in contracts {
+        out.push(TimelineEntry {
+            at: c.starts_on.clone(),
+            kind: TimelineKind::Contract,
+            id: c.id.to_string(),
+            title: format!("服务合同 · {}", c.agency_name),
+            detail: format!("{} 至 {}，{} 元", c.starts_on, c.ends_on, c.fee_yuan),
+        });
+    }
+    for v in visits {
+        out.push(TimelineEntry {
+            at: v.started_at.clone(),
+            kind: TimelineKind::Visit,
+            id: v.id.to_string(),
+            title: format!("{} · {}", v.kind.label_zh(), v.people.join("、")),
+            detail: format!("重大隐患 {} 项，一般隐患 {} 项", v.hazards_major, v.hazards_general),
+        });
+    }
+    for h in hazards {
+        for e in &h.events {
+            out.push(TimelineEntry {
+                at: e.at.clone(),
+                kind: TimelineKind::Hazard,
+                id: h.id.to_string(),
+                title: format!("{} · {}", h.level.label_zh(), e.kind.label_zh()),
+                detail: if e.note.is_empty() {
+                    h.description.clone()
+                } else {
+                    format!("{}（{}）", h.description, e.note)
+                },
+            });
+        }
+    }
+    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out
 }
 
 impl Store {
@@ -128,7 +172,21 @@ impl Store {
                 serving_agencies.push(self.agency_summary(c.agency_id, today)?);
             }
         }
-        Ok(EnterpriseFile { enterprise, principal, safety_contact, phone, contracts, serving_agencies })
+        let visits = visits::summaries(&self.conn, "WHERE v.enterprise_id = ?1 ORDER BY v.seq DESC", &id_s)?;
+        let hazards = hazards::views(&self.conn, hazards::Scope::Target(&id_s), today)?;
+        let timeline = timeline(&contracts, &visits, &hazards);
+        Ok(EnterpriseFile {
+            enterprise,
+            principal,
+            safety_contact,
+            phone,
+            contracts,
+            serving_agencies,
+            hazard_counts: hazards::counts(&hazards),
+            visits,
+            hazards,
+            timeline,
+        })
     }
 
     /// Registers an enterprise typed in by hand. Every field is checked before anything is

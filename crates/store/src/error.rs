@@ -37,6 +37,14 @@ pub enum StoreError {
     /// Bad input on a form: nothing was saved.
     #[error("invalid {field}: {message}")]
     Invalid { field: &'static str, message: Message },
+    /// A photo that could not be taken in; nothing of it was stored.
+    #[error("photo refused: {message}")]
+    Photo {
+        code: &'static str,
+        message: Message,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -50,6 +58,8 @@ impl StoreError {
             Self::Unavailable { .. } | Self::Backup { .. } => "database_unavailable",
             Self::NotFound { .. } => "not_found",
             Self::Invalid { .. } => "invalid_input",
+            Self::Photo { code, .. } => code,
+            Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(_) => "internal",
         }
     }
@@ -85,9 +95,17 @@ impl StoreError {
                 format!("Backing up {} before upgrading failed; nothing was changed", path.display()),
             ),
             Self::NotFound { what, id } => Message::new(format!("未找到记录：{what} {id}"), format!("{what} {id} not found")),
-            Self::Invalid { message, .. } => message.clone(),
+            Self::Invalid { message, .. } | Self::Photo { message, .. } => message.clone(),
             // The SQL error itself goes to the log (it is this error's source), not to the user.
+            Self::Sqlite(e) if is_disk_full(e) => Message::new(
+                "磁盘空间已满，本次内容未保存，之前的记录完好。请清理磁盘后重试。",
+                "The disk is full. This change was not saved; earlier records are intact. Free some space and try again.",
+            ),
             Self::Sqlite(_) => Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator."),
         }
     }
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
 }

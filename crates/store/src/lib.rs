@@ -1,6 +1,7 @@
 //! `safeserve-store` is the local SQLite store every SafeServe laptop carries: the registers
-//! (divisions, agencies, people, enterprises, contracts), their Chinese search indexes and the
-//! demo-data generator. The desktop app and the `safeserve` CLI open the same file through it.
+//! (divisions, agencies, people, enterprises, contracts), their Chinese search indexes,
+//! checklist templates, visits, hazards with their append-only events, photos (files beside
+//! the database, through `safeserve-media`) and the demo-data generator. The desktop app and the `safeserve` CLI open the same file through it.
 //!
 //! Evidence lives here, so the database is opened with WAL, `synchronous=FULL` and foreign
 //! keys on; a file written by a newer SafeServe is refused untouched, and one from an older
@@ -13,10 +14,14 @@ pub mod demo;
 mod divisions;
 mod enterprises;
 mod error;
+mod hazards;
 mod open;
 mod people;
+pub mod photos;
 pub mod search;
+mod templates;
 pub mod views;
+mod visits;
 
 pub use error::StoreError;
 pub use open::{OpenOptions, LATEST_VERSION};
@@ -45,6 +50,8 @@ impl Store {
             agencies: count("agencies")?,
             people: count("people")?,
             contracts: count("contracts")?,
+            visits: count("visits")?,
+            hazards: count("hazards")?,
         })
     }
 }

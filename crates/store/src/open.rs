@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Numbered migrations, embedded in the binary. Never edit a released one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_registers.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_registers.sql"), include_str!("../migrations/0002_visits.sql")];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, Clone)]
@@ -107,6 +108,7 @@ impl Store {
 
         let mut store = Store { conn, path };
         store.migrate(version, MIGRATIONS)?;
+        crate::templates::install_builtin(&store.conn, &chrono::Utc::now().to_rfc3339())?;
         Ok(store)
     }
 
@@ -130,14 +132,20 @@ impl Store {
     }
 
     /// Bulk loading (the demo generator) trades durability for speed on a file nobody else
-    /// sees yet; [`Store::end_bulk_load`] restores the evidence settings.
+    /// sees yet: no journal, no fsync and a large page cache; the file is thrown away whole if
+    /// anything goes wrong (it is renamed into place only when complete).
+    /// [`Store::end_bulk_load`] restores the evidence settings.
     pub(crate) fn begin_bulk_load(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA synchronous=OFF;")?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode=OFF", [], |r| r.get(0))?;
+        debug_assert_eq!(mode, "off");
+        self.conn.execute_batch("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;")?;
         Ok(())
     }
 
     pub(crate) fn end_bulk_load(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        debug_assert_eq!(mode, "wal");
+        self.conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA optimize;")?;
         Ok(())
     }
 }
@@ -218,23 +226,34 @@ mod tests {
             let c = Connection::open(&path).unwrap();
             c.execute_batch("CREATE TABLE notes(x); INSERT INTO notes VALUES ('keep me');").unwrap();
         }
-        let mut store = Store::open(&path).unwrap();
-        // Version 0 means "never migrated": nothing of ours to back up, and the user's table
-        // survives the migration.
-        assert!(!dir.path().join("old.db.bak-v0").exists());
-        // The next release's migration runs against this version-1 file.
-        let next = [MIGRATIONS[0], "CREATE TABLE added_later(x);"];
-        store.migrate(1, &next).unwrap();
-        let backup = Connection::open(dir.path().join("old.db.bak-v1")).expect("backup written");
-        let kept: String = backup.query_row("SELECT x FROM notes", [], |r| r.get(0)).unwrap();
-        assert_eq!(kept, "keep me");
+        {
+            let store = Store::open(&path).unwrap();
+            // Version 0 means "never migrated": nothing of ours to back up, and the user's
+            // table survives the migration.
+            assert!(!dir.path().join("old.db.bak-v0").exists());
+            drop(store);
+        }
+        // A file written by the first release (schema 1) is backed up, then migrated.
+        let v1 = dir.path().join("v1.db");
+        {
+            let c = Connection::open(&v1).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.execute_batch("INSERT INTO divisions(code, name) VALUES ('330106', '西湖区'); PRAGMA user_version = 1;")
+                .unwrap();
+        }
+        let store = Store::open(&v1).unwrap();
+        let backup = Connection::open(dir.path().join("v1.db.bak-v1")).expect("backup written");
+        let kept: String = backup.query_row("SELECT name FROM divisions", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, "西湖区");
         let v: i64 = backup.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 1, "the backup is the file as it was before the migration");
         let v: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(v, 2);
+        assert_eq!(v, LATEST_VERSION);
+        let kept: String = store.conn.query_row("SELECT name FROM divisions", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, "西湖区", "the migration keeps what was there");
         assert_eq!(
-            backup_path(&path, 1).file_name().unwrap(),
-            "old.db.bak-v1-1",
+            backup_path(&v1, 1).file_name().unwrap(),
+            "v1.db.bak-v1-1",
             "a second backup never overwrites the first"
         );
     }

@@ -51,7 +51,7 @@ pub(crate) fn insert_capability_test(conn: &Connection, t: &CapabilityTest) -> r
     Ok(())
 }
 
-fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Result<Vec<Certificate>> {
+pub(crate) fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Result<Vec<Certificate>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, number, issuer, specialty, expires_on FROM certificates WHERE person_id = ?1 ORDER BY rowid",
     )?;
@@ -107,7 +107,11 @@ pub(crate) fn staff_of(conn: &Connection, agency_id: &str) -> rusqlite::Result<V
     Ok(out)
 }
 
-fn certificate_views(conn: &Connection, person_id: &str, today: NaiveDate) -> rusqlite::Result<Vec<CertificateView>> {
+pub(crate) fn certificate_views(
+    conn: &Connection,
+    person_id: &str,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<CertificateView>> {
     let soon = today.checked_add_days(Days::new(EXPIRY_WARNING_DAYS)).unwrap_or(today);
     let mut others = conn.prepare_cached(
         "SELECT DISTINCT a.name FROM certificates c JOIN employments e ON e.person_id = c.person_id \

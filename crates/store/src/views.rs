@@ -2,9 +2,13 @@
 //! never leave the store unmasked through these types. Their TypeScript twins are generated
 //! into `ui/src/bindings` by ts-rs and committed.
 
+use safeserve_core::capability::Mismatch;
+use safeserve_core::checklist::{Template, TemplateTarget};
+use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
-use safeserve_core::{AgencyId, ContractId, EnterpriseId, PersonId};
+use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
+use safeserve_core::{AgencyId, ContractId, EnterpriseId, HazardId, Message, PersonId, VisitId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -79,6 +83,11 @@ pub struct EnterpriseFile {
     pub contracts: Vec<ContractView>,
     /// Agencies with a contract in force today.
     pub serving_agencies: Vec<AgencySummary>,
+    pub visits: Vec<VisitSummary>,
+    /// Every hazard, major first (R8).
+    pub hazards: Vec<HazardView>,
+    pub hazard_counts: HazardCounts,
+    pub timeline: Vec<TimelineEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -174,6 +183,8 @@ pub struct RegisterCounts {
     pub agencies: u32,
     pub people: u32,
     pub contracts: u32,
+    pub visits: u32,
+    pub hazards: u32,
 }
 
 /// The form for registering an enterprise by hand.
@@ -203,4 +214,243 @@ pub struct NewPerson {
     pub agency_id: AgencyId,
     pub role: StaffRole,
     pub full_time: bool,
+}
+
+// ---- Visits, hazards, photos --------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TemplateSummary {
+    pub key: String,
+    pub version: u32,
+    pub title: String,
+    pub target: TemplateTarget,
+    pub industries: Vec<Industry>,
+    pub items: u32,
+}
+
+/// Where a visit happens: GPS when the laptop has it, otherwise a place picked by hand.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Place {
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// e.g. 转塘街道 某某化工 二车间.
+    pub description: String,
+}
+
+/// The form that starts a visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewVisit {
+    pub kind: VisitKind,
+    /// The enterprise visited, or for an agency inspection the agency.
+    pub target_id: String,
+    pub template_key: String,
+    /// `None`: the latest edition.
+    pub template_version: Option<u32>,
+    pub people: Vec<PersonId>,
+    pub place: Place,
+    /// Why the visit goes ahead despite a capability mismatch (R7).
+    pub mismatch_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitPerson {
+    pub id: PersonId,
+    pub name: String,
+    /// Certificates as they stood when the visit started.
+    pub certificates: Vec<CertificateView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitSummary {
+    pub id: VisitId,
+    pub kind: VisitKind,
+    pub target_id: String,
+    pub target_name: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub people: Vec<String>,
+    pub template_title: String,
+    pub hazards_major: u32,
+    pub hazards_general: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhotoRef {
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub taken_at: Option<String>,
+    pub phash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ItemAnswer {
+    pub code: String,
+    pub result: Option<ItemResult>,
+    pub note: String,
+    pub photos: Vec<PhotoRef>,
+}
+
+/// A visit as its screen shows it: the pinned template, every answer, the hazards major first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitDetail {
+    pub summary: VisitSummary,
+    pub template: Template,
+    pub place: Place,
+    pub people: Vec<VisitPerson>,
+    pub answers: Vec<ItemAnswer>,
+    pub hazards: Vec<HazardView>,
+    pub mismatches: Vec<Mismatch>,
+    pub mismatch_reason: Option<String>,
+    pub assessment: String,
+    pub plan: Option<ServicePlan>,
+    /// For a re-inspection: the enterprise's hazards not yet closed, major first.
+    pub open_hazards: Vec<HazardView>,
+}
+
+/// A field of a visit saved as it is typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+#[ts(export)]
+pub enum VisitField {
+    Place(Place),
+    Assessment(String),
+    Plan(ServicePlan),
+    Answer { code: String, result: Option<ItemResult>, note: String },
+}
+
+/// The form for a hazard; a failed item proposes one prefilled from the item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewHazard {
+    pub item_code: Option<String>,
+    pub description: String,
+    pub location: String,
+    pub category: HazardCategory,
+    pub level: HazardLevel,
+    pub basis: String,
+    pub measure: String,
+    pub deadline: String,
+    pub responsible: String,
+}
+
+/// A field of a hazard saved as it is typed (only while its visit is open).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+#[ts(export)]
+pub enum HazardField {
+    Description(String),
+    Location(String),
+    Category(HazardCategory),
+    Level(HazardLevel),
+    Basis(String),
+    Measure(String),
+    Deadline(String),
+    Responsible(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HazardEventView {
+    pub kind: HazardEventKind,
+    pub at: String,
+    pub note: String,
+    pub visit_id: Option<VisitId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HazardView {
+    pub id: HazardId,
+    pub visit_id: VisitId,
+    pub target_name: String,
+    pub item_code: Option<String>,
+    pub description: String,
+    pub location: String,
+    pub category: HazardCategory,
+    pub level: HazardLevel,
+    pub basis: String,
+    pub measure: String,
+    pub deadline: String,
+    pub responsible: String,
+    pub created_at: String,
+    pub state: HazardState,
+    pub events: Vec<HazardEventView>,
+    pub photos_before: Vec<PhotoRef>,
+    pub photos_after: Vec<PhotoRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HazardCounts {
+    pub open: u32,
+    pub overdue: u32,
+    pub closed: u32,
+    pub major_open: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TimelineKind {
+    Contract,
+    Visit,
+    Hazard,
+    Document,
+}
+
+/// One line of the enterprise file's timeline, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub kind: TimelineKind,
+    pub id: String,
+    pub title: String,
+    pub detail: String,
+}
+
+/// What a photo attaches to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "to", rename_all = "snake_case")]
+#[ts(export)]
+pub enum PhotoTarget {
+    Item { visit_id: VisitId, code: String },
+    Hazard { hazard_id: HazardId, after: bool },
+}
+
+/// A photo taken in, as the CLI prints it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct IngestedPhoto {
+    pub photo: PhotoRef,
+    pub display_path: String,
+    pub thumb_path: String,
+    pub display_width: u32,
+    pub display_height: u32,
+    /// Already held: the same bytes were imported before.
+    pub already_held: bool,
+    /// Other photos that look the same (perceptual hash within a few bits): possible reuse (R15).
+    pub look_alikes: Vec<String>,
+    pub warnings: Vec<Message>,
+}
+
+/// How a re-inspection settles an open hazard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Reinspection {
+    /// Rectified: closed, with after-photos already attached.
+    Close,
+    KeepOpen {
+        reason: String,
+    },
 }

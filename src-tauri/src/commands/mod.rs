@@ -2,3 +2,4 @@
 //! core function off the async runtime, and maps the error.
 
 pub mod registers;
+pub mod visits;

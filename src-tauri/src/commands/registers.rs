@@ -10,15 +10,15 @@ use tauri::State;
 const LIST_LIMIT: usize = 50;
 
 /// Dates of the rules are the laptop's local date; the clock is read here, at the edge.
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Local::now().to_rfc3339()
 }
 
-fn parse<T: std::str::FromStr>(id: &str) -> Result<T, CommandError> {
+pub(crate) fn parse<T: std::str::FromStr>(id: &str) -> Result<T, CommandError> {
     id.parse().map_err(|_| CommandError {
         code: "not_found".to_owned(),
         message: safeserve_core::Message::new(format!("无效的记录编号：{id}"), format!("Invalid record id: {id}")),

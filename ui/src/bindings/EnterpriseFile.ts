@@ -2,6 +2,10 @@
 import type { AgencySummary } from "./AgencySummary";
 import type { ContractView } from "./ContractView";
 import type { EnterpriseSummary } from "./EnterpriseSummary";
+import type { HazardCounts } from "./HazardCounts";
+import type { HazardView } from "./HazardView";
+import type { TimelineEntry } from "./TimelineEntry";
+import type { VisitSummary } from "./VisitSummary";
 
 /**
  * 一企一档: everything SafeServe holds about one enterprise.
@@ -10,4 +14,8 @@ export type EnterpriseFile = { enterprise: EnterpriseSummary, principal: string,
 /**
  * Agencies with a contract in force today.
  */
-serving_agencies: Array<AgencySummary>, };
+serving_agencies: Array<AgencySummary>, visits: Array<VisitSummary>, 
+/**
+ * Every hazard, major first (R8).
+ */
+hazards: Array<HazardView>, hazard_counts: HazardCounts, timeline: Array<TimelineEntry>, };

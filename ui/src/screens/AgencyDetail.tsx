@@ -1,4 +1,5 @@
-import { Alert, Card, Descriptions, Flex, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
 import type { UnmetCondition } from '../bindings/UnmetCondition';
@@ -10,6 +11,8 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { formatArea } from '../format';
 import { useLoad } from '../hooks';
 import { DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
+import { useNav } from '../nav';
+import { NewVisitModal } from './NewVisitModal';
 
 /** One agency: profile, every unmet R1 condition with its evidence, staff and contracts. */
 export function AgencyDetail({ id }: { id: string }) {
@@ -24,10 +27,33 @@ export function AgencyDetail({ id }: { id: string }) {
 function DetailBody({ detail }: { detail: AgencyDetailData }) {
   const { t, l } = useI18n();
   const a = detail.agency;
+  const nav = useNav();
+  const [inspecting, setInspecting] = useState(false);
   const none = <Typography.Text type="secondary">{t('none')}</Typography.Text>;
   return (
     <>
-      <ScreenHeader title={a.name} testId="agency-detail-name" extra={<R1Status agency={a} />} />
+      <ScreenHeader
+        title={a.name}
+        testId="agency-detail-name"
+        extra={
+          <>
+            <R1Status agency={a} />
+            <Button onClick={() => setInspecting(true)} data-testid="inspect-agency">
+              {t('inspectAgency')}
+            </Button>
+          </>
+        }
+      />
+      {inspecting && (
+        <NewVisitModal
+          target={{ kind: 'agency', id: a.id, name: a.name, industry: null, servingAgencyId: null }}
+          onClose={() => setInspecting(false)}
+          onStarted={(id) => {
+            setInspecting(false);
+            nav.go({ name: 'visit', id });
+          }}
+        />
+      )}
       <Flex vertical gap={16}>
         <Card size="small" title={t('profile')}>
           <Descriptions

@@ -1,14 +1,18 @@
-import { Card, Descriptions, Empty, Flex, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Empty, Flex, Tag, Timeline, Typography } from 'antd';
+import { useState } from 'react';
 import { api } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
 import type { EnterpriseFile as EnterpriseFileData } from '../bindings/EnterpriseFile';
 import { ContractsTable } from '../components/ContractsTable';
+import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
 import { INDUSTRY_LABELS, SIZE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
+import { NewVisitModal } from './NewVisitModal';
+import { VisitTable } from './Visits';
 
 /** 一企一档: one enterprise's profile, the agencies serving it and its contracts. */
 export function EnterpriseFile({ id }: { id: string }) {
@@ -22,7 +26,10 @@ export function EnterpriseFile({ id }: { id: string }) {
 
 function FileBody({ file }: { file: EnterpriseFileData }) {
   const { t, l } = useI18n();
+  const nav = useNav();
   const e = file.enterprise;
+  const [starting, setStarting] = useState(false);
+  const c = file.hazard_counts;
   return (
     <>
       <ScreenHeader
@@ -32,9 +39,28 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
           <>
             <Tag>{t('enterpriseFileTitle')}</Tag>
             {e.high_risk && <Tag color="red">{t('highRisk')}</Tag>}
+            <Button type="primary" onClick={() => setStarting(true)} data-testid="start-visit">
+              {t('startVisit')}
+            </Button>
           </>
         }
       />
+      {starting && (
+        <NewVisitModal
+          target={{
+            kind: 'enterprise',
+            id: e.id,
+            name: e.name,
+            industry: e.industry,
+            servingAgencyId: file.serving_agencies[0]?.id ?? null,
+          }}
+          onClose={() => setStarting(false)}
+          onStarted={(id) => {
+            setStarting(false);
+            nav.go({ name: 'visit', id });
+          }}
+        />
+      )}
       <Flex vertical gap={16}>
         <Card size="small" title={t('profile')}>
           <Descriptions
@@ -79,8 +105,48 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
           )}
         </Card>
 
+        <Card
+          size="small"
+          title={t('hazards')}
+          data-testid="enterprise-hazards"
+          extra={
+            <Typography.Text type={c.overdue > 0 ? 'danger' : 'secondary'} data-testid="hazard-counts">
+              {t('hazardCounts', { open: c.open, overdue: c.overdue, closed: c.closed, major: c.major_open })}
+            </Typography.Text>
+          }
+        >
+          <HazardTable hazards={file.hazards} />
+        </Card>
+
+        <Card size="small" title={t('visits')} data-testid="enterprise-visits">
+          <VisitTable visits={file.visits} rowTestId="enterprise-visit" />
+        </Card>
+
         <Card size="small" title={t('contracts')} data-testid="enterprise-contracts">
           <ContractsTable contracts={file.contracts} counterpart="agency" />
+        </Card>
+
+        <Card size="small" title={t('timeline')} data-testid="enterprise-timeline">
+          {file.timeline.length === 0 ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+          ) : (
+            <Timeline
+              items={file.timeline.slice(0, 60).map((x, i) => ({
+                key: i,
+                color: x.kind === 'hazard' ? (x.title.startsWith('重大') ? 'red' : 'orange') : x.kind === 'visit' ? 'blue' : 'gray',
+                content: (
+                  <>
+                    <Typography.Text type="secondary">{x.at.slice(0, 16).replace('T', ' ')}</Typography.Text> {x.title}
+                    <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {x.detail}
+                      </Typography.Text>
+                    </div>
+                  </>
+                ),
+              }))}
+            />
+          )}
         </Card>
       </Flex>
     </>

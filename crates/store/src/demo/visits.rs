@@ -1,0 +1,164 @@
+//! Demo visits and hazards: each contract's agency visits its enterprise on schedule with two
+//! of its qualified staff, answers every item of the checklist that fits the industry and
+//! reports a hazard for each failed item. Older hazards were mostly rectified and closed at the
+//! next visit; some were not and are overdue now; major ones were reported to the township.
+
+use super::Gen;
+use crate::hazards::{self, Inserted};
+use crate::views::NewHazard;
+use chrono::{Days, NaiveDate};
+use rand::Rng;
+use rusqlite::{params, Connection};
+use safeserve_core::checklist::Template;
+use safeserve_core::hazard::{HazardEventKind, HazardLevel};
+use safeserve_core::register::Industry;
+use safeserve_core::visit::{ItemResult, VisitKind};
+use safeserve_core::{HazardId, PersonId, VisitId};
+use HazardEventKind::*;
+
+const LOCATIONS: &[&str] =
+    &["一号车间", "二号车间", "原料仓库", "成品仓库", "配电房", "除尘器旁", "办公楼", "厂区道路", "危化品库", "锅炉房"];
+
+/// A contract as the visit generator sees it.
+pub(super) struct Served<'a> {
+    pub enterprise: &'a str,
+    pub industry: Industry,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub visits_per_year: u32,
+    pub staff: &'a [PersonId],
+}
+
+pub(super) struct Templates {
+    general: Template,
+    dust: Template,
+}
+
+impl Templates {
+    pub fn load() -> Self {
+        let all = crate::templates::builtin();
+        let find = |k: &str| all.iter().find(|t| t.key == k).cloned().expect("shipped template");
+        Templates { general: find("enterprise-general"), dust: find("dust-explosion") }
+    }
+}
+
+fn local_time(day: NaiveDate, minutes: u32) -> String {
+    format!("{day}T{:02}:{:02}:00+08:00", 8 + minutes / 60, minutes % 60)
+}
+
+/// Visits of one contract up to `as_of` (or the contract's end).
+pub(super) fn generate(
+    g: &mut Gen,
+    conn: &Connection,
+    t: &Templates,
+    c: &Served<'_>,
+    as_of: NaiveDate,
+    fail_rate: f64,
+) -> rusqlite::Result<()> {
+    if c.staff.len() < 2 || c.starts_on >= as_of {
+        return Ok(());
+    }
+    let template = if c.industry == Industry::DustExplosion && g.chance(0.5) { &t.dust } else { &t.general };
+    let interval = (365 / c.visits_per_year.max(1)) as u64;
+    let until = c.ends_on.min(as_of);
+    let elapsed = (until - c.starts_on).num_days() as u64;
+    let n = (elapsed / interval + 1).min(4);
+    let event = hazards::append_event;
+    let mut previous: Vec<(i64, NaiveDate)> = Vec::new(); // open hazards (seq) and deadlines
+    for k in 0..n {
+        let day = c.starts_on + Days::new(k * interval + g.rng.random_range(0..5));
+        if day > until {
+            break;
+        }
+        let (ms, bytes, _) = g.stamp();
+        let visit_id = VisitId::from_parts(ms, &bytes).to_string();
+        let start_min = g.rng.random_range(30..360);
+        let started = local_time(day, start_min);
+        let ended = local_time(day, start_min + g.rng.random_range(60..180));
+        let kind = if k == 0 { VisitKind::FirstService } else { VisitKind::Service };
+        let (a, b) = (g.rng.random_range(0..c.staff.len()), g.rng.random_range(0..c.staff.len()));
+        let people = if a == b { vec![c.staff[a]] } else { vec![c.staff[a], c.staff[b]] };
+        conn.prepare_cached(
+            "INSERT INTO visits(id, kind, enterprise_id, template_key, template_version, started_at, ended_at, place, \
+             assessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            visit_id,
+            kind.key(),
+            c.enterprise,
+            template.key,
+            template.version,
+            started,
+            ended,
+            "企业厂区",
+            if k == 0 { "企业安全管理基础一般，需重点关注现场隐患整改闭环" } else { "" },
+        ])?;
+        let visit_seq = conn.last_insert_rowid();
+        for (position, p) in people.iter().enumerate() {
+            conn.prepare_cached(
+                "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, '[]')",
+            )?
+            .execute(params![visit_id, p.to_string(), position as i64])?;
+        }
+        // What the previous visit found is settled at this one.
+        for (hazard, _) in previous.drain(..) {
+            if g.chance(0.85) {
+                event(conn, hazard, RectificationReported, &started, None, "")?;
+                event(conn, hazard, Verified, &started, Some(visit_seq), "")?;
+                event(conn, hazard, Closed, &started, Some(visit_seq), "")?;
+            }
+        }
+        for item in template.items() {
+            let result = if g.chance(fail_rate) {
+                ItemResult::Fail
+            } else if g.chance(0.08) {
+                ItemResult::NotApplicable
+            } else {
+                ItemResult::Pass
+            };
+            conn.prepare_cached(
+                "INSERT INTO visit_items(visit_seq, code, result, note, updated_at) VALUES (?1, ?2, ?3, '', ?4)",
+            )?
+            .execute(params![visit_seq, item.code, result.key(), started])?;
+            if result != ItemResult::Fail {
+                continue;
+            }
+            let (ms, bytes, _) = g.stamp();
+            let id = HazardId::from_parts(ms, &bytes).to_string();
+            let deadline = day + Days::new(if item.level == HazardLevel::Major { 30 } else { 15 });
+            let location = *g.pick(LOCATIONS);
+            let form = NewHazard {
+                item_code: Some(item.code.clone()),
+                description: format!("{location}：{}", item.failure_description()),
+                location: location.to_owned(),
+                category: item.category,
+                level: item.level,
+                basis: item.basis.clone(),
+                measure: item.measure.clone(),
+                deadline: deadline.to_string(),
+                responsible: String::new(),
+            };
+            let h = Inserted {
+                id: &id,
+                visit_id: &visit_id,
+                visit_seq,
+                enterprise_id: Some(c.enterprise),
+                agency_id: None,
+                form: &form,
+                deadline,
+            };
+            let seq = hazards::insert(conn, &h, &started)?;
+            if item.level == HazardLevel::Major {
+                event(conn, seq, ReportedToGovernment, &ended, Some(visit_seq), "")?;
+            }
+            previous.push((seq, deadline));
+        }
+    }
+    // Hazards of the last visit: some rectified already, the rest open (overdue if late).
+    for (hazard, deadline) in previous {
+        if deadline < as_of && g.chance(0.5) {
+            event(conn, hazard, RectificationReported, &local_time(deadline, 60), None, "")?;
+        }
+    }
+    Ok(())
+}

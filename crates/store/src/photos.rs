@@ -1,0 +1,257 @@
+//! Photos as evidence. The original is kept byte for byte under its SHA-256 beside the
+//! database (`NAME.photos/`), with a watermarked display copy and a thumbnail; the row and its
+//! attachment to an item or a hazard are written in one transaction after the files are safely
+//! on disk, so a failure leaves either the whole photo or none of it in the record.
+
+use crate::views::{IngestedPhoto, PhotoRef, PhotoTarget};
+use crate::{visits, Store, StoreError};
+use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_media::{PhotoFiles, PhotoFormat, Stamp};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Perceptual hashes this close are the same picture (recompressed, resized, lightly cropped).
+const LOOK_ALIKE_BITS: u32 = 4;
+
+/// Which copy of a photo to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Copy {
+    Display,
+    Thumb,
+    Original,
+}
+
+const PHOTO_COLUMNS: &str = "p.sha256, p.width, p.height, p.taken_at, p.phash";
+
+fn photo_ref(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<PhotoRef> {
+    Ok(PhotoRef {
+        sha256: r.get(at)?,
+        width: r.get(at + 1)?,
+        height: r.get(at + 2)?,
+        taken_at: r.get(at + 3)?,
+        phash: r.get(at + 4)?,
+    })
+}
+
+pub(crate) fn item_photos(conn: &Connection, visit_id: &str) -> Result<Vec<(String, PhotoRef)>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT ip.code, {PHOTO_COLUMNS} FROM item_photos ip JOIN photos p ON p.sha256 = ip.sha256 \
+         WHERE ip.visit_id = ?1 ORDER BY ip.added_at"
+    ))?;
+    let rows = stmt.query_map([visit_id], |r| Ok((r.get(0)?, photo_ref(r, 1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A hazard's photos: before and after rectification.
+pub(crate) type BeforeAfter = (Vec<PhotoRef>, Vec<PhotoRef>);
+
+/// Before- and after-photos of the hazards matching `filter` (on `h`), by hazard id.
+pub(crate) fn hazard_photos(
+    conn: &Connection,
+    filter: &str,
+    key: &str,
+) -> Result<HashMap<String, BeforeAfter>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT hp.hazard_id, hp.phase, {PHOTO_COLUMNS} FROM hazard_photos hp \
+         JOIN hazards h ON h.id = hp.hazard_id JOIN photos p ON p.sha256 = hp.sha256 \
+         WHERE {filter} ORDER BY hp.added_at"
+    ))?;
+    let mut out: HashMap<String, BeforeAfter> = HashMap::new();
+    let mut rows = stmt.query([key])?;
+    while let Some(r) = rows.next()? {
+        let entry = out.entry(r.get(0)?).or_default();
+        let phase: String = r.get(1)?;
+        if phase == "after" { &mut entry.1 } else { &mut entry.0 }.push(photo_ref(r, 2)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn hazard_has_after_photo(conn: &Connection, hazard_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM hazard_photos WHERE hazard_id = ?1 AND phase = 'after'")?
+        .exists([hazard_id])?)
+}
+
+fn format_of(key: &str) -> PhotoFormat {
+    if key == "png" {
+        PhotoFormat::Png
+    } else {
+        PhotoFormat::Jpeg
+    }
+}
+
+fn format_key(f: PhotoFormat) -> &'static str {
+    match f {
+        PhotoFormat::Png => "png",
+        PhotoFormat::Jpeg => "jpeg",
+    }
+}
+
+impl Store {
+    /// Where the photo files of this database live.
+    pub fn photo_files(&self) -> PhotoFiles {
+        let mut root = self.path.clone().into_os_string();
+        root.push(".photos");
+        PhotoFiles::new(PathBuf::from(root))
+    }
+
+    /// The watermark of a photo taken for `target`: its visit's place, the enterprise or
+    /// agency, and the first person sent as recorder.
+    fn stamp_for(&self, target: Option<&PhotoTarget>, time: String) -> Result<Stamp, StoreError> {
+        let visit_id = match target {
+            None => {
+                return Ok(Stamp { time, place: String::new(), enterprise: String::new(), recorder: String::new() })
+            }
+            Some(PhotoTarget::Item { visit_id, .. }) => visit_id.to_string(),
+            Some(PhotoTarget::Hazard { hazard_id, .. }) => self
+                .conn
+                .query_row("SELECT visit_id FROM hazards WHERE id = ?1", [hazard_id.to_string()], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_string() })?,
+        };
+        let (place, lat, lon, target_name, recorder): (String, Option<f64>, Option<f64>, String, Option<String>) = self
+            .conn
+            .query_row(
+                "SELECT v.place, v.latitude, v.longitude, coalesce(e.name, a.name), \
+                     (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
+                      WHERE vp.visit_id = v.id ORDER BY vp.position LIMIT 1) \
+                     FROM visits v LEFT JOIN enterprises e ON e.id = v.enterprise_id \
+                     LEFT JOIN agencies a ON a.id = v.agency_id WHERE v.id = ?1",
+                [&visit_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "visit", id: visit_id.clone() })?;
+        let place = match (place.trim().is_empty(), lat, lon) {
+            (false, _, _) => place,
+            (true, Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
+            _ => String::new(),
+        };
+        Ok(Stamp {
+            time,
+            place,
+            enterprise: target_name,
+            recorder: recorder.map(|r| format!("记录人：{r}")).unwrap_or_default(),
+        })
+    }
+
+    /// Takes a photo in and, when `target` is given, attaches it there. `time` is the
+    /// watermark's time when the photo carries no EXIF capture time.
+    pub fn ingest_photo(
+        &mut self,
+        original: &[u8],
+        target: Option<&PhotoTarget>,
+        now: &str,
+        time: String,
+    ) -> Result<IngestedPhoto, StoreError> {
+        if let Some(t) = target {
+            let visit = match t {
+                PhotoTarget::Item { visit_id, .. } => visit_id.to_string(),
+                PhotoTarget::Hazard { hazard_id, .. } => self
+                    .conn
+                    .query_row("SELECT visit_id FROM hazards WHERE id = ?1", [hazard_id.to_string()], |r| r.get(0))
+                    .optional()?
+                    .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_string() })?,
+            };
+            // After-photos come later (rectification, re-inspection); before-photos and item
+            // photos belong to the open visit.
+            if !matches!(t, PhotoTarget::Hazard { after: true, .. }) {
+                visits::require_open(&self.conn, &visit)?;
+            }
+        }
+        let stamp = self.stamp_for(target, time)?;
+        let processed = safeserve_media::process(original, &stamp).map_err(StoreError::from)?;
+        let files = self.photo_files();
+        let paths = files.store(original, &processed).map_err(StoreError::from)?;
+        let tx = self.conn.transaction()?;
+        let already_held = tx.prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?.exists([&processed.sha256])?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO photos(sha256, format, bytes, width, height, taken_at, latitude, longitude, \
+             display_width, display_height, phash, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            processed.sha256,
+            format_key(processed.format),
+            original.len() as i64,
+            processed.width,
+            processed.height,
+            processed.taken_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+            processed.gps.map(|g| g.0),
+            processed.gps.map(|g| g.1),
+            processed.display_width,
+            processed.display_height,
+            processed.phash,
+            now,
+        ])?;
+        match target {
+            None => {}
+            Some(PhotoTarget::Item { visit_id, code }) => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO item_photos(visit_id, code, sha256, added_at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![visit_id.to_string(), code, processed.sha256, now])?;
+            }
+            Some(PhotoTarget::Hazard { hazard_id, after }) => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO hazard_photos(hazard_id, phase, sha256, added_at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    hazard_id.to_string(),
+                    if *after { "after" } else { "before" },
+                    processed.sha256,
+                    now
+                ])?;
+            }
+        }
+        let mut look_alikes = Vec::new();
+        let mut stmt = tx.prepare_cached("SELECT sha256, phash FROM photos WHERE sha256 <> ?1")?;
+        let mut rows = stmt.query([&processed.sha256])?;
+        while let Some(r) = rows.next()? {
+            let phash: String = r.get(1)?;
+            if safeserve_media::phash_distance(&phash, &processed.phash).is_some_and(|d| d <= LOOK_ALIKE_BITS) {
+                look_alikes.push(r.get(0)?);
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        tx.commit()?;
+        Ok(IngestedPhoto {
+            photo: PhotoRef {
+                sha256: processed.sha256.clone(),
+                width: processed.width,
+                height: processed.height,
+                taken_at: processed.taken_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+                phash: processed.phash.clone(),
+            },
+            display_path: paths.display.display().to_string(),
+            thumb_path: paths.thumb.display().to_string(),
+            display_width: processed.display_width,
+            display_height: processed.display_height,
+            already_held,
+            look_alikes,
+            warnings: processed.warnings,
+        })
+    }
+
+    /// The file of one copy of a held photo.
+    pub fn photo_path(&self, sha256: &str, copy: Copy) -> Result<PathBuf, StoreError> {
+        let format: String = self
+            .conn
+            .prepare_cached("SELECT format FROM photos WHERE sha256 = ?1")?
+            .query_row([sha256], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "photo", id: sha256.to_owned() })?;
+        let paths = self.photo_files().paths(sha256, format_of(&format));
+        Ok(match copy {
+            Copy::Display => paths.display,
+            Copy::Thumb => paths.thumb,
+            Copy::Original => paths.original,
+        })
+    }
+}
+
+impl From<safeserve_media::MediaError> for StoreError {
+    fn from(e: safeserve_media::MediaError) -> Self {
+        StoreError::Photo { code: e.code(), message: e.message(), source: Box::new(e) }
+    }
+}

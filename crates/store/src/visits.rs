@@ -1,0 +1,411 @@
+//! Visits: started with the people sent (checked against the work, R7), a pinned checklist
+//! edition and a place; every answer is saved the moment it is given, so a visit interrupted
+//! by a closed lid or a killed process resumes where it stopped. Ending a visit needs every
+//! item answered and freezes its hazards.
+
+use crate::contracts::parse_id;
+use crate::enterprises::invalid;
+use crate::views::{ItemAnswer, NewHazard, NewVisit, Place, VisitDetail, VisitField, VisitPerson, VisitSummary};
+use crate::{hazards, people, photos, templates, Store, StoreError};
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::capability::{self, Mismatch, Sent};
+use safeserve_core::checklist::TemplateTarget;
+use safeserve_core::hazard::HazardLevel;
+use safeserve_core::register::Industry;
+use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
+use safeserve_core::{EnterpriseId, Message, PersonId, VisitId};
+use std::collections::HashMap;
+
+/// Days a failed item's hazard is given by default: major hazards need a rectification plan
+/// and more time; general ones are fixed quickly.
+fn default_deadline(level: HazardLevel, today: NaiveDate) -> NaiveDate {
+    today + Duration::days(if level == HazardLevel::Major { 30 } else { 15 })
+}
+
+/// The name and (for an enterprise) the industry of what a visit is made of.
+fn target(conn: &Connection, kind: VisitKind, id: &str) -> Result<(String, Option<Industry>), StoreError> {
+    let found = if kind.visits_agency() {
+        conn.prepare_cached("SELECT name, NULL FROM agencies WHERE id = ?1")?
+    } else {
+        conn.prepare_cached("SELECT name, industry FROM enterprises WHERE id = ?1")?
+    }
+    .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+    .optional()?;
+    let (name, industry) = found.ok_or_else(|| StoreError::NotFound {
+        what: if kind.visits_agency() { "agency" } else { "enterprise" },
+        id: id.to_owned(),
+    })?;
+    Ok((name, industry.as_deref().and_then(Industry::from_key)))
+}
+
+fn person_name(conn: &Connection, id: &str) -> Result<String, StoreError> {
+    conn.prepare_cached("SELECT name FROM people WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "person", id: id.to_owned() })
+}
+
+fn mismatches_for(
+    conn: &Connection,
+    industry: Option<Industry>,
+    people: &[PersonId],
+    today: NaiveDate,
+) -> Result<Vec<Mismatch>, StoreError> {
+    let Some(industry) = industry else { return Ok(Vec::new()) };
+    let mut loaded = Vec::with_capacity(people.len());
+    for p in people {
+        let id = p.to_string();
+        loaded.push((person_name(conn, &id)?, people::certificates(conn, &id)?));
+    }
+    let sent: Vec<Sent<'_>> = loaded.iter().map(|(name, certs)| Sent { name, certificates: certs }).collect();
+    Ok(capability::mismatches(industry, &sent, today))
+}
+
+pub(crate) fn seq_of(conn: &Connection, id: &str) -> Result<i64, StoreError> {
+    conn.prepare_cached("SELECT seq FROM visits WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "visit", id: id.to_owned() })
+}
+
+pub(crate) fn is_open(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    let ended: Option<Option<String>> =
+        conn.prepare_cached("SELECT ended_at FROM visits WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    match ended {
+        None => Err(StoreError::NotFound { what: "visit", id: id.to_owned() }),
+        Some(ended) => Ok(ended.is_none()),
+    }
+}
+
+pub(crate) fn require_open(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    if is_open(conn, id)? {
+        Ok(())
+    } else {
+        Err(invalid(
+            "visit",
+            "该检查已结束，记录已锁定，不能再修改",
+            "This visit has ended; its record is locked and cannot be changed",
+        ))
+    }
+}
+
+const SUMMARY_SQL: &str = "SELECT v.id, v.kind, coalesce(v.enterprise_id, v.agency_id), \
+    coalesce(e.name, a.name), v.started_at, v.ended_at, t.title, \
+    (SELECT group_concat(p.name, '、') FROM (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
+       WHERE vp.visit_id = v.id ORDER BY vp.position) p), \
+    (SELECT count(*) FROM hazards h WHERE h.visit_id = v.id AND h.level = 'major'), \
+    (SELECT count(*) FROM hazards h WHERE h.visit_id = v.id AND h.level = 'general') \
+    FROM visits v LEFT JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN agencies a ON a.id = v.agency_id \
+    JOIN templates t ON t.key = v.template_key AND t.version = v.template_version";
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitSummary> {
+    let kind: String = r.get(1)?;
+    let people: Option<String> = r.get(7)?;
+    Ok(VisitSummary {
+        id: parse_id(r, 0)?,
+        kind: VisitKind::from_key(&kind).unwrap_or(VisitKind::Service),
+        target_id: r.get(2)?,
+        target_name: r.get(3)?,
+        started_at: r.get(4)?,
+        ended_at: r.get(5)?,
+        template_title: r.get(6)?,
+        people: people.map(|p| p.split('、').map(str::to_owned).collect()).unwrap_or_default(),
+        hazards_major: r.get(8)?,
+        hazards_general: r.get(9)?,
+    })
+}
+
+pub(crate) fn summaries(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<VisitSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SQL} {filter}"))?;
+    let rows = stmt.query_map([arg], summary)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn answers(conn: &Connection, visit_id: &str) -> Result<Vec<ItemAnswer>, StoreError> {
+    let mut photos_by_code: HashMap<String, Vec<_>> = HashMap::new();
+    for (code, photo) in photos::item_photos(conn, visit_id)? {
+        photos_by_code.entry(code).or_default().push(photo);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, result, note FROM visit_items WHERE visit_seq = (SELECT seq FROM visits WHERE id = ?1)",
+    )?;
+    let rows = stmt.query_map([visit_id], |r| {
+        let result: Option<String> = r.get(1)?;
+        Ok((r.get::<_, String>(0)?, result.as_deref().and_then(ItemResult::from_key), r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (code, result, note) = row?;
+        let photos = photos_by_code.remove(&code).unwrap_or_default();
+        out.push(ItemAnswer { code, result, note, photos });
+    }
+    // Photos taken on an item before any result was chosen.
+    for (code, photos) in photos_by_code {
+        out.push(ItemAnswer { code, result: None, note: String::new(), photos });
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// R7 before a visit starts: what does not fit between the people and the work.
+    pub fn capability_check(
+        &self,
+        kind: VisitKind,
+        target_id: &str,
+        people: &[PersonId],
+        today: NaiveDate,
+    ) -> Result<Vec<Mismatch>, StoreError> {
+        let (_, industry) = target(&self.conn, kind, target_id)?;
+        mismatches_for(&self.conn, industry, people, today)
+    }
+
+    /// Starts a visit. A capability mismatch needs a written reason, which is kept with it.
+    pub fn start_visit(
+        &mut self,
+        form: &NewVisit,
+        id: VisitId,
+        now: &str,
+        today: NaiveDate,
+    ) -> Result<VisitDetail, StoreError> {
+        let (_, industry) = target(&self.conn, form.kind, &form.target_id)?;
+        let version = match form.template_version {
+            Some(v) => v,
+            None => self
+                .conn
+                .query_row("SELECT max(version) FROM templates WHERE key = ?1", [&form.template_key], |r| {
+                    r.get::<_, Option<u32>>(0)
+                })?
+                .ok_or_else(|| invalid("template", "请选择检查表", "Choose a checklist"))?,
+        };
+        let template = templates::load(&self.conn, &form.template_key, version)?;
+        let wants = if form.kind.visits_agency() { TemplateTarget::Agency } else { TemplateTarget::Enterprise };
+        if template.target != wants {
+            return Err(invalid(
+                "template",
+                format!("「{}」不适用于{}", template.title, form.kind.label_zh()),
+                format!("\"{}\" is not for a {}", template.title, form.kind.label_en()),
+            ));
+        }
+        if form.people.is_empty() {
+            return Err(invalid("people", "请选择派出人员", "Choose who is going"));
+        }
+        let mismatches = mismatches_for(&self.conn, industry, &form.people, today)?;
+        let reason = form.mismatch_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if !mismatches.is_empty() && reason.is_none() {
+            let list = mismatches.iter().map(|m| m.message.zh.as_str()).collect::<Vec<_>>().join("；");
+            let list_en = mismatches.iter().map(|m| m.message.en.as_str()).collect::<Vec<_>>().join("; ");
+            return Err(StoreError::Invalid {
+                field: "mismatch_reason",
+                message: Message::new(
+                    format!("派出人员与服务内容不匹配：{list}。如仍要开始，请填写理由"),
+                    format!("The people sent do not fit the work: {list_en}. To go on anyway, give a reason"),
+                ),
+            });
+        }
+        let id_s = id.to_string();
+        let tx = self.conn.transaction()?;
+        let (enterprise_id, agency_id) =
+            if form.kind.visits_agency() { (None, Some(&form.target_id)) } else { (Some(&form.target_id), None) };
+        tx.execute(
+            "INSERT INTO visits(id, kind, enterprise_id, agency_id, template_key, template_version, started_at, \
+             latitude, longitude, place, mismatches, mismatch_reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id_s,
+                form.kind.key(),
+                enterprise_id,
+                agency_id,
+                template.key,
+                template.version,
+                now,
+                form.place.latitude,
+                form.place.longitude,
+                form.place.description.trim(),
+                serde_json::to_string(&mismatches).expect("mismatches serialise"),
+                if mismatches.is_empty() { None } else { reason },
+            ],
+        )?;
+        for (position, p) in form.people.iter().enumerate() {
+            let pid = p.to_string();
+            let certs = people::certificate_views(&tx, &pid, today)?;
+            tx.execute(
+                "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, ?4)",
+                params![id_s, pid, position as i64, serde_json::to_string(&certs).expect("certificates serialise")],
+            )?;
+        }
+        tx.commit()?;
+        self.visit(id, today)
+    }
+
+    /// Saves one field of an open visit at once. A failed item answers with the hazard it
+    /// proposes, prefilled from the item.
+    pub fn save_visit_field(
+        &mut self,
+        id: VisitId,
+        field: &VisitField,
+        now: &str,
+        today: NaiveDate,
+    ) -> Result<Option<NewHazard>, StoreError> {
+        let id_s = id.to_string();
+        let tx = self.conn.transaction()?;
+        require_open(&tx, &id_s)?;
+        let mut proposal = None;
+        match field {
+            VisitField::Place(p) => {
+                tx.execute(
+                    "UPDATE visits SET latitude = ?2, longitude = ?3, place = ?4 WHERE id = ?1",
+                    params![id_s, p.latitude, p.longitude, p.description],
+                )?;
+            }
+            VisitField::Assessment(text) => {
+                tx.execute("UPDATE visits SET assessment = ?2 WHERE id = ?1", params![id_s, text])?;
+            }
+            VisitField::Plan(plan) => {
+                let json = serde_json::to_string(plan).expect("plans serialise");
+                tx.execute("UPDATE visits SET plan = ?2 WHERE id = ?1", params![id_s, json])?;
+            }
+            VisitField::Answer { code, result, note } => {
+                let (key, version): (String, u32) = tx
+                    .prepare_cached("SELECT template_key, template_version FROM visits WHERE id = ?1")?
+                    .query_row([&id_s], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let template = templates::load(&tx, &key, version)?;
+                let item = template.item(code).ok_or_else(|| {
+                    invalid("code", format!("检查表中没有检查项 {code}"), format!("No item {code} in the checklist"))
+                })?;
+                tx.prepare_cached(
+                    "INSERT INTO visit_items(visit_seq, code, result, note, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT(visit_seq, code) DO UPDATE SET result = ?3, note = ?4, updated_at = ?5",
+                )?
+                .execute(params![
+                    seq_of(&tx, &id_s)?,
+                    code,
+                    result.map(ItemResult::key),
+                    note,
+                    now
+                ])?;
+                let has_hazard = tx
+                    .prepare_cached("SELECT 1 FROM hazards WHERE visit_id = ?1 AND item_code = ?2")?
+                    .exists(params![id_s, code])?;
+                if *result == Some(ItemResult::Fail) && !has_hazard {
+                    proposal = Some(NewHazard {
+                        item_code: Some(code.clone()),
+                        description: if note.trim().is_empty() {
+                            item.failure_description()
+                        } else {
+                            note.trim().to_owned()
+                        },
+                        location: String::new(),
+                        category: item.category,
+                        level: item.level,
+                        basis: item.basis.clone(),
+                        measure: item.measure.clone(),
+                        deadline: default_deadline(item.level, today).to_string(),
+                        responsible: String::new(),
+                    });
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(proposal)
+    }
+
+    /// Ends a visit. Every item needs a result (不适用 is one); the hazards freeze.
+    pub fn end_visit(&mut self, id: VisitId, now: &str, today: NaiveDate) -> Result<VisitDetail, StoreError> {
+        let detail = self.visit(id, today)?;
+        require_open(&self.conn, &id.to_string())?;
+        let answered: HashMap<&str, bool> =
+            detail.answers.iter().map(|a| (a.code.as_str(), a.result.is_some())).collect();
+        let missing: Vec<&str> = detail
+            .template
+            .items()
+            .map(|i| i.code.as_str())
+            .filter(|c| !answered.get(c).copied().unwrap_or(false))
+            .collect();
+        if !missing.is_empty() {
+            return Err(invalid(
+                "answers",
+                format!("还有 {} 项未填写检查结果：{}", missing.len(), missing.join("、")),
+                format!("{} items have no result yet: {}", missing.len(), missing.join(", ")),
+            ));
+        }
+        self.conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", params![id.to_string(), now])?;
+        self.visit(id, today)
+    }
+
+    /// A visit with its template, answers and hazards.
+    pub fn visit(&self, id: VisitId, today: NaiveDate) -> Result<VisitDetail, StoreError> {
+        let id_s = id.to_string();
+        let summary = summaries(&self.conn, "WHERE v.id = ?1", &id_s)?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound { what: "visit", id: id_s.clone() })?;
+        #[allow(clippy::type_complexity)]
+        let (key, version, lat, lon, place, assessment, plan, mismatches, reason): (
+            String,
+            u32,
+            Option<f64>,
+            Option<f64>,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = self
+            .conn
+            .prepare_cached(
+                "SELECT template_key, template_version, latitude, longitude, place, assessment, plan, mismatches, \
+             mismatch_reason FROM visits WHERE id = ?1",
+            )?
+            .query_row([&id_s], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+            })?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT vp.person_id, p.name, vp.certificates FROM visit_people vp JOIN people p ON p.id = vp.person_id \
+             WHERE vp.visit_id = ?1 ORDER BY vp.position",
+        )?;
+        let people = stmt
+            .query_map([&id_s], |r| {
+                Ok(VisitPerson {
+                    id: parse_id(r, 0)?,
+                    name: r.get(1)?,
+                    certificates: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let open_hazards = if summary.kind == VisitKind::Reinspection {
+            hazards::views(&self.conn, hazards::Scope::Target(&summary.target_id), today)?
+                .into_iter()
+                .filter(|h| h.visit_id != id && h.state.status != safeserve_core::hazard::HazardStatus::Closed)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(VisitDetail {
+            template: templates::load(&self.conn, &key, version)?,
+            place: Place { latitude: lat, longitude: lon, description: place },
+            people,
+            answers: answers(&self.conn, &id_s)?,
+            hazards: hazards::views(&self.conn, hazards::Scope::Visit(&id_s), today)?,
+            mismatches: serde_json::from_str(&mismatches).unwrap_or_default(),
+            mismatch_reason: reason,
+            assessment,
+            plan: plan.and_then(|p| serde_json::from_str::<ServicePlan>(&p).ok()),
+            open_hazards,
+            summary,
+        })
+    }
+
+    /// Visits not yet ended, newest first: what to resume after a restart.
+    pub fn unfinished_visits(&self) -> Result<Vec<VisitSummary>, StoreError> {
+        summaries(&self.conn, "WHERE v.ended_at IS NULL AND ?1 = ?1 ORDER BY v.seq DESC", "")
+    }
+
+    /// Visits, newest first, of one enterprise or of all.
+    pub fn visits(&self, enterprise: Option<EnterpriseId>, limit: usize) -> Result<Vec<VisitSummary>, StoreError> {
+        let (filter, arg) = match enterprise {
+            Some(e) => ("WHERE v.enterprise_id = ?1", e.to_string()),
+            None => ("WHERE ?1 = ?1", String::new()),
+        };
+        summaries(&self.conn, &format!("{filter} ORDER BY v.seq DESC LIMIT {limit}"), &arg)
+    }
+}

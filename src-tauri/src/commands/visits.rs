@@ -1,0 +1,156 @@
+//! Visits, hazards and photos. Every field the user changes is saved by its own command the
+//! moment it changes, so closing the window or killing the process loses nothing typed.
+
+use super::registers::{now, parse, today};
+use crate::error::CommandError;
+use crate::state::AppState;
+use safeserve_core::capability::Mismatch;
+use safeserve_core::hazard::HazardEventKind;
+use safeserve_core::visit::VisitKind;
+use safeserve_core::{HazardId, Message, PersonId, VisitId};
+use safeserve_store::photos::Copy;
+use safeserve_store::views::*;
+use tauri::ipc::{InvokeBody, Request, Response};
+use tauri::State;
+
+#[tauri::command]
+pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, CommandError> {
+    state.with_store(|s| Ok(s.templates()?)).await
+}
+
+#[tauri::command]
+pub async fn capability_check(
+    state: State<'_, AppState>,
+    kind: VisitKind,
+    target_id: String,
+    people: Vec<PersonId>,
+) -> Result<Vec<Mismatch>, CommandError> {
+    state.with_store(move |s| Ok(s.capability_check(kind, &target_id, &people, today())?)).await
+}
+
+#[tauri::command]
+pub async fn start_visit(state: State<'_, AppState>, form: NewVisit) -> Result<VisitDetail, CommandError> {
+    let id = VisitId(uuid::Uuid::now_v7());
+    state.with_store(move |s| Ok(s.start_visit(&form, id, &now(), today())?)).await
+}
+
+#[tauri::command]
+pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<VisitDetail, CommandError> {
+    let id: VisitId = parse(&id)?;
+    state.with_store(move |s| Ok(s.visit(id, today())?)).await
+}
+
+/// The newest visits, all enterprises and agencies.
+#[tauri::command]
+pub async fn recent_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
+    state.with_store(|s| Ok(s.visits(None, 100)?)).await
+}
+
+#[tauri::command]
+pub async fn unfinished_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
+    state.with_store(|s| Ok(s.unfinished_visits()?)).await
+}
+
+/// Saves one field; a failed item answers with the hazard it proposes.
+#[tauri::command]
+pub async fn save_visit_field(
+    state: State<'_, AppState>,
+    id: String,
+    field: VisitField,
+) -> Result<Option<NewHazard>, CommandError> {
+    let id: VisitId = parse(&id)?;
+    state.with_store(move |s| Ok(s.save_visit_field(id, &field, &now(), today())?)).await
+}
+
+#[tauri::command]
+pub async fn end_visit(state: State<'_, AppState>, id: String) -> Result<VisitDetail, CommandError> {
+    let id: VisitId = parse(&id)?;
+    state.with_store(move |s| Ok(s.end_visit(id, &now(), today())?)).await
+}
+
+#[tauri::command]
+pub async fn add_hazard(
+    state: State<'_, AppState>,
+    visit_id: String,
+    form: NewHazard,
+) -> Result<HazardView, CommandError> {
+    let visit_id: VisitId = parse(&visit_id)?;
+    let id = HazardId(uuid::Uuid::now_v7());
+    state.with_store(move |s| Ok(s.add_hazard(visit_id, &form, id, &now(), today())?)).await
+}
+
+#[tauri::command]
+pub async fn save_hazard_field(state: State<'_, AppState>, id: String, field: HazardField) -> Result<(), CommandError> {
+    let id: HazardId = parse(&id)?;
+    state.with_store(move |s| Ok(s.save_hazard_field(id, &field)?)).await
+}
+
+#[tauri::command]
+pub async fn add_hazard_event(
+    state: State<'_, AppState>,
+    id: String,
+    kind: HazardEventKind,
+    note: String,
+) -> Result<HazardView, CommandError> {
+    let id: HazardId = parse(&id)?;
+    state
+        .with_store(move |s| {
+            s.add_hazard_event(id, kind, &note, None, &now())?;
+            Ok(s.hazard(id, today())?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn reinspect(
+    state: State<'_, AppState>,
+    visit_id: String,
+    hazard_id: String,
+    verdict: Reinspection,
+) -> Result<VisitDetail, CommandError> {
+    let visit_id: VisitId = parse(&visit_id)?;
+    let hazard_id: HazardId = parse(&hazard_id)?;
+    state
+        .with_store(move |s| {
+            s.reinspect(visit_id, hazard_id, &verdict, &now())?;
+            Ok(s.visit(visit_id, today())?)
+        })
+        .await
+}
+
+/// A photo from the file dialog or a drop: the bytes come as the raw request body and the
+/// target as a JSON `target` header, so a 10 MB photo is not re-encoded as JSON.
+#[tauri::command]
+pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Result<IngestedPhoto, CommandError> {
+    let bad = |what: &str| CommandError {
+        code: "invalid_input".to_owned(),
+        message: Message::new(format!("照片请求不完整：{what}"), format!("Incomplete photo request: {what}")),
+        field: None,
+    };
+    let InvokeBody::Raw(bytes) = request.body() else { return Err(bad("body")) };
+    let bytes = bytes.clone();
+    let target: PhotoTarget = request
+        .headers()
+        .get("target")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| serde_json::from_str(h).ok())
+        .ok_or_else(|| bad("target"))?;
+    let time = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    state.with_store(move |s| Ok(s.ingest_photo(&bytes, Some(&target), &now(), time)?)).await
+}
+
+/// A stored photo's thumbnail or display copy, as raw JPEG bytes.
+#[tauri::command]
+pub async fn photo(state: State<'_, AppState>, sha256: String, full: bool) -> Result<Response, CommandError> {
+    let copy = if full { Copy::Display } else { Copy::Thumb };
+    let path = state.with_store(move |s| Ok(s.photo_path(&sha256, copy)?)).await?;
+    let bytes = tauri::async_runtime::spawn_blocking(move || std::fs::read(&path))
+        .await
+        .map_err(CommandError::internal)?
+        .map_err(|e| CommandError {
+            code: "photo_missing".to_owned(),
+            message: Message::new(format!("照片文件缺失：{e}"), format!("The photo file is missing: {e}")),
+            field: None,
+        })?;
+    Ok(Response::new(bytes))
+}

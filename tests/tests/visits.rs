@@ -1,0 +1,164 @@
+//! A visit recorded in the real window survives the app being killed: the failed item, its
+//! hazard with a photo, a typed note — and the hazards come back major first.
+
+use anyhow::{ensure, Context, Result};
+use chrono::NaiveDate;
+use fantoccini::Locator;
+use safeserve_e2e::{desktop_binary, App};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
+use safeserve_store::Store;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A textile enterprise (no R7 specialist needed) served by an agency with qualified staff,
+/// whose full name finds it first.
+fn pick_enterprise(store: &Store) -> Result<EnterpriseSummary> {
+    let q = EnterpriseQuery {
+        industry: Some(safeserve_core::register::Industry::Textile),
+        limit: Some(300),
+        ..Default::default()
+    };
+    for e in store.search_enterprises(&q)? {
+        let file = store.enterprise_file(e.id, today())?;
+        let Some(a) = file.serving_agencies.first() else { continue };
+        let staff = store.agency_detail(a.id, today())?.staff;
+        let qualified = staff.iter().filter(|p| p.certificates.iter().any(|c| !c.expired)).count();
+        let hits = store.search_enterprises(&EnterpriseQuery { text: e.name.clone(), ..Default::default() })?;
+        if qualified >= 2 && hits.first().map(|h| h.id) == Some(e.id) {
+            return Ok(e);
+        }
+    }
+    anyhow::bail!("the demo has a served textile enterprise")
+}
+
+async fn click(app: &App, css: &str) -> Result<()> {
+    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
+    Ok(())
+}
+
+/// Waits until `css` matches `n` elements.
+async fn wait_count(app: &App, css: &str, n: usize) -> Result<Vec<fantoccini::elements::Element>> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = app.client.find_all(Locator::Css(css)).await?;
+        if found.len() == n {
+            return Ok(found);
+        }
+        ensure!(Instant::now() < deadline, "{css}: {} elements, expected {n}", found.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Marks an item failed and records the hazard it proposes.
+async fn fail_item(app: &App, code: &str, hazards_after: usize) -> Result<()> {
+    click(app, &format!("[data-testid=item-result-{code}] [data-testid=result-fail]")).await?;
+    app.wait_for(&format!("[data-testid=item][data-code='{code}'][data-result=fail]")).await?;
+    click(app, &format!("[data-testid=item][data-code='{code}'] [data-testid=record-hazard]")).await?;
+    wait_count(app, "[data-testid=hazard-card]", hazards_after).await?;
+    Ok(())
+}
+
+fn write_photo(path: &Path) -> Result<()> {
+    let img =
+        image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, ((x + y) / 5) as u8]));
+    img.save(path)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let enterprise = {
+        let store = Store::open(&db)?;
+        pick_enterprise(&store)?
+    };
+    let photo = dir.path().join("配电箱.png");
+    write_photo(&photo)?;
+    let binary = desktop_binary("debug")?;
+
+    let app = App::launch(&binary, &db).await?;
+    let note = "配电箱门未关闭，内部积灰";
+    let recorded = async {
+        let search = app.wait_for("[data-testid=enterprise-search]").await?;
+        search.send_keys(&enterprise.name).await?;
+        click(&app, &format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
+        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        click(&app, "[data-testid=start-visit]").await?;
+        app.wait_for("[data-testid=capability-ok]").await.context("the proposed people fit the work")?;
+        app.screenshot("visit-start.png").await?;
+        click(&app, "[data-testid=start-visit-ok]").await?;
+        app.wait_for("[data-testid=visit][data-state=ready] [data-testid=visit-state][data-open=yes]").await?;
+
+        // The general one first, then the major one: the list must still show major first.
+        fail_item(&app, "EL-01", 1).await?;
+        fail_item(&app, "FI-03", 2).await?;
+        let levels = hazard_levels(&app).await?;
+        ensure!(levels == ["major", "general"], "major first on screen, got {levels:?}");
+
+        let input = app.wait_for("[data-testid=hazard-card][data-level=general] [data-testid=photo-input]").await?;
+        input.send_keys(&photo.to_string_lossy()).await.context("choose the photo")?;
+        app.wait_for("[data-testid=hazard-card][data-level=general] [data-testid=photo-thumb]").await?;
+
+        let field = app.wait_for("[data-testid=item-note-EL-01]").await?;
+        field.send_keys(note).await?;
+        app.wait_for("[data-testid=item-note-EL-01][data-save-state=saved]").await.context("the note is saved")?;
+        app.screenshot("visit-recorded.png").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if let Err(e) = recorded {
+        let _ = app.screenshot("visit-recorded-failure.png").await;
+        return Err(e);
+    }
+    app.kill_app(&db)?;
+
+    // After a crash: the visit waits under 检查记录, whole.
+    let app = App::launch(&binary, &db).await?;
+    let result = async {
+        click(&app, "[data-testid=nav-visits]").await?;
+        click(&app, "[data-testid=unfinished-visit] button").await?;
+        app.wait_for("[data-testid=visit][data-state=ready]").await?;
+        app.wait_for("[data-testid=item][data-code='EL-01'][data-result=fail]").await?;
+        app.wait_for("[data-testid=item][data-code='FI-03'][data-result=fail]").await?;
+        let levels = hazard_levels(&app).await?;
+        ensure!(levels == ["major", "general"], "major first after restart, got {levels:?}");
+        app.wait_for("[data-testid=hazard-card][data-level=general] [data-testid=photo-thumb]").await?;
+        let kept = app.wait_for("[data-testid=item-note-EL-01]").await?.prop("value").await?.unwrap_or_default();
+        ensure!(kept == note, "note after restart: {kept:?}");
+        app.client.execute("document.querySelector('[data-testid=visit-hazards]').scrollIntoView()", vec![]).await?;
+        app.screenshot("visit-after-restart.png").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("visit-after-restart-failure.png").await;
+    }
+    app.close().await?;
+    result?;
+
+    // The record itself, read back from the file.
+    let store = Store::open(&db)?;
+    let unfinished = store.unfinished_visits()?;
+    ensure!(unfinished.len() == 1, "one unfinished visit");
+    let visit = store.visit(unfinished[0].id, today())?;
+    ensure!(visit.hazards.len() == 2 && visit.hazards[0].level == safeserve_core::hazard::HazardLevel::Major);
+    let sha = &visit.hazards[1].photos_before[0].sha256;
+    let original = std::fs::read(store.photo_path(sha, safeserve_store::photos::Copy::Original)?)?;
+    ensure!(original == std::fs::read(&photo)?, "the original photo is kept byte for byte");
+    Ok(())
+}
+
+async fn hazard_levels(app: &App) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for card in app.client.find_all(Locator::Css("[data-testid=visit-hazards] [data-testid=hazard-card]")).await? {
+        out.push(card.attr("data-level").await?.unwrap_or_default());
+    }
+    Ok(out)
+}
