@@ -92,6 +92,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
         app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
         click(&app, "[data-testid=start-visit]").await?;
         app.wait_for("[data-testid=capability-ok]").await.context("the proposed people fit the work")?;
+        settled(&app).await?;
         app.screenshot("visit-start.png").await?;
         click(&app, "[data-testid=start-visit-ok]").await?;
         app.wait_for("[data-testid=visit][data-state=ready] [data-testid=visit-state][data-open=yes]").await?;
@@ -152,6 +153,16 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let sha = &visit.hazards[1].photos_before[0].sha256;
     let original = std::fs::read(store.photo_path(sha, safeserve_store::photos::Copy::Original)?)?;
     ensure!(original == std::fs::read(&photo)?, "the original photo is kept byte for byte");
+    Ok(())
+}
+
+/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
+async fn settled(app: &App) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
+        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }
 

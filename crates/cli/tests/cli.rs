@@ -79,3 +79,54 @@ fn damaged_or_missing_database_is_an_error_in_chinese_and_english() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!missing.exists(), "searching never creates a database");
 }
+
+#[test]
+fn photo_ingest_prints_each_photo_and_refuses_a_bad_file_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let good = dir.path().join("现场.png");
+    image::RgbImage::from_fn(3000, 2000, |x, y| image::Rgb([(x / 12) as u8, (y / 8) as u8, 90])).save(&good).unwrap();
+    let bad = dir.path().join("notes.jpg");
+    std::fs::write(&bad, "这不是照片").unwrap();
+
+    let o = safeserve(&["photo", "ingest", "--db", &db, good.to_str().unwrap(), bad.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2), "one file failed");
+    assert!(stderr(&o).contains("notes.jpg"), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "the good photo still went in");
+    let p = &lines[0];
+    let sum = Command::new("sha256sum").arg(&good).output().unwrap();
+    assert_eq!(p["sha256"].as_str().unwrap(), stdout(&sum).split_whitespace().next().unwrap());
+    assert_eq!(p["id"], p["sha256"]);
+    assert_eq!((p["display"]["width"].as_u64(), p["display"]["height"].as_u64()), (Some(2048), Some(1365)));
+    assert!(Path::new(p["display"]["path"].as_str().unwrap()).exists());
+    assert!(Path::new(p["thumbnail"]["path"].as_str().unwrap()).exists());
+    assert_eq!(p["phash"].as_str().unwrap().len(), 16);
+
+    // The same photo again is recognised, not stored twice.
+    let again = safeserve(&["photo", "ingest", "--db", &db, good.to_str().unwrap(), "--json"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let again: serde_json::Value = serde_json::from_str(stdout(&again).trim()).unwrap();
+    assert_eq!(again["already_held"], true);
+}
+
+#[test]
+fn visits_lists_each_visit_with_its_hazards_major_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let o = safeserve(&["visits", "--db", &db, "--json", "--limit", "30"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 30);
+    let mut seen_major_then_general = false;
+    for l in &lines {
+        let levels: Vec<&str> = l["hazards"].as_array().unwrap().iter().map(|h| h["level"].as_str().unwrap()).collect();
+        let first_general = levels.iter().position(|l| *l == "general").unwrap_or(levels.len());
+        assert!(levels[first_general..].iter().all(|l| *l == "general"), "major first: {levels:?}");
+        seen_major_then_general |= first_general > 0 && first_general < levels.len();
+    }
+    assert!(seen_major_then_general, "the demo has visits with both levels");
+
+    let text = safeserve(&["visits", "--db", &db, "--limit", "3"]);
+    assert!(stdout(&text).contains("隐患") || stdout(&text).contains("技术服务"), "{}", stdout(&text));
+}

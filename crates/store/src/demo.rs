@@ -9,6 +9,7 @@
 //! people of two agencies (R15); low-priced and government-commissioned contracts.
 
 mod hangzhou;
+mod photos;
 mod visits;
 
 use crate::views::RegisterCounts;
@@ -188,6 +189,8 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         let _ = std::fs::remove_file(p);
     }
     let mut store = Store::open(&partial)?;
+    let photo_files = store.photo_files();
+    let _ = std::fs::remove_dir_all(photo_files.root());
     store.begin_bulk_load()?;
     let start = as_of.and_time(NaiveTime::MIN).and_utc().timestamp_millis() as u64 - 3 * 365 * 86_400_000;
     let mut g = Gen {
@@ -503,11 +506,19 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             visits::generate(&mut g, &tx, &templates, &served, as_of, FAIL_RATE)?;
         }
     }
+    photos::generate(&mut g, &tx, &photo_files)?;
     tx.commit()?;
     search::optimize(&store.conn)?;
     store.end_bulk_load()?;
     let counts = store.counts()?;
     drop(store);
+    // Photos first: a database is never in place without the photo files it names.
+    let photos_dir = Store::photo_files_of(path);
+    let _ = std::fs::remove_dir_all(photos_dir.root());
+    if photo_files.root().exists() {
+        std::fs::rename(photo_files.root(), photos_dir.root())
+            .map_err(|source| StoreError::Unavailable { path: photos_dir.root().to_owned(), source })?;
+    }
     std::fs::rename(&partial, path).map_err(|source| StoreError::Unavailable { path: path.to_owned(), source })?;
     Ok(counts)
 }

@@ -6,7 +6,7 @@
 use crate::views::{IngestedPhoto, PhotoRef, PhotoTarget};
 use crate::{visits, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
-use safeserve_media::{PhotoFiles, PhotoFormat, Stamp};
+use safeserve_media::{PhotoFiles, PhotoFormat, Processed, Stamp};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -87,10 +87,52 @@ fn format_key(f: PhotoFormat) -> &'static str {
     }
 }
 
+/// The row of a photo whose files are stored (nothing happens if it is already held).
+pub(crate) fn record(conn: &Connection, bytes: usize, p: &Processed, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO photos(sha256, format, bytes, width, height, taken_at, latitude, longitude, \
+         display_width, display_height, phash, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        p.sha256,
+        format_key(p.format),
+        bytes as i64,
+        p.width,
+        p.height,
+        p.taken_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        p.gps.map(|g| g.0),
+        p.gps.map(|g| g.1),
+        p.display_width,
+        p.display_height,
+        p.phash,
+        now,
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn attach_to_hazard(
+    conn: &Connection,
+    hazard_id: &str,
+    after: bool,
+    sha256: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO hazard_photos(hazard_id, phase, sha256, added_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![hazard_id, if after { "after" } else { "before" }, sha256, now])?;
+    Ok(())
+}
+
 impl Store {
     /// Where the photo files of this database live.
     pub fn photo_files(&self) -> PhotoFiles {
-        let mut root = self.path.clone().into_os_string();
+        Self::photo_files_of(&self.path)
+    }
+
+    /// The photo folder beside a database file: `NAME.db.photos/`.
+    pub fn photo_files_of(db: &std::path::Path) -> PhotoFiles {
+        let mut root = db.to_path_buf().into_os_string();
         root.push(".photos");
         PhotoFiles::new(PathBuf::from(root))
     }
@@ -165,24 +207,7 @@ impl Store {
         let paths = files.store(original, &processed).map_err(StoreError::from)?;
         let tx = self.conn.transaction()?;
         let already_held = tx.prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?.exists([&processed.sha256])?;
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO photos(sha256, format, bytes, width, height, taken_at, latitude, longitude, \
-             display_width, display_height, phash, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?
-        .execute(params![
-            processed.sha256,
-            format_key(processed.format),
-            original.len() as i64,
-            processed.width,
-            processed.height,
-            processed.taken_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
-            processed.gps.map(|g| g.0),
-            processed.gps.map(|g| g.1),
-            processed.display_width,
-            processed.display_height,
-            processed.phash,
-            now,
-        ])?;
+        record(&tx, original.len(), &processed, now)?;
         match target {
             None => {}
             Some(PhotoTarget::Item { visit_id, code }) => {
@@ -192,15 +217,7 @@ impl Store {
                 .execute(params![visit_id.to_string(), code, processed.sha256, now])?;
             }
             Some(PhotoTarget::Hazard { hazard_id, after }) => {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO hazard_photos(hazard_id, phase, sha256, added_at) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    hazard_id.to_string(),
-                    if *after { "after" } else { "before" },
-                    processed.sha256,
-                    now
-                ])?;
+                attach_to_hazard(&tx, &hazard_id.to_string(), *after, &processed.sha256, now)?;
             }
         }
         let mut look_alikes = Vec::new();

@@ -139,7 +139,7 @@ export function NewVisitModal({
       destroyOnHidden
     >
       <Flex vertical gap={12} data-testid="new-visit">
-        <label>
+        <div>
           <Typography.Text strong>{t('fieldVisitKind')}</Typography.Text>
           <Select<VisitKind>
             style={{ width: '100%' }}
@@ -148,8 +148,8 @@ export function NewVisitModal({
             data-testid="visit-kind"
             options={kinds.map((k) => ({ value: k, label: l(VISIT_KIND_LABELS[k]) }))}
           />
-        </label>
-        <label>
+        </div>
+        <div>
           <Typography.Text strong>{t('fieldTemplate')}</Typography.Text>
           <Select<string>
             style={{ width: '100%' }}
@@ -157,8 +157,8 @@ export function NewVisitModal({
             onChange={setTemplate}
             options={templates.map((x) => ({ value: x.key, label: `${x.title}（v${x.version}，${x.items} 项）` }))}
           />
-        </label>
-        <label>
+        </div>
+        <div>
           <Typography.Text strong>{t('fieldPeople')}</Typography.Text>
           <Select<string[]>
             mode="multiple"
@@ -170,8 +170,8 @@ export function NewVisitModal({
             options={options.map((p) => ({ value: p.id, label: `${p.name}${qualified(p) ? '' : '（无有效证书）'}` }))}
             data-testid="visit-people"
           />
-        </label>
-        <label>
+        </div>
+        <div>
           <Typography.Text strong>{t('fieldPlace')}</Typography.Text>
           <Flex gap={8}>
             <Input
@@ -190,7 +190,7 @@ export function NewVisitModal({
             </Typography.Text>
           )}
           {locating === 'failed' && <Typography.Text type="warning">{t('noLocation')}</Typography.Text>}
-        </label>
+        </div>
         {byAgency && target.kind === 'enterprise' && people.length > 0 && (
           mismatches.length === 0 ? (
             <Alert type="success" showIcon title={t('capabilityOk')} data-testid="capability-ok" />
