@@ -230,6 +230,7 @@ const TEXT = {
   keepOpen: { zh: '未整改到位', en: 'Not rectified' },
   keepOpenReason: { zh: '未通过原因', en: 'Why it stays open' },
   reportToGov: { zh: '报告属地政府', en: 'Report to government' },
+  rectificationReported: { zh: '企业报告已整改（需整改后照片）', en: 'Enterprise reports it rectified (after-photo needed)' },
   escalate: { zh: '升级督办', en: 'Escalate' },
   hazardCounts: { zh: '待整改 {open} · 逾期 {overdue} · 已闭环 {closed} · 重大未闭环 {major}', en: '{open} open · {overdue} overdue · {closed} closed · {major} major open' },
   timeline: { zh: '时间线', en: 'Timeline' },

@@ -440,7 +440,7 @@ export function HazardCard({ hazard: h, editable, reload }: { hazard: HazardView
   const { t, l, m } = useI18n();
   const { message } = AntApp.useApp();
   const field = (f: Parameters<typeof api.saveHazardField>[1]) => api.saveHazardField(h.id, f);
-  const event = (kind: 'reported_to_government' | 'escalated') =>
+  const event = (kind: 'reported_to_government' | 'escalated' | 'rectification_reported') =>
     api.addHazardEvent(h.id, kind, '').then(reload, (e: unknown) => message.error(m(toCommandError(e).message)));
   return (
     <Card
@@ -513,6 +513,11 @@ export function HazardCard({ hazard: h, editable, reload }: { hazard: HazardView
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {h.events.map((e) => `${e.at.slice(0, 16).replace('T', ' ')} ${l(HAZARD_EVENT_LABELS[e.kind])}${e.note ? `（${e.note}）` : ''}`).join(' → ')}
         </Typography.Text>
+        {!editable && h.state.status === 'open' && (
+          <Button size="small" style={{ alignSelf: 'flex-start' }} onClick={() => void event('rectification_reported')}>
+            {t('rectificationReported')}
+          </Button>
+        )}
         {h.level === 'major' && h.state.status !== 'closed' && (
           <Flex gap={8}>
             {!h.state.reported_to_government && (
