@@ -9,6 +9,7 @@ export function SavedInput({
   disabled,
   multiline,
   placeholder,
+  label,
   testId,
 }: {
   initial: string;
@@ -16,6 +17,8 @@ export function SavedInput({
   disabled?: boolean;
   multiline?: boolean;
   placeholder?: string;
+  /** A caption above the field, so a filled field still says what it is. */
+  label?: string;
   testId?: string;
 }) {
   const { t, m } = useI18n();
@@ -32,6 +35,11 @@ export function SavedInput({
   };
   return (
     <div>
+      {label && (
+        <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+          {label}
+        </Typography.Text>
+      )}
       {multiline ? <Input.TextArea autoSize={{ minRows: 1, maxRows: 6 }} {...props} /> : <Input {...props} />}
       {f.state === 'error' && f.error && (
         <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="save-error">

@@ -467,20 +467,20 @@ export function HazardCard({ hazard: h, editable, reload }: { hazard: HazardView
               options={keysOf(HAZARD_LEVEL_LABELS).map((k) => ({ value: k, label: l(HAZARD_LEVEL_LABELS[k]) }))}
             />
             <div style={{ width: 180 }}>
-              <SavedInput initial={h.location} placeholder={t('hazardLocation')} save={(v) => field({ field: 'location', value: v })} />
+              <SavedInput initial={h.location} label={t('hazardLocation')} save={(v) => field({ field: 'location', value: v })} />
             </div>
             <div style={{ width: 150 }}>
-              <SavedInput initial={h.deadline} placeholder={t('hazardDeadline')} save={(v) => field({ field: 'deadline', value: v })} />
+              <SavedInput initial={h.deadline} label={t('hazardDeadline')} save={(v) => field({ field: 'deadline', value: v })} />
             </div>
             <div style={{ width: 150 }}>
-              <SavedInput initial={h.responsible} placeholder={t('hazardResponsible')} save={(v) => field({ field: 'responsible', value: v })} />
+              <SavedInput initial={h.responsible} label={t('hazardResponsible')} save={(v) => field({ field: 'responsible', value: v })} />
             </div>
           </Flex>
         )}
         {editable ? (
           <>
-            <SavedInput multiline initial={h.description} placeholder={t('hazardDescription')} save={(v) => field({ field: 'description', value: v })} />
-            <SavedInput multiline initial={h.measure} placeholder={t('hazardMeasure')} save={(v) => field({ field: 'measure', value: v })} />
+            <SavedInput multiline initial={h.description} label={t('hazardDescription')} save={(v) => field({ field: 'description', value: v })} />
+            <SavedInput multiline initial={h.measure} label={t('hazardMeasure')} save={(v) => field({ field: 'measure', value: v })} />
           </>
         ) : (
           <Descriptions
