@@ -3,6 +3,7 @@
 //! attachment to an item or a hazard are written in one transaction after the files are safely
 //! on disk, so a failure leaves either the whole photo or none of it in the record.
 
+use crate::enterprises::invalid;
 use crate::views::{IngestedPhoto, PhotoRef, PhotoTarget};
 use crate::{visits, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -139,17 +140,9 @@ impl Store {
 
     /// The watermark of a photo taken for `target`: its visit's place, the enterprise or
     /// agency, and the first person sent as recorder.
-    fn stamp_for(&self, target: Option<&PhotoTarget>, time: String) -> Result<Stamp, StoreError> {
-        let visit_id = match target {
-            None => {
-                return Ok(Stamp { time, place: String::new(), enterprise: String::new(), recorder: String::new() })
-            }
-            Some(PhotoTarget::Item { visit_id, .. }) => visit_id.to_string(),
-            Some(PhotoTarget::Hazard { hazard_id, .. }) => self
-                .conn
-                .query_row("SELECT visit_id FROM hazards WHERE id = ?1", [hazard_id.to_string()], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_string() })?,
+    fn stamp_for(&self, visit_id: Option<&str>, time: String) -> Result<Stamp, StoreError> {
+        let Some(visit_id) = visit_id else {
+            return Ok(Stamp { time, place: String::new(), enterprise: String::new(), recorder: String::new() });
         };
         let (place, lat, lon, target_name, recorder): (String, Option<f64>, Option<f64>, String, Option<String>) = self
             .conn
@@ -163,7 +156,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "visit", id: visit_id.clone() })?;
+            .ok_or_else(|| StoreError::NotFound { what: "visit", id: visit_id.to_owned() })?;
         let place = match (place.trim().is_empty(), lat, lon) {
             (false, _, _) => place,
             (true, Some(lat), Some(lon)) => format!("{lat:.5}, {lon:.5}"),
@@ -177,6 +170,41 @@ impl Store {
         })
     }
 
+    /// Whether a photo may be attached to `target`; the visit it belongs to. Item photos and
+    /// before-photos belong to the open visit; after-photos come later (the enterprise's
+    /// rectification, a re-inspection) but not once the hazard is closed.
+    fn check_photo_target(&self, target: &PhotoTarget) -> Result<String, StoreError> {
+        match target {
+            PhotoTarget::Item { visit_id, .. } => {
+                let visit = visit_id.to_string();
+                visits::require_open(&self.conn, &visit)?;
+                Ok(visit)
+            }
+            PhotoTarget::Hazard { hazard_id, after } => {
+                let (visit, closed): (String, bool) = self
+                    .conn
+                    .query_row(
+                        "SELECT visit_id, EXISTS (SELECT 1 FROM hazard_events ev WHERE ev.hazard_seq = h.seq \
+                         AND ev.kind = 'closed') FROM hazards h WHERE id = ?1",
+                        [hazard_id.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?
+                    .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_string() })?;
+                if !after {
+                    visits::require_open(&self.conn, &visit)?;
+                } else if closed {
+                    return Err(invalid(
+                        "photos_after",
+                        "该隐患已闭环销号，不能再添加照片",
+                        "This hazard is closed; no more photos can be added",
+                    ));
+                }
+                Ok(visit)
+            }
+        }
+    }
+
     /// Takes a photo in and, when `target` is given, attaches it there. `time` is the
     /// watermark's time when the photo carries no EXIF capture time.
     pub fn ingest_photo(
@@ -186,22 +214,11 @@ impl Store {
         now: &str,
         time: String,
     ) -> Result<IngestedPhoto, StoreError> {
-        if let Some(t) = target {
-            let visit = match t {
-                PhotoTarget::Item { visit_id, .. } => visit_id.to_string(),
-                PhotoTarget::Hazard { hazard_id, .. } => self
-                    .conn
-                    .query_row("SELECT visit_id FROM hazards WHERE id = ?1", [hazard_id.to_string()], |r| r.get(0))
-                    .optional()?
-                    .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_string() })?,
-            };
-            // After-photos come later (rectification, re-inspection); before-photos and item
-            // photos belong to the open visit.
-            if !matches!(t, PhotoTarget::Hazard { after: true, .. }) {
-                visits::require_open(&self.conn, &visit)?;
-            }
-        }
-        let stamp = self.stamp_for(target, time)?;
+        let visit = match target {
+            None => None,
+            Some(t) => Some(self.check_photo_target(t)?),
+        };
+        let stamp = self.stamp_for(visit.as_deref(), time)?;
         let processed = safeserve_media::process(original, &stamp).map_err(StoreError::from)?;
         let files = self.photo_files();
         let paths = files.store(original, &processed).map_err(StoreError::from)?;

@@ -227,6 +227,9 @@ fn a_reinspection_closes_with_after_photos_or_keeps_open_with_a_reason() {
     assert_eq!(err.field(), Some("reason"));
     store.reinspect(re, ids[1], &Reinspection::KeepOpen { reason: "配电箱仍未加装漏电保护".into() }, NOW).unwrap();
 
+    let late =
+        store.ingest_photo(&png(11), Some(&PhotoTarget::Hazard { hazard_id: ids[0], after: true }), NOW, String::new());
+    assert_eq!(late.unwrap_err().field(), Some("photos_after"), "a closed hazard takes no more photos");
     let closed = store.hazard(ids[0], today()).unwrap();
     assert_eq!(closed.state.status, HazardStatus::Closed);
     assert_eq!(closed.photos_after.len(), 1);
