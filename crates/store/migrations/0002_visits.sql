@@ -54,6 +54,19 @@ CREATE TABLE visit_items (
     PRIMARY KEY (visit_seq, code)
 ) WITHOUT ROWID;
 
+-- An ended visit is a record: its answers and fields no longer change, and visits are never
+-- deleted.
+CREATE TRIGGER visits_frozen BEFORE UPDATE ON visits WHEN OLD.ended_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'visit_frozen'); END;
+CREATE TRIGGER visits_kept BEFORE DELETE ON visits
+BEGIN SELECT RAISE(ABORT, 'evidence_append_only'); END;
+CREATE TRIGGER visit_items_frozen BEFORE UPDATE ON visit_items
+WHEN (SELECT ended_at FROM visits WHERE seq = OLD.visit_seq) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'visit_frozen'); END;
+CREATE TRIGGER visit_items_kept BEFORE DELETE ON visit_items
+WHEN (SELECT ended_at FROM visits WHERE seq = OLD.visit_seq) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'visit_frozen'); END;
+
 CREATE TABLE photos (
     sha256         TEXT PRIMARY KEY,
     format         TEXT NOT NULL,

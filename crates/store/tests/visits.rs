@@ -174,6 +174,15 @@ fn a_visit_records_answers_hazards_and_photos_and_freezes_when_ended() {
         let err = conn.execute(sql, []).unwrap_err();
         assert!(err.to_string().contains("append_only"), "{sql}: {err}");
     }
+    let ended = format!("(SELECT seq FROM visits WHERE id = '{v}')");
+    for sql in [
+        format!("UPDATE visit_items SET result = 'pass' WHERE visit_seq = {ended}"),
+        format!("DELETE FROM visit_items WHERE visit_seq = {ended}"),
+        format!("UPDATE visits SET assessment = '改过' WHERE id = '{v}'"),
+    ] {
+        let err = conn.execute(&sql, []).unwrap_err();
+        assert!(err.to_string().contains("visit_frozen"), "{sql}: {err}");
+    }
 }
 
 #[test]

@@ -357,6 +357,12 @@ function ItemRow({
         <PhotoStrip photos={answer?.photos ?? []} target={{ to: 'item', visit_id: visitId, code: item.code }} editable={editable} onAdded={reload} testId={`item-photos-${item.code}`} />
       </Flex>
       {error && <Typography.Text type="danger">{m(error.message)}</Typography.Text>}
+      {result === 'fail' && !hasHazard && editable && !proposal && (
+        // After a restart the proposal is asked for again rather than kept in the page.
+        <Button size="small" style={{ marginTop: 6 }} onClick={() => void choose('fail')} data-testid="propose-hazard">
+          {t('registerHazard')}
+        </Button>
+      )}
       {proposal && !hasHazard && editable && (
         <div style={{ marginTop: 8 }}>
           <HazardDraft
