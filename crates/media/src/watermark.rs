@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
+use ab_glyph::{Font, FontArc, FontRef, FontVec, GlyphId, PxScale, ScaleFont};
 
 use crate::orient::Rgb;
 use crate::{MediaError, Stamp};
@@ -20,11 +20,46 @@ const MIN_PX: f32 = 9.0;
 const BAND_ALPHA: f32 = 0.45;
 const ACCENT: [u8; 3] = [0xF5, 0xA6, 0x23];
 
-pub(crate) fn font() -> Result<&'static FontRef<'static>, MediaError> {
-    static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
+/// Debian's Noto Sans CJK (package `fonts-noto-cjk`) and the face of it that is Simplified
+/// Chinese: the full character set, for names and places outside GB2312 (喆, 堃, 玥 …).
+const SYSTEM_FONTS: &[(&str, u32)] = &[
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
+];
+
+pub(crate) fn font() -> Result<&'static FontArc, MediaError> {
+    static FONT: OnceLock<Option<FontArc>> = OnceLock::new();
+    FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok().map(FontArc::new))
         .as_ref()
         .ok_or(MediaError::Internal { what: "embedded watermark font does not parse", source: None })
+}
+
+/// The system's full CJK font, read (16 MB) only the first time a character is missing from
+/// the embedded subset; `None` on a machine without it, where such characters become boxes.
+fn fallback() -> Option<&'static FontArc> {
+    static FALLBACK: OnceLock<Option<FontArc>> = OnceLock::new();
+    FALLBACK
+        .get_or_init(|| {
+            SYSTEM_FONTS.iter().find_map(|(path, index)| {
+                let bytes = std::fs::read(path).ok()?;
+                FontVec::try_from_vec_and_index(bytes, *index).ok().map(FontArc::new)
+            })
+        })
+        .as_ref()
+}
+
+/// A glyph and the font it comes from.
+type Glyph = (&'static FontArc, GlyphId);
+
+/// The font that has `c`, and its glyph; `None`: no font has it (drawn as a box).
+fn glyph(primary: &'static FontArc, c: char) -> Option<Glyph> {
+    let id = primary.glyph_id(c);
+    if id.0 != 0 {
+        return Some((primary, id));
+    }
+    let fallback = fallback()?;
+    let id = fallback.glyph_id(c);
+    (id.0 != 0).then_some((fallback, id))
 }
 
 /// Where the band went, for tests and callers that want to avoid it.
@@ -84,48 +119,47 @@ pub(crate) fn draw(img: &mut Rgb, stamp: &Stamp) -> Result<Option<Band>, MediaEr
     Ok(Some(band))
 }
 
-fn line_width(font: &FontRef<'static>, px: f32, line: &str) -> f32 {
-    let scaled = font.as_scaled(PxScale::from(px));
-    let mut width = 0.0;
-    let mut previous: Option<GlyphId> = None;
+/// Each character of `line` with its font and glyph, and the kerning before it (only between
+/// two glyphs of the same font).
+fn shaped(font: &'static FontArc, px: f32, line: &str) -> Vec<(char, Option<Glyph>, f32)> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut previous: Option<Glyph> = None;
     for c in line.chars() {
-        let id = font.glyph_id(c);
-        if let Some(p) = previous {
-            width += scaled.kern(p, id);
-        }
-        width += advance(font, px, c, id);
-        previous = Some(id);
+        let g = glyph(font, c);
+        let kern = match (previous, g) {
+            (Some((pf, pid)), Some((f, id))) if std::ptr::eq(pf, f) => f.as_scaled(PxScale::from(px)).kern(pid, id),
+            _ => 0.0,
+        };
+        out.push((c, g, kern));
+        previous = g;
     }
-    width
+    out
 }
 
-fn advance(font: &FontRef<'static>, px: f32, c: char, id: GlyphId) -> f32 {
-    if id.0 == 0 {
-        // Missing from the subset: a box one full-width cell wide (CJK) or half (others).
-        if c.len_utf8() > 1 {
-            px
-        } else {
-            px * 0.5
-        }
-    } else {
-        font.as_scaled(PxScale::from(px)).h_advance(id)
+fn line_width(font: &'static FontArc, px: f32, line: &str) -> f32 {
+    shaped(font, px, line).into_iter().map(|(c, g, kern)| kern + advance(px, c, g)).sum()
+}
+
+fn advance(px: f32, c: char, g: Option<Glyph>) -> f32 {
+    match g {
+        Some((font, id)) => font.as_scaled(PxScale::from(px)).h_advance(id),
+        // Missing from every font: a box one full-width cell wide (CJK) or half (others).
+        None if c.len_utf8() > 1 => px,
+        None => px * 0.5,
     }
 }
 
-fn draw_line(img: &mut Rgb, font: &FontRef<'static>, px: f32, line: &str, left: f32, baseline: f32, clip: (u32, u32)) {
-    let scaled = font.as_scaled(PxScale::from(px));
+fn draw_line(img: &mut Rgb, font: &'static FontArc, px: f32, line: &str, left: f32, baseline: f32, clip: (u32, u32)) {
     let mut x = left;
-    let mut previous: Option<GlyphId> = None;
-    for c in line.chars() {
-        let id = font.glyph_id(c);
-        if let Some(p) = previous {
-            x += scaled.kern(p, id);
-        }
-        let adv = advance(font, px, c, id);
-        if id.0 == 0 {
+    for (c, g, kern) in shaped(font, px, line) {
+        x += kern;
+        let adv = advance(px, c, g);
+        let Some((font, id)) = g else {
             missing_box(img, x, baseline, adv, px, clip);
-        } else if let Some(outlined) = font.outline_glyph(id.with_scale_and_position(px, ab_glyph::point(x, baseline)))
-        {
+            x += adv;
+            continue;
+        };
+        if let Some(outlined) = font.outline_glyph(id.with_scale_and_position(px, ab_glyph::point(x, baseline))) {
             let bounds = outlined.px_bounds();
             outlined.draw(|gx, gy, coverage| {
                 let (px_x, px_y) = (bounds.min.x as i64 + gx as i64, bounds.min.y as i64 + gy as i64);
@@ -135,7 +169,6 @@ fn draw_line(img: &mut Rgb, font: &FontRef<'static>, px: f32, line: &str, left: 
             });
         }
         x += adv;
-        previous = Some(id);
     }
 }
 
@@ -196,9 +229,22 @@ mod tests {
     }
 
     #[test]
-    fn character_outside_the_subset_draws_a_box_without_panicking() {
-        // 喆 (a given name character) is not in GB2312.
-        assert_eq!(font().unwrap().glyph_id('喆').0, 0);
+    fn a_name_outside_gb2312_is_drawn_from_the_system_font_when_it_is_there() {
+        let primary = font().unwrap();
+        assert_eq!(primary.glyph_id('喆').0, 0, "喆 is not in the embedded GB2312 subset");
+        let installed = SYSTEM_FONTS.iter().any(|(p, _)| std::path::Path::new(p).exists());
+        match glyph(primary, '喆') {
+            Some((f, id)) => {
+                assert!(installed && !std::ptr::eq(f, primary));
+                assert!(f.outline_glyph(id.with_scale(40.0)).is_some());
+            }
+            None => assert!(!installed, "the system font is installed but was not used"),
+        }
+        assert!(glyph(primary, '杭').is_some_and(|(f, _)| std::ptr::eq(f, primary)), "the subset comes first");
+    }
+
+    #[test]
+    fn character_outside_every_font_draws_a_box_without_panicking() {
         let mut img = Rgb::new(400, 300);
         let stamp = Stamp {
             time: "2026-11-23 14:05".into(),
