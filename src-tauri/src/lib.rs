@@ -72,6 +72,7 @@ pub fn run() {
             commands::registers::add_person,
             commands::registers::ui_ready,
             commands::visits::list_templates,
+            commands::visits::import_template,
             commands::visits::capability_check,
             commands::visits::start_visit,
             commands::visits::visit_detail,

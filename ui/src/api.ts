@@ -79,6 +79,7 @@ export const api = {
   addPerson: (form: NewPerson) => call<PersonSummary>('add_person', { form }),
   uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
   listTemplates: () => call<TemplateSummary[]>('list_templates'),
+  importTemplate: (json: string) => call<[TemplateSummary, boolean]>('import_template', { json }),
   capabilityCheck: (kind: VisitKind, targetId: string, people: string[]) =>
     call<Mismatch[]>('capability_check', { kind, targetId, people }),
   startVisit: (form: NewVisit) => call<VisitDetail>('start_visit', { form }),

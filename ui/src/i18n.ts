@@ -163,6 +163,9 @@ const TEXT = {
 
   // Visits
   navVisits: { zh: '检查记录', en: 'Visits' },
+  importTemplate: { zh: '导入检查表', en: 'Import checklist' },
+  templateImported: { zh: '已导入检查表：{title}（第 {version} 版）', en: 'Checklist imported: {title} (v{version})' },
+  templateAlreadyThere: { zh: '该检查表已存在，未改动：{title}（第 {version} 版）', en: 'Already there, unchanged: {title} (v{version})' },
   unfinishedVisits: { zh: '未完成的检查', en: 'Unfinished visits' },
   recentVisits: { zh: '最近的检查', en: 'Recent visits' },
   resume: { zh: '继续', en: 'Resume' },

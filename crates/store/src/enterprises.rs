@@ -10,6 +10,7 @@ use crate::views::{
 use crate::{hazards, visits, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::hazard::HazardLevel;
 use safeserve_core::register::{Enterprise, EnterpriseSize, Industry};
 use safeserve_core::{CreditCode, DivisionCode, EnterpriseId, Message};
 
@@ -89,31 +90,45 @@ fn timeline(contracts: &[ContractView], visits: &[VisitSummary], hazards: &[Haza
             at: c.starts_on.clone(),
             kind: TimelineKind::Contract,
             id: c.id.to_string(),
-            title: format!("服务合同 · {}", c.agency_name),
-            detail: format!("{} 至 {}，{} 元", c.starts_on, c.ends_on, c.fee_yuan),
+            title: Message::new(format!("服务合同 · {}", c.agency_name), format!("Contract · {}", c.agency_name)),
+            detail: Message::new(
+                format!("{} 至 {}，{} 元", c.starts_on, c.ends_on, c.fee_yuan),
+                format!("{} to {}, ¥{}", c.starts_on, c.ends_on, c.fee_yuan),
+            ),
+            major: false,
         });
     }
     for v in visits {
+        let people = v.people.join("、");
         out.push(TimelineEntry {
             at: v.started_at.clone(),
             kind: TimelineKind::Visit,
             id: v.id.to_string(),
-            title: format!("{} · {}", v.kind.label_zh(), v.people.join("、")),
-            detail: format!("重大隐患 {} 项，一般隐患 {} 项", v.hazards_major, v.hazards_general),
+            title: Message::new(
+                format!("{} · {people}", v.kind.label_zh()),
+                format!("{} · {people}", v.kind.label_en()),
+            ),
+            detail: Message::new(
+                format!("重大隐患 {} 项，一般隐患 {} 项", v.hazards_major, v.hazards_general),
+                format!("{} major and {} general hazards", v.hazards_major, v.hazards_general),
+            ),
+            major: v.hazards_major > 0,
         });
     }
     for h in hazards {
         for e in &h.events {
+            let detail =
+                if e.note.is_empty() { h.description.clone() } else { format!("{}（{}）", h.description, e.note) };
             out.push(TimelineEntry {
                 at: e.at.clone(),
                 kind: TimelineKind::Hazard,
                 id: h.id.to_string(),
-                title: format!("{} · {}", h.level.label_zh(), e.kind.label_zh()),
-                detail: if e.note.is_empty() {
-                    h.description.clone()
-                } else {
-                    format!("{}（{}）", h.description, e.note)
-                },
+                title: Message::new(
+                    format!("{} · {}", h.level.label_zh(), e.kind.label_zh()),
+                    format!("{} hazard · {}", h.level.label_en(), e.kind.label_en()),
+                ),
+                detail: Message::new(detail.clone(), detail),
+                major: h.level == HazardLevel::Major,
             });
         }
     }

@@ -414,8 +414,10 @@ pub struct TimelineEntry {
     pub at: String,
     pub kind: TimelineKind,
     pub id: String,
-    pub title: String,
-    pub detail: String,
+    pub title: Message,
+    pub detail: Message,
+    /// About a major hazard: drawn in red.
+    pub major: bool,
 }
 
 /// What a photo attaches to.

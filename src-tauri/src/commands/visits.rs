@@ -18,6 +18,15 @@ pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSu
     state.with_store(|s| Ok(s.templates()?)).await
 }
 
+/// A checklist file's content, checked and stored; `false` when that edition was already there.
+#[tauri::command]
+pub async fn import_template(
+    state: State<'_, AppState>,
+    json: String,
+) -> Result<(TemplateSummary, bool), CommandError> {
+    state.with_store(move |s| Ok(s.import_template(&json, &now())?)).await
+}
+
 #[tauri::command]
 pub async fn capability_check(
     state: State<'_, AppState>,

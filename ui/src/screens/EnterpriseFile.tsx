@@ -25,7 +25,7 @@ export function EnterpriseFile({ id }: { id: string }) {
 }
 
 function FileBody({ file }: { file: EnterpriseFileData }) {
-  const { t, l } = useI18n();
+  const { t, l, m } = useI18n();
   const nav = useNav();
   const e = file.enterprise;
   const [starting, setStarting] = useState(false);
@@ -133,13 +133,13 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
             <Timeline
               items={file.timeline.slice(0, 60).map((x, i) => ({
                 key: i,
-                color: x.kind === 'hazard' ? (x.title.startsWith('重大') ? 'red' : 'orange') : x.kind === 'visit' ? 'blue' : 'gray',
+                color: x.major ? 'red' : x.kind === 'hazard' ? 'orange' : x.kind === 'visit' ? 'blue' : 'gray',
                 content: (
                   <>
-                    <Typography.Text type="secondary">{x.at.slice(0, 16).replace('T', ' ')}</Typography.Text> {x.title}
+                    <Typography.Text type="secondary">{x.at.slice(0, 16).replace('T', ' ')}</Typography.Text> {m(x.title)}
                     <div>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {x.detail}
+                        {m(x.detail)}
                       </Typography.Text>
                     </div>
                   </>

@@ -1,7 +1,9 @@
-import { Button, Card, Empty, Flex, Table, Tag } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Empty, Flex, Table, Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useRef } from 'react';
 import type { HTMLAttributes } from 'react';
-import { api } from '../api';
+import { api, toCommandError } from '../api';
 import type { VisitSummary } from '../bindings/VisitSummary';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useLoad } from '../hooks';
@@ -18,13 +20,46 @@ export function Visits() {
   if (load.error) return <ErrorAlert error={load.error} onRetry={load.reload} />;
   return (
     <Flex vertical gap={16} data-testid="visits" data-state={load.loading ? 'loading' : 'ready'}>
-      <Card size="small" title={t('unfinishedVisits')}>
+      <Card size="small" title={t('unfinishedVisits')} extra={<ImportTemplate />}>
         <VisitTable visits={load.data?.unfinished ?? []} loading={load.loading} rowTestId="unfinished-visit" />
       </Card>
       <Card size="small" title={t('recentVisits')}>
         <VisitTable visits={load.data?.recent ?? []} loading={load.loading} rowTestId="visit-row" />
       </Card>
     </Flex>
+  );
+}
+
+/** Imports a checklist file (JSON, see assets/templates/README.md); every problem is listed. */
+function ImportTemplate() {
+  const { t, m } = useI18n();
+  const { message } = App.useApp();
+  const input = useRef<HTMLInputElement>(null);
+  const read = async (file: File) => {
+    try {
+      const [tpl, isNew] = await api.importTemplate(await file.text());
+      message.success(t(isNew ? 'templateImported' : 'templateAlreadyThere', { title: tpl.title, version: tpl.version }));
+    } catch (e) {
+      message.error({ content: m(toCommandError(e).message), duration: 10 });
+    }
+  };
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        style={{ display: 'none' }}
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) void read(f);
+          e.target.value = '';
+        }}
+      />
+      <Button size="small" icon={<UploadOutlined />} onClick={() => input.current?.click()}>
+        {t('importTemplate')}
+      </Button>
+    </>
   );
 }
 
