@@ -58,6 +58,17 @@ labelled_enum! {
     }
 }
 
+impl HazardLevel {
+    /// Days given to rectify by default: a major hazard needs a rectification plan and more
+    /// time; a general one is fixed quickly.
+    pub fn default_rectification_days(self) -> u64 {
+        match self {
+            HazardLevel::Major => 30,
+            HazardLevel::General => 15,
+        }
+    }
+}
+
 /// One event as the rules need to see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HazardEvent {

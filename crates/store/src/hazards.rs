@@ -16,6 +16,8 @@ use std::collections::HashMap;
 /// Which hazards a list shows.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Scope<'a> {
+    /// One hazard, by id.
+    Hazard(&'a str),
     Visit(&'a str),
     /// An enterprise's or an agency's.
     Target(&'a str),
@@ -117,6 +119,7 @@ fn find(conn: &Connection, hazard_id: &str) -> Result<(i64, HazardLevel, String)
 /// Hazards of `scope`, each with its events and photos, in list order (R8: major first).
 pub(crate) fn views(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Result<Vec<HazardView>, StoreError> {
     let (filter, key) = match scope {
+        Scope::Hazard(h) => ("h.id = ?1", h),
         Scope::Visit(v) => ("h.visit_id = ?1", v),
         Scope::Target(t) => ("(h.enterprise_id = ?1 OR h.agency_id = ?1)", t),
     };
@@ -238,11 +241,7 @@ impl Store {
 
     pub fn hazard(&self, id: HazardId, today: NaiveDate) -> Result<HazardView, StoreError> {
         let id_s = id.to_string();
-        let (_, _, visit) = find(&self.conn, &id_s)?;
-        views(&self.conn, Scope::Visit(&visit), today)?
-            .into_iter()
-            .find(|h| h.id == id)
-            .ok_or(StoreError::NotFound { what: "hazard", id: id_s })
+        views(&self.conn, Scope::Hazard(&id_s), today)?.pop().ok_or(StoreError::NotFound { what: "hazard", id: id_s })
     }
 
     /// Saves one field of a hazard as it is typed; refused once the visit has ended.

@@ -7,21 +7,14 @@ use crate::contracts::parse_id;
 use crate::enterprises::invalid;
 use crate::views::{ItemAnswer, NewHazard, NewVisit, Place, VisitDetail, VisitField, VisitPerson, VisitSummary};
 use crate::{hazards, people, photos, templates, Store, StoreError};
-use chrono::{Duration, NaiveDate};
+use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::capability::{self, Mismatch, Sent};
-use safeserve_core::checklist::TemplateTarget;
-use safeserve_core::hazard::HazardLevel;
+use safeserve_core::checklist::{Template, TemplateTarget};
 use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
 use safeserve_core::{EnterpriseId, Message, PersonId, VisitId};
 use std::collections::HashMap;
-
-/// Days a failed item's hazard is given by default: major hazards need a rectification plan
-/// and more time; general ones are fixed quickly.
-fn default_deadline(level: HazardLevel, today: NaiveDate) -> NaiveDate {
-    today + Duration::days(if level == HazardLevel::Major { 30 } else { 15 })
-}
 
 /// The name and (for an enterprise) the industry of what a visit is made of.
 fn target(conn: &Connection, kind: VisitKind, id: &str) -> Result<(String, Option<Industry>), StoreError> {
@@ -60,6 +53,16 @@ fn mismatches_for(
     }
     let sent: Vec<Sent<'_>> = loaded.iter().map(|(name, certs)| Sent { name, certificates: certs }).collect();
     Ok(capability::mismatches(industry, &sent, today))
+}
+
+/// The checklist edition a visit pinned when it started.
+fn pinned_template(conn: &Connection, visit_id: &str) -> Result<Template, StoreError> {
+    let (key, version): (String, u32) = conn
+        .prepare_cached("SELECT template_key, template_version FROM visits WHERE id = ?1")?
+        .query_row([visit_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "visit", id: visit_id.to_owned() })?;
+    templates::load(conn, &key, version)
 }
 
 pub(crate) fn seq_of(conn: &Connection, id: &str) -> Result<i64, StoreError> {
@@ -266,10 +269,7 @@ impl Store {
                 tx.execute("UPDATE visits SET plan = ?2 WHERE id = ?1", params![id_s, json])?;
             }
             VisitField::Answer { code, result, note } => {
-                let (key, version): (String, u32) = tx
-                    .prepare_cached("SELECT template_key, template_version FROM visits WHERE id = ?1")?
-                    .query_row([&id_s], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                let template = templates::load(&tx, &key, version)?;
+                let template = pinned_template(&tx, &id_s)?;
                 let item = template.item(code).ok_or_else(|| {
                     invalid("code", format!("检查表中没有检查项 {code}"), format!("No item {code} in the checklist"))
                 })?;
@@ -300,7 +300,7 @@ impl Store {
                         level: item.level,
                         basis: item.basis.clone(),
                         measure: item.measure.clone(),
-                        deadline: default_deadline(item.level, today).to_string(),
+                        deadline: (today + Days::new(item.level.default_rectification_days())).to_string(),
                         responsible: String::new(),
                     });
                 }
@@ -312,16 +312,13 @@ impl Store {
 
     /// Ends a visit. Every item needs a result (不适用 is one); the hazards freeze.
     pub fn end_visit(&mut self, id: VisitId, now: &str, today: NaiveDate) -> Result<VisitDetail, StoreError> {
-        let detail = self.visit(id, today)?;
-        require_open(&self.conn, &id.to_string())?;
-        let answered: HashMap<&str, bool> =
-            detail.answers.iter().map(|a| (a.code.as_str(), a.result.is_some())).collect();
-        let missing: Vec<&str> = detail
-            .template
-            .items()
-            .map(|i| i.code.as_str())
-            .filter(|c| !answered.get(c).copied().unwrap_or(false))
-            .collect();
+        let id_s = id.to_string();
+        require_open(&self.conn, &id_s)?;
+        let template = pinned_template(&self.conn, &id_s)?;
+        let answers = answers(&self.conn, &id_s)?;
+        let answered: HashMap<&str, bool> = answers.iter().map(|a| (a.code.as_str(), a.result.is_some())).collect();
+        let missing: Vec<&str> =
+            template.items().map(|i| i.code.as_str()).filter(|c| !answered.get(c).copied().unwrap_or(false)).collect();
         if !missing.is_empty() {
             return Err(invalid(
                 "answers",
@@ -329,7 +326,7 @@ impl Store {
                 format!("{} items have no result yet: {}", missing.len(), missing.join(", ")),
             ));
         }
-        self.conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", params![id.to_string(), now])?;
+        self.conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", params![id_s, now])?;
         self.visit(id, today)
     }
 

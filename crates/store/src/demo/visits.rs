@@ -125,7 +125,7 @@ pub(super) fn generate(
             }
             let (ms, bytes, _) = g.stamp();
             let id = HazardId::from_parts(ms, &bytes).to_string();
-            let deadline = day + Days::new(if item.level == HazardLevel::Major { 30 } else { 15 });
+            let deadline = day + Days::new(item.level.default_rectification_days());
             let location = *g.pick(LOCATIONS);
             let form = NewHazard {
                 item_code: Some(item.code.clone()),
