@@ -39,13 +39,16 @@ fn person_name(conn: &Connection, id: &str) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::NotFound { what: "person", id: id.to_owned() })
 }
 
+/// R7 is about the agency's people fitting the work: it applies to an agency's visits to an
+/// enterprise, not to the bureau's inspectors.
 fn mismatches_for(
     conn: &Connection,
+    kind: VisitKind,
     industry: Option<Industry>,
     people: &[PersonId],
     today: NaiveDate,
 ) -> Result<Vec<Mismatch>, StoreError> {
-    let Some(industry) = industry else { return Ok(Vec::new()) };
+    let Some(industry) = industry.filter(|_| kind.by_agency()) else { return Ok(Vec::new()) };
     let mut loaded = Vec::with_capacity(people.len());
     for p in people {
         let id = p.to_string();
@@ -160,7 +163,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<Mismatch>, StoreError> {
         let (_, industry) = target(&self.conn, kind, target_id)?;
-        mismatches_for(&self.conn, industry, people, today)
+        mismatches_for(&self.conn, kind, industry, people, today)
     }
 
     /// Starts a visit. A capability mismatch needs a written reason, which is kept with it.
@@ -193,7 +196,7 @@ impl Store {
         if form.people.is_empty() {
             return Err(invalid("people", "请选择派出人员", "Choose who is going"));
         }
-        let mismatches = mismatches_for(&self.conn, industry, &form.people, today)?;
+        let mismatches = mismatches_for(&self.conn, form.kind, industry, &form.people, today)?;
         let reason = form.mismatch_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
         if !mismatches.is_empty() && reason.is_none() {
             let list = mismatches.iter().map(|m| m.message.zh.as_str()).collect::<Vec<_>>().join("；");

@@ -204,6 +204,10 @@ fn a_high_risk_visit_with_unfit_people_needs_a_written_reason_which_is_kept() {
     let err = start(&mut store, VisitKind::Service, &e.id.to_string(), unfit.clone(), None).unwrap_err();
     assert_eq!(err.field(), Some("mismatch_reason"));
     assert!(err.message().zh.contains("不匹配"), "{}", err.message());
+    // R7 is about the agency's people: the bureau's own spot check needs no reason.
+    let spot = start(&mut store, VisitKind::SpotCheck, &e.id.to_string(), unfit.clone(), None).unwrap();
+    assert!(spot.mismatches.is_empty());
+    assert!(store.capability_check(VisitKind::SpotCheck, &e.id.to_string(), &unfit, today()).unwrap().is_empty());
     let visit = start(&mut store, VisitKind::Service, &e.id.to_string(), unfit, Some("专业人员病假，已报告技术负责人"))
         .unwrap();
     assert_eq!(visit.mismatch_reason.as_deref(), Some("专业人员病假，已报告技术负责人"));
