@@ -9,6 +9,7 @@ import type { Item } from '../bindings/Item';
 import type { ItemAnswer } from '../bindings/ItemAnswer';
 import type { ItemResult } from '../bindings/ItemResult';
 import type { NewHazard } from '../bindings/NewHazard';
+import type { PlannedStaff } from '../bindings/PlannedStaff';
 import type { VisitDetail } from '../bindings/VisitDetail';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { LevelTag, StateTags } from '../components/HazardTable';
@@ -221,15 +222,11 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
             <div style={{ marginTop: 12 }}>
               <Typography.Text strong>{t('servicePlan')}</Typography.Text>
               <ul style={{ margin: '4px 0', paddingInlineStart: 18 }}>
-                {visit.people.map((p) => {
-                  const c = p.certificates.find((x) => !x.expired) ?? p.certificates[0];
-                  return (
-                    <li key={p.id}>
-                      {p.name} · {t('specialty')}：{c?.specialty ?? '安全管理'} · {t('grade')}：
-                      {c ? l(CERTIFICATE_LABELS[c.kind]) : t('none')}
-                    </li>
-                  );
-                })}
+                {planStaff(visit, l).map((p) => (
+                  <li key={p.name}>
+                    {p.name} · {t('specialty')}：{p.specialty} · {t('grade')}：{p.grade || t('none')}
+                  </li>
+                ))}
               </ul>
               <SavedInput
                 multiline
@@ -242,10 +239,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
                     field: 'plan',
                     value: {
                       schedule,
-                      staff: visit.people.map((p) => {
-                        const c = p.certificates.find((x) => !x.expired) ?? p.certificates[0];
-                        return { name: p.name, specialty: c?.specialty ?? '安全管理', grade: c ? CERTIFICATE_LABELS[c.kind].zh : '' };
-                      }),
+                      staff: planStaff(visit, (pair) => pair.zh),
                     },
                   })
                 }
@@ -265,6 +259,18 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
       </Flex>
     </>
   );
+}
+
+/**
+ * The service plan's staff (R6) as drawn from the people sent: each one's first valid
+ * certificate gives the specialty and grade. `label` picks the grade's language: the screen's
+ * for showing, Chinese for the saved plan.
+ */
+function planStaff(visit: VisitDetail, label: (pair: { zh: string; en: string }) => string): PlannedStaff[] {
+  return visit.people.map((p) => {
+    const c = p.certificates.find((x) => !x.expired) ?? p.certificates[0];
+    return { name: p.name, specialty: c?.specialty ?? '安全管理', grade: c ? label(CERTIFICATE_LABELS[c.kind]) : '' };
+  });
 }
 
 function ItemRow({
