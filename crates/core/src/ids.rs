@@ -40,3 +40,4 @@ id_type!(EnterpriseId);
 id_type!(ContractId);
 id_type!(VisitId);
 id_type!(HazardId);
+id_type!(DocumentId);

@@ -11,6 +11,7 @@ pub mod capability;
 pub mod checklist;
 pub mod codes;
 pub mod division;
+pub mod document;
 pub mod hazard;
 pub mod ids;
 mod labels;
@@ -21,5 +22,5 @@ pub mod visit;
 
 pub use codes::{mask_id_number, CodeCheck, CodeKind, CreditCode, CreditCodeError, IdNumber, IdNumberError};
 pub use division::{DivisionCode, DivisionError, Jurisdiction};
-pub use ids::{AgencyId, ContractId, EnterpriseId, HazardId, PersonId, VisitId};
+pub use ids::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, PersonId, VisitId};
 pub use message::Message;

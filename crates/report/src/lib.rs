@@ -1,0 +1,1 @@
+//! `safeserve-report` draws SafeServe's printable A4 forms from a signed document's frozen content.
