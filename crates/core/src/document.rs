@@ -394,12 +394,7 @@ pub fn normalise_code(typed: &str) -> String {
             c => c,
         })
         .collect();
-    cleaned
-        .as_bytes()
-        .chunks(4)
-        .map(|c| std::str::from_utf8(c).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("-")
+    cleaned.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect::<Vec<_>>().join("-")
 }
 
 /// What the QR code on a printed page holds.

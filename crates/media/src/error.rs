@@ -54,6 +54,14 @@ pub enum MediaError {
         source: std::io::Error,
     },
 
+    /// A stored photo file is gone or unreadable (a print copy cannot be made from it).
+    #[error("could not read {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// `PhotoFiles::store` was given original bytes that do not match `Processed::sha256`.
     #[error("original bytes do not match the processed photo (sha256 {expected})")]
     Mismatch { expected: String },
@@ -80,6 +88,7 @@ impl MediaError {
             MediaError::DiskFull { .. } => "photo_disk_full",
             MediaError::Write { .. } => "photo_write_failed",
             MediaError::Mismatch { .. } => "photo_mismatch",
+            MediaError::Read { .. } => "photo_missing",
             MediaError::Internal { .. } => "photo_internal",
         }
     }
@@ -133,6 +142,10 @@ impl MediaError {
                     path.display(),
                     source
                 ),
+            ),
+            MediaError::Read { path, source } => Message::new(
+                format!("照片文件缺失或无法读取：{}（{}）；请从备份恢复照片目录", path.display(), source),
+                format!("The photo file is missing or unreadable: {} ({}). Restore the photo folder from a backup.", path.display(), source),
             ),
             MediaError::Mismatch { .. } => Message::new(
                 "照片内容与处理结果不一致，未保存；请重新导入这张照片",

@@ -47,6 +47,25 @@ impl PhotoFiles {
         }
     }
 
+    /// The print copy of a stored photo ([`crate::print_copy`]), made from the display copy the
+    /// first time it is asked for and kept beside it (`<sha256>.print.jpg`).
+    pub fn print_copy(&self, sha256: &str, format: PhotoFormat) -> Result<Vec<u8>, MediaError> {
+        let paths = self.paths(sha256, format);
+        let print = paths.display.with_file_name(format!("{sha256}.print.jpg"));
+        if let Ok(bytes) = fs::read(&print) {
+            return Ok(bytes);
+        }
+        let display =
+            fs::read(&paths.display).map_err(|e| MediaError::Read { path: paths.display.clone(), source: e })?;
+        let bytes = crate::print_copy(&display)?;
+        let tmp = temp_name(&print);
+        // A cache: if it cannot be written the copy is still returned.
+        if write_synced(&tmp, &bytes).and_then(|()| fs::rename(&tmp, &print)).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        Ok(bytes)
+    }
+
     /// Writes the original (byte for byte), the display copy and the thumbnail. Files already
     /// there with identical content are left alone, so storing twice is harmless. On failure
     /// (disk full → `photo_disk_full`, anything else → `photo_write_failed`) nothing this call

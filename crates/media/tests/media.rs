@@ -244,6 +244,25 @@ fn six_thousand_pixel_photo_is_resized_to_exactly_2048() {
     assert_eq!((p.display_width, p.display_height), (2048, 1365));
 }
 
+#[test]
+fn print_copy_is_made_once_from_the_display_copy_at_1024_pixels() {
+    let jpeg = encode_jpeg(&gradient(4000, 3000), 85, Subsamp::Sub2x2);
+    let p = process(&jpeg, &stamp()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = PhotoFiles::new(dir.path());
+    let stored = files.store(&jpeg, &p).unwrap();
+    let print = files.print_copy(&p.sha256, p.format).unwrap();
+    let header = turbojpeg::read_header(&print).unwrap();
+    // The 2000 px display copy decodes at 1/2 straight to 1000 px: close enough to need no resize.
+    assert_eq!((header.width, header.height), (1000, 750), "print copy about PRINT_MAX_EDGE");
+    assert!(print.len() < p.display_jpeg.len(), "the print copy is smaller than the display copy");
+    assert!(stored.display.with_file_name(format!("{}.print.jpg", p.sha256)).is_file(), "kept for next time");
+    assert_eq!(files.print_copy(&p.sha256, p.format).unwrap(), print);
+    let e = files.print_copy(&"0".repeat(64), PhotoFormat::Jpeg).unwrap_err();
+    assert_eq!(e.code(), "photo_missing");
+    assert!(e.message().zh.contains("照片文件缺失"), "{}", e.message().zh);
+}
+
 // ---------------------------------------------------------------- hashes
 
 #[test]

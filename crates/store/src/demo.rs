@@ -8,6 +8,7 @@
 //! or about to expire; people listed full-time by two agencies and certificate numbers held by
 //! people of two agencies (R15); low-priced and government-commissioned contracts.
 
+pub mod documents;
 mod hangzhou;
 mod photos;
 mod visits;
@@ -510,6 +511,12 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
     tx.commit()?;
     search::optimize(&store.conn)?;
     store.end_bulk_load()?;
+    let signed_at = as_of
+        .and_time(NaiveTime::from_hms_opt(17, 30, 0).expect("valid time"))
+        .and_local_timezone(shanghai())
+        .single()
+        .expect("fixed offset");
+    documents::generate(&mut g, &mut store, seed, signed_at)?;
     let counts = store.counts()?;
     drop(store);
     // Photos first: a database is never in place without the photo files it names.
@@ -521,6 +528,11 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
     }
     std::fs::rename(&partial, path).map_err(|source| StoreError::Unavailable { path: path.to_owned(), source })?;
     Ok(counts)
+}
+
+/// China Standard Time, the zone every document is dated in.
+pub fn shanghai() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
 fn kind_prefix(kind: CertificateKind) -> &'static str {

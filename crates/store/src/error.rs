@@ -45,6 +45,9 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A document cannot be signed yet: what is missing, each named.
+    #[error("document not ready to sign: {} problem(s)", problems.len())]
+    NotReady { problems: Vec<Message> },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -59,6 +62,7 @@ impl StoreError {
             Self::NotFound { .. } => "not_found",
             Self::Invalid { .. } => "invalid_input",
             Self::Photo { code, .. } => code,
+            Self::NotReady { .. } => "document_not_ready",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(_) => "internal",
         }
@@ -96,6 +100,10 @@ impl StoreError {
             ),
             Self::NotFound { what, id } => Message::new(format!("未找到记录：{what} {id}"), format!("{what} {id} not found")),
             Self::Invalid { message, .. } | Self::Photo { message, .. } => message.clone(),
+            Self::NotReady { problems } => Message::new(
+                format!("还不能签字：{}", problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；")),
+                format!("Not ready to sign: {}", problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; ")),
+            ),
             // The SQL error itself goes to the log (it is this error's source), not to the user.
             Self::Sqlite(e) if is_disk_full(e) => Message::new(
                 "磁盘空间已满，本次内容未保存，之前的记录完好。请清理磁盘后重试。",

@@ -12,6 +12,7 @@ mod agencies;
 mod contracts;
 pub mod demo;
 mod divisions;
+pub mod documents;
 mod enterprises;
 mod error;
 mod hazards;
@@ -52,6 +53,7 @@ impl Store {
             contracts: count("contracts")?,
             visits: count("visits")?,
             hazards: count("hazards")?,
+            documents: count("documents")?,
         })
     }
 }

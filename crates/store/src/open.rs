@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Numbered migrations, embedded in the binary. Never edit a released one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_registers.sql"), include_str!("../migrations/0002_visits.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_registers.sql"),
+    include_str!("../migrations/0002_visits.sql"),
+    include_str!("../migrations/0003_documents.sql"),
+];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 #[derive(Debug, Clone)]

@@ -267,15 +267,25 @@ impl Store {
         })
     }
 
-    /// The file of one copy of a held photo.
-    pub fn photo_path(&self, sha256: &str, copy: Copy) -> Result<PathBuf, StoreError> {
+    /// The JPEG printed in PDF forms (made from the display copy the first time).
+    pub fn print_copy(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        let format = self.photo_format(sha256)?;
+        Ok(self.photo_files().print_copy(sha256, format)?)
+    }
+
+    fn photo_format(&self, sha256: &str) -> Result<PhotoFormat, StoreError> {
         let format: String = self
             .conn
             .prepare_cached("SELECT format FROM photos WHERE sha256 = ?1")?
             .query_row([sha256], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "photo", id: sha256.to_owned() })?;
-        let paths = self.photo_files().paths(sha256, format_of(&format));
+        Ok(format_of(&format))
+    }
+
+    /// The file of one copy of a held photo.
+    pub fn photo_path(&self, sha256: &str, copy: Copy) -> Result<PathBuf, StoreError> {
+        let paths = self.photo_files().paths(sha256, self.photo_format(sha256)?);
         Ok(match copy {
             Copy::Display => paths.display,
             Copy::Thumb => paths.thumb,

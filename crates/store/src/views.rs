@@ -4,11 +4,12 @@
 
 use safeserve_core::capability::Mismatch;
 use safeserve_core::checklist::{Template, TemplateTarget};
+use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, Verdict};
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
 use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
-use safeserve_core::{AgencyId, ContractId, EnterpriseId, HazardId, Message, PersonId, VisitId};
+use safeserve_core::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, Message, PersonId, VisitId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -185,6 +186,7 @@ pub struct RegisterCounts {
     pub contracts: u32,
     pub visits: u32,
     pub hazards: u32,
+    pub documents: u32,
 }
 
 /// The form for registering an enterprise by hand.
@@ -455,4 +457,63 @@ pub enum Reinspection {
     KeepOpen {
         reason: String,
     },
+}
+
+/// What the signing screen sends: the form, what it is drawn from, and the handwritten signatures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DocumentRequest {
+    pub kind: DocumentKind,
+    /// The visit the form is drawn from (every form but the enterprise file).
+    pub visit_id: Option<VisitId>,
+    /// The enterprise of an enterprise file (一企一档).
+    pub enterprise_id: Option<EnterpriseId>,
+    pub signatures: Vec<HandSignature>,
+    /// A correction names the document it replaces, and why.
+    pub replaces: Option<DocumentId>,
+    pub correction_reason: String,
+}
+
+/// A form before signing: what it would freeze and what stands in the way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Draft {
+    pub content: DocumentContent,
+    pub problems: Vec<Message>,
+}
+
+/// A signed document in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DocumentSummary {
+    pub id: DocumentId,
+    pub kind: DocumentKind,
+    pub title: String,
+    pub version: u32,
+    pub subject: String,
+    pub signed_at: String,
+    /// e.g. 企业主要负责人 王伟.
+    pub signers: Vec<String>,
+    pub verification_code: String,
+    pub replaces: Option<DocumentId>,
+    pub superseded_by: Option<DocumentId>,
+    pub hazards: u32,
+    pub photos: u32,
+}
+
+/// What checking a document found, with every reason named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Verification {
+    pub verdict: Verdict,
+    pub reasons: Vec<Message>,
+    pub document: Option<DocumentSummary>,
+    /// For a superseded document: the newest correction.
+    pub superseded_by: Option<DocumentSummary>,
+}
+
+impl Verification {
+    pub(crate) fn unknown(reason: Message) -> Self {
+        Verification { verdict: Verdict::Unknown, reasons: vec![reason], document: None, superseded_by: None }
+    }
 }

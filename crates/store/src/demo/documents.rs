@@ -1,0 +1,131 @@
+//! Demo signed documents: the hazard lists (and rectification notices) of the visits whose
+//! hazards have photos, signed by the enterprise's principal and the first technician with
+//! strokes drawn from the seed, one of them corrected once, and an enterprise file bundling one
+//! enterprise's documents. The demo device's key is derived from the seed; only its public key
+//! is kept.
+
+use super::Gen;
+use crate::views::DocumentRequest;
+use crate::{Store, StoreError};
+use chrono::{DateTime, FixedOffset};
+use ed25519_dalek::SigningKey;
+use rand::Rng;
+use safeserve_core::document::{DocumentKind, HandSignature, SignerRole, Stroke};
+use safeserve_core::{EnterpriseId, VisitId};
+use sha2::{Digest, Sha256};
+
+/// The pad the signing screen draws on, in its units.
+const PAD: (u32, u32) = (600, 200);
+
+/// The demo device's key: the same seed gives the same key, so the demo is reproducible.
+pub fn demo_key(seed: u64) -> SigningKey {
+    let mut h = Sha256::new();
+    h.update(b"SafeServe demo device");
+    h.update(seed.to_le_bytes());
+    SigningKey::from_bytes(&h.finalize().into())
+}
+
+/// A handwritten-looking signature: one looping stroke per character and an underline.
+fn strokes(g: &mut Gen, chars: usize) -> Vec<Stroke> {
+    let mut out = Vec::new();
+    let step = (PAD.0 as i32 - 80) / chars.max(1) as i32;
+    for c in 0..chars as i32 {
+        let (x0, amp) = (40 + c * step, g.rng.random_range(30..60));
+        let turns = g.rng.random_range(2.0..4.0f64);
+        let points = (0..24)
+            .map(|i| {
+                let t = i as f64 / 23.0;
+                let x = x0 as f64 + t * step as f64 * 0.8 + (t * turns * 6.28).sin() * 12.0;
+                let y = 100.0 + (t * turns * 6.28).cos() * amp as f64 * (1.0 - t * 0.5);
+                [x as i32, y as i32, 400 + (t * 500.0) as i32]
+            })
+            .collect();
+        out.push(Stroke { points });
+    }
+    out.push(Stroke { points: vec![[30, 170, 300], [PAD.0 as i32 / 2, 176, 600], [PAD.0 as i32 - 40, 168, 300]] });
+    out
+}
+
+fn signature(g: &mut Gen, role: SignerRole, name: &str) -> HandSignature {
+    HandSignature { role, name: name.into(), width: PAD.0, height: PAD.1, strokes: strokes(g, name.chars().count()) }
+}
+
+fn random(g: &mut Gen) -> [u8; 10] {
+    g.rng.random()
+}
+
+pub(super) fn generate(
+    g: &mut Gen,
+    store: &mut Store,
+    seed: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<usize, StoreError> {
+    let key = demo_key(seed);
+    let visits: Vec<(String, String, String, String)> = {
+        let mut stmt = store.conn.prepare(
+            "SELECT DISTINCT v.id, v.enterprise_id, e.principal, \
+             (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id WHERE vp.visit_id = v.id ORDER BY vp.position LIMIT 1) \
+             FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id JOIN visits v ON v.id = h.visit_id \
+             JOIN enterprises e ON e.id = v.enterprise_id WHERE v.ended_at IS NOT NULL ORDER BY v.seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let none = |_: &_| Vec::new();
+    let mut signed = 0;
+    let mut first: Option<(String, safeserve_core::DocumentId)> = None;
+    for (i, (visit, enterprise, principal, technician)) in visits.iter().enumerate() {
+        let visit_id: VisitId = visit.parse().expect("stored ids parse");
+        let kinds: &[DocumentKind] = if i % 3 == 0 {
+            &[DocumentKind::HazardList, DocumentKind::RectificationNotice]
+        } else {
+            &[DocumentKind::HazardList]
+        };
+        for &kind in kinds {
+            let req = DocumentRequest {
+                kind,
+                visit_id: Some(visit_id),
+                enterprise_id: None,
+                signatures: vec![
+                    signature(g, SignerRole::Principal, principal),
+                    signature(g, SignerRole::Technician, technician),
+                ],
+                replaces: None,
+                correction_reason: String::new(),
+            };
+            let r = random(g);
+            let doc = store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+            signed += 1;
+            if first.is_none() {
+                first = Some((enterprise.clone(), doc.id));
+                // The first hazard list was signed again to correct it: both versions are kept.
+                let correction = DocumentRequest {
+                    replaces: Some(doc.id),
+                    correction_reason: "原清单责任人签名不清，重新签字".into(),
+                    signatures: vec![
+                        signature(g, SignerRole::Principal, principal),
+                        signature(g, SignerRole::Technician, technician),
+                    ],
+                    ..req
+                };
+                let r = random(g);
+                store.sign_document(&correction, &key, "演示设备 Demo device", now, &r, &none)?;
+                signed += 1;
+            }
+        }
+    }
+    if let Some((enterprise, _)) = first {
+        let req = DocumentRequest {
+            kind: DocumentKind::EnterpriseFile,
+            visit_id: None,
+            enterprise_id: Some(enterprise.parse::<EnterpriseId>().expect("stored ids parse")),
+            signatures: vec![],
+            replaces: None,
+            correction_reason: String::new(),
+        };
+        let r = random(g);
+        store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+        signed += 1;
+    }
+    Ok(signed)
+}
