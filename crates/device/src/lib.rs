@@ -1,0 +1,189 @@
+//! `safeserve-device` holds this laptop's Ed25519 signing key, the key every document signed
+//! here carries (and, once enrolled, the key the server knows the device by).
+//!
+//! The key is made at first start from the operating system's randomness and kept in the OS
+//! keyring (Secret Service on Linux, Keychain, Credential Manager) when one answers; otherwise in
+//! `device-key` in SafeServe's data folder, created with mode 0600 so only the user can read it.
+//! Once a key file exists it is always used, so a keyring that is sometimes locked can never
+//! make a laptop sign with two different keys. `SAFESERVE_DEVICE_KEY` names a key file to use
+//! instead (tests, a second profile). It depends on nothing of SafeServe but the core.
+
+use ed25519_dalek::SigningKey;
+use safeserve_core::document::{hex, unhex};
+use safeserve_core::Message;
+use std::path::{Path, PathBuf};
+
+const KEYRING_SERVICE: &str = "SafeServe";
+const KEYRING_USER: &str = "device-signing-key";
+const KEY_FILE: &str = "device-key";
+
+/// Where the key is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyHome {
+    Keyring,
+    File(PathBuf),
+}
+
+#[derive(Debug)]
+pub struct DeviceKey {
+    pub key: SigningKey,
+    pub home: KeyHome,
+}
+
+impl DeviceKey {
+    /// The public key, hex: how documents and the server name this device.
+    pub fn public_hex(&self) -> String {
+        hex(self.key.verifying_key().as_bytes())
+    }
+
+    /// A short label for the devices table: host name and where the key lives.
+    pub fn label(&self) -> String {
+        let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+        let home = match &self.home {
+            KeyHome::Keyring => "系统密钥环".to_string(),
+            KeyHome::File(p) => p.display().to_string(),
+        };
+        format!("{host} · {home}")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error("device key file {path} is unreadable or damaged")]
+    BadFile {
+        path: PathBuf,
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    #[error("cannot write the device key to {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the operating system gave no randomness: {0}")]
+    Random(String),
+}
+
+impl DeviceError {
+    pub fn message(&self) -> Message {
+        match self {
+            DeviceError::BadFile { path, .. } => Message::new(
+                format!("本机签名密钥文件已损坏或无法读取：{}。为免用错密钥，未签署任何文书；请从备份恢复该文件或联系管理员。", path.display()),
+                format!("This laptop's signing key file is damaged or unreadable: {}. Nothing was signed; restore the file from a backup or contact your administrator.", path.display()),
+            ),
+            DeviceError::Write { path, source } => Message::new(
+                format!("无法保存本机签名密钥：{}（{source}）", path.display()),
+                format!("Cannot save this laptop's signing key: {} ({source})", path.display()),
+            ),
+            DeviceError::Random(e) => Message::new(format!("系统无法提供随机数，无法生成签名密钥（{e}）"), format!("The system gave no randomness to make a signing key ({e})")),
+        }
+    }
+}
+
+/// SafeServe's data folder: `$XDG_DATA_HOME/cn.safeserve.desktop` (the desktop app's own).
+pub fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("cn.safeserve.desktop")
+}
+
+/// This laptop's key, made on first use.
+pub fn load_or_create(data_dir: &Path) -> Result<DeviceKey, DeviceError> {
+    if let Some(file) = std::env::var_os("SAFESERVE_DEVICE_KEY") {
+        return from_file_or_new(&PathBuf::from(file));
+    }
+    let file = data_dir.join(KEY_FILE);
+    if file.exists() {
+        return from_file_or_new(&file);
+    }
+    let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).ok();
+    if let Some(entry) = &entry {
+        if let Ok(secret) = entry.get_password() {
+            if let Some(key) = parse(&secret) {
+                return Ok(DeviceKey { key, home: KeyHome::Keyring });
+            }
+        }
+    }
+    let key = new_key()?;
+    if let Some(entry) = &entry {
+        // Read back: a keyring that accepts a secret but cannot return it must not hold the key.
+        if entry.set_password(&hex(&key.to_bytes())).is_ok() && entry.get_password().ok().and_then(|s| parse(&s)).is_some() {
+            return Ok(DeviceKey { key, home: KeyHome::Keyring });
+        }
+    }
+    write_new(&file, &key)?;
+    Ok(DeviceKey { key, home: KeyHome::File(file) })
+}
+
+fn parse(secret: &str) -> Option<SigningKey> {
+    let bytes: [u8; 32] = unhex(secret.trim())?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&bytes))
+}
+
+fn new_key() -> Result<SigningKey, DeviceError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| DeviceError::Random(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+fn from_file_or_new(path: &Path) -> Result<DeviceKey, DeviceError> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => parse(&s)
+            .map(|key| DeviceKey { key, home: KeyHome::File(path.to_path_buf()) })
+            .ok_or(DeviceError::BadFile { path: path.to_path_buf(), source: None }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = new_key()?;
+            write_new(path, &key)?;
+            Ok(DeviceKey { key, home: KeyHome::File(path.to_path_buf()) })
+        }
+        Err(e) => Err(DeviceError::BadFile { path: path.to_path_buf(), source: Some(e) }),
+    }
+}
+
+/// Writes a new key file readable by its owner only; never overwrites one.
+fn write_new(path: &Path, key: &SigningKey) -> Result<(), DeviceError> {
+    use std::io::Write;
+    let err = |source| DeviceError::Write { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path).map_err(err)?;
+    f.write_all(hex(&key.to_bytes()).as_bytes()).map_err(err)?;
+    f.sync_all().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_is_made_once_for_the_user_only_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        let a = from_file_or_new(&path).unwrap();
+        let b = from_file_or_new(&path).unwrap();
+        assert_eq!(a.public_hex(), b.public_hex(), "the same key on every start");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_damaged_key_file_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        std::fs::write(&path, "not a key").unwrap();
+        let e = from_file_or_new(&path).unwrap_err();
+        assert!(e.message().zh.contains("已损坏"), "{}", e.message().zh);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a key", "never overwritten");
+    }
+}
