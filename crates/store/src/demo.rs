@@ -213,6 +213,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
     let place_weights: Vec<(usize, u32)> = places.iter().enumerate().map(|(i, p)| (i, p.weight)).collect();
     let mut agency_ids: Vec<(AgencyId, usize, Vec<Industry>)> = Vec::new(); // (id, place index, high-risk served)
     let mut people_by_agency: Vec<Vec<(PersonId, Vec<Certificate>)>> = Vec::new();
+    let mut names: std::collections::HashMap<PersonId, String> = std::collections::HashMap::new();
     for _ in 0..size.agencies() {
         let pi = *g.weighted(&place_weights);
         let place = &places[pi];
@@ -356,6 +357,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                     )?;
                 }
             }
+            names.insert(person.id, person.name.clone());
             staff.push((person.id, certs));
         }
         agency_ids.push((id, pi, high_risk));
@@ -408,9 +410,15 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
     let agencies_by_place: Vec<Vec<usize>> =
         (0..places.len()).map(|pi| (0..n_agencies).filter(|&a| agency_ids[a].1 == pi).collect()).collect();
     let high_risk_agencies: Vec<usize> = (0..n_agencies).filter(|&a| !agency_ids[a].2.is_empty()).collect();
-    let visit_staff: Vec<Vec<PersonId>> = people_by_agency
+    let visit_staff: Vec<Vec<visits::Staff>> = people_by_agency
         .iter()
-        .map(|staff| staff.iter().filter(|(_, certs)| !certs.is_empty()).map(|(id, _)| *id).collect())
+        .map(|staff| {
+            staff
+                .iter()
+                .filter(|(_, certs)| !certs.is_empty())
+                .map(|(id, certs)| visits::Staff::new(*id, names[id].clone(), certs, as_of))
+                .collect()
+        })
         .collect();
     let templates = visits::Templates::load();
     for _ in 0..size.enterprises() {

@@ -303,14 +303,19 @@ impl Store {
                 c.plan = plan
                     .staff
                     .iter()
-                    .map(|p| PlanRow {
+                    .enumerate()
+                    .map(|(i, p)| PlanRow {
                         name: p.name.clone(),
                         specialty: p.specialty.clone(),
                         grade: p.grade.clone(),
-                        duty: plan.schedule.clone(),
+                        duty: if i == 0 { "项目负责人" } else { "技术服务人员" }.into(),
                     })
                     .collect();
-                c.assessment = v.assessment.clone();
+                c.assessment = match (plan.schedule.trim(), v.assessment.trim()) {
+                    ("", a) => a.to_string(),
+                    (s, "") => format!("服务安排：{s}"),
+                    (s, a) => format!("服务安排：{s}\n{a}"),
+                };
             }
             DocumentKind::Letter => {
                 let mut findings: Vec<String> = v.hazards.iter().map(|h| h.description.clone()).collect();
@@ -580,6 +585,16 @@ impl Store {
             out.push(row.summary(superseded_by)?);
         }
         Ok(out)
+    }
+
+    pub fn document_summary(&self, id: DocumentId) -> Result<DocumentSummary, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
+            .query_row([id.to_string()], stored)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "document", id: id.to_string() })?;
+        row.summary(self.replaced_by(&row.id)?)
     }
 
     fn replaced_by(&self, id: &str) -> Result<Option<String>, StoreError> {

@@ -114,6 +114,32 @@ pub(super) fn generate(
             }
         }
     }
+    // Service plans of a few first visits elsewhere in the city.
+    let plans: Vec<(String, String, String)> = {
+        let mut stmt = store.conn.prepare(
+            "SELECT v.id, e.principal, (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
+             WHERE vp.visit_id = v.id ORDER BY vp.position LIMIT 1) FROM visits v JOIN enterprises e ON e.id = v.enterprise_id \
+             WHERE v.kind = 'first_service' AND v.plan IS NOT NULL ORDER BY v.seq DESC LIMIT 3",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (visit, principal, technician) in plans {
+        let req = DocumentRequest {
+            kind: DocumentKind::ServicePlan,
+            visit_id: Some(visit.parse().expect("stored ids parse")),
+            enterprise_id: None,
+            signatures: vec![
+                signature(g, SignerRole::Principal, &principal),
+                signature(g, SignerRole::Technician, &technician),
+            ],
+            replaces: None,
+            correction_reason: String::new(),
+        };
+        let r = random(g);
+        store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+        signed += 1;
+    }
     if let Some((enterprise, _)) = first {
         let req = DocumentRequest {
             kind: DocumentKind::EnterpriseFile,

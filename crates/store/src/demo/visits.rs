@@ -5,14 +5,16 @@
 
 use super::Gen;
 use crate::hazards::{self, Inserted};
+use crate::views::CertificateView;
 use crate::views::NewHazard;
 use chrono::{Days, NaiveDate};
 use rand::Rng;
 use rusqlite::{params, Connection};
 use safeserve_core::checklist::Template;
 use safeserve_core::hazard::{HazardEventKind, HazardLevel};
+use safeserve_core::register::Certificate;
 use safeserve_core::register::Industry;
-use safeserve_core::visit::{ItemResult, VisitKind};
+use safeserve_core::visit::{ItemResult, PlannedStaff, ServicePlan, VisitKind};
 use safeserve_core::{HazardId, PersonId, VisitId};
 use HazardEventKind::*;
 
@@ -26,7 +28,43 @@ pub(super) struct Served<'a> {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub visits_per_year: u32,
-    pub staff: &'a [PersonId],
+    pub staff: &'a [Staff],
+}
+
+/// A qualified person an agency sends, with the certificate snapshot a visit keeps.
+pub(super) struct Staff {
+    id: PersonId,
+    name: String,
+    /// JSON of the certificates as they stand on the demo's reference date.
+    certificates: String,
+    specialty: String,
+    grade: String,
+}
+
+impl Staff {
+    pub fn new(id: PersonId, name: String, certs: &[Certificate], as_of: NaiveDate) -> Self {
+        let views: Vec<CertificateView> = certs
+            .iter()
+            .map(|c| CertificateView {
+                kind: c.kind,
+                number: c.number.clone(),
+                issuer: c.issuer.clone(),
+                specialty: c.specialty.clone(),
+                expires_on: c.expires_on.map(|d| d.to_string()),
+                expired: !c.is_valid_on(as_of),
+                expiring_soon: false,
+                also_claimed_by: vec![],
+            })
+            .collect();
+        let first = certs.first();
+        Staff {
+            id,
+            name,
+            certificates: serde_json::to_string(&views).expect("certificates serialise"),
+            specialty: first.and_then(|c| c.specialty.clone()).unwrap_or_else(|| "安全工程".into()),
+            grade: first.map(|c| c.kind.label_zh().to_string()).unwrap_or_default(),
+        }
+    }
 }
 
 pub(super) struct Templates {
@@ -77,10 +115,25 @@ pub(super) fn generate(
         let ended = local_time(day, start_min + g.rng.random_range(60..180));
         let kind = if k == 0 { VisitKind::FirstService } else { VisitKind::Service };
         let (a, b) = (g.rng.random_range(0..c.staff.len()), g.rng.random_range(0..c.staff.len()));
-        let people = if a == b { vec![c.staff[a]] } else { vec![c.staff[a], c.staff[b]] };
+        let people = if a == b { vec![&c.staff[a]] } else { vec![&c.staff[a], &c.staff[b]] };
+        // A first visit records the service plan (R6): who is sent, their specialty and grade.
+        let plan = (kind == VisitKind::FirstService).then(|| {
+            serde_json::to_string(&ServicePlan {
+                staff: people
+                    .iter()
+                    .map(|p| PlannedStaff {
+                        name: p.name.clone(),
+                        specialty: p.specialty.clone(),
+                        grade: p.grade.clone(),
+                    })
+                    .collect(),
+                schedule: format!("每年 {} 次现场服务，覆盖全部检查项目", c.visits_per_year),
+            })
+            .expect("plans serialise")
+        });
         conn.prepare_cached(
             "INSERT INTO visits(id, kind, enterprise_id, template_key, template_version, started_at, ended_at, place, \
-             assessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             assessment, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             visit_id,
@@ -92,13 +145,14 @@ pub(super) fn generate(
             ended,
             "企业厂区",
             if k == 0 { "企业安全管理基础一般，需重点关注现场隐患整改闭环" } else { "" },
+            plan,
         ])?;
         let visit_seq = conn.last_insert_rowid();
         for (position, p) in people.iter().enumerate() {
             conn.prepare_cached(
-                "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, '[]')",
+                "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![visit_id, p.to_string(), position as i64])?;
+            .execute(params![visit_id, p.id.to_string(), position as i64, p.certificates])?;
         }
         // What the previous visit found is settled at this one.
         for (hazard, _) in previous.drain(..) {
