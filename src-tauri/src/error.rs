@@ -36,3 +36,15 @@ impl CommandError {
         }
     }
 }
+
+impl From<safeserve_print::PrintError> for CommandError {
+    fn from(e: safeserve_print::PrintError) -> Self {
+        match e {
+            safeserve_print::PrintError::Store(e) => e.into(),
+            e => {
+                eprintln!("safeserve: {e:?}");
+                Self { code: e.code().to_owned(), message: e.message(), field: None }
+            }
+        }
+    }
+}

@@ -54,9 +54,11 @@ pub fn run() {
     #[cfg(target_os = "linux")]
     choose_webkit_renderer();
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let path = database_path(app);
-            app.manage(AppState::open(path));
+            let data_dir = app.path().app_data_dir().unwrap_or_else(|_| safeserve_device::default_data_dir());
+            app.manage(AppState::open(path, data_dir));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -86,6 +88,15 @@ pub fn run() {
             commands::visits::reinspect,
             commands::visits::add_photo,
             commands::visits::photo,
+            commands::documents::document_forms,
+            commands::documents::draft_document,
+            commands::documents::sign_document,
+            commands::documents::list_documents,
+            commands::documents::open_document,
+            commands::documents::open_enterprise_file,
+            commands::documents::export_documents,
+            commands::documents::verify_code,
+            commands::documents::verify_pdf,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("SafeServe window failed to start");

@@ -3,7 +3,7 @@ use safeserve_store::views::RegisterCounts;
 use safeserve_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use ts_rs::TS;
 
 /// The open database, or why it could not be opened. A database that fails to open still
@@ -12,6 +12,10 @@ use ts_rs::TS;
 pub struct AppState {
     pub db_path: PathBuf,
     store: Arc<Mutex<Result<Store, CommandError>>>,
+    /// Where the device key file lives when there is no OS keyring.
+    data_dir: PathBuf,
+    /// This laptop's signing key, loaded (or made) the first time something is signed.
+    device: Arc<OnceLock<Result<safeserve_device::DeviceKey, CommandError>>>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -23,12 +27,12 @@ pub struct AppStatus {
 }
 
 impl AppState {
-    pub fn open(db_path: PathBuf) -> Self {
+    pub fn open(db_path: PathBuf, data_dir: PathBuf) -> Self {
         let store = Store::open(&db_path).map_err(CommandError::from);
         if let Err(e) = &store {
             eprintln!("safeserve: {}: {}", db_path.display(), e.message.zh);
         }
-        Self { db_path, store: Arc::new(Mutex::new(store)) }
+        Self { db_path, store: Arc::new(Mutex::new(store)), data_dir, device: Arc::default() }
     }
 
     /// Runs `f` on the store on a blocking thread, off the async runtime that serves IPC.
@@ -46,6 +50,15 @@ impl AppState {
         })
         .await
         .map_err(CommandError::internal)?
+    }
+
+    pub fn device(&self) -> Result<safeserve_device::DeviceKey, CommandError> {
+        self.device
+            .get_or_init(|| {
+                safeserve_device::load_or_create(&self.data_dir)
+                    .map_err(|e| CommandError::from(safeserve_print::PrintError::from(e)))
+            })
+            .clone()
     }
 
     pub async fn status(&self) -> AppStatus {

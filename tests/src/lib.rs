@@ -100,10 +100,16 @@ impl App {
     /// Starts the app through tauri-driver. A loopback port picked as free can be taken by
     /// another program before tauri-driver binds it, so a failed start is retried on new ports.
     pub async fn launch(binary: &Path, db: &Path) -> Result<Self> {
+        Self::launch_with_env(binary, db, &[]).await
+    }
+
+    /// As [`App::launch`], with extra environment variables for the app (they reach it through
+    /// tauri-driver and WebKitWebDriver, which start it), e.g. `SAFESERVE_NO_VIEWER`.
+    pub async fn launch_with_env(binary: &Path, db: &Path, env: &[(&str, &std::ffi::OsStr)]) -> Result<Self> {
         let display = Display::get()?;
         let mut last = None;
         for _ in 0..3 {
-            match Self::start_driver(binary, db, &display.name).await {
+            match Self::start_driver(binary, db, &display.name, env).await {
                 Ok((client, driver)) => return Ok(Self { client, _driver: driver, _display: display }),
                 Err(e) => last = Some(e),
             }
@@ -111,11 +117,17 @@ impl App {
         Err(last.expect("at least one attempt"))
     }
 
-    async fn start_driver(binary: &Path, db: &Path, display: &str) -> Result<(Client, Terminating)> {
+    async fn start_driver(
+        binary: &Path,
+        db: &Path,
+        display: &str,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<(Client, Terminating)> {
         let port = free_port();
         let native = free_port();
         let driver = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(env.iter().copied())
             .env("DISPLAY", display)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

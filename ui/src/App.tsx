@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, BankOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BankOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -24,6 +24,7 @@ const EnterpriseFile = lazy(() => import('./screens/EnterpriseFile').then((m) =>
 const People = lazy(() => import('./screens/People').then((m) => ({ default: m.People })));
 const Visits = lazy(() => import('./screens/Visits').then((m) => ({ default: m.Visits })));
 const Visit = lazy(() => import('./screens/Visit').then((m) => ({ default: m.Visit })));
+const Verify = lazy(() => import('./screens/Verify').then((m) => ({ default: m.Verify })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -184,6 +185,11 @@ function Shell({
       icon: <AuditOutlined />,
       label: <span data-testid="nav-visits">{t('navVisits')}</span>,
     },
+    {
+      key: 'verify',
+      icon: <SafetyCertificateOutlined />,
+      label: <span data-testid="nav-verify">{t('navVerify')}</span>,
+    },
   ];
 
   return (
@@ -273,5 +279,7 @@ function Screen(props: {
       return <Visits />;
     case 'visit':
       return <Visit key={route.id} id={route.id} />;
+    case 'verify':
+      return <Verify />;
   }
 }

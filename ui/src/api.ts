@@ -1,7 +1,7 @@
 // The only place the UI talks to the Rust side. Every command rejects with a CommandError, whatever
 // went wrong underneath (a Rust error, a missing command, running outside Tauri), so screens
 // handle exactly one error shape.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AgencyDetail } from './bindings/AgencyDetail';
 import type { AgencySummary } from './bindings/AgencySummary';
 import type { AppStatus } from './bindings/AppStatus';
@@ -9,6 +9,13 @@ import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
 import type { CommandError } from './bindings/CommandError';
 import type { Division } from './bindings/Division';
+import type { FormSpec } from './bindings/FormSpec';
+import type { DocumentRequest } from './bindings/DocumentRequest';
+import type { DocumentSummary } from './bindings/DocumentSummary';
+import type { Draft } from './bindings/Draft';
+import type { ExportProgress } from './bindings/ExportProgress';
+import type { ExportResult } from './bindings/ExportResult';
+import type { Verification } from './bindings/Verification';
 import type { EnterpriseFile } from './bindings/EnterpriseFile';
 import type { EnterpriseQuery } from './bindings/EnterpriseQuery';
 import type { EnterpriseSummary } from './bindings/EnterpriseSummary';
@@ -98,4 +105,26 @@ export const api = {
   addPhoto: (bytes: Uint8Array, target: PhotoTarget) =>
     call<IngestedPhoto>('add_photo', bytes, { target: JSON.stringify(target) }),
   photo: (sha256: string, full: boolean) => call<ArrayBuffer>('photo', { sha256, full }),
+
+  // Signed documents
+  documentForms: (visitId: string) => call<FormSpec[]>('document_forms', { visitId }),
+  draftDocument: (request: DocumentRequest) => call<Draft>('draft_document', { request }),
+  signDocument: (request: DocumentRequest) => call<DocumentSummary>('sign_document', { request }),
+  listDocuments: (of: { visitId: string } | { enterpriseId: string }) =>
+    call<DocumentSummary[]>('list_documents', {
+      visitId: 'visitId' in of ? of.visitId : null,
+      enterpriseId: 'enterpriseId' in of ? of.enterpriseId : null,
+    }),
+  /** Renders the PDF and opens the system viewer (which prints it); answers the file's path. */
+  openDocument: (id: string) => call<string>('open_document', { id }),
+  openEnterpriseFile: (enterpriseId: string) => call<DocumentSummary>('open_enterprise_file', { enterpriseId }),
+  /** Writes PDFs into one folder (`null`: the default export folder), reporting each as it is done. */
+  exportDocuments: (ids: string[], folder: string | null, onProgress: (p: ExportProgress) => void) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call<ExportResult>('export_documents', { ids, folder, onProgress: channel });
+  },
+  verifyCode: (code: string) => call<Verification>('verify_code', { code }),
+  /** The PDF's bytes go as the raw body, like a photo. */
+  verifyPdf: (bytes: Uint8Array) => call<Verification>('verify_pdf', bytes),
 };

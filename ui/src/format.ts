@@ -11,3 +11,16 @@ export function formatFee(feeYuan: string): string {
 export function formatArea(m2: number): string {
   return Number.isInteger(m2) ? String(m2) : m2.toFixed(1);
 }
+
+/** 1234567 → "1.2 MB": sizes of written files. */
+export function formatBytes(bytes: number | bigint): string {
+  const n = Number(bytes);
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** "2026-11-23T14:05:09+08:00" → "2026-11-23 14:05". */
+export function formatTime(rfc3339: string): string {
+  return rfc3339.slice(0, 16).replace('T', ' ');
+}

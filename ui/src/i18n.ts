@@ -2,6 +2,9 @@
 // so a missing translation is a type error rather than a blank label.
 import { createContext, useContext } from 'react';
 import type { CertificateKind } from './bindings/CertificateKind';
+import type { DocumentKind } from './bindings/DocumentKind';
+import type { SignerRole } from './bindings/SignerRole';
+import type { Verdict } from './bindings/Verdict';
 import type { EnterpriseSize } from './bindings/EnterpriseSize';
 import type { Industry } from './bindings/Industry';
 import type { ManagementDocument } from './bindings/ManagementDocument';
@@ -244,6 +247,68 @@ const TEXT = {
   colTarget: { zh: '对象', en: 'Target' },
   colPeople: { zh: '人员', en: 'People' },
   colHazardCount: { zh: '隐患（重大/一般）', en: 'Hazards (major/general)' },
+
+  // Signed documents
+  documentsTitle: { zh: '文书', en: 'Documents' },
+  documentsHint: { zh: '检查结束后，现场签字生成文书；签字后内容冻结，不可修改，只能更正为新版本', en: 'Sign the forms on site after the visit; a signed form is frozen and can only be corrected by a new version' },
+  signForm: { zh: '签字', en: 'Sign' },
+  notSigned: { zh: '未签字', en: 'Not signed' },
+  signedVersion: { zh: '已签字 · 第 {n} 版', en: 'Signed · v{n}' },
+  signFormTitle: { zh: '签署{form}', en: 'Sign the {form}' },
+  correctFormTitle: { zh: '更正{form}（第 {version} 版）', en: 'Correct the {form} (version {version})' },
+  confirmSign: { zh: '确认签字', en: 'Confirm and sign' },
+  frozenSummary: { zh: '签字后将冻结以下内容', en: 'Signing freezes the following' },
+  subject: { zh: '对象', en: 'Subject' },
+  issuer: { zh: '出具单位', en: 'Issued by' },
+  hazardSplit: { zh: '{total} 项（重大 {major} · 一般 {general}）', en: '{total} (major {major} · general {general})' },
+  photoCount: { zh: '{n} 张', en: '{n}' },
+  itemCount: { zh: '检查项目 {n} 项', en: '{n} checklist items' },
+  photos: { zh: '照片', en: 'Photos' },
+  bundledCount: { zh: '汇编文书 {n} 份', en: '{n} documents bundled' },
+  signers: { zh: '签字人', en: 'Signers' },
+  signerName: { zh: '姓名', en: 'Name' },
+  signHere: { zh: '请在此处签名', en: 'Sign here' },
+  clearPad: { zh: '清除', en: 'Clear' },
+  visitorRole: { zh: '检查方签字身份', en: 'Visitor signs as' },
+  problemsTitle: { zh: '签字前还需处理 {n} 项', en: '{n} things to settle before signing' },
+  noProblems: { zh: '内容齐全，可以签字', en: 'Everything is in place; ready to sign' },
+  checking: { zh: '检查中…', en: 'Checking…' },
+  correctionReason: { zh: '更正原因', en: 'Reason for the correction' },
+  correctionReasonPlaceholder: { zh: '必填，将印在更正后的文书上', en: 'Required; printed on the corrected document' },
+  signedTitle: { zh: '已签字：{form}', en: 'Signed: {form}' },
+  verificationCode: { zh: '验证码', en: 'Verification code' },
+  verificationCodeHint: { zh: '印在文书每页页脚，凭此码可在“文书验证”中核验真伪', en: 'Printed in every page footer; check it under Verify' },
+  openPdf: { zh: '打开 PDF', en: 'Open PDF' },
+  close: { zh: '关闭', en: 'Close' },
+  pdfOpened: { zh: '已生成 PDF：{path}', en: 'PDF written: {path}' },
+  signedDocuments: { zh: '已签字的文书', en: 'Signed documents' },
+  noDocuments: { zh: '还没有已签字的文书', en: 'No signed documents yet' },
+  colDocument: { zh: '文书', en: 'Document' },
+  colVersion: { zh: '版本', en: 'Version' },
+  versionN: { zh: '第 {n} 版', en: 'v{n}' },
+  colSignedAt: { zh: '签字时间', en: 'Signed' },
+  colSigners: { zh: '签字人', en: 'Signers' },
+  colCode: { zh: '验证码', en: 'Code' },
+  superseded: { zh: '已被更正', en: 'Corrected' },
+  openPrint: { zh: '打开/打印', en: 'Open / print' },
+  correct: { zh: '更正', en: 'Correct' },
+  exportSelected: { zh: '批量导出', en: 'Export selected' },
+  exportSelectedN: { zh: '批量导出（{n}）', en: 'Export selected ({n})' },
+  exporting: { zh: '正在导出 {done}/{total} · {size}', en: 'Exporting {done}/{total} · {size}' },
+  exported: { zh: '已导出 {n} 份（{size}）到：', en: '{n} exported ({size}) to:' },
+  makeEnterpriseFile: { zh: '生成一企一档', en: 'Make enterprise file' },
+  enterpriseFileSigned: { zh: '已生成一企一档，验证码 {code}', en: 'Enterprise file made, code {code}' },
+
+  // Verify
+  navVerify: { zh: '文书验证', en: 'Verify' },
+  verifyTitle: { zh: '文书验证', en: 'Verify a document' },
+  verifyHint: { zh: '输入纸质文书页脚的验证码（大小写、空格均可），或选择导出的 PDF 文件', en: 'Type the code from the page footer (any case, spaces allowed), or choose an exported PDF' },
+  verifyCodePlaceholder: { zh: '如：K7M2-9QXA-…', en: 'e.g. K7M2-9QXA-…' },
+  verify: { zh: '验证', en: 'Verify' },
+  verifyPdf: { zh: '选择 PDF 文件验证', en: 'Verify a PDF file' },
+  verifiedFile: { zh: '文件：{name}', en: 'File: {name}' },
+  supersededBy: { zh: '最新版本：第 {version} 版，验证码 {code}，签字于 {at}', en: 'Newest version: v{version}, code {code}, signed {at}' },
+  reasons: { zh: '原因', en: 'Reasons' },
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;
@@ -354,6 +419,30 @@ export const HAZARD_STATUS_LABELS: Record<HazardStatus, Pair> = {
   open: { zh: '待整改', en: 'Open' },
   rectification_reported: { zh: '待复查', en: 'Awaiting re-inspection' },
   closed: { zh: '已闭环', en: 'Closed' },
+};
+
+export const DOCUMENT_KIND_LABELS: Record<DocumentKind, Pair> = {
+  hazard_list: { zh: '隐患清单', en: 'Hazard list' },
+  inspection_record: { zh: '现场检查记录', en: 'Inspection record' },
+  rectification_notice: { zh: '整改通知书', en: 'Rectification notice' },
+  reinspection: { zh: '复查意见', en: 'Re-inspection record' },
+  service_plan: { zh: '服务细化方案', en: 'Service plan' },
+  letter: { zh: '函告', en: 'Letter' },
+  enterprise_file: { zh: '一企一档', en: 'Enterprise file' },
+};
+
+export const SIGNER_ROLE_LABELS: Record<SignerRole, Pair> = {
+  principal: { zh: '企业主要负责人', en: 'Enterprise principal' },
+  technician: { zh: '技术服务人员', en: 'Technician' },
+  inspector: { zh: '检查人员', en: 'Inspector' },
+  supervisor: { zh: '负责人', en: 'Supervisor' },
+};
+
+export const VERDICT_LABELS: Record<Verdict, Pair> = {
+  valid: { zh: '有效', en: 'Valid' },
+  altered: { zh: '已被篡改', en: 'Altered' },
+  superseded: { zh: '已被更正版本取代', en: 'Superseded by a correction' },
+  unknown: { zh: '查无此文书', en: 'No such document' },
 };
 
 /** The keys of a label table in declaration order, for building Select options. */

@@ -8,9 +8,10 @@ export type Route =
   | { name: 'agency'; id: string }
   | { name: 'people' }
   | { name: 'visits' }
-  | { name: 'visit'; id: string };
+  | { name: 'visit'; id: string }
+  | { name: 'verify' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -26,6 +27,8 @@ export function sectionOf(route: Route): Section {
     case 'visits':
     case 'visit':
       return 'visits';
+    case 'verify':
+      return 'verify';
   }
 }
 

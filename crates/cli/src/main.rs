@@ -3,6 +3,8 @@
 //! and `--json` for one JSON object per line. Exit status: 0 done, 1 the answer is "no"
 //! (an invalid code), 2 an error (message in Chinese and English on stderr).
 
+mod documents;
+
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use safeserve_core::{CodeCheck, EnterpriseId};
@@ -79,6 +81,43 @@ enum Command {
     Template {
         #[command(subcommand)]
         command: TemplateCommand,
+    },
+    /// Print a signed document as its A4 PDF form (打印文书). ID: the document, or the visit
+    /// (its newest signed version of the form), or for enterprise-file the enterprise.
+    Report {
+        #[arg(value_enum)]
+        form: documents::Form,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a PDF, or a verification code read off paper, against the record (验证文书).
+    /// Exit 0 valid, 1 altered, superseded or unknown.
+    Verify {
+        #[arg(long)]
+        db: PathBuf,
+        file: Option<PathBuf>,
+        #[arg(long, conflicts_with = "file")]
+        code: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List signed documents, newest first (已签文书).
+    Documents {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, conflicts_with = "enterprise")]
+        visit: Option<safeserve_core::VisitId>,
+        #[arg(long)]
+        enterprise: Option<EnterpriseId>,
+        /// Only this form (all forms when neither --visit nor --enterprise is given).
+        #[arg(long, value_enum, default_value = "hazard-list")]
+        form: documents::Form,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -202,6 +241,16 @@ fn main() -> ExitCode {
         Command::Photo { command: PhotoCommand::Ingest { db, files, json } } => ingest_photos(&db, &files, json),
         Command::Visits { db, enterprise, limit, json } => list_visits(&db, enterprise, limit, json),
         Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
+        Command::Report { form, db, id, out } => documents::report(&db, form, &id, &out),
+        Command::Verify { db, file, code, json } => documents::verify(&db, file.as_deref(), code.as_deref(), json),
+        Command::Documents { db, visit, enterprise, form, json } => {
+            let of = match (visit, enterprise) {
+                (Some(v), _) => safeserve_store::documents::DocumentsOf::Visit(v),
+                (None, Some(e)) => safeserve_store::documents::DocumentsOf::Enterprise(e),
+                (None, None) => safeserve_store::documents::DocumentsOf::Kind(form.kind()),
+            };
+            documents::list(&db, of, json)
+        }
     }
 }
 

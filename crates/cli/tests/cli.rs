@@ -130,3 +130,90 @@ fn visits_lists_each_visit_with_its_hazards_major_first() {
     let text = safeserve(&["visits", "--db", &db, "--limit", "3"]);
     assert!(stdout(&text).contains("隐患") || stdout(&text).contains("技术服务"), "{}", stdout(&text));
 }
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect()
+}
+
+fn text_of(pdf: &Path) -> String {
+    let o = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext is installed");
+    String::from_utf8_lossy(&o.stdout).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn report_prints_a_signed_form_and_verify_checks_it_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let docs = json_lines(&safeserve(&["documents", "--db", &db, "--json"]));
+    let current = docs.iter().find(|d| d["superseded_by"].is_null()).expect("the demo has signed hazard lists");
+    let old = docs.iter().find(|d| !d["superseded_by"].is_null()).expect("the demo corrected one list");
+    let out = dir.path().join("list.pdf");
+    let (out_s, id) = (out.to_string_lossy().into_owned(), current["id"].as_str().unwrap());
+    let o = safeserve(&["report", "hazard-list", "--db", &db, "--id", id, "--out", &out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = text_of(&out);
+    assert!(text.contains("隐患清单"), "{text}");
+    assert!(text.contains(current["verification_code"].as_str().unwrap()), "the code is on the page");
+    let qpdf = Command::new("qpdf").arg("--check").arg(&out).output().expect("qpdf is installed");
+    assert!(qpdf.status.success(), "{}", String::from_utf8_lossy(&qpdf.stdout));
+
+    let v = safeserve(&["verify", "--db", &db, &out_s]);
+    assert_eq!(v.status.code(), Some(0), "{}{}", stdout(&v), stderr(&v));
+    assert!(stdout(&v).contains("有效"), "{}", stdout(&v));
+
+    let old_pdf = dir.path().join("old.pdf").to_string_lossy().into_owned();
+    let o = safeserve(&["report", "hazard-list", "--db", &db, "--id", old["id"].as_str().unwrap(), "--out", &old_pdf]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = safeserve(&["verify", "--db", &db, &old_pdf, "--json"]);
+    assert_eq!(v.status.code(), Some(1), "a superseded document is not valid");
+    let json: serde_json::Value = serde_json::from_str(stdout(&v).trim()).unwrap();
+    assert_eq!(json["verdict"], "superseded");
+
+    let code = current["verification_code"].as_str().unwrap().to_lowercase();
+    assert_eq!(safeserve(&["verify", "--db", &db, "--code", &code]).status.code(), Some(0));
+    let unknown = safeserve(&["verify", "--db", &db, "--code", "0000-0000-0000-0000"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stdout(&unknown).contains("查无此文书"), "{}", stdout(&unknown));
+
+    // A visit's id prints its newest signed version; a form never signed is refused.
+    let visit = current["id"].as_str().unwrap();
+    let wrong = safeserve(&["report", "letter", "--db", &db, "--id", visit, "--out", &out_s]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("不是函告"), "{}", stderr(&wrong));
+}
+
+#[test]
+fn report_enterprise_file_signs_a_bundle_with_this_laptops_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let files = json_lines(&safeserve(&["documents", "--db", &db, "--form", "enterprise-file", "--json"]));
+    let bundled = files[0]["id"].as_str().unwrap().to_owned();
+    let out = dir.path().join("file.pdf");
+    let out_s = out.to_string_lossy().into_owned();
+    let o = safeserve(&["report", "enterprise-file", "--db", &db, "--id", &bundled, "--out", &out_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = text_of(&out);
+    assert!(text.contains("一企一档") && text.contains("隐患清单"), "{text}");
+    assert!(text.contains("共"), "page numbers across the bundle");
+    // A fresh bundle of the same enterprise, signed with the key SAFESERVE_DEVICE_KEY names.
+    let visits = json_lines(&safeserve(&["visits", "--db", &db, "--json", "--limit", "200"]));
+    let enterprise = visits
+        .iter()
+        .map(|v| &v["visit"])
+        .find(|v| v["target_name"] == files[0]["subject"])
+        .expect("the bundled enterprise has visits")["target_id"]
+        .as_str()
+        .unwrap();
+    let key = dir.path().join("device-key");
+    let fresh = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+        .args(["report", "enterprise-file", "--db", &db, "--id", enterprise, "--out", &out_s])
+        .env("SAFESERVE_DEVICE_KEY", &key)
+        .output()
+        .unwrap();
+    assert_eq!(fresh.status.code(), Some(0), "{}", stderr(&fresh));
+    assert!(key.is_file(), "the key was made on first use");
+    let files = json_lines(&safeserve(&["documents", "--db", &db, "--form", "enterprise-file", "--json"]));
+    assert_eq!(files.len(), 2, "the new bundle is kept beside the demo's");
+    let v = safeserve(&["verify", "--db", &db, &out_s]);
+    assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+}

@@ -24,7 +24,7 @@ pub enum KeyHome {
     File(PathBuf),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DeviceKey {
     pub key: SigningKey,
     pub home: KeyHome,
@@ -110,7 +110,9 @@ pub fn load_or_create(data_dir: &Path) -> Result<DeviceKey, DeviceError> {
     let key = new_key()?;
     if let Some(entry) = &entry {
         // Read back: a keyring that accepts a secret but cannot return it must not hold the key.
-        if entry.set_password(&hex(&key.to_bytes())).is_ok() && entry.get_password().ok().and_then(|s| parse(&s)).is_some() {
+        if entry.set_password(&hex(&key.to_bytes())).is_ok()
+            && entry.get_password().ok().and_then(|s| parse(&s)).is_some()
+        {
             return Ok(DeviceKey { key, home: KeyHome::Keyring });
         }
     }

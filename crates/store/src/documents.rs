@@ -4,7 +4,7 @@
 //! bytes, the signature, the photo files and the live records the document was drawn from, and
 //! names whatever no longer matches.
 
-use crate::views::{DocumentRequest, DocumentSummary, Draft, HazardView, Verification, VisitDetail};
+use crate::views::{DocumentRequest, DocumentSummary, Draft, FormSpec, HazardView, Verification, VisitDetail};
 use crate::{Store, StoreError};
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
 use ed25519_dalek::SigningKey;
@@ -19,12 +19,21 @@ use safeserve_core::visit::VisitKind;
 use safeserve_core::{mask_id_number, DocumentId, EnterpriseId, Message, VisitId};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// Days an agency has to answer a letter (函告) in writing.
 pub const LETTER_REPLY_DAYS: u64 = 15;
 
-/// The forms that can be signed for a visit of this kind with `hazards` hazards.
-pub fn forms_for(kind: VisitKind, hazards: usize) -> Vec<DocumentKind> {
+/// The forms that can be signed for a visit of this kind with `hazards` hazards, each with who
+/// must sign it.
+pub fn forms_for(kind: VisitKind, hazards: usize) -> Vec<FormSpec> {
+    form_kinds(kind, hazards)
+        .into_iter()
+        .map(|form| FormSpec { kind: form, signers: required_roles(form, Some(kind)) })
+        .collect()
+}
+
+fn form_kinds(kind: VisitKind, hazards: usize) -> Vec<DocumentKind> {
     let mut out = vec![DocumentKind::HazardList];
     if matches!(kind, VisitKind::AgencyInspection | VisitKind::SpotCheck) {
         out.push(DocumentKind::InspectionRecord);
@@ -41,7 +50,8 @@ pub fn forms_for(kind: VisitKind, hazards: usize) -> Vec<DocumentKind> {
     out
 }
 
-/// Who must sign each form: the visitor's role follows who makes the visit.
+/// Who must sign each form, one role of each group: the visitor's role follows who makes the
+/// visit (either a technician or an inspector re-inspects).
 fn required_roles(kind: DocumentKind, visit: Option<VisitKind>) -> Vec<Vec<SignerRole>> {
     let visitor = match visit {
         Some(k) if k.by_agency() => vec![SignerRole::Technician],
@@ -438,12 +448,22 @@ impl Store {
         problems.extend(extra_checks(&content));
         let version = match req.replaces {
             Some(old) => self.check_replaceable(old, &content, &mut problems)?,
-            None => 1,
+            None => {
+                self.check_not_signed_yet(req, &mut problems)?;
+                1
+            }
         };
         if !problems.is_empty() {
             return Err(StoreError::NotReady { problems });
         }
-        if let Some(letter) = content.letter.as_mut() {
+        let kept_reference = match (req.replaces, &content.letter) {
+            (Some(old), Some(_)) => self.document(old)?.content.letter.map(|l| l.reference),
+            _ => None,
+        };
+        if let (Some(letter), Some(reference)) = (content.letter.as_mut(), kept_reference) {
+            // A corrected letter is the same letter: it keeps its reference number.
+            letter.reference = reference;
+        } else if let Some(letter) = content.letter.as_mut() {
             let (prefix, year) =
                 (letter_prefix(&letter.reference), letter.dated.get(..4).unwrap_or("0").parse::<i32>().unwrap_or(0));
             let n = next_letter_number(&tx, &prefix, year)?;
@@ -494,10 +514,7 @@ impl Store {
     }
 
     /// The visit, enterprise and agency a document is filed under.
-    fn subject_ids(
-        &self,
-        req: &DocumentRequest,
-    ) -> Result<(Option<String>, Option<String>, Option<String>), StoreError> {
+    fn subject_ids(&self, req: &DocumentRequest) -> Result<FiledUnder, StoreError> {
         if let Some(e) = req.enterprise_id.filter(|_| req.kind == DocumentKind::EnterpriseFile) {
             return Ok((None, Some(e.to_string()), None));
         }
@@ -507,6 +524,26 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         Ok((visit, e, a))
+    }
+
+    /// A form is signed once per visit; changing it afterwards is a correction (R6: both kept).
+    fn check_not_signed_yet(&self, req: &DocumentRequest, problems: &mut Vec<Message>) -> Result<(), StoreError> {
+        let Some(visit) = req.visit_id.filter(|_| req.kind != DocumentKind::EnterpriseFile) else { return Ok(()) };
+        if let Some(existing) = self.latest_document(visit, req.kind)? {
+            problems.push(Message::new(
+                format!(
+                    "本次检查的{}已签字（验证码 {}）；如需修改，请对其“更正”，原件将保留",
+                    req.kind.label_zh(),
+                    existing.verification_code
+                ),
+                format!(
+                    "This visit's {} is already signed (code {}); to change it, sign a correction — the original is kept",
+                    req.kind.label_en().to_lowercase(),
+                    existing.verification_code
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A correction replaces the newest version of a document of the same kind and subject.
@@ -680,7 +717,8 @@ impl Store {
             (true, None) => Verdict::Valid,
         };
         let newer = superseded_by.as_deref().map(|n| self.newest_in_chain(n)).transpose()?;
-        Ok(Verification { verdict, reasons, document: Some(row.summary(superseded_by)?), superseded_by: newer })
+        // A document whose bytes no longer parse is still named as altered, just without a summary.
+        Ok(Verification { verdict, reasons, document: row.summary(superseded_by).ok(), superseded_by: newer })
     }
 
     fn newest_in_chain(&self, id: &str) -> Result<DocumentSummary, StoreError> {
@@ -753,8 +791,9 @@ impl Store {
             Err(e) => return Err(e),
         };
         let (a, b) = (comparable(signed), comparable(&live));
+        let numbers = signed.hazards.iter().map(|h| (h.id.as_str(), h.number)).collect();
         let mut out = Vec::new();
-        diff(&a, &b, &mut Vec::new(), &mut out);
+        diff(&a, &b, &numbers, &mut Vec::new(), &mut out);
         Ok(out)
     }
 
@@ -779,6 +818,9 @@ impl Store {
         Ok(out)
     }
 }
+
+/// The visit, enterprise and agency ids a document row is filed under.
+type FiledUnder = (Option<String>, Option<String>, Option<String>);
 
 /// Whom to list documents of.
 #[derive(Debug, Clone, Copy)]
@@ -881,7 +923,8 @@ fn next_letter_number(conn: &Connection, prefix: &str, year: i32) -> Result<u32,
     )?)
 }
 
-/// A content as compared with the live records: what may legitimately change is blanked.
+/// A content as compared with the live records: what may legitimately change is blanked, and
+/// hazards are keyed by id, since the R8 order moves as hazards are closed.
 fn comparable(c: &DocumentContent) -> Value {
     let mut c = c.clone();
     c.subject = Party::default();
@@ -892,11 +935,16 @@ fn comparable(c: &DocumentContent) -> Value {
     c.correction_reason.clear();
     for h in &mut c.hazards {
         h.state.clear();
+        h.number = 0;
         if c.kind != DocumentKind::Reinspection {
             h.photos_after.clear();
         }
     }
-    serde_json::to_value(c).unwrap_or(Value::Null)
+    let hazards: serde_json::Map<String, Value> =
+        c.hazards.drain(..).map(|h| (h.id.clone(), serde_json::to_value(h).unwrap_or(Value::Null))).collect();
+    let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+    v["hazards"] = Value::Object(hazards);
+    v
 }
 
 fn field_name(key: &str) -> (&str, &str) {
@@ -931,10 +979,15 @@ fn field_name(key: &str) -> (&str, &str) {
     }
 }
 
-fn path_label(path: &[String]) -> (String, String) {
+fn path_label(path: &[String], numbers: &HashMap<&str, u32>) -> (String, String) {
     let mut zh = Vec::new();
     let mut en = Vec::new();
     for p in path {
+        if let Some(n) = numbers.get(p.as_str()) {
+            zh.push(format!("第 {n} 项"));
+            en.push(format!("#{n}"));
+            continue;
+        }
         match p.parse::<usize>() {
             Ok(i) => {
                 zh.push(format!("第 {} 项", i + 1));
@@ -960,24 +1013,24 @@ fn shown(v: &Value) -> String {
 }
 
 /// Names each difference between the signed and the live content, by field.
-fn diff(signed: &Value, live: &Value, path: &mut Vec<String>, out: &mut Vec<Message>) {
+fn diff(signed: &Value, live: &Value, numbers: &HashMap<&str, u32>, path: &mut Vec<String>, out: &mut Vec<Message>) {
     match (signed, live) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, va) in a {
                 path.push(k.clone());
-                diff(va, b.get(k).unwrap_or(&Value::Null), path, out);
+                diff(va, b.get(k).unwrap_or(&Value::Null), numbers, path, out);
                 path.pop();
             }
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
             for (i, (va, vb)) in a.iter().zip(b).enumerate() {
                 path.push(i.to_string());
-                diff(va, vb, path, out);
+                diff(va, vb, numbers, path, out);
                 path.pop();
             }
         }
         (a, b) if a != b => {
-            let (zh, en) = path_label(path);
+            let (zh, en) = path_label(path, numbers);
             out.push(Message::new(
                 format!("签字后记录被改动：{zh}（签字时“{}”，现在“{}”）", shown(a), shown(b)),
                 format!("Changed after signing: {en} (signed “{}”, now “{}”)", shown(a), shown(b)),

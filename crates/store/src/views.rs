@@ -4,7 +4,7 @@
 
 use safeserve_core::capability::Mismatch;
 use safeserve_core::checklist::{Template, TemplateTarget};
-use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, Verdict};
+use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, SignerRole, Verdict};
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
@@ -472,6 +472,14 @@ pub struct DocumentRequest {
     /// A correction names the document it replaces, and why.
     pub replaces: Option<DocumentId>,
     pub correction_reason: String,
+}
+
+/// A form a visit can have signed, and who signs it: one role of each group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FormSpec {
+    pub kind: DocumentKind,
+    pub signers: Vec<Vec<SignerRole>>,
 }
 
 /// A form before signing: what it would freeze and what stands in the way.

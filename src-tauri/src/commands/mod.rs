@@ -1,5 +1,6 @@
 //! IPC commands, one module per feature. Each command takes its state, calls one store or
 //! core function off the async runtime, and maps the error.
 
+pub mod documents;
 pub mod registers;
 pub mod visits;

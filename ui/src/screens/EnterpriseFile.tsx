@@ -4,6 +4,7 @@ import { api } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
 import type { EnterpriseFile as EnterpriseFileData } from '../bindings/EnterpriseFile';
 import { ContractsTable } from '../components/ContractsTable';
+import { EnterpriseDocuments } from '../components/EnterpriseDocuments';
 import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
@@ -121,6 +122,8 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
         <Card size="small" title={t('visits')} data-testid="enterprise-visits">
           <VisitTable visits={file.visits} rowTestId="enterprise-visit" />
         </Card>
+
+        <EnterpriseDocuments enterpriseId={e.id} />
 
         <Card size="small" title={t('contracts')} data-testid="enterprise-contracts">
           <ContractsTable contracts={file.contracts} counterpart="agency" />

@@ -16,6 +16,7 @@ import { LevelTag, StateTags } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { PhotoStrip } from '../components/Photos';
 import { SavedInput } from '../components/SavedInput';
+import { VisitDocuments } from '../components/VisitDocuments';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
 import {
@@ -128,6 +129,9 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
             />
           )}
         </Card>
+
+        {/* Once ended, signing the forms is what is left to do on site: first thing on screen. */}
+        {!open && <VisitDocuments visit={s} />}
 
         {visit.open_hazards.length > 0 && (
           <Card size="small" title={t('openHazards')} data-testid="open-hazards">

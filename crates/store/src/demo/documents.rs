@@ -35,8 +35,8 @@ fn strokes(g: &mut Gen, chars: usize) -> Vec<Stroke> {
         let points = (0..24)
             .map(|i| {
                 let t = i as f64 / 23.0;
-                let x = x0 as f64 + t * step as f64 * 0.8 + (t * turns * 6.28).sin() * 12.0;
-                let y = 100.0 + (t * turns * 6.28).cos() * amp as f64 * (1.0 - t * 0.5);
+                let x = x0 as f64 + t * step as f64 * 0.8 + (t * turns * std::f64::consts::TAU).sin() * 12.0;
+                let y = 100.0 + (t * turns * std::f64::consts::TAU).cos() * amp as f64 * (1.0 - t * 0.5);
                 [x as i32, y as i32, 400 + (t * 500.0) as i32]
             })
             .collect();

@@ -1,0 +1,162 @@
+//! `safeserve-print` carries a document from the records to paper and back, for the desktop
+//! app and the CLI alike: it signs with this laptop's key once the fonts are known to hold every
+//! character, draws a stored document (or an enterprise file with its bundled documents) to a
+//! PDF file from the frozen content only, and reads a PDF's stamp back to verify it against the
+//! record. It owns no rules: those are in the core, the store and the report crate.
+
+use chrono::{DateTime, FixedOffset};
+use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument, Verdict};
+use safeserve_core::{DocumentId, EnterpriseId, Message};
+use safeserve_device::{DeviceError, DeviceKey};
+use safeserve_report::{PhotoSource, ReportError};
+use safeserve_store::views::{DocumentRequest, DocumentSummary, Verification};
+use safeserve_store::{Store, StoreError};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    #[error("cannot write {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl PrintError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrintError::Store(e) => e.code(),
+            PrintError::Report(_) => "report_failed",
+            PrintError::Device(_) => "device_key",
+            PrintError::Write { .. } => "write_failed",
+        }
+    }
+
+    pub fn message(&self) -> Message {
+        match self {
+            PrintError::Store(e) => e.message(),
+            PrintError::Report(e) => e.message(),
+            PrintError::Device(e) => e.message(),
+            PrintError::Write { path, source } => Message::new(
+                format!("无法写入 PDF：{}（{source}）", path.display()),
+                format!("Cannot write the PDF: {} ({source})", path.display()),
+            ),
+        }
+    }
+}
+
+/// Now, in China Standard Time: documents are dated there.
+pub fn now() -> DateTime<FixedOffset> {
+    chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai())
+}
+
+/// Characters no shipped or system font can print, as a problem that blocks signing.
+pub fn font_problems(content: &DocumentContent) -> Vec<Message> {
+    let missing = safeserve_report::missing_characters(content);
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    vec![ReportError::MissingGlyphs(missing).message()]
+}
+
+/// What signing now would freeze, with every problem named (fonts included).
+pub fn draft(store: &Store, request: &DocumentRequest) -> Result<safeserve_store::views::Draft, PrintError> {
+    let mut draft = store.draft_document(request, now())?;
+    draft.problems.extend(font_problems(&draft.content));
+    Ok(draft)
+}
+
+pub fn sign(store: &mut Store, device: &DeviceKey, request: &DocumentRequest) -> Result<DocumentSummary, PrintError> {
+    let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
+    let doc = store.sign_document(request, &device.key, &device.label(), now(), &random, &font_problems)?;
+    Ok(store.document_summary(doc.id)?)
+}
+
+/// The request for a fresh enterprise file (一企一档) of everything the enterprise has signed.
+pub fn enterprise_file_request(id: EnterpriseId) -> DocumentRequest {
+    DocumentRequest {
+        kind: DocumentKind::EnterpriseFile,
+        visit_id: None,
+        enterprise_id: Some(id),
+        signatures: vec![],
+        replaces: None,
+        correction_reason: String::new(),
+    }
+}
+
+struct StorePhotos<'a>(&'a Store);
+
+impl PhotoSource for StorePhotos<'_> {
+    fn jpeg(&self, photo: &PhotoFacts) -> Result<Vec<u8>, String> {
+        self.0.print_copy(&photo.sha256).map_err(|e| e.message().zh)
+    }
+}
+
+/// The PDF of a stored document; an enterprise file carries its bundled documents' pages.
+pub fn pdf(store: &Store, id: DocumentId) -> Result<(SignedDocument, Vec<u8>), PrintError> {
+    let doc = store.document(id)?;
+    let photos = StorePhotos(store);
+    let bytes = if doc.kind == DocumentKind::EnterpriseFile {
+        let mut bundled = Vec::with_capacity(doc.content.bundled.len());
+        for r in &doc.content.bundled {
+            let id = r.id.parse().map_err(|_| StoreError::NotFound { what: "document", id: r.id.clone() })?;
+            bundled.push(store.document(id)?);
+        }
+        safeserve_report::render_bundle(&doc, &bundled, &photos)?
+    } else {
+        safeserve_report::render(&doc, &photos)?
+    };
+    Ok((doc, bytes))
+}
+
+/// `隐患清单-企业-验证码.pdf`, with characters file systems refuse replaced.
+pub fn file_name(doc: &SignedDocument) -> String {
+    format!("{}-{}-{}.pdf", doc.kind.label_zh(), doc.content.subject.name, doc.verification_code)
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect()
+}
+
+/// Writes a PDF whole or not at all (a temporary file renamed into place).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("pdf.partial");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|source| PrintError::Write { path: path.to_path_buf(), source })
+}
+
+/// Writes a document's PDF into `dir` under [`file_name`] and returns the path.
+pub fn write_pdf(store: &Store, id: DocumentId, dir: &Path) -> Result<PathBuf, PrintError> {
+    let (doc, bytes) = pdf(store, id)?;
+    let path = dir.join(file_name(&doc));
+    write_file(&path, &bytes)?;
+    Ok(path)
+}
+
+/// A PDF's stamp (document id and content hash) checked against the record.
+pub fn verify_pdf(store: &Store, bytes: &[u8]) -> Result<Verification, PrintError> {
+    match safeserve_report::read_stamp(bytes) {
+        Some((id, hash)) => Ok(store.verify(DocumentId(id), Some(&hash))?),
+        None => Ok(Verification {
+            verdict: Verdict::Unknown,
+            reasons: vec![Message::new(
+                "这不是 SafeServe 生成的文书 PDF（文件中没有验证信息）",
+                "This is not a document PDF made by SafeServe (it carries no verification stamp)",
+            )],
+            document: None,
+            superseded_by: None,
+        }),
+    }
+}

@@ -1,0 +1,303 @@
+//! Every form drawn from real records: visits recorded through the store on the demo database,
+//! signed, printed to PDF and read back with `pdftotext`, checked with `qpdf --check`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use safeserve_core::document::{DocumentKind, HandSignature, SignedDocument, SignerRole, Stroke, Verdict};
+use safeserve_core::visit::{ItemResult, VisitKind};
+use safeserve_core::{HazardId, PersonId, VisitId};
+use safeserve_store::views::*;
+use safeserve_store::{demo, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-11-23T10:00:00+08:00";
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T16:00:00+08:00").unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn png(seed: u8) -> Vec<u8> {
+    let img =
+        image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x as u8).wrapping_mul(seed), (y * 5) as u8, seed]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn sig(role: SignerRole, name: &str) -> HandSignature {
+    HandSignature {
+        role,
+        name: name.into(),
+        width: 600,
+        height: 200,
+        strokes: vec![Stroke { points: vec![[40, 150, 400], [120, 40, 700], [220, 160, 600], [400, 60, 500]] }],
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    dir: PathBuf,
+    store: Store,
+    key: ed25519_dalek::SigningKey,
+}
+
+impl World {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("forms.db");
+        demo::generate(&db, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
+        let store = Store::open(&db).unwrap();
+        World { dir: dir.path().to_path_buf(), _dir: dir, store, key: demo::documents::demo_key(99) }
+    }
+
+    fn start(&mut self, kind: VisitKind, target: String, people: Vec<PersonId>) -> VisitDetail {
+        let template = if kind == VisitKind::AgencyInspection { "agency-inspection" } else { "enterprise-general" };
+        self.store
+            .start_visit(
+                &NewVisit {
+                    kind,
+                    target_id: target,
+                    template_key: template.into(),
+                    template_version: None,
+                    people,
+                    place: Place { latitude: None, longitude: None, description: "二号车间".into() },
+                    mismatch_reason: Some("测试".into()),
+                },
+                VisitId(uuid::Uuid::now_v7()),
+                NOW,
+                today(),
+            )
+            .unwrap()
+    }
+
+    /// Fails `failing` (each becoming a hazard, the first with a photo), passes the rest, ends.
+    fn record(&mut self, v: &VisitDetail, failing: &[&str]) -> Vec<HazardId> {
+        let id = v.summary.id;
+        let mut hazards = Vec::new();
+        for (i, code) in failing.iter().enumerate() {
+            let answer =
+                VisitField::Answer {
+                    code: (*code).into(), result: Some(ItemResult::Fail), note: "现场发现".into()
+                };
+            let form =
+                self.store.save_visit_field(id, &answer, NOW, today()).unwrap().expect("a failure proposes a hazard");
+            let h = self.store.add_hazard(id, &form, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap().id;
+            if i == 0 {
+                let target = PhotoTarget::Hazard { hazard_id: h, after: false };
+                self.store.ingest_photo(&png(3), Some(&target), NOW, "2026-11-23 10:05".into()).unwrap();
+            }
+            hazards.push(h);
+        }
+        self.pass_rest(v, failing);
+        hazards
+    }
+
+    fn pass_rest(&mut self, v: &VisitDetail, except: &[&str]) {
+        for code in v.template.items().map(|i| i.code.clone()).collect::<Vec<_>>() {
+            if !except.contains(&code.as_str()) {
+                let answer = VisitField::Answer { code, result: Some(ItemResult::Pass), note: String::new() };
+                self.store.save_visit_field(v.summary.id, &answer, NOW, today()).unwrap();
+            }
+        }
+        self.store.end_visit(v.summary.id, NOW, today()).unwrap();
+    }
+
+    fn sign(&mut self, kind: DocumentKind, visit: VisitId, signers: &[(SignerRole, &str)]) -> SignedDocument {
+        self.try_sign(kind, visit, signers).unwrap()
+    }
+
+    fn try_sign(
+        &mut self,
+        kind: DocumentKind,
+        visit: VisitId,
+        signers: &[(SignerRole, &str)],
+    ) -> Result<SignedDocument, safeserve_store::StoreError> {
+        self.sign_request(DocumentRequest {
+            kind,
+            visit_id: Some(visit),
+            enterprise_id: None,
+            signatures: signers.iter().map(|(r, n)| sig(*r, n)).collect(),
+            replaces: None,
+            correction_reason: String::new(),
+        })
+    }
+
+    fn sign_correction(
+        &mut self,
+        kind: DocumentKind,
+        visit: VisitId,
+        replaces: safeserve_core::DocumentId,
+        signers: &[(SignerRole, &str)],
+    ) -> SignedDocument {
+        self.sign_request(DocumentRequest {
+            kind,
+            visit_id: Some(visit),
+            enterprise_id: None,
+            signatures: signers.iter().map(|(r, n)| sig(*r, n)).collect(),
+            replaces: Some(replaces),
+            correction_reason: "要求整改的期限写错".into(),
+        })
+        .unwrap()
+    }
+
+    fn sign_request(&mut self, req: DocumentRequest) -> Result<SignedDocument, safeserve_store::StoreError> {
+        let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().unwrap();
+        self.store.sign_document(&req, &self.key, "测试设备", now(), &random, &safeserve_print::font_problems)
+    }
+
+    /// The PDF written, checked by qpdf, and its text.
+    fn print(&self, doc: &SignedDocument) -> String {
+        let path = safeserve_print::write_pdf(&self.store, doc.id, &self.dir).unwrap();
+        let qpdf =
+            Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed (./dev installs it)");
+        assert!(qpdf.status.success(), "qpdf --check {}: {}", path.display(), String::from_utf8_lossy(&qpdf.stdout));
+        text(&path)
+    }
+}
+
+fn text(path: &Path) -> String {
+    let out = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn served_enterprise(store: &Store) -> (String, Vec<PersonId>) {
+    let found = store
+        .search_enterprises(&EnterpriseQuery {
+            text: String::new(),
+            division: None,
+            industry: None,
+            high_risk_only: false,
+            limit: Some(200),
+        })
+        .unwrap();
+    for e in found {
+        let file = store.enterprise_file(e.id, today()).unwrap();
+        if let Some(a) = file.serving_agencies.first() {
+            let staff = store.agency_detail(a.id, today()).unwrap().staff;
+            let people: Vec<PersonId> =
+                staff.iter().filter(|p| !p.certificates.is_empty()).map(|p| p.id).take(2).collect();
+            if people.len() == 2 {
+                return (e.id.to_string(), people);
+            }
+        }
+    }
+    panic!("the demo has served enterprises");
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn every_form_prints_from_real_records_and_reads_back_in_chinese() {
+    let mut w = World::new();
+    let (enterprise, people) = served_enterprise(&w.store);
+    use SignerRole::*;
+
+    // A service visit: hazard list and rectification notice.
+    let v = w.start(VisitKind::Service, enterprise.clone(), people.clone());
+    let hazards = w.record(&v, &["FI-01", "FI-03", "EL-01"]);
+    let list = w.sign(DocumentKind::HazardList, v.summary.id, &[(Principal, "王喆"), (Technician, "李明")]);
+    let t = compact(&w.print(&list));
+    assert!(t.contains("隐患清单") && t.contains(&compact(&list.content.subject.name)), "{t}");
+    assert!(t.contains(&list.verification_code), "the code is printed");
+    assert!(t.contains("王喆"), "a name outside GB2312 prints (system font fallback)");
+    let major = t.find("重大隐患").unwrap();
+    let general = t.rfind("一般隐患").unwrap();
+    assert!(major < general, "major hazards first (R8)");
+    let notice = w.sign(DocumentKind::RectificationNotice, v.summary.id, &[(Principal, "王喆"), (Technician, "李明")]);
+    let t = compact(&w.print(&notice));
+    assert!(
+        t.contains("整改通知书")
+            && t.contains(
+                &compact(&notice.content.hazards[0].deadline.replace('-', "")).chars().take(4).collect::<String>()
+            )
+    );
+
+    // A re-inspection: one closed with an after-photo, one kept open.
+    let re = w.start(VisitKind::Reinspection, enterprise.clone(), people.clone());
+    let after = PhotoTarget::Hazard { hazard_id: hazards[0], after: true };
+    w.store.ingest_photo(&png(7), Some(&after), NOW, "2026-11-23 15:00".into()).unwrap();
+    w.store.reinspect(re.summary.id, hazards[0], &Reinspection::Close, NOW).unwrap();
+    w.store
+        .reinspect(re.summary.id, hazards[1], &Reinspection::KeepOpen { reason: "灭火器仍未更换".into() }, NOW)
+        .unwrap();
+    w.pass_rest(&re, &[]);
+    let reinspection = w.sign(DocumentKind::Reinspection, re.summary.id, &[(Principal, "王喆"), (Inspector, "赵刚")]);
+    assert_eq!(reinspection.content.hazards.len(), 2);
+    let t = compact(&w.print(&reinspection));
+    assert!(t.contains("复查意见") && t.contains("予以销号") && t.contains("灭火器仍未更换"), "{t}");
+
+    // An agency inspection: inspection record and two letters numbered without a gap.
+    let agency = w.store.enterprise_file(enterprise.parse().unwrap(), today()).unwrap().serving_agencies[0].id;
+    let inspection = w.start(VisitKind::AgencyInspection, agency.to_string(), people.clone());
+    let first_item = inspection.template.items().next().unwrap().code.clone();
+    w.record(&inspection, &[first_item.as_str()]);
+    let record =
+        w.sign(DocumentKind::InspectionRecord, inspection.summary.id, &[(Principal, "陈静"), (Inspector, "赵刚")]);
+    let t = compact(&w.print(&record));
+    assert!(t.contains("现场检查记录") && t.contains(&first_item), "{t}");
+    let first = w.sign(DocumentKind::Letter, inspection.summary.id, &[(Supervisor, "孙伟")]);
+    let second_inspection = w.start(VisitKind::AgencyInspection, agency.to_string(), people.clone());
+    w.record(&second_inspection, &[first_item.as_str()]);
+    let second = w.sign(DocumentKind::Letter, second_inspection.summary.id, &[(Supervisor, "孙伟")]);
+    let corrected = w.sign_correction(DocumentKind::Letter, inspection.summary.id, first.id, &[(Supervisor, "孙伟")]);
+    let refs: Vec<&str> =
+        [&first, &second, &corrected].iter().map(|l| l.content.letter.as_ref().unwrap().reference.as_str()).collect();
+    assert_eq!(
+        refs,
+        ["杭应急函〔2026〕1号", "杭应急函〔2026〕2号", "杭应急函〔2026〕1号"],
+        "numbered without gaps; a corrected letter keeps its number"
+    );
+    let t = compact(&w.print(&second));
+    assert!(t.contains("杭应急函〔2026〕2号") && t.contains("杭州市应急管理局") && t.contains("2026年12月8日"), "{t}");
+    let again = w.try_sign(DocumentKind::Letter, inspection.summary.id, &[(Supervisor, "孙伟")]);
+    assert!(
+        matches!(&again, Err(safeserve_store::StoreError::NotReady { problems }) if problems[0].zh.contains("已签字")),
+        "a form is signed once per visit; changes are corrections: {again:?}"
+    );
+    let letters = [corrected];
+
+    // The demo's signed service plan.
+    let plans = w.store.documents(safeserve_store::documents::DocumentsOf::Kind(DocumentKind::ServicePlan)).unwrap();
+    let plan = w.store.document(plans[0].id).unwrap();
+    let t = compact(&w.print(&plan));
+    assert!(t.contains("服务细化方案") && t.contains(&compact(&plan.content.plan[0].name)), "{t}");
+
+    // The enterprise file bundles them all, each keeping its own code.
+    let device = safeserve_device::DeviceKey { key: w.key.clone(), home: safeserve_device::KeyHome::Keyring };
+    let request = safeserve_print::enterprise_file_request(enterprise.parse().unwrap());
+    let bundle = safeserve_print::sign(&mut w.store, &device, &request).unwrap();
+    let bundle = w.store.document(bundle.id).unwrap();
+    assert!(bundle.content.bundled.len() >= 3);
+    let t = compact(&w.print(&bundle));
+    assert!(t.contains("一企一档"));
+    for r in &bundle.content.bundled {
+        assert!(t.contains(&r.verification_code), "bundled {:?} {} is in the file", r.kind, r.verification_code);
+    }
+    for d in [&list, &notice, &reinspection, &record, &letters[0], &bundle] {
+        let v = w.store.verify(d.id, Some(&d.content_hash)).unwrap();
+        assert_eq!(v.verdict, Verdict::Valid, "{:?}: {:?}", d.kind, v.reasons);
+    }
+}
+
+#[test]
+fn a_pdf_reads_back_its_stamp_and_verifies_and_a_foreign_pdf_is_unknown() {
+    let mut w = World::new();
+    let docs = w.store.documents(safeserve_store::documents::DocumentsOf::Kind(DocumentKind::HazardList)).unwrap();
+    let current = docs.iter().find(|d| d.superseded_by.is_none()).unwrap();
+    let (_, bytes) = safeserve_print::pdf(&w.store, current.id).unwrap();
+    assert_eq!(safeserve_print::verify_pdf(&w.store, &bytes).unwrap().verdict, Verdict::Valid);
+    let old = docs.iter().find(|d| d.superseded_by.is_some()).unwrap();
+    let (_, bytes) = safeserve_print::pdf(&w.store, old.id).unwrap();
+    assert_eq!(safeserve_print::verify_pdf(&w.store, &bytes).unwrap().verdict, Verdict::Superseded);
+    let foreign = safeserve_print::verify_pdf(&w.store, b"%PDF-1.4\n%%EOF\n").unwrap();
+    assert_eq!(foreign.verdict, Verdict::Unknown);
+    assert!(foreign.reasons[0].zh.contains("不是 SafeServe 生成"));
+    let _ = &mut w;
+}

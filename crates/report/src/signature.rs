@@ -1,0 +1,81 @@
+//! Handwritten signatures, drawn as the vector paths the pad recorded.
+//!
+//! The pad records integer points `[x, y, pressure‰]` in its own units (`width` × `height`);
+//! they are scaled uniformly into the box on the form (never stretched: a stretched signature
+//! is not the person's) and pressure sets the pen width, as ink spreads under a firmer hand.
+
+use crate::layout::{Flow, Page, TextStyle, GREY, RULE};
+use safeserve_core::document::{chinese_date, DocumentContent, HandSignature};
+
+const INK: crate::layout::Color = crate::layout::Color(0.05, 0.1, 0.35);
+
+/// Pen width in points for a pressure in thousandths.
+fn pen_width(pressure: i32) -> f32 {
+    0.45 + 1.5 * (pressure.clamp(0, 1000) as f32 / 1000.0)
+}
+
+/// Draws the strokes of `sig` inside the box (x, y, w, h) mm.
+pub(crate) fn strokes(page: &mut Page, sig: &HandSignature, x: f32, y: f32, w: f32, h: f32) {
+    if sig.width == 0 || sig.height == 0 {
+        return;
+    }
+    let s = (w / sig.width as f32).min(h / sig.height as f32);
+    let ox = x + (w - sig.width as f32 * s) / 2.0;
+    let oy = y + (h - sig.height as f32 * s) / 2.0;
+    for stroke in &sig.strokes {
+        // Consecutive points of (nearly) the same width share one path; width changes start a
+        // new one, joined by the round caps.
+        let mut run: Vec<(f32, f32)> = Vec::new();
+        let mut run_w = -1.0f32;
+        for p in &stroke.points {
+            let pos = (ox + p[0] as f32 * s, oy + p[1] as f32 * s);
+            let pw = (pen_width(p[2]) * 5.0).round() / 5.0;
+            if (pw - run_w).abs() > 0.01 && !run.is_empty() {
+                let last = *run.last().unwrap_or(&pos);
+                run.push(pos);
+                page.pen(&run, run_w, INK);
+                run = vec![last];
+            }
+            if run.is_empty() || (pw - run_w).abs() > 0.01 {
+                run_w = pw;
+            }
+            run.push(pos);
+        }
+        if run.len() == 1 {
+            // A dot: a zero-length round-capped segment still prints.
+            let p = run[0];
+            run.push((p.0 + 0.05, p.1));
+        }
+        page.pen(&run, run_w.max(0.5), INK);
+    }
+}
+
+/// The signature block: one box per signer side by side, each with its role, the strokes,
+/// the printed name and the date of signing.
+pub(crate) fn block(flow: &mut Flow, content: &DocumentContent) {
+    if content.signatures.is_empty() {
+        return;
+    }
+    let h = 44.0;
+    flow.ensure(h + 4.0);
+    flow.gap(3.0);
+    let (left, right) = (flow.area.left, flow.area.right);
+    let n = content.signatures.len().max(2) as f32;
+    let gap = 6.0;
+    let bw = (right - left - gap * (n - 1.0)) / n;
+    let y = flow.y;
+    let label = TextStyle::sans(9.5);
+    let small = TextStyle::sans(9.0);
+    let date = chinese_date(&content.signed_at);
+    let page = flow.page();
+    for (i, sig) in content.signatures.iter().enumerate() {
+        let x = left + i as f32 * (bw + gap);
+        page.stroke_rect(x, y, bw, h, 0.6, RULE);
+        page.text(x + 3.0, y + 6.0, &format!("{}（签字）", sig.role.label_zh()), &label);
+        strokes(page, sig, x + 4.0, y + 8.0, bw - 8.0, 22.0);
+        page.line(x + 3.0, y + 31.0, x + bw - 3.0, y + 31.0, 0.3, GREY);
+        page.text(x + 3.0, y + 36.0, &format!("姓名：{}", sig.name), &small);
+        page.text(x + 3.0, y + 41.5, &format!("日期：{date}"), &small);
+    }
+    flow.y = y + h + 3.0;
+}

@@ -1,0 +1,361 @@
+//! Signed documents in the real window: a hazard list signed on the pads with pointer strokes
+//! (refused while a pad is empty), its verification code read off the screen and checked in the
+//! store, its PDF written; and the 文书验证 screen's verdicts for a valid, a superseded and an
+//! unknown code.
+
+use anyhow::{ensure, Context, Result};
+use chrono::NaiveDate;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::Locator;
+use safeserve_core::document::{DocumentKind, Verdict};
+use safeserve_core::visit::VisitKind;
+use safeserve_e2e::{desktop_binary, App};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::documents::DocumentsOf;
+use safeserve_store::views::VisitSummary;
+use safeserve_store::Store;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The demo database, and the app started on it with no PDF viewer, its own device key and
+/// its own cache folder (where opened PDFs are written).
+async fn launch(dir: &Path) -> Result<(std::path::PathBuf, App)> {
+    let db = dir.join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let key = dir.join("device-key");
+    let cache = dir.join("cache");
+    // Exports go to the user's documents folder: here, one inside the test's folder.
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config)?;
+    std::fs::write(
+        config.join("user-dirs.dirs"),
+        format!("XDG_DOCUMENTS_DIR=\"{}\"\n", dir.join("documents").display()),
+    )?;
+    let env: [(&str, &OsStr); 4] = [
+        ("SAFESERVE_NO_VIEWER", OsStr::new("1")),
+        ("SAFESERVE_DEVICE_KEY", key.as_os_str()),
+        ("XDG_CACHE_HOME", cache.as_os_str()),
+        ("XDG_CONFIG_HOME", config.as_os_str()),
+    ];
+    let app = App::launch_with_env(&desktop_binary("debug")?, &db, &env).await?;
+    Ok((db, app))
+}
+
+/// An ended visit with hazards and nothing signed yet, on the first page of 检查记录; one with
+/// photos if there is one.
+fn pick_visit(store: &Store) -> Result<VisitSummary> {
+    let mut found = Vec::new();
+    for v in store.visits(None, 20)? {
+        if v.ended_at.is_none() || v.hazards_major + v.hazards_general == 0 {
+            continue;
+        }
+        if !store.documents(DocumentsOf::Visit(v.id))?.is_empty() {
+            continue;
+        }
+        let detail = store.visit(v.id, today())?;
+        let photos = detail.hazards.iter().map(|h| h.photos_before.len()).sum::<usize>();
+        found.push((photos > 0, v));
+    }
+    found.sort_by_key(|(photos, _)| !photos);
+    found.into_iter().next().map(|(_, v)| v).context("the demo has an ended visit with hazards and no documents")
+}
+
+async fn click(app: &App, css: &str) -> Result<()> {
+    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
+    Ok(())
+}
+
+/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
+async fn settled(app: &App) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
+        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// Draws a signature on a pad as a user would with the mouse: a looping stroke across the pad
+/// and an underline, each a pointerDown, a run of pointerMoves and a pointerUp over the canvas.
+async fn sign_pad(app: &App, role: &str) -> Result<()> {
+    let pad = app.wait_for(&format!("[data-testid=pad-{role}]")).await?;
+    let at = |x: f64, y: f64| PointerAction::MoveToElement {
+        element: pad.clone(),
+        duration: Some(Duration::from_millis(8)),
+        x,
+        y,
+    };
+    // Offsets from the canvas's centre; the pad is at least 360 × 120 px.
+    let mut loops = MouseActions::new(format!("pen-{role}"))
+        .then(at(-150.0, 5.0))
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+    for i in 1..=72 {
+        let t = f64::from(i) / 72.0;
+        // A cursive run of loops: the pen goes back on itself where the sine outruns the drift.
+        let x = -150.0 + 270.0 * t + 26.0 * (t * 20.0).sin();
+        let y = 5.0 - 28.0 * (t * 20.0).cos() * (1.0 - 0.35 * t);
+        loops = loops.then(at(x, y));
+    }
+    loops = loops.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    let underline = MouseActions::new(format!("pen-{role}-2"))
+        .then(at(-140.0, 40.0))
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(at(-40.0, 44.0))
+        .then(at(60.0, 42.0))
+        .then(at(150.0, 36.0))
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    app.client.perform_actions(loops).await.with_context(|| format!("draw on pad-{role}"))?;
+    app.client.perform_actions(underline).await.with_context(|| format!("underline on pad-{role}"))?;
+    app.wait_for(&format!("[data-testid=pad-{role}][data-strokes='2']")).await.context("both strokes are kept")?;
+    // …and drawn: the canvas holds ink.
+    let inked = app
+        .client
+        .execute(
+            "const c = document.querySelector(arguments[0]);
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             let n = 0;
+             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+             return n;",
+            vec![serde_json::json!(format!("[data-testid=pad-{role}]"))],
+        )
+        .await?
+        .as_u64()
+        .unwrap_or(0);
+    ensure!(inked > 500, "pad-{role} shows the strokes: {inked} inked pixels");
+    Ok(())
+}
+
+/// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
+/// from seconds earlier, so the page is given two animation frames and a moment to paint first.
+async fn look(app: &App, name: &str) -> Result<()> {
+    let painted = app.client.execute_async(
+        "const done = arguments[arguments.length - 1];
+         setTimeout(done, 1000);
+         requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+        vec![],
+    );
+    tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    app.screenshot(name).await?;
+    Ok(())
+}
+
+async fn text(app: &App, css: &str) -> Result<String> {
+    Ok(app.wait_for(css).await?.text().await?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let dir_path = dir.path().to_string_lossy().into_owned();
+    let (db, app) = launch(dir.path()).await?;
+    let (visit, enterprise, principal) = {
+        let store = Store::open(&db)?;
+        let visit = pick_visit(&store)?;
+        let file = store.enterprise_file(visit.target_id.parse()?, today())?;
+        (visit, file.enterprise.name, file.principal)
+    };
+    // The pad beside the principal's: a technician on an agency's visit, else an inspector.
+    let visitor = if matches!(visit.kind, VisitKind::Service | VisitKind::FirstService | VisitKind::Reinspection) {
+        "technician"
+    } else {
+        "inspector"
+    };
+
+    let result = async {
+        // 检查记录 → the visit → 文书 → 签字 on 隐患清单.
+        click(&app, "[data-testid=nav-visits]").await?;
+        app.wait_for("[data-testid=visits][data-state=ready]").await?;
+        click(&app, &format!("[data-testid=visit-row][data-id='{}'] button", visit.id)).await?;
+        app.wait_for(&format!("[data-testid=visit][data-id='{}'][data-state=ready]", visit.id)).await?;
+        app.wait_for("[data-testid=visit-documents][data-state=ready]").await?;
+        click(&app, "[data-testid=sign-hazard_list]").await?;
+        settled(&app).await?;
+        let title = text(&app, "[data-testid=sign-modal-title]").await?;
+        ensure!(title == "签署隐患清单", "modal title {title:?}");
+
+        // The summary: every hazard, major first; names filled from the records.
+        app.wait_for("[data-testid=frozen-summary]").await?;
+        let hazards = app.client.find_all(Locator::Css("[data-testid=frozen-hazard]")).await?;
+        ensure!(
+            hazards.len() == (visit.hazards_major + visit.hazards_general) as usize,
+            "{} hazards listed for {} + {}",
+            hazards.len(),
+            visit.hazards_major,
+            visit.hazards_general
+        );
+        let mut majors = Vec::new();
+        for h in &hazards {
+            majors.push(h.attr("data-major").await?.unwrap_or_default() == "yes");
+        }
+        ensure!(majors.windows(2).all(|w| w[0] >= w[1]), "major hazards first: {majors:?}");
+        let name = app.wait_for("[data-testid=signer-name-principal]").await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while name.prop("value").await?.unwrap_or_default() != principal {
+            ensure!(Instant::now() < deadline, "the principal's name {principal} is filled in");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // Empty pads: the problem is named, 确认签字 does nothing, nothing is signed.
+        app.wait_for("[data-testid=draft-problems]").await?;
+        let problems = text(&app, "[data-testid=draft-problems]").await?;
+        ensure!(problems.contains("尚未签字"), "empty pads are named: {problems}");
+        let confirm = app.wait_for("[data-testid=confirm-sign]").await?;
+        ensure!(confirm.attr("disabled").await?.is_some(), "确认签字 is disabled while pads are empty");
+        let _ = confirm.click().await; // a disabled button: the click may be refused or land on nothing
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        ensure!(
+            Store::open(&db)?.documents(DocumentsOf::Visit(visit.id))?.is_empty(),
+            "nothing is signed with empty pads"
+        );
+        look(&app, "documents-empty-pads.png").await?;
+
+        // Both sign; the problems clear and the button comes alive.
+        sign_pad(&app, "principal").await?;
+        sign_pad(&app, visitor).await?;
+        app.wait_for("[data-testid=draft-problems][data-count='0']").await.context("no problems once both signed")?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while app.wait_for("[data-testid=confirm-sign]").await?.attr("disabled").await?.is_some() {
+            ensure!(Instant::now() < deadline, "确认签字 stays disabled after both signed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        look(&app, "documents-signing.png").await?;
+        click(&app, "[data-testid=confirm-sign]").await?;
+        let code = text(&app, "[data-testid=signed-code]").await?;
+        look(&app, "documents-signed.png").await?;
+
+        // The store holds it, and it verifies.
+        let store = Store::open(&db)?;
+        let docs = store.documents(DocumentsOf::Visit(visit.id))?;
+        ensure!(docs.len() == 1, "one document for the visit, got {}", docs.len());
+        let doc = &docs[0];
+        ensure!(doc.kind == DocumentKind::HazardList && doc.verification_code == code, "code on screen {code}");
+        ensure!(doc.signers.iter().any(|s| s.contains(&principal)), "signers {:?}", doc.signers);
+        let v = store.verify(doc.id, None)?;
+        ensure!(v.verdict == Verdict::Valid, "verify: {:?} {:?}", v.verdict, v.reasons);
+
+        // 打开 PDF: written, and it says what it is and whom it is about.
+        click(&app, "[data-testid=open-signed-pdf]").await?;
+        let path = app.wait_for("[data-testid=pdf-path]").await?.attr("data-path").await?.unwrap_or_default();
+        ensure!(Path::new(&path).is_file(), "the PDF {path} is written");
+        let out =
+            std::process::Command::new("pdftotext").args([&path, "-"]).output().context("pdftotext (poppler-utils)")?;
+        let printed: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
+        ensure!(printed.contains("隐患清单"), "the PDF names the form");
+        ensure!(printed.contains(&enterprise), "the PDF names {enterprise}");
+
+        // Back on the visit, the list shows it.
+        click(&app, "[data-testid=close-signed]").await?;
+        app.wait_for(&format!("[data-testid=visit-documents] [data-testid=document-row][data-code='{code}']")).await?;
+        app.wait_for("[data-testid=correct-hazard_list]").await.context("a signed form offers 更正")?;
+        app.client.execute("document.querySelector('[data-testid=visit-documents]').scrollIntoView()", vec![]).await?;
+        look(&app, "documents-visit-list.png").await?;
+
+        // The enterprise file lists it too; ticked and exported, its PDF lands in the folder shown.
+        click(&app, "[data-testid=nav-enterprises]").await?;
+        app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise).await?;
+        click(&app, &format!("[data-testid=enterprise-row][data-id='{}'] td", visit.target_id)).await?;
+        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.wait_for("[data-testid=enterprise-documents][data-state=ready]").await?;
+        let row = format!("[data-testid=enterprise-documents] [data-testid=document-row][data-code='{code}']");
+        click(&app, &format!("{row} td.ant-table-selection-column")).await?;
+        click(&app, "[data-testid=export-documents]").await?;
+        let done = app.wait_for("[data-testid=export-done]").await.context("the export finishes")?;
+        let folder = done.attr("data-folder").await?.unwrap_or_default();
+        let written: Vec<_> = std::fs::read_dir(&folder)
+            .with_context(|| format!("export folder {folder}"))?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(&code))
+            .collect();
+        ensure!(written.len() == 1, "the exported PDF is in {folder}");
+        ensure!(folder.starts_with(&*dir_path), "exported under the test's documents folder: {folder}");
+        app.wait_for("[data-testid=export-progress][data-done='1'][data-total='1']").await?;
+        app.client
+            .execute("document.querySelector('[data-testid=enterprise-documents]').scrollIntoView()", vec![])
+            .await?;
+        look(&app, "documents-enterprise-export.png").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("documents-sign-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
+
+/// Types a code into 文书验证 (after clearing what is there) and waits for its verdict.
+async fn verify(app: &App, typed: &str, verdict: &str) -> Result<()> {
+    let input = app.wait_for("[data-testid=verify-code]").await?;
+    // Ctrl+A, release, Backspace: what a user does; React sees the input events.
+    input.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+    input.send_keys(typed).await?;
+    click(app, "[data-testid=verify-code-submit]").await?;
+    app.wait_for(&format!("[data-testid=verification][data-source='{}'][data-verdict={verdict}]", typed.trim()))
+        .await
+        .with_context(|| format!("{typed} → {verdict}"))?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (db, app) = launch(dir.path()).await?;
+    let (valid, old, newest) = {
+        let store = Store::open(&db)?;
+        let lists = store.documents(DocumentsOf::Kind(DocumentKind::HazardList))?;
+        let old = lists.iter().find(|d| d.superseded_by.is_some()).context("the demo's corrected hazard list")?;
+        let v = store.verify(old.id, None)?;
+        ensure!(v.verdict == Verdict::Superseded, "the store calls it superseded");
+        let newest = v.superseded_by.context("its newest version")?;
+        let valid = lists
+            .iter()
+            .find(|d| d.superseded_by.is_none() && d.id != newest.id)
+            .context("another demo hazard list")?;
+        (valid.clone(), old.clone(), newest)
+    };
+    // As typed from paper: lower case, spaces for dashes.
+    let typed = |code: &str| code.to_lowercase().replace('-', " ");
+
+    let result = async {
+        click(&app, "[data-testid=nav-verify]").await?;
+        app.wait_for("[data-testid=verify]").await?;
+
+        verify(&app, &typed(&valid.verification_code), "valid").await?;
+        let shown = text(&app, "[data-testid=verdict]").await?;
+        ensure!(shown == "有效", "verdict shown {shown:?}");
+        let code = text(&app, "[data-testid=verified-code]").await?;
+        ensure!(code == valid.verification_code, "the document's code {code}");
+        let summary = text(&app, "[data-testid=verified-document]").await?;
+        ensure!(summary.contains("隐患清单") && summary.contains(&valid.subject), "summary: {summary}");
+        look(&app, "documents-verify-valid.png").await?;
+
+        verify(&app, &typed(&old.verification_code), "superseded").await?;
+        let shown = text(&app, "[data-testid=verdict]").await?;
+        ensure!(shown == "已被更正版本取代", "verdict shown {shown:?}");
+        let named = app.wait_for("[data-testid=newest-version]").await?;
+        ensure!(
+            named.attr("data-code").await?.as_deref() == Some(newest.verification_code.as_str()),
+            "the newest version is named"
+        );
+        ensure!(named.text().await?.contains(&newest.verification_code), "its code is shown");
+        look(&app, "documents-verify-superseded.png").await?;
+
+        verify(&app, "0000-0000-0000-0000", "unknown").await?;
+        let shown = text(&app, "[data-testid=verdict]").await?;
+        ensure!(shown == "查无此文书", "verdict shown {shown:?}");
+        look(&app, "documents-verify-unknown.png").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("documents-verify-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
