@@ -13,18 +13,14 @@ pub(crate) fn layout(
 ) -> Result<Vec<Page>, ReportError> {
     let c = &doc.content;
     let mut f = flow(doc, images, photos);
-    title_block(&mut f, doc);
-    f.heading("一、受检企业");
-    party(&mut f, &c.subject, "企业名称");
-    if let Some(v) = &c.visit {
-        f.heading("二、服务情况");
-        table::facts(&mut f, &[vec![("服务机构", c.issuer.name.clone())]], &BODY);
-        visit(&mut f, v);
-    }
-    if !c.people.is_empty() {
-        f.heading("三、派出人员");
-        people(&mut f, c);
-    }
+    let headings = Opening {
+        subject: "一、受检企业",
+        subject_name: "企业名称",
+        visit: "二、服务情况",
+        issuer: Some("服务机构"),
+        people: Some("三、派出人员"),
+    };
+    opening(&mut f, doc, &headings);
     f.heading(&format!("四、隐患清单（{}）", hazard_count(&c.hazards)));
     if c.hazards.is_empty() {
         f.paragraph("本次未发现事故隐患。", &BODY, 0.0);

@@ -12,18 +12,14 @@ pub(crate) fn layout(
 ) -> Result<Vec<Page>, ReportError> {
     let c = &doc.content;
     let mut f = flow(doc, images, photos);
-    title_block(&mut f, doc);
-    f.heading("一、检查对象");
-    party(&mut f, &c.subject, "被检查单位");
-    if let Some(v) = &c.visit {
-        f.heading("二、检查情况");
-        table::facts(&mut f, &[vec![("检查单位", c.issuer.name.clone())]], &BODY);
-        visit(&mut f, v);
-    }
-    if !c.people.is_empty() {
-        f.heading("三、检查人员");
-        people(&mut f, c);
-    }
+    let headings = Opening {
+        subject: "一、检查对象",
+        subject_name: "被检查单位",
+        visit: "二、检查情况",
+        issuer: Some("检查单位"),
+        people: Some("三、检查人员"),
+    };
+    opening(&mut f, doc, &headings);
     f.heading("四、检查结果");
     let cols = [
         col("编号", 0.08, true),

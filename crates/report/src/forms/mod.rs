@@ -104,6 +104,35 @@ pub(crate) fn visit(flow: &mut Flow, v: &VisitFacts) {
 }
 
 /// The people sent, with their certificates; ID numbers arrive masked and are printed so.
+/// The headings of the opening a visit's forms share (numbered as each form numbers them).
+pub(crate) struct Opening {
+    pub subject: &'static str,
+    pub subject_name: &'static str,
+    pub visit: &'static str,
+    /// The row naming who issues the form, e.g. 服务机构.
+    pub issuer: Option<&'static str>,
+    pub people: Option<&'static str>,
+}
+
+/// Title, the enterprise or agency, the visit and the people sent.
+pub(crate) fn opening(f: &mut Flow, doc: &SignedDocument, o: &Opening) {
+    let c = &doc.content;
+    title_block(f, doc);
+    f.heading(o.subject);
+    party(f, &c.subject, o.subject_name);
+    if let Some(v) = &c.visit {
+        f.heading(o.visit);
+        if let Some(label) = o.issuer {
+            table::facts(f, &[vec![(label, c.issuer.name.clone())]], &BODY);
+        }
+        visit(f, v);
+    }
+    if let Some(heading) = o.people.filter(|_| !c.people.is_empty()) {
+        f.heading(heading);
+        people(f, c);
+    }
+}
+
 pub(crate) fn people(flow: &mut Flow, c: &DocumentContent) {
     let cols =
         [col("姓名", 0.14, true), col("身份证号", 0.24, true), col("资格证书（类别 · 编号 · 有效期）", 0.62, false)];

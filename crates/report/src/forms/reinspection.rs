@@ -12,13 +12,14 @@ pub(crate) fn layout(
 ) -> Result<Vec<Page>, ReportError> {
     let c = &doc.content;
     let mut f = flow(doc, images, photos);
-    title_block(&mut f, doc);
-    f.heading("一、复查对象");
-    party(&mut f, &c.subject, "企业名称");
-    if let Some(v) = &c.visit {
-        f.heading("二、复查情况");
-        visit(&mut f, v);
-    }
+    let headings = Opening {
+        subject: "一、复查对象",
+        subject_name: "企业名称",
+        visit: "二、复查情况",
+        issuer: None,
+        people: None,
+    };
+    opening(&mut f, doc, &headings);
     f.heading(&format!("三、隐患整改复查（{}）", hazard_count(&c.hazards)));
     for h in &c.hazards {
         f.ensure(70.0);
