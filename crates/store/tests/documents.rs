@@ -111,6 +111,15 @@ fn rand_bytes() -> [u8; 10] {
     u.as_bytes()[6..16].try_into().unwrap()
 }
 
+/// A copy of the demo with one of its hazard lists just signed again (as a correction).
+fn signed_list() -> (tempfile::TempDir, PathBuf, Store, doc::SignedDocument) {
+    let (dir, path) = fresh_db();
+    let mut store = Store::open(&path).unwrap();
+    let (visit, _) = visit_with_photos(&store);
+    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    (dir, path, store, d)
+}
+
 /// Opens the file behind the store's back, as someone editing it with a SQLite tool would.
 fn raw(path: &Path) -> Connection {
     Connection::open(path).unwrap()
@@ -136,10 +145,7 @@ fn a_signed_hazard_list_verifies_and_holds_its_hazards_photos_and_strokes() {
 
 #[test]
 fn the_device_signature_verifies_with_openssl() {
-    let (dir, path) = fresh_db();
-    let mut store = Store::open(&path).unwrap();
-    let (visit, _) = visit_with_photos(&store);
-    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    let (dir, _path, _store, d) = signed_list();
     // SubjectPublicKeyInfo for Ed25519 (RFC 8410): a fixed 12-byte prefix and the raw key.
     let mut spki = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
     spki.extend(doc::unhex(&d.device_key).unwrap());
@@ -181,10 +187,7 @@ fn signed_documents_can_be_neither_updated_nor_deleted() {
 
 #[test]
 fn one_changed_byte_of_content_is_detected() {
-    let (_d, path) = fresh_db();
-    let mut store = Store::open(&path).unwrap();
-    let (visit, _) = visit_with_photos(&store);
-    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    let (_d, path, store, d) = signed_list();
     drop(store);
     let c = raw(&path);
     c.execute_batch("DROP TRIGGER documents_frozen").unwrap();
@@ -201,10 +204,7 @@ fn one_changed_byte_of_content_is_detected() {
 
 #[test]
 fn a_changed_stroke_with_a_recomputed_hash_fails_the_device_signature() {
-    let (_d, path) = fresh_db();
-    let mut store = Store::open(&path).unwrap();
-    let (visit, _) = visit_with_photos(&store);
-    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    let (_d, path, store, d) = signed_list();
     drop(store);
     let mut content = d.content.clone();
     content.signatures[0].strokes[0].points[1][0] += 1;
@@ -228,10 +228,7 @@ fn a_changed_stroke_with_a_recomputed_hash_fails_the_device_signature() {
 
 #[test]
 fn a_changed_photo_file_is_detected_and_named() {
-    let (_d, path) = fresh_db();
-    let mut store = Store::open(&path).unwrap();
-    let (visit, _) = visit_with_photos(&store);
-    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    let (_d, _path, store, d) = signed_list();
     let photo = &d.content.photos()[0].sha256;
     let original = store.photo_path(photo, safeserve_store::photos::Copy::Original).unwrap();
     let mut bytes = std::fs::read(&original).unwrap();
@@ -245,10 +242,7 @@ fn a_changed_photo_file_is_detected_and_named() {
 
 #[test]
 fn a_hazard_record_changed_after_signing_is_named_by_field() {
-    let (_d, path) = fresh_db();
-    let mut store = Store::open(&path).unwrap();
-    let (visit, _) = visit_with_photos(&store);
-    let d = sign(&mut store, DocumentKind::HazardList, visit, None).unwrap();
+    let (_d, path, store, d) = signed_list();
     drop(store);
     let c = raw(&path);
     c.execute_batch("DROP TRIGGER hazards_frozen").unwrap();
