@@ -251,6 +251,30 @@ impl SignedDocument {
 /// Why a document cannot be signed yet. Checked before signing, so no broken or silently
 /// incomplete document is ever frozen.
 impl DocumentContent {
+    /// A form with its title and time and every section still empty, to be filled from the records.
+    pub fn blank(kind: DocumentKind, signed_at: String) -> Self {
+        DocumentContent {
+            format: CONTENT_FORMAT,
+            kind,
+            title: kind.label_zh().into(),
+            subject: Party::default(),
+            issuer: Party::default(),
+            visit: None,
+            people: vec![],
+            items: vec![],
+            hazards: vec![],
+            assessment: String::new(),
+            plan: vec![],
+            letter: None,
+            bundled: vec![],
+            signatures: vec![],
+            signed_at,
+            place: String::new(),
+            replaces: None,
+            correction_reason: String::new(),
+        }
+    }
+
     pub fn problems(&self) -> Vec<Message> {
         let mut out = Vec::new();
         for s in &self.signatures {
@@ -437,19 +461,7 @@ mod tests {
 
     fn content() -> DocumentContent {
         DocumentContent {
-            format: CONTENT_FORMAT,
-            kind: DocumentKind::HazardList,
-            title: "隐患清单".into(),
             subject: Party { name: "杭州某某化工有限公司".into(), ..Default::default() },
-            issuer: Party::default(),
-            visit: None,
-            people: vec![],
-            items: vec![],
-            hazards: vec![],
-            assessment: String::new(),
-            plan: vec![],
-            letter: None,
-            bundled: vec![],
             signatures: vec![HandSignature {
                 role: SignerRole::Principal,
                 name: "王伟".into(),
@@ -457,10 +469,8 @@ mod tests {
                 height: 240,
                 strokes: vec![Stroke { points: vec![[1, 2, 500], [30, 40, 600]] }],
             }],
-            signed_at: "2026-11-23T10:00:00+08:00".into(),
             place: "转塘街道".into(),
-            replaces: None,
-            correction_reason: String::new(),
+            ..DocumentContent::blank(DocumentKind::HazardList, "2026-11-23T10:00:00+08:00".into())
         }
     }
 

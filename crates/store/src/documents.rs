@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::checklist::Template;
 use safeserve_core::document::{
     self as doc, CertificateFacts, DocumentContent, DocumentKind, DocumentRef, HazardFacts, ItemFacts, LetterFacts,
-    Party, PersonFacts, PhotoFacts, PlanRow, SignedDocument, SignerRole, Verdict, VisitFacts, CONTENT_FORMAT,
+    Party, PersonFacts, PhotoFacts, PlanRow, SignedDocument, SignerRole, Verdict, VisitFacts,
 };
 use safeserve_core::hazard::HazardEventKind;
 use safeserve_core::visit::VisitKind;
@@ -169,24 +169,10 @@ impl Store {
         let today = now.date_naive();
         let mut problems = Vec::new();
         let mut content = DocumentContent {
-            format: CONTENT_FORMAT,
-            kind: req.kind,
-            title: req.kind.label_zh().into(),
-            subject: Party::default(),
-            issuer: Party::default(),
-            visit: None,
-            people: vec![],
-            items: vec![],
-            hazards: vec![],
-            assessment: String::new(),
-            plan: vec![],
-            letter: None,
-            bundled: vec![],
             signatures: req.signatures.clone(),
-            signed_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            place: String::new(),
             replaces: req.replaces.map(|r| r.to_string()),
             correction_reason: req.correction_reason.trim().to_string(),
+            ..DocumentContent::blank(req.kind, now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
         };
         if req.replaces.is_some() && content.correction_reason.is_empty() {
             problems.push(Message::new("更正文书须写明更正原因", "A correction needs its reason"));
@@ -579,14 +565,22 @@ impl Store {
         Ok(version + 1)
     }
 
+    /// A stored row, if there is one with this id.
+    fn stored_row(&self, id: &str) -> Result<Option<StoredDocument>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
+            .query_row([id], stored)
+            .optional()?)
+    }
+
+    fn require_row(&self, id: DocumentId) -> Result<StoredDocument, StoreError> {
+        self.stored_row(&id.to_string())?.ok_or_else(|| StoreError::NotFound { what: "document", id: id.to_string() })
+    }
+
     /// One stored document, its bytes parsed back.
     pub fn document(&self, id: DocumentId) -> Result<SignedDocument, StoreError> {
-        self.conn
-            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
-            .query_row([id.to_string()], stored)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "document", id: id.to_string() })?
-            .into_signed()
+        self.require_row(id)?.into_signed()
     }
 
     /// The newest signed version of a form of a visit.
@@ -625,12 +619,7 @@ impl Store {
     }
 
     pub fn document_summary(&self, id: DocumentId) -> Result<DocumentSummary, StoreError> {
-        let row = self
-            .conn
-            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
-            .query_row([id.to_string()], stored)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "document", id: id.to_string() })?;
+        let row = self.require_row(id)?;
         row.summary(self.replaced_by(&row.id)?)
     }
 
@@ -661,12 +650,7 @@ impl Store {
     /// Checks a document: the content hash a PDF or QR code claims, the stored bytes, the
     /// device's signature, the photo files, and the live records the content was drawn from.
     pub fn verify(&self, id: DocumentId, claimed_hash: Option<&str>) -> Result<Verification, StoreError> {
-        let row = self
-            .conn
-            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
-            .query_row([id.to_string()], stored)
-            .optional()?;
-        let Some(row) = row else {
+        let Some(row) = self.stored_row(&id.to_string())? else {
             return Ok(Verification::unknown(Message::new(
                 format!("文书 {id} 不在本数据库中（可能尚未同步）"),
                 format!("Document {id} is not in this database (perhaps not synced yet)"),
@@ -726,10 +710,7 @@ impl Store {
         while let Some(n) = self.replaced_by(&id)? {
             id = n;
         }
-        let row = self
-            .conn
-            .prepare_cached(&format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"))?
-            .query_row([&id], stored)?;
+        let row = self.stored_row(&id)?.ok_or(StoreError::NotFound { what: "document", id })?;
         row.summary(None)
     }
 

@@ -284,24 +284,10 @@ fn visit() -> VisitFacts {
 
 pub fn content(kind: DocumentKind) -> DocumentContent {
     DocumentContent {
-        format: CONTENT_FORMAT,
-        kind,
-        title: kind.label_zh().into(),
         subject: party_subject(),
         issuer: party_agency(),
-        visit: None,
-        people: vec![],
-        items: vec![],
-        hazards: vec![],
-        assessment: String::new(),
-        plan: vec![],
-        letter: None,
-        bundled: vec![],
-        signatures: vec![],
-        signed_at: "2026-11-23T11:45:00+08:00".into(),
         place: "杭州富阳永盛五金制品有限公司会议室".into(),
-        replaces: None,
-        correction_reason: String::new(),
+        ..DocumentContent::blank(kind, "2026-11-23T11:45:00+08:00".into())
     }
 }
 
