@@ -4,6 +4,7 @@
 //! (an invalid code), 2 an error (message in Chinese and English on stderr).
 
 mod documents;
+mod sync;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -116,6 +117,24 @@ enum Command {
         /// Only this form (all forms when neither --visit nor --enterprise is given).
         #[arg(long, value_enum, default_value = "hazard-list")]
         form: documents::Form,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enrol this laptop with the central server, with a one-time code from an administrator
+    /// (注册到服务器). The device key that signs documents is the one registered.
+    Enroll {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Sync with the server: push what was recorded here, pull what is new (同步).
+    /// Exit 0 done, 1 done with refusals, 2 error, 3 server unreachable (try later).
+    Sync {
+        #[arg(long)]
+        db: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -251,6 +270,8 @@ fn main() -> ExitCode {
             };
             documents::list(&db, of, json)
         }
+        Command::Enroll { db, server, code } => sync::enroll(&db, &server, &code),
+        Command::Sync { db, json } => sync::sync(&db, json),
     }
 }
 

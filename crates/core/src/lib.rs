@@ -18,6 +18,7 @@ mod labels;
 pub mod message;
 pub mod qualification;
 pub mod register;
+pub mod sync;
 pub mod visit;
 
 pub use codes::{mask_id_number, CodeCheck, CodeKind, CreditCode, CreditCodeError, IdNumber, IdNumberError};

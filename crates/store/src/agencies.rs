@@ -32,7 +32,7 @@ pub(crate) fn insert(conn: &Connection, a: &Agency, created_at: &str) -> rusqlit
         created_at,
     ])?;
     let seq = conn.last_insert_rowid();
-    search::index(conn, Register::Agency, seq, &a.name, &a.address, &a.credit_code)?;
+    search::reindex(conn, Register::Agency, seq)?;
     Ok(seq)
 }
 

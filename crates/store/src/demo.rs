@@ -190,6 +190,8 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         let _ = std::fs::remove_file(p);
     }
     let mut store = Store::open(&partial)?;
+    // The demo's records are nobody's edits: they are not queued for the server.
+    store.set_recording(false)?;
     let photo_files = store.photo_files();
     let _ = std::fs::remove_dir_all(photo_files.root());
     store.begin_bulk_load()?;
@@ -526,6 +528,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         .expect("fixed offset");
     documents::generate(&mut g, &mut store, seed, signed_at)?;
     let counts = store.counts()?;
+    store.set_recording(true)?;
     drop(store);
     // Photos first: a database is never in place without the photo files it names.
     let photos_dir = Store::photo_files_of(path);

@@ -4,7 +4,7 @@ use crate::contracts::{self, parse_id};
 use crate::divisions::{self, prefix_range};
 use crate::search::{self, Register};
 use crate::views::{
-    ContractView, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise, TimelineEntry,
+    ContractView, EnterpriseContact, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise, TimelineEntry,
     TimelineKind, VisitSummary,
 };
 use crate::{hazards, visits, Store, StoreError};
@@ -37,8 +37,7 @@ pub(crate) fn insert(conn: &Connection, e: &Enterprise, created_at: &str) -> rus
         created_at,
     ])?;
     let seq = conn.last_insert_rowid();
-    let other = format!("{} {} {} {}", e.address, e.industry.label_zh(), e.park.as_deref().unwrap_or(""), e.principal);
-    search::index(conn, Register::Enterprise, seq, &e.name, &other, &e.credit_code)?;
+    search::reindex(conn, Register::Enterprise, seq)?;
     Ok(seq)
 }
 
@@ -248,6 +247,39 @@ impl Store {
             phone: form.phone.trim().to_owned(),
         };
         let seq = insert(&tx, &e, now)?;
+        let out = tx.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?.query_row([seq], summary)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Corrects an enterprise's contact details (they change over a company's life and are
+    /// found out of date on site). The change syncs like any register edit: last writer wins,
+    /// a concurrent edit on another laptop is kept as a conflict.
+    pub fn update_enterprise_contact(
+        &mut self,
+        id: EnterpriseId,
+        contact: &EnterpriseContact,
+    ) -> Result<EnterpriseSummary, StoreError> {
+        require(&[
+            ("address", &contact.address, "地址", "address"),
+            ("principal", &contact.principal, "主要负责人", "principal"),
+        ])?;
+        let tx = self.conn.transaction()?;
+        let seq: i64 = tx
+            .query_row("SELECT seq FROM enterprises WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "enterprise", id: id.to_string() })?;
+        tx.execute(
+            "UPDATE enterprises SET address = ?2, principal = ?3, safety_contact = ?4, phone = ?5 WHERE seq = ?1",
+            params![
+                seq,
+                contact.address.trim(),
+                contact.principal.trim(),
+                contact.safety_contact.trim(),
+                contact.phone.trim()
+            ],
+        )?;
+        search::reindex(&tx, Register::Enterprise, seq)?;
         let out = tx.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?.query_row([seq], summary)?;
         tx.commit()?;
         Ok(out)

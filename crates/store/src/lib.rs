@@ -20,6 +20,7 @@ mod open;
 mod people;
 pub mod photos;
 pub mod search;
+pub mod sync;
 mod templates;
 pub mod views;
 mod visits;

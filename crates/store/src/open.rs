@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_registers.sql"),
     include_str!("../migrations/0002_visits.sql"),
     include_str!("../migrations/0003_documents.sql"),
+    include_str!("../migrations/0004_sync.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -111,6 +112,8 @@ impl Store {
 
         let mut store = Store { conn, path };
         store.migrate(version, MIGRATIONS)?;
+        // A process that died while applying pulled changes must not leave edits unrecorded.
+        store.set_recording(true)?;
         crate::templates::install_builtin(&store.conn, &chrono::Utc::now().to_rfc3339())?;
         Ok(store)
     }

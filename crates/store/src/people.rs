@@ -22,7 +22,6 @@ pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlit
     let mut cert = conn.prepare_cached(
         "INSERT INTO certificates(person_id, kind, number, issuer, specialty, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut numbers = p.phone.clone();
     for c in &p.certificates {
         cert.execute(params![
             p.id.to_string(),
@@ -32,10 +31,8 @@ pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlit
             c.specialty,
             c.expires_on.map(|d| d.to_string())
         ])?;
-        numbers.push(' ');
-        numbers.push_str(&c.number);
     }
-    search::index(conn, Register::Person, seq, &p.name, "", &numbers)?;
+    search::reindex(conn, Register::Person, seq)?;
     Ok(seq)
 }
 

@@ -73,7 +73,7 @@ pub(crate) fn hazard_has_after_photo(conn: &Connection, hazard_id: &str) -> Resu
         .exists([hazard_id])?)
 }
 
-fn format_of(key: &str) -> PhotoFormat {
+pub(crate) fn format_of(key: &str) -> PhotoFormat {
     if key == "png" {
         PhotoFormat::Png
     } else {
@@ -140,7 +140,7 @@ impl Store {
 
     /// The watermark of a photo taken for `target`: its visit's place, the enterprise or
     /// agency, and the first person sent as recorder.
-    fn stamp_for(&self, visit_id: Option<&str>, time: String) -> Result<Stamp, StoreError> {
+    pub(crate) fn stamp_for(&self, visit_id: Option<&str>, time: String) -> Result<Stamp, StoreError> {
         let Some(visit_id) = visit_id else {
             return Ok(Stamp { time, place: String::new(), enterprise: String::new(), recorder: String::new() });
         };

@@ -108,6 +108,37 @@ pub(crate) fn index(
     Ok(())
 }
 
+/// Rebuilds a record's entries in its register's indexes from the row as stored: the one place
+/// that says which text of a record is searchable (inserts and synced updates both come here).
+pub(crate) fn reindex(conn: &Connection, register: Register, seq: i64) -> rusqlite::Result<()> {
+    let p = register.prefix();
+    for kind in ["tri", "gram"] {
+        conn.prepare_cached(&format!("DELETE FROM {p}_{kind} WHERE rowid = ?1"))?.execute([seq])?;
+    }
+    let (name, other, codes): (String, String, String) = match register {
+        Register::Enterprise => conn
+            .prepare_cached(
+                "SELECT name, address, industry, coalesce(park, ''), principal, credit_code FROM enterprises WHERE seq = ?1",
+            )?
+            .query_row([seq], |r| {
+                let industry: String = r.get(2)?;
+                let label = safeserve_core::register::Industry::from_key(&industry).map(|i| i.label_zh()).unwrap_or("");
+                let other = format!("{} {} {} {}", r.get::<_, String>(1)?, label, r.get::<_, String>(3)?, r.get::<_, String>(4)?);
+                Ok((r.get(0)?, other, r.get(5)?))
+            })?,
+        Register::Agency => conn
+            .prepare_cached("SELECT name, address, credit_code FROM agencies WHERE seq = ?1")?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?,
+        Register::Person => conn
+            .prepare_cached(
+                "SELECT name, phone || coalesce((SELECT group_concat(' ' || number, '') FROM certificates c \
+                 WHERE c.person_id = p.id), '') FROM people p WHERE seq = ?1",
+            )?
+            .query_row([seq], |r| Ok((r.get(0)?, String::new(), r.get(1)?)))?,
+    };
+    index(conn, register, seq, &name, &other, &codes)
+}
+
 /// Merges each index into one b-tree after a bulk load, so queries read one segment.
 pub(crate) fn optimize(conn: &Connection) -> rusqlite::Result<()> {
     for r in [Register::Enterprise, Register::Agency, Register::Person] {

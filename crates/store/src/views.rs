@@ -190,6 +190,16 @@ pub struct RegisterCounts {
 }
 
 /// The form for registering an enterprise by hand.
+/// The contact details of an enterprise that may be corrected after registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EnterpriseContact {
+    pub address: String,
+    pub principal: String,
+    pub safety_contact: String,
+    pub phone: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NewEnterprise {

@@ -2,9 +2,6 @@
 import type { EnterpriseSize } from "./EnterpriseSize";
 import type { Industry } from "./Industry";
 
-/**
- * The form for registering an enterprise by hand.
- */
 export type NewEnterprise = { credit_code: string, name: string, address: string, 
 /**
  * Township code (9 digits) or district code (6 digits).

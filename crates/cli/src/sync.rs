@@ -1,0 +1,76 @@
+//! `safeserve enroll` and `safeserve sync`: the laptop's sync from a terminal or a script.
+
+use crate::{fail, open_existing};
+use safeserve_sync::SyncError;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn sync_fail(e: &SyncError) -> ExitCode {
+    let m = e.message();
+    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
+    // 3: try again later (network); 2: will not work as asked.
+    ExitCode::from(if safeserve_sync::Client::is_retryable(e) { 3 } else { 2 })
+}
+
+/// A laptop may enrol before it holds anything: the database is created if missing.
+pub fn enroll(db: &Path, server: &str, code: &str) -> ExitCode {
+    let mut store = match safeserve_store::Store::open(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let device = match safeserve_device::load_or_create(&safeserve_device::default_data_dir()) {
+        Ok(d) => d,
+        Err(e) => {
+            let m = e.message();
+            eprintln!("错误：{}\nerror: {}", m.zh, m.en);
+            return ExitCode::from(2);
+        }
+    };
+    match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label()) {
+        Ok(a) => {
+            println!("已注册到 {}：用户 {}（{}），范围 {}，设备 {}", a.server, a.user_name, a.role, a.scope, a.device_id);
+            println!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role, a.device_id);
+            ExitCode::SUCCESS
+        }
+        Err(e) => sync_fail(&e),
+    }
+}
+
+pub fn sync(db: &Path, json: bool) -> ExitCode {
+    let mut store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let result = safeserve_sync::sync(&mut store, &mut |_| {});
+    match result {
+        Ok(r) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r).expect("reports serialise"));
+            } else {
+                println!(
+                    "推送 {} 条（被更新值覆盖 {}，拒收 {}），拉取 {} 条（应用 {}），上传照片 {} 张，下载照片 {} 张；\
+                     传输 {} / {} 字节，用时 {:.2} 秒",
+                    r.pushed + r.superseded + r.refused,
+                    r.superseded,
+                    r.refused,
+                    r.pulled,
+                    r.applied,
+                    r.photos_uploaded,
+                    r.photos_downloaded,
+                    r.wire.sent,
+                    r.wire.received,
+                    r.seconds
+                );
+                for reason in r.refusals.iter().chain(&r.rejected) {
+                    println!("  ! {reason}");
+                }
+            }
+            if r.refused > 0 || !r.rejected.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => sync_fail(&e),
+    }
+}

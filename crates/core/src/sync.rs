@@ -1,0 +1,175 @@
+//! What travels between a laptop and the central server: changes to records, each whole,
+//! stamped with a hybrid logical clock. Shared by the local store (which writes and applies
+//! them), the sync client and the server (see docs/sync.md).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The kinds of record that sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Agency,
+    Enterprise,
+    Person,
+    Contract,
+    Visit,
+    VisitItem,
+    Hazard,
+    HazardEvent,
+    ItemPhoto,
+    HazardPhoto,
+    Document,
+    /// A concurrent edit the server decided: the kept and the lost value, both whole.
+    Conflict,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 12] = [
+        Entity::Agency,
+        Entity::Enterprise,
+        Entity::Person,
+        Entity::Contract,
+        Entity::Visit,
+        Entity::VisitItem,
+        Entity::Hazard,
+        Entity::HazardEvent,
+        Entity::ItemPhoto,
+        Entity::HazardPhoto,
+        Entity::Document,
+        Entity::Conflict,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Entity::Agency => "agency",
+            Entity::Enterprise => "enterprise",
+            Entity::Person => "person",
+            Entity::Contract => "contract",
+            Entity::Visit => "visit",
+            Entity::VisitItem => "visit_item",
+            Entity::Hazard => "hazard",
+            Entity::HazardEvent => "hazard_event",
+            Entity::ItemPhoto => "item_photo",
+            Entity::HazardPhoto => "hazard_photo",
+            Entity::Document => "document",
+            Entity::Conflict => "conflict",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.key() == key)
+    }
+
+    /// Evidence is append-only: it is written once, never changed or deleted, so it cannot
+    /// conflict. Everything else is a mutable register field decided by last writer wins.
+    pub fn is_evidence(self) -> bool {
+        matches!(
+            self,
+            Entity::HazardEvent | Entity::ItemPhoto | Entity::HazardPhoto | Entity::Document | Entity::Conflict
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Upsert,
+    /// A tombstone: the record was deleted. It keeps its clock value so an older upsert
+    /// arriving later loses to it.
+    Delete,
+}
+
+impl Op {
+    pub fn key(self) -> &'static str {
+        match self {
+            Op::Upsert => "upsert",
+            Op::Delete => "delete",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Op> {
+        match key {
+            "upsert" => Some(Op::Upsert),
+            "delete" => Some(Op::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// A change as a device pushes it. `change_id` makes a push idempotent: the server applies a
+/// change id once however often it arrives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Change {
+    pub change_id: Uuid,
+    pub entity: Entity,
+    pub record_id: String,
+    pub op: Op,
+    pub hlc: i64,
+    /// The clock value of the version this change was made from; `None` for a new record.
+    pub base_hlc: Option<i64>,
+    pub node: String,
+    /// The whole record as JSON (an object); `None` for a tombstone.
+    pub body: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// A change as the server hands it out, with its sequence number (the pull cursor).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pulled {
+    pub seq: i64,
+    pub entity: Entity,
+    pub record_id: String,
+    pub op: Op,
+    pub hlc: i64,
+    pub node: String,
+    pub body: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// Whether a pushed change became the record's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// Stored, but a newer value (by clock) is the record's value; a conflict was recorded if
+    /// the two edits were concurrent.
+    Superseded,
+    Refused,
+}
+
+impl Outcome {
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::Superseded => "superseded",
+            Outcome::Refused => "refused",
+        }
+    }
+}
+
+/// The server's answer for one pushed change. A device counts a change as synced only once it
+/// has stored this receipt.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Receipt {
+    pub change_id: Uuid,
+    /// The server's sequence number; `None` when refused.
+    pub seq: Option<i64>,
+    pub outcome: Outcome,
+    /// Why a change was refused, in Chinese first.
+    pub reason: Option<String>,
+}
+
+/// A hybrid logical clock value from a wall-clock time: milliseconds × 65536, counter 0.
+pub fn hlc_of_millis(ms: i64) -> i64 {
+    ms.saturating_mul(65_536)
+}
+
+/// The wall-clock milliseconds of a clock value.
+pub fn hlc_millis(hlc: i64) -> i64 {
+    hlc >> 16
+}
+
+/// Last writer wins: does `(hlc, node)` beat `(other_hlc, other_node)`? Ties of clock values
+/// go to the greater node name, so every replica picks the same winner.
+pub fn wins(hlc: i64, node: &str, other_hlc: i64, other_node: &str) -> bool {
+    (hlc, node) > (other_hlc, other_node)
+}

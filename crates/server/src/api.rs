@@ -1,0 +1,445 @@
+//! The HTTP API (`/v1/…`): thin handlers that check the token, bound and decode the body, and
+//! call the storage on tokio's blocking pool. Every refusal is a 4xx with a JSON body
+//! `{code, zh, en}`; internal errors are logged and answered without their details.
+
+use crate::photos::{is_sha256, PhotoFiles, Upload, UploadError};
+use crate::storage::{Access, Caller, Device, IssuedTokens, Refresh, Storage, StorageError};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use safeserve_core::document::sha256_hex;
+use safeserve_sync::wire::{self, ErrorBody};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub photos: PhotoFiles,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+}
+
+pub type Shared = Arc<AppState>;
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A refusal: status, stable code, message in Chinese and English.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status, body: ErrorBody { code: code.to_owned(), zh: zh.into(), en: en.into() } }
+    }
+
+    fn bad_request(what: impl std::fmt::Display) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("请求格式有误：{what}"),
+            format!("Malformed request: {what}"),
+        )
+    }
+
+    fn forbidden() -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "out_of_scope", "无权访问该记录", "Not within this account's scope")
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> ApiError {
+        tracing::error!(error = %e, "storage error");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "服务器暂时无法处理，请稍后再试",
+            "The server cannot handle this right now; try again later",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body)).into_response()
+    }
+}
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// Runs storage work off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&dyn Storage) -> std::result::Result<T, StorageError> + Send + 'static,
+) -> Result<T> {
+    let storage = state.storage.clone();
+    tokio::task::spawn_blocking(move || f(storage.as_ref()))
+        .await
+        .map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?
+        .map_err(ApiError::from)
+}
+
+/// A JSON body, zstd-compressed when the client asks for it.
+fn reply(headers: &HeaderMap, value: &impl Serialize) -> Response {
+    let json = match serde_json::to_vec(value) {
+        Ok(j) => j,
+        Err(e) => return ApiError::from(StorageError::Invalid(e.to_string())).into_response(),
+    };
+    let wants_zstd =
+        headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("zstd"));
+    if wants_zstd {
+        if let Ok(packed) = zstd::bulk::compress(&json, 3) {
+            return ([(CONTENT_TYPE, "application/json"), (CONTENT_ENCODING, "zstd")], packed).into_response();
+        }
+    }
+    ([(CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+/// Decodes a request body (zstd or plain JSON), bounded in size before and after decompression.
+fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T> {
+    let zstd = headers.get(CONTENT_ENCODING).is_some_and(|v| v == "zstd");
+    let plain;
+    let bytes: &[u8] = if zstd {
+        plain = zstd::bulk::decompress(body, wire::MAX_BODY).map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "请求内容无法解压或解压后过大",
+                "The body cannot be decompressed or is too large once decompressed",
+            )
+        })?;
+        &plain
+    } else {
+        body
+    };
+    serde_json::from_slice(bytes).map_err(ApiError::bad_request)
+}
+
+fn hash_token(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+fn new_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+/// Mints an access and a refresh token; only their hashes are stored.
+fn mint(state: &AppState) -> (wire::Tokens, IssuedTokens) {
+    let (access, refresh) = (new_token(), new_token());
+    let now = now_ms();
+    let issued = IssuedTokens {
+        access_hash: hash_token(&access),
+        access_expires_ms: now + state.access_ttl.as_millis() as i64,
+        refresh_hash: hash_token(&refresh),
+        refresh_expires_ms: now + state.refresh_ttl.as_millis() as i64,
+    };
+    (
+        wire::Tokens { access_token: access, access_expires_in: state.access_ttl.as_secs(), refresh_token: refresh },
+        issued,
+    )
+}
+
+fn unauthorized(code: &str, zh: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, zh, en)
+}
+
+impl FromRequestParts<Shared> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Caller> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| unauthorized("token_missing", "缺少访问令牌，请重新登录", "No access token"))?;
+        let hash = hash_token(token.trim());
+        let access = blocking(state, move |s| s.access(&hash, now_ms())).await?;
+        let caller = match access {
+            Access::Valid(c) => c,
+            Access::Expired => return Err(unauthorized("token_expired", "访问令牌已过期", "The access token has expired")),
+            Access::Revoked => {
+                return Err(unauthorized(
+                    "device_revoked",
+                    "本设备已被停用，请联系管理员重新注册",
+                    "This device has been revoked; ask an administrator to enrol it again",
+                ))
+            }
+            Access::Unknown => return Err(unauthorized("token_unknown", "访问令牌无效", "Unknown access token")),
+        };
+        // The laptop's clock as it says, against ours: recorded, never trusted for ordering.
+        if let Some(theirs) =
+            parts.headers.get(wire::CLOCK_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok())
+        {
+            let skew = theirs - now_ms();
+            let device = caller.device_id.clone();
+            blocking(state, move |s| s.record_clock_skew(&device, skew)).await?;
+        }
+        Ok(caller)
+    }
+}
+
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/token", post(token))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/v1/photos/missing", post(photos_missing))
+        .route("/v1/photos/{sha}/upload", get(upload_state).put(upload_chunk))
+        .route("/v1/photos/{sha}", get(photo))
+        .layer(DefaultBodyLimit::max(wire::MAX_BODY))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<wire::Health> {
+    axum::Json(wire::Health { ok: true, version: env!("CARGO_PKG_VERSION").to_owned() })
+}
+
+async fn enrol(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    let req: wire::EnrolRequest = decode(&headers, &body)?;
+    let code = req.code.trim().to_uppercase();
+    let key = safeserve_core::document::unhex(&req.public_key)
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| ApiError::bad_request("public_key"))?;
+    let signature = safeserve_core::document::unhex(&req.signature)
+        .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        .map(|b| Signature::from_bytes(&b))
+        .ok_or_else(|| ApiError::bad_request("signature"))?;
+    if key.verify(&wire::enrolment_message(&code, &req.public_key), &signature).is_err() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "key_not_proven",
+            "设备未能证明持有其签名密钥",
+            "The device did not prove it holds its key",
+        ));
+    }
+    let (tokens, issued) = mint(&state);
+    let device = Device {
+        id: uuid::Uuid::now_v7().to_string(),
+        user: String::new(),
+        label: req.label.chars().take(100).collect(),
+        public_key: req.public_key.to_lowercase(),
+        enrolled_at_ms: now_ms(),
+        revoked_at_ms: None,
+        clock_skew_ms: None,
+    };
+    let code_hash = hash_token(&code);
+    let dev = device.clone();
+    let user = blocking(&state, move |s| s.enrol(&code_hash, &dev, &issued, now_ms())).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "enrolment_code_invalid",
+            "注册码无效、已使用或已过期，请向管理员索取新的注册码",
+            "The enrolment code is unknown, used or expired",
+        )
+    })?;
+    tracing::info!(device = %device.id, user = %user.name, "device enrolled");
+    let enrolled = wire::Enrolled {
+        device_id: device.id,
+        user_name: user.name.clone(),
+        role: user.role.key().to_owned(),
+        scope: user.scope().describe(),
+        tokens,
+    };
+    Ok(reply(&headers, &enrolled))
+}
+
+async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    let req: wire::RefreshRequest = decode(&headers, &body)?;
+    let hash = hash_token(req.refresh_token.trim());
+    let device_id = match blocking(&state, move |s| s.use_refresh(&hash, now_ms())).await? {
+        Refresh::Valid { device_id } => device_id,
+        Refresh::Reused => {
+            tracing::warn!("refresh token reused; device revoked");
+            return Err(unauthorized(
+                "token_reused",
+                "刷新令牌被重复使用，为安全起见本设备已被停用，请联系管理员重新注册",
+                "A refresh token was used twice; the device has been revoked",
+            ));
+        }
+        Refresh::Expired => {
+            return Err(unauthorized("token_expired", "登录已过期，请重新注册本设备", "The refresh token has expired"))
+        }
+        Refresh::Revoked => {
+            return Err(unauthorized("device_revoked", "本设备已被停用，请联系管理员", "This device has been revoked"))
+        }
+        Refresh::Unknown => return Err(unauthorized("token_unknown", "刷新令牌无效", "Unknown refresh token")),
+    };
+    let (tokens, issued) = mint(&state);
+    blocking(&state, move |s| s.store_tokens(&device_id, &issued)).await?;
+    Ok(reply(&headers, &tokens))
+}
+
+async fn push(State(state): State<Shared>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
+    let req: wire::PushRequest = decode(&headers, &body)?;
+    if req.changes.len() > wire::MAX_BATCH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("一次最多推送 {} 条变更", wire::MAX_BATCH),
+            format!("At most {} changes per push", wire::MAX_BATCH),
+        ));
+    }
+    let n = req.changes.len();
+    let device = caller.device_id.clone();
+    let receipts = blocking(&state, move |s| s.push(&caller, &req.changes, now_ms())).await?;
+    let refused = receipts.iter().filter(|r| r.outcome == safeserve_core::sync::Outcome::Refused).count();
+    tracing::info!(device = %device, changes = n, refused, "push");
+    Ok(reply(&headers, &wire::PushResponse { receipts, server_time_ms: now_ms() }))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
+async fn pull(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Result<Response> {
+    let after = q.after.unwrap_or(0).max(0);
+    let limit = q.limit.unwrap_or(wire::MAX_BATCH).clamp(1, wire::MAX_BATCH);
+    let page = blocking(&state, move |s| s.pull(&caller, after, limit)).await?;
+    Ok(reply(
+        &headers,
+        &wire::PullResponse { changes: page.changes, next: page.next, more: page.more, server_time_ms: now_ms() },
+    ))
+}
+
+fn check_sha(sha: &str) -> Result<()> {
+    if is_sha256(sha) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request("sha256"))
+    }
+}
+
+async fn photos_missing(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let req: wire::PhotoList = decode(&headers, &body)?;
+    if req.sha256.len() > 100_000 {
+        return Err(ApiError::bad_request("too many photos in one question"));
+    }
+    // Only photos the caller's records name are answered for: whether the server holds
+    // someone else's photo is not theirs to learn.
+    let missing = blocking(&state, move |s| {
+        let mut out = Vec::new();
+        for sha in req.sha256 {
+            if is_sha256(&sha) && s.photo_visible(&caller, &sha)? && !s.photo_held(&sha)? {
+                out.push(sha);
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(reply(&headers, &wire::PhotoList { sha256: missing }))
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    offset: Option<u64>,
+    size: Option<u64>,
+}
+
+async fn visible(state: &Shared, caller: Caller, sha: &str) -> Result<()> {
+    let sha = sha.to_owned();
+    if blocking(state, move |s| s.photo_visible(&caller, &sha)).await? {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+async fn upload_state(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(sha): Path<String>,
+) -> Result<Response> {
+    check_sha(&sha)?;
+    visible(&state, caller, &sha).await?;
+    let complete = state.photos.exists(&sha);
+    let offset = if complete { 0 } else { state.photos.offset(&sha) };
+    Ok(reply(&headers, &wire::UploadState { offset, complete }))
+}
+
+async fn upload_chunk(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(sha): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response> {
+    check_sha(&sha)?;
+    let (Some(offset), Some(size)) = (q.offset, q.size) else { return Err(ApiError::bad_request("offset, size")) };
+    if size == 0 || size > wire::MAX_PHOTO || body.len() > wire::MAX_CHUNK {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+            "照片或分块超过大小上限",
+            "The photo or chunk is over the size limit",
+        ));
+    }
+    visible(&state, caller, &sha).await?;
+    if state.photos.exists(&sha) {
+        return Ok(reply(&headers, &wire::UploadState { offset: size, complete: true }));
+    }
+    let shared = state.clone();
+    let sha2 = sha.clone();
+    let result = tokio::task::spawn_blocking(move || shared.photos.append(&sha2, offset, size, &body))
+        .await
+        .map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?;
+    match result {
+        Ok(Upload::Partial(offset)) => Ok(reply(&headers, &wire::UploadState { offset, complete: false })),
+        Ok(Upload::Complete) => {
+            blocking(&state, move |s| s.photo_completed(&sha, size, now_ms())).await?;
+            Ok(reply(&headers, &wire::UploadState { offset: size, complete: true }))
+        }
+        Err(UploadError::WrongOffset { expected, .. }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "wrong_offset",
+            format!("续传位置不符，服务器已有 {expected} 字节"),
+            format!("Wrong offset; the server holds {expected} bytes"),
+        )),
+        Err(UploadError::TooLong) => Err(ApiError::bad_request("more bytes than the declared size")),
+        Err(UploadError::Mismatch) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_checksum_mismatch",
+            "照片校验值不符，已丢弃，请重新上传",
+            "The photo does not match its SHA-256; discarded, upload again",
+        )),
+        Err(UploadError::Io(e)) => Err(ApiError::from(StorageError::Io(e))),
+    }
+}
+
+async fn photo(State(state): State<Shared>, caller: Caller, Path(sha): Path<String>) -> Result<Response> {
+    check_sha(&sha)?;
+    visible(&state, caller, &sha).await?;
+    let bytes = tokio::fs::read(state.photos.path(&sha)).await.map_err(|_| {
+        ApiError::new(StatusCode::NOT_FOUND, "photo_not_held", "服务器尚未收到该照片", "The server does not hold this photo yet")
+    })?;
+    Ok(([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+}

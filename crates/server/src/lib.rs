@@ -1,0 +1,75 @@
+//! `safeserve-server`: the central server laptops sync with. It enrols devices with their
+//! Ed25519 keys, hands out short-lived access tokens and rotating refresh tokens, and runs the
+//! sync API over its storage (SQLite and files in one folder by default). Handlers are thin
+//! (`api`); who may see what is `scope`; what is kept is behind the `storage::Storage` trait.
+
+pub mod admin;
+pub mod api;
+pub mod photos;
+pub mod scope;
+pub mod sqlite;
+pub mod storage;
+
+use api::AppState;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long an access token lives; tests shorten it with `SAFESERVE_ACCESS_TTL_SECS`.
+pub fn access_ttl() -> Duration {
+    let secs = std::env::var("SAFESERVE_ACCESS_TTL_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(15 * 60);
+    Duration::from_secs(secs)
+}
+
+pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
+    let storage = sqlite::SqliteStorage::open(data)?;
+    Ok(Arc::new(AppState {
+        storage: Arc::new(storage),
+        photos: photos::PhotoFiles::new(data)?,
+        access_ttl: access_ttl(),
+        refresh_ttl: REFRESH_TTL,
+    }))
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes the requests under way. The address bound
+/// is printed first (`listening on http://…`), so a caller that asked for port 0 learns it.
+pub async fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    let state = state(data)?;
+    let app = api::router(state).layer(axum::middleware::from_fn(log_request));
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, data = %data.display(), "serving");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    tracing::info!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    resp
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

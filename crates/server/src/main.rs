@@ -1,0 +1,142 @@
+//! `safeserve-server serve --data DIR` and its administration subcommands.
+
+use clap::{Parser, Subcommand};
+use safeserve_server::scope::Role;
+use safeserve_server::storage::Storage;
+use safeserve_server::{admin, api, photos, sqlite};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "safeserve-server", version, about = "SafeServe central server / 安全服务监管中心服务器")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API until SIGINT/SIGTERM.
+    Serve {
+        /// Folder holding server.db and photos/ (created if missing).
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8470")]
+        listen: SocketAddr,
+    },
+    /// Users, devices and imports.
+    Admin {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Users: `user add NAME --role technician --agency ID` or `--role inspector --division 3301`.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print a one-time enrolment code for a user's laptop (valid 24 hours).
+    Enroll {
+        #[arg(long)]
+        user: String,
+    },
+    /// Load a SafeServe database (registers, visits, signed documents) into the server.
+    Import {
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// List enrolled devices.
+    Devices,
+    /// Revoke a device: its tokens stop working at once.
+    Revoke {
+        #[arg(long)]
+        device: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["technician", "inspector", "supervisor", "admin"])]
+        role: String,
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        division: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "safeserve_server=info".into()),
+        )
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { data, listen } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(safeserve_server::serve(&data, listen))
+        }
+        Command::Admin { data, command } => {
+            let storage = sqlite::SqliteStorage::open(&data)?;
+            let now = api::now_ms();
+            match command {
+                AdminCommand::User { command: UserCommand::Add { name, role, agency, division } } => {
+                    let role = Role::from_key(&role).expect("clap checked the role");
+                    admin::add_user(&storage, &name, role, agency, division)?;
+                    println!("用户 {name} 已保存 / user {name} saved");
+                }
+                AdminCommand::Enroll { user } => {
+                    println!("{}", admin::enroll(&storage, &user, now)?);
+                }
+                AdminCommand::Import { from } => {
+                    let started = std::time::Instant::now();
+                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, now)?;
+                    println!(
+                        "导入 {n} 条记录（拒收 {refused}），用时 {:.1} 秒 / imported {n} records ({refused} refused)",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                AdminCommand::Devices => {
+                    for d in storage.devices()? {
+                        println!(
+                            "{}\t{}\t{}\t{}\tskew_ms={}",
+                            d.id,
+                            d.user,
+                            d.label,
+                            if d.revoked_at_ms.is_some() { "revoked" } else { "active" },
+                            d.clock_skew_ms.map(|s| s.to_string()).unwrap_or_default()
+                        );
+                    }
+                }
+                AdminCommand::Revoke { device } => {
+                    if !storage.revoke_device(&device, now)? {
+                        anyhow::bail!("没有该设备或已停用 / no such active device");
+                    }
+                    println!("设备 {device} 已停用 / revoked");
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Who may see and write what. Every record carries scope keys the server works out itself
+//! from the record and the records it points at — `a:<agency id>` (an agency's own records and
+//! what it serves) and `d:<division code>` (where the record is). A user's scope comes from
+//! their token: a technician holds their agency's key, an inspector or supervisor the keys
+//! under their jurisdiction's code, an administrator everything. Nothing a request body
+//! claims about scope is believed.
+
+use safeserve_core::sync::Entity;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Technician,
+    Inspector,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Technician => "technician",
+            Role::Inspector => "inspector",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<Role> {
+        [Role::Technician, Role::Inspector, Role::Supervisor, Role::Admin].into_iter().find(|r| r.key() == k)
+    }
+}
+
+/// A caller's scope, from their token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub role: Role,
+    /// A technician's agency.
+    pub agency: Option<String>,
+    /// An inspector's or supervisor's jurisdiction: a division code prefix (`33`, `3301`, `330106`).
+    pub division: Option<String>,
+}
+
+impl Scope {
+    pub fn covers(&self, key: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Technician => self.agency.as_deref().is_some_and(|a| key.strip_prefix("a:") == Some(a)),
+            Role::Inspector | Role::Supervisor => {
+                self.division.as_deref().is_some_and(|d| key.strip_prefix("d:").is_some_and(|k| k.starts_with(d)))
+            }
+        }
+    }
+
+    pub fn covers_any(&self, keys: &[String]) -> bool {
+        keys.iter().any(|k| self.covers(k))
+    }
+
+    /// The key a new record made by this caller is given besides its own (a technician's
+    /// agency, so a client enterprise they register is theirs to see).
+    pub fn creator_key(&self) -> Option<String> {
+        match self.role {
+            Role::Technician => self.agency.as_ref().map(|a| format!("a:{a}")),
+            _ => None,
+        }
+    }
+
+    /// The scope in words, for the laptop's sync screen.
+    pub fn describe(&self) -> String {
+        match self.role {
+            Role::Admin => "全部".to_owned(),
+            Role::Technician => format!("机构 {}", self.agency.as_deref().unwrap_or("")),
+            Role::Inspector | Role::Supervisor => format!("辖区 {}", self.division.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+/// What a record's keys are worked out from: its own fields, and the keys of records it names.
+pub struct Derived {
+    /// The record's id as the body says it (a change whose `record_id` differs is refused).
+    pub record_id: String,
+    /// Keys from the record's own fields.
+    pub keys: Vec<String>,
+    /// Records whose keys the record inherits: `(entity, id, which keys)`.
+    pub inherits: Vec<(Entity, String, Inherit)>,
+    /// Records the writer must be able to see.
+    pub parents: Vec<(Entity, String)>,
+    /// Keys this record gives another record: a contract makes its enterprise visible to the
+    /// agency that serves it.
+    pub grants: Vec<(Entity, String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inherit {
+    All,
+    Divisions,
+    Agencies,
+}
+
+impl Inherit {
+    pub fn accepts(self, key: &str) -> bool {
+        match self {
+            Inherit::All => true,
+            Inherit::Divisions => key.starts_with("d:"),
+            Inherit::Agencies => key.starts_with("a:"),
+        }
+    }
+}
+
+fn s<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    body.get(key).and_then(Value::as_str).filter(|v| !v.is_empty())
+}
+
+fn need(body: &Map<String, Value>, key: &str) -> Result<String, String> {
+    s(body, key).map(str::to_owned).ok_or_else(|| format!("缺少字段 {key}"))
+}
+
+/// A JSON array in a body (the laptop's views may send a child list as an array or its text).
+fn list(body: &Map<String, Value>, key: &str) -> Vec<Map<String, Value>> {
+    let v = match body.get(key) {
+        Some(Value::String(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
+        Some(v) => v.clone(),
+        None => Value::Null,
+    };
+    match v {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|i| match i {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, String> {
+    let mut d = Derived { record_id: String::new(), keys: vec![], inherits: vec![], parents: vec![], grants: vec![] };
+    match entity {
+        Entity::Agency => {
+            d.record_id = need(body, "id")?;
+            d.keys = vec![format!("d:{}", need(body, "division")?), format!("a:{}", d.record_id)];
+        }
+        Entity::Enterprise => {
+            d.record_id = need(body, "id")?;
+            d.keys = vec![format!("d:{}", need(body, "division")?)];
+        }
+        Entity::Person => {
+            d.record_id = need(body, "id")?;
+            for job in list(body, "employments") {
+                if let Some(agency) = s(&job, "agency_id") {
+                    d.keys.push(format!("a:{agency}"));
+                    d.inherits.push((Entity::Agency, agency.to_owned(), Inherit::Divisions));
+                }
+            }
+        }
+        Entity::Contract => {
+            d.record_id = need(body, "id")?;
+            let (agency, enterprise) = (need(body, "agency_id")?, need(body, "enterprise_id")?);
+            d.keys = vec![format!("a:{agency}")];
+            d.inherits.push((Entity::Enterprise, enterprise.clone(), Inherit::Divisions));
+            d.parents = vec![(Entity::Agency, agency.clone()), (Entity::Enterprise, enterprise.clone())];
+            d.grants.push((Entity::Enterprise, enterprise, format!("a:{agency}")));
+        }
+        Entity::Visit => {
+            d.record_id = need(body, "id")?;
+            if let Some(agency) = s(body, "agency_id") {
+                d.keys.push(format!("a:{agency}"));
+                d.inherits.push((Entity::Agency, agency.to_owned(), Inherit::Divisions));
+                d.parents.push((Entity::Agency, agency.to_owned()));
+            } else {
+                let enterprise = need(body, "enterprise_id")?;
+                d.inherits.push((Entity::Enterprise, enterprise.clone(), Inherit::Divisions));
+                d.parents.push((Entity::Enterprise, enterprise));
+                // A service visit belongs to the agency of the people sent, not to every
+                // agency that serves the enterprise.
+                for p in list(body, "people") {
+                    if let Some(person) = s(&p, "person_id") {
+                        d.inherits.push((Entity::Person, person.to_owned(), Inherit::Agencies));
+                    }
+                }
+            }
+        }
+        Entity::VisitItem => {
+            let visit = need(body, "visit_id")?;
+            d.record_id = format!("{visit}/{}", need(body, "code")?);
+            d.inherits.push((Entity::Visit, visit.clone(), Inherit::All));
+            d.parents.push((Entity::Visit, visit));
+        }
+        Entity::Hazard => {
+            d.record_id = need(body, "id")?;
+            let visit = need(body, "visit_id")?;
+            d.inherits.push((Entity::Visit, visit.clone(), Inherit::All));
+            d.parents.push((Entity::Visit, visit));
+        }
+        Entity::HazardEvent => {
+            let hazard = need(body, "hazard_id")?;
+            d.record_id = format!("{hazard}/{}/{}", need(body, "kind")?, need(body, "at")?);
+            d.inherits.push((Entity::Hazard, hazard.clone(), Inherit::All));
+            d.parents.push((Entity::Hazard, hazard));
+        }
+        Entity::ItemPhoto => {
+            let visit = need(body, "visit_id")?;
+            d.record_id = format!("{visit}/{}/{}", need(body, "code")?, need(body, "sha256")?);
+            d.inherits.push((Entity::Visit, visit.clone(), Inherit::All));
+            d.parents.push((Entity::Visit, visit));
+        }
+        Entity::HazardPhoto => {
+            let hazard = need(body, "hazard_id")?;
+            d.record_id = format!("{hazard}/{}/{}", need(body, "phase")?, need(body, "sha256")?);
+            d.inherits.push((Entity::Hazard, hazard.clone(), Inherit::All));
+            d.parents.push((Entity::Hazard, hazard));
+        }
+        Entity::Document => {
+            d.record_id = need(body, "id")?;
+            if let Some(visit) = s(body, "visit_id") {
+                d.inherits.push((Entity::Visit, visit.to_owned(), Inherit::All));
+                d.parents.push((Entity::Visit, visit.to_owned()));
+            }
+            if let Some(enterprise) = s(body, "enterprise_id") {
+                d.inherits.push((Entity::Enterprise, enterprise.to_owned(), Inherit::Divisions));
+                d.parents.push((Entity::Enterprise, enterprise.to_owned()));
+            }
+            if let Some(agency) = s(body, "agency_id") {
+                d.keys.push(format!("a:{agency}"));
+                d.inherits.push((Entity::Agency, agency.to_owned(), Inherit::Divisions));
+                d.parents.push((Entity::Agency, agency.to_owned()));
+            }
+        }
+        Entity::Conflict => return Err("冲突记录只由服务器生成".to_owned()),
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(role: Role, agency: Option<&str>, division: Option<&str>) -> Scope {
+        Scope { role, agency: agency.map(str::to_owned), division: division.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_technician_covers_their_agency_only() {
+        let t = scope(Role::Technician, Some("A"), None);
+        assert!(t.covers("a:A"));
+        assert!(!t.covers("a:AB"));
+        assert!(!t.covers("a:B"));
+        assert!(!t.covers("d:330106"));
+    }
+
+    #[test]
+    fn an_inspector_covers_their_jurisdiction_by_code_prefix() {
+        let i = scope(Role::Inspector, None, Some("3301"));
+        assert!(i.covers("d:330106"));
+        assert!(i.covers("d:330106001"));
+        assert!(!i.covers("d:330201"));
+        assert!(!i.covers("a:3301"));
+        assert!(scope(Role::Admin, None, None).covers("d:1"));
+    }
+
+    #[test]
+    fn record_ids_come_from_the_body() {
+        let body: Map<String, Value> =
+            serde_json::from_str(r#"{"visit_id":"v1","code":"A.1","result":"pass"}"#).unwrap();
+        assert_eq!(derive(Entity::VisitItem, &body).unwrap().record_id, "v1/A.1");
+        let contract: Map<String, Value> =
+            serde_json::from_str(r#"{"id":"c","agency_id":"A","enterprise_id":"E"}"#).unwrap();
+        let d = derive(Entity::Contract, &contract).unwrap();
+        assert_eq!(d.grants, vec![(Entity::Enterprise, "E".to_owned(), "a:A".to_owned())]);
+        assert!(derive(Entity::Enterprise, &Map::new()).is_err());
+    }
+}

@@ -1,0 +1,656 @@
+//! The embedded default storage: one SQLite file, `server.db`, in the data folder.
+
+use crate::scope::{derive, Role, Scope};
+use crate::storage::{Access, Caller, Device, IssuedTokens, Page, Refresh, Storage, StorageError, User};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use safeserve_core::document::{sha256_hex, signature_holds};
+use safeserve_core::sync::{wins, Change, Entity, Op, Outcome, Pulled, Receipt};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Mutex;
+use uuid::Uuid;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS users (
+    name     TEXT PRIMARY KEY,
+    role     TEXT NOT NULL,
+    agency   TEXT,
+    division TEXT
+);
+CREATE TABLE IF NOT EXISTS enrolments (
+    code_hash  TEXT PRIMARY KEY,
+    user       TEXT NOT NULL REFERENCES users(name),
+    expires_ms INTEGER NOT NULL,
+    used_ms    INTEGER
+);
+CREATE TABLE IF NOT EXISTS devices (
+    id             TEXT PRIMARY KEY,
+    user           TEXT NOT NULL REFERENCES users(name),
+    label          TEXT NOT NULL,
+    public_key     TEXT NOT NULL,
+    enrolled_at_ms INTEGER NOT NULL,
+    revoked_at_ms  INTEGER,
+    clock_skew_ms  INTEGER
+);
+CREATE TABLE IF NOT EXISTS signing_keys (
+    public_key    TEXT PRIMARY KEY,
+    label         TEXT NOT NULL,
+    registered_ms INTEGER NOT NULL
+);
+-- Tokens are stored as SHA-256 hashes only.
+CREATE TABLE IF NOT EXISTS tokens (
+    hash       TEXT PRIMARY KEY,
+    device_id  TEXT NOT NULL REFERENCES devices(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+    expires_ms INTEGER NOT NULL,
+    used_ms    INTEGER
+);
+CREATE INDEX IF NOT EXISTS tokens_device ON tokens(device_id);
+
+-- The change log. `seq` is the receipt and the pull cursor; `current` marks the change that
+-- is its record's value (only those are pulled). Changes the server writes itself (conflicts,
+-- a record re-sent to a newly granted scope) have no change id.
+CREATE TABLE IF NOT EXISTS changes (
+    seq         INTEGER PRIMARY KEY,
+    change_id   TEXT UNIQUE,
+    entity      TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    op          TEXT NOT NULL,
+    hlc         INTEGER NOT NULL,
+    node        TEXT NOT NULL,
+    body        TEXT,
+    device_id   TEXT,
+    received_ms INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    current     INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    entity    TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    hlc       INTEGER NOT NULL,
+    node      TEXT NOT NULL,
+    PRIMARY KEY (entity, record_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_scopes (
+    entity    TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    PRIMARY KEY (entity, record_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS photos (
+    sha256      TEXT PRIMARY KEY,
+    bytes       INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// The pseudo-entity under which a photo's scope keys are kept (those of the records that
+/// name it).
+const PHOTO: &str = "photo";
+
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+fn invalid(e: impl std::fmt::Display) -> StorageError {
+    StorageError::Invalid(e.to_string())
+}
+
+fn refused(change: &Change, reason: impl Into<String>) -> Receipt {
+    Receipt { change_id: change.change_id, seq: None, outcome: Outcome::Refused, reason: Some(reason.into()) }
+}
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(1)?;
+    Ok(User {
+        name: r.get(0)?,
+        role: Role::from_key(&role).unwrap_or(Role::Technician),
+        agency: r.get(2)?,
+        division: r.get(3)?,
+    })
+}
+
+impl SqliteStorage {
+    pub fn open(dir: &Path) -> Result<SqliteStorage, StorageError> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join("server.db"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStorage { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (its transaction rolls back).
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn keys_of(tx: &Connection, entity: &str, id: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached("SELECT key FROM record_scopes WHERE entity = ?1 AND record_id = ?2")?;
+    let rows = stmt.query_map([entity, id], |r| r.get(0))?;
+    rows.collect()
+}
+
+fn add_keys(tx: &Connection, entity: &str, id: &str, keys: &[String]) -> rusqlite::Result<usize> {
+    let mut stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO record_scopes(entity, record_id, key) VALUES (?1, ?2, ?3)")?;
+    let mut added = 0;
+    for k in keys {
+        added += stmt.execute([entity, id, k])?;
+    }
+    Ok(added)
+}
+
+struct Current {
+    seq: i64,
+    hlc: i64,
+    node: String,
+}
+
+fn current(tx: &Connection, entity: &str, id: &str) -> rusqlite::Result<Option<Current>> {
+    tx.prepare_cached("SELECT seq, hlc, node FROM records WHERE entity = ?1 AND record_id = ?2")?
+        .query_row([entity, id], |r| Ok(Current { seq: r.get(0)?, hlc: r.get(1)?, node: r.get(2)? }))
+        .optional()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_change(
+    tx: &Connection,
+    change_id: Option<&str>,
+    entity: &str,
+    record_id: &str,
+    op: Op,
+    hlc: i64,
+    node: &str,
+    body: Option<&str>,
+    device: Option<&str>,
+    now_ms: i64,
+    outcome: Outcome,
+    current: bool,
+) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO changes(change_id, entity, record_id, op, hlc, node, body, device_id, received_ms, outcome, current) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![change_id, entity, record_id, op.key(), hlc, node, body, device, now_ms, outcome.key(), current])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Makes `seq` the current version of its record.
+fn make_current(tx: &Connection, entity: &str, id: &str, seq: i64, hlc: i64, node: &str) -> rusqlite::Result<()> {
+    if let Some(old) = current(tx, entity, id)? {
+        tx.prepare_cached("UPDATE changes SET current = 0 WHERE seq = ?1")?.execute([old.seq])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO records(entity, record_id, seq, hlc, node) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT(entity, record_id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc, node = excluded.node",
+    )?
+    .execute(params![entity, id, seq, hlc, node])?;
+    Ok(())
+}
+
+/// Hands a record out again under a new sequence number, for a scope that has just been
+/// granted it (its earlier number may be behind that scope's cursor).
+fn resend(tx: &Connection, entity: &str, id: &str, now_ms: i64) -> rusqlite::Result<()> {
+    let Some(cur) = current(tx, entity, id)? else { return Ok(()) };
+    tx.prepare_cached(
+        "INSERT INTO changes(change_id, entity, record_id, op, hlc, node, body, device_id, received_ms, outcome, current) \
+         SELECT NULL, entity, record_id, op, hlc, node, body, device_id, ?2, outcome, 1 FROM changes WHERE seq = ?1",
+    )?
+    .execute(params![cur.seq, now_ms])?;
+    let seq = tx.last_insert_rowid();
+    make_current(tx, entity, id, seq, cur.hlc, &cur.node)
+}
+
+fn body_of(tx: &Connection, seq: i64) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached("SELECT body FROM changes WHERE seq = ?1")?.query_row([seq], |r| r.get(0))
+}
+
+/// A signed document is accepted only if its bytes hash to the recorded hash and the
+/// signature holds for a key the server knows.
+fn check_document(tx: &Connection, body: &Map<String, Value>) -> Result<(), String> {
+    let get = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("");
+    let key = get("device_key");
+    let known: bool = tx
+        .prepare_cached("SELECT 1 FROM signing_keys WHERE public_key = ?1")
+        .and_then(|mut s| s.exists([key]))
+        .map_err(|e| e.to_string())?;
+    if !known {
+        return Err("文书的签名密钥不属于任何已注册设备，拒收".to_owned());
+    }
+    let content = get("content");
+    let digest: [u8; 32] = Sha256::digest(content.as_bytes()).into();
+    let id = Uuid::parse_str(get("id")).map_err(|_| "文书编号无效".to_owned())?;
+    if sha256_hex(content.as_bytes()) != get("content_hash") {
+        return Err("文书内容与其摘要不符（内容被改动），拒收".to_owned());
+    }
+    if !signature_holds(key, get("signature"), id, &digest) {
+        return Err("文书签名验证失败，拒收".to_owned());
+    }
+    Ok(())
+}
+
+/// One change, inside the push transaction. Returns its receipt.
+fn apply(tx: &Transaction<'_>, scope: &Scope, device: Option<&str>, c: &Change, now_ms: i64) -> rusqlite::Result<Receipt> {
+    let change_id = c.change_id.simple().to_string();
+    let held: Option<(i64, String)> = tx
+        .prepare_cached("SELECT seq, outcome FROM changes WHERE change_id = ?1")?
+        .query_row([&change_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((seq, outcome)) = held {
+        // A replay: the same answer as the first time, nothing written.
+        let outcome = if outcome == "applied" { Outcome::Applied } else { Outcome::Superseded };
+        return Ok(Receipt { change_id: c.change_id, seq: Some(seq), outcome, reason: None });
+    }
+    let entity = c.entity.key();
+    if c.entity == Entity::Conflict {
+        return Ok(refused(c, "冲突记录只由服务器生成"));
+    }
+    let existing = current(tx, entity, &c.record_id)?;
+    let existing_keys = keys_of(tx, entity, &c.record_id)?;
+    if existing.is_some() && !scope.covers_any(&existing_keys) {
+        return Ok(refused(c, "无权修改该记录（不在本账号的范围内）"));
+    }
+    let body_text = c.body.as_ref().map(|b| b.get());
+    let mut keys = Vec::new();
+    let mut grants = Vec::new();
+    match c.op {
+        Op::Delete => {
+            if c.entity.is_evidence() || matches!(c.entity, Entity::Visit | Entity::Hazard) {
+                return Ok(refused(c, "证据记录只增不删，不能删除"));
+            }
+            if existing.is_none() {
+                return Ok(refused(c, "要删除的记录不存在"));
+            }
+            keys.clone_from(&existing_keys);
+        }
+        Op::Upsert => {
+            let Some(text) = body_text else { return Ok(refused(c, "缺少记录内容")) };
+            let body: Map<String, Value> = match serde_json::from_str(text) {
+                Ok(Value::Object(m)) => m,
+                _ => return Ok(refused(c, "记录内容不是 JSON 对象")),
+            };
+            let derived = match derive(c.entity, &body) {
+                Ok(d) => d,
+                Err(reason) => return Ok(refused(c, reason)),
+            };
+            if derived.record_id != c.record_id {
+                return Ok(refused(c, "记录编号与内容不符"));
+            }
+            if c.entity == Entity::Document {
+                if let Err(reason) = check_document(tx, &body) {
+                    return Ok(refused(c, reason));
+                }
+            }
+            for (parent, id) in &derived.parents {
+                let parent_keys = keys_of(tx, parent.key(), id)?;
+                if current(tx, parent.key(), id)?.is_none() {
+                    return Ok(refused(c, format!("所属记录（{} {id}）在服务器上不存在", parent.key())));
+                }
+                if !scope.covers_any(&parent_keys) {
+                    return Ok(refused(c, "无权写入该记录（所属记录不在本账号的范围内）"));
+                }
+            }
+            keys = derived.keys;
+            for (from, id, which) in &derived.inherits {
+                keys.extend(keys_of(tx, from.key(), id)?.into_iter().filter(|k| which.accepts(k)));
+            }
+            if existing.is_none() {
+                keys.extend(scope.creator_key());
+            }
+            keys.sort();
+            keys.dedup();
+            if !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
+                return Ok(refused(c, "无权写入该记录（不在本账号的范围内）"));
+            }
+            grants = derived.grants;
+        }
+    }
+
+    if let Some(cur) = &existing {
+        if c.entity.is_evidence() {
+            // Evidence is written once; a second copy changes nothing.
+            return Ok(Receipt { change_id: c.change_id, seq: Some(cur.seq), outcome: Outcome::Superseded, reason: None });
+        }
+    }
+    let won = existing.as_ref().is_none_or(|cur| wins(c.hlc, &c.node, cur.hlc, &cur.node));
+    let outcome = if won { Outcome::Applied } else { Outcome::Superseded };
+    let seq = insert_change(
+        tx,
+        Some(&change_id),
+        entity,
+        &c.record_id,
+        c.op,
+        c.hlc,
+        &c.node,
+        body_text,
+        device,
+        now_ms,
+        outcome,
+        won,
+    )?;
+    if won {
+        make_current(tx, entity, &c.record_id, seq, c.hlc, &c.node)?;
+    }
+    add_keys(tx, entity, &c.record_id, &keys)?;
+    if matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
+        if let Some(sha) = c.record_id.rsplit('/').next() {
+            add_keys(tx, PHOTO, sha, &keys)?;
+        }
+    }
+    for (target, id, key) in grants {
+        if add_keys(tx, target.key(), &id, std::slice::from_ref(&key))? > 0 {
+            resend(tx, target.key(), &id, now_ms)?;
+        }
+    }
+
+    // Concurrent edits: made on another laptop without having seen the current value.
+    if let Some(cur) = existing.filter(|cur| cur.node != c.node && c.base_hlc != Some(cur.hlc)) {
+        let other = body_of(tx, cur.seq)?.unwrap_or_else(|| "null".to_owned());
+        let mine = body_text.unwrap_or("null").to_owned();
+        let (kept, lost, kept_node, lost_node) =
+            if won { (mine, other, &c.node, &cur.node) } else { (other, mine, &cur.node, &c.node) };
+        let id = Uuid::now_v7().to_string();
+        let conflict = serde_json::json!({
+            "id": id,
+            "entity": entity,
+            "record_id": c.record_id,
+            "kept": serde_json::from_str::<Value>(&kept).unwrap_or(Value::Null),
+            "lost": serde_json::from_str::<Value>(&lost).unwrap_or(Value::Null),
+            "kept_node": kept_node,
+            "lost_node": lost_node,
+            "at": chrono::DateTime::from_timestamp_millis(now_ms).unwrap_or_default().to_rfc3339(),
+        })
+        .to_string();
+        let cseq = insert_change(
+            tx,
+            None,
+            Entity::Conflict.key(),
+            &id,
+            Op::Upsert,
+            c.hlc.max(cur.hlc),
+            "server",
+            Some(&conflict),
+            None,
+            now_ms,
+            Outcome::Applied,
+            true,
+        )?;
+        make_current(tx, Entity::Conflict.key(), &id, cseq, c.hlc.max(cur.hlc), "server")?;
+        let record_keys = keys_of(tx, entity, &c.record_id)?;
+        add_keys(tx, Entity::Conflict.key(), &id, &record_keys)?;
+    }
+    Ok(Receipt { change_id: c.change_id, seq: Some(seq), outcome, reason: None })
+}
+
+impl SqliteStorage {
+    fn push_as(
+        &self,
+        scope: &Scope,
+        device: Option<&str>,
+        changes: &[Change],
+        now_ms: i64,
+    ) -> Result<Vec<Receipt>, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut receipts = Vec::with_capacity(changes.len());
+        for c in changes {
+            receipts.push(apply(&tx, scope, device, c, now_ms)?);
+        }
+        tx.commit()?;
+        Ok(receipts)
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn add_user(&self, user: &User) -> Result<(), StorageError> {
+        self.lock().execute(
+            "INSERT INTO users(name, role, agency, division) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT(name) DO UPDATE SET role = excluded.role, agency = excluded.agency, division = excluded.division",
+            params![user.name, user.role.key(), user.agency, user.division],
+        )?;
+        Ok(())
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, StorageError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT name, role, agency, division FROM users WHERE name = ?1", [name], user_row)
+            .optional()?)
+    }
+
+    fn create_enrolment(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError> {
+        self.lock().execute(
+            "INSERT INTO enrolments(code_hash, user, expires_ms) VALUES (?1, ?2, ?3)",
+            params![code_hash, user, expires_ms],
+        )?;
+        Ok(())
+    }
+
+    fn enrol(
+        &self,
+        code_hash: &str,
+        device: &Device,
+        tokens: &IssuedTokens,
+        now_ms: i64,
+    ) -> Result<Option<User>, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let user: Option<String> = tx
+            .query_row(
+                "UPDATE enrolments SET used_ms = ?2 WHERE code_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2 \
+                 RETURNING user",
+                params![code_hash, now_ms],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(user) = user else { return Ok(None) };
+        tx.execute(
+            "INSERT INTO devices(id, user, label, public_key, enrolled_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device.id, user, device.label, device.public_key, now_ms],
+        )?;
+        tx.execute(
+            "INSERT OR IGNORE INTO signing_keys(public_key, label, registered_ms) VALUES (?1, ?2, ?3)",
+            params![device.public_key, device.label, now_ms],
+        )?;
+        insert_tokens(&tx, &device.id, tokens)?;
+        let u = tx.query_row("SELECT name, role, agency, division FROM users WHERE name = ?1", [&user], user_row)?;
+        tx.commit()?;
+        Ok(Some(u))
+    }
+
+    fn devices(&self) -> Result<Vec<Device>, StorageError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT id, user, label, public_key, enrolled_at_ms, revoked_at_ms, clock_skew_ms FROM devices \
+             ORDER BY enrolled_at_ms",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Device {
+                id: r.get(0)?,
+                user: r.get(1)?,
+                label: r.get(2)?,
+                public_key: r.get(3)?,
+                enrolled_at_ms: r.get(4)?,
+                revoked_at_ms: r.get(5)?,
+                clock_skew_ms: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<bool, StorageError> {
+        let n = self.lock().execute(
+            "UPDATE devices SET revoked_at_ms = ?2 WHERE id = ?1 AND revoked_at_ms IS NULL",
+            params![device_id, now_ms],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn signing_key_known(&self, public_key: &str) -> Result<bool, StorageError> {
+        Ok(self.lock().prepare_cached("SELECT 1 FROM signing_keys WHERE public_key = ?1")?.exists([public_key])?)
+    }
+
+    fn register_signing_key(&self, public_key: &str, label: &str, now_ms: i64) -> Result<(), StorageError> {
+        self.lock().execute(
+            "INSERT OR IGNORE INTO signing_keys(public_key, label, registered_ms) VALUES (?1, ?2, ?3)",
+            params![public_key, label, now_ms],
+        )?;
+        Ok(())
+    }
+
+    fn access(&self, access_hash: &str, now_ms: i64) -> Result<Access, StorageError> {
+        let conn = self.lock();
+        let row: Option<(String, i64, Option<i64>, User)> = conn
+            .prepare_cached(
+                "SELECT t.device_id, t.expires_ms, d.revoked_at_ms, u.name, u.role, u.agency, u.division \
+                 FROM tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.name = d.user \
+                 WHERE t.hash = ?1 AND t.kind = 'access'",
+            )?
+            .query_row([access_hash], |r| {
+                let role: String = r.get(4)?;
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    User {
+                        name: r.get(3)?,
+                        role: Role::from_key(&role).unwrap_or(Role::Technician),
+                        agency: r.get(5)?,
+                        division: r.get(6)?,
+                    },
+                ))
+            })
+            .optional()?;
+        Ok(match row {
+            None => Access::Unknown,
+            Some((_, _, Some(_), _)) => Access::Revoked,
+            Some((_, expires, None, _)) if expires <= now_ms => Access::Expired,
+            Some((device_id, _, None, user)) => Access::Valid(Caller { device_id, user }),
+        })
+    }
+
+    fn use_refresh(&self, refresh_hash: &str, now_ms: i64) -> Result<Refresh, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let row: Option<(String, i64, Option<i64>, Option<i64>)> = tx
+            .query_row(
+                "SELECT t.device_id, t.expires_ms, t.used_ms, d.revoked_at_ms FROM tokens t \
+                 JOIN devices d ON d.id = t.device_id WHERE t.hash = ?1 AND t.kind = 'refresh'",
+                [refresh_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let out = match row {
+            None => Refresh::Unknown,
+            Some((_, _, _, Some(_))) => Refresh::Revoked,
+            Some((device_id, _, Some(_), None)) => {
+                // A refresh token is good once. Seeing it again means a copy is out there:
+                // the device is revoked, and whoever holds its tokens is shut out.
+                tx.execute("UPDATE devices SET revoked_at_ms = ?2 WHERE id = ?1", params![device_id, now_ms])?;
+                Refresh::Reused
+            }
+            Some((_, expires, None, None)) if expires <= now_ms => Refresh::Expired,
+            Some((device_id, _, None, None)) => {
+                tx.execute("UPDATE tokens SET used_ms = ?2 WHERE hash = ?1", params![refresh_hash, now_ms])?;
+                Refresh::Valid { device_id }
+            }
+        };
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn store_tokens(&self, device_id: &str, tokens: &IssuedTokens) -> Result<(), StorageError> {
+        let conn = self.lock();
+        insert_tokens(&conn, device_id, tokens)?;
+        Ok(())
+    }
+
+    fn record_clock_skew(&self, device_id: &str, skew_ms: i64) -> Result<(), StorageError> {
+        self.lock()
+            .prepare_cached("UPDATE devices SET clock_skew_ms = ?2 WHERE id = ?1")?
+            .execute(params![device_id, skew_ms])?;
+        Ok(())
+    }
+
+    fn push(&self, caller: &Caller, changes: &[Change], now_ms: i64) -> Result<Vec<Receipt>, StorageError> {
+        self.push_as(&caller.scope(), Some(&caller.device_id), changes, now_ms)
+    }
+
+    fn import(&self, changes: &[Change], now_ms: i64) -> Result<Vec<Receipt>, StorageError> {
+        let admin = Scope { role: Role::Admin, agency: None, division: None };
+        self.push_as(&admin, None, changes, now_ms)
+    }
+
+    fn pull(&self, caller: &Caller, after: i64, limit: usize) -> Result<Page, StorageError> {
+        let scope = caller.scope();
+        let conn = self.lock();
+        let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
+        // The scope as SQL: a technician's key exactly, a jurisdiction's keys by prefix range.
+        let (exact, low, high) = match scope.role {
+            Role::Admin => (String::new(), String::new(), String::new()),
+            Role::Technician => (format!("a:{}", scope.agency.clone().unwrap_or_default()), String::new(), String::new()),
+            Role::Inspector | Role::Supervisor => {
+                let d = scope.division.clone().unwrap_or_default();
+                (String::new(), format!("d:{d}"), format!("d:{d}\u{10FFFF}"))
+            }
+        };
+        let admin = scope.role == Role::Admin;
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.seq, c.entity, c.record_id, c.op, c.hlc, c.node, c.body FROM changes c \
+             WHERE c.seq > ?1 AND c.current = 1 AND (?2 OR EXISTS (SELECT 1 FROM record_scopes s \
+               WHERE s.entity = c.entity AND s.record_id = c.record_id \
+               AND (s.key = ?3 OR (s.key >= ?4 AND s.key < ?5)))) \
+             ORDER BY c.seq LIMIT ?6",
+        )?;
+        let mut rows = stmt.query(params![after, admin, exact, low, high, limit as i64])?;
+        let mut changes = Vec::new();
+        while let Some(r) = rows.next()? {
+            let entity: String = r.get(1)?;
+            let op: String = r.get(3)?;
+            let body: Option<String> = r.get(6)?;
+            changes.push(Pulled {
+                seq: r.get(0)?,
+                entity: Entity::from_key(&entity).ok_or_else(|| invalid(&entity))?,
+                record_id: r.get(2)?,
+                op: Op::from_key(&op).ok_or_else(|| invalid(&op))?,
+                hlc: r.get(4)?,
+                node: r.get(5)?,
+                body: body.map(RawValue::from_string).transpose().map_err(invalid)?,
+            });
+        }
+        let more = changes.len() == limit;
+        let next = if more { changes.last().map(|c| c.seq).unwrap_or(after) } else { last.max(after) };
+        Ok(Page { changes, next, more })
+    }
+
+    fn photo_visible(&self, caller: &Caller, sha256: &str) -> Result<bool, StorageError> {
+        let keys = keys_of(&self.lock(), PHOTO, sha256)?;
+        Ok(!keys.is_empty() && caller.scope().covers_any(&keys))
+    }
+
+    fn photo_held(&self, sha256: &str) -> Result<bool, StorageError> {
+        Ok(self.lock().prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?.exists([sha256])?)
+    }
+
+    fn photo_completed(&self, sha256: &str, bytes: u64, now_ms: i64) -> Result<(), StorageError> {
+        self.lock().execute(
+            "INSERT OR IGNORE INTO photos(sha256, bytes, received_ms) VALUES (?1, ?2, ?3)",
+            params![sha256, bytes as i64, now_ms],
+        )?;
+        Ok(())
+    }
+}
+
+fn insert_tokens(conn: &Connection, device_id: &str, t: &IssuedTokens) -> rusqlite::Result<()> {
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO tokens(hash, device_id, kind, expires_ms) VALUES (?1, ?2, ?3, ?4)")?;
+    stmt.execute(params![t.access_hash, device_id, "access", t.access_expires_ms])?;
+    stmt.execute(params![t.refresh_hash, device_id, "refresh", t.refresh_expires_ms])?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! What the server keeps, behind one trait: users, devices and tokens, the change log with
+//! each record's current version and scope keys, and which photos are held. The handlers see
+//! only this trait, so a PostgreSQL backend can be added beside [`crate::sqlite`] without
+//! touching them. Calls are blocking; handlers run them on tokio's blocking pool.
+
+use crate::scope::{Role, Scope};
+use safeserve_core::sync::{Change, Pulled, Receipt};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    pub agency: Option<String>,
+    pub division: Option<String>,
+}
+
+impl User {
+    pub fn scope(&self) -> Scope {
+        Scope { role: self.role, agency: self.agency.clone(), division: self.division.clone() }
+    }
+}
+
+/// Who is calling: the device a valid access token was issued to, and its user.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub device_id: String,
+    pub user: User,
+}
+
+impl Caller {
+    pub fn scope(&self) -> Scope {
+        self.user.scope()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: String,
+    pub user: String,
+    pub label: String,
+    pub public_key: String,
+    pub enrolled_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+    pub clock_skew_ms: Option<i64>,
+}
+
+/// What an access token turned out to be.
+#[derive(Debug)]
+pub enum Access {
+    Valid(Caller),
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+/// What presenting a refresh token did.
+#[derive(Debug)]
+pub enum Refresh {
+    /// Valid: it is now used up; the device may be given new tokens.
+    Valid { device_id: String },
+    /// Already used once: someone holds a copy. The device has been revoked.
+    Reused,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+/// A hashed token to store: `sha256(token)` in hex, never the token itself.
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    pub access_hash: String,
+    pub access_expires_ms: i64,
+    pub refresh_hash: String,
+    pub refresh_expires_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub changes: Vec<Pulled>,
+    pub next: i64,
+    pub more: bool,
+}
+
+pub trait Storage: Send + Sync + 'static {
+    fn add_user(&self, user: &User) -> Result<(), StorageError>;
+    fn user(&self, name: &str) -> Result<Option<User>, StorageError>;
+
+    /// A one-time enrolment code (hashed) for a user.
+    fn create_enrolment(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError>;
+    /// Uses up an enrolment code and registers the device with its public key; `None` when the
+    /// code is unknown, used or expired.
+    fn enrol(&self, code_hash: &str, device: &Device, tokens: &IssuedTokens, now_ms: i64)
+        -> Result<Option<User>, StorageError>;
+    fn devices(&self) -> Result<Vec<Device>, StorageError>;
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<bool, StorageError>;
+    /// A public key whose signatures the server accepts: an enrolled device's (revoked ones
+    /// too: what they signed before stays valid), or one registered by an import.
+    fn signing_key_known(&self, public_key: &str) -> Result<bool, StorageError>;
+    fn register_signing_key(&self, public_key: &str, label: &str, now_ms: i64) -> Result<(), StorageError>;
+
+    fn access(&self, access_hash: &str, now_ms: i64) -> Result<Access, StorageError>;
+    fn use_refresh(&self, refresh_hash: &str, now_ms: i64) -> Result<Refresh, StorageError>;
+    fn store_tokens(&self, device_id: &str, tokens: &IssuedTokens) -> Result<(), StorageError>;
+    fn record_clock_skew(&self, device_id: &str, skew_ms: i64) -> Result<(), StorageError>;
+
+    /// Applies pushed changes for a caller: refuses what is out of their scope, applies each
+    /// change id once, and answers a receipt per change.
+    fn push(&self, caller: &Caller, changes: &[Change], now_ms: i64) -> Result<Vec<Receipt>, StorageError>;
+    /// Loads changes as an administrator (`admin import`), in batches.
+    fn import(&self, changes: &[Change], now_ms: i64) -> Result<Vec<Receipt>, StorageError>;
+    /// The current versions the caller may see, after `after`.
+    fn pull(&self, caller: &Caller, after: i64, limit: usize) -> Result<Page, StorageError>;
+
+    /// Whether a record the caller may see names this photo.
+    fn photo_visible(&self, caller: &Caller, sha256: &str) -> Result<bool, StorageError>;
+    fn photo_held(&self, sha256: &str) -> Result<bool, StorageError>;
+    fn photo_completed(&self, sha256: &str, bytes: u64, now_ms: i64) -> Result<(), StorageError>;
+}

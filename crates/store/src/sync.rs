@@ -1,0 +1,859 @@
+//! The laptop's side of sync: the outbox the triggers of migration 0004 fill, receipts from the
+//! server, and applying what was pulled (last writer wins for register fields, append-only for
+//! evidence). The HTTP client lives in `safeserve-sync`; this module only reads and writes the
+//! database, each step in one transaction.
+
+use crate::search::{self, Register};
+use crate::{Store, StoreError};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use safeserve_core::document::{sha256_hex, signature_holds};
+use safeserve_core::sync::{wins, Change, Entity, Op, Outcome, Pulled, Receipt};
+use safeserve_core::Message;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// Where this database syncs to (set at enrolment) and how far it has pulled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncAccount {
+    pub server: String,
+    pub device_id: String,
+    pub user_name: String,
+    pub role: String,
+    /// The user's scope as the server described it (for display only: the server decides).
+    pub scope: String,
+    pub refresh_token: String,
+    pub cursor: i64,
+}
+
+/// What the sync screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub server: Option<String>,
+    pub user_name: Option<String>,
+    pub role: Option<String>,
+    pub scope: Option<String>,
+    /// Changes written here that the server has not given a receipt for.
+    pub pending: u32,
+    /// Changes the server refused (with the reasons in [`SyncStatus::refusals`]).
+    pub refused: u32,
+    pub refusals: Vec<String>,
+    /// Photos whose original the server has not confirmed.
+    pub photos_pending: u32,
+    /// Conflicts not yet reviewed.
+    pub conflicts: u32,
+    pub last_sync: Option<String>,
+    pub last_error: Option<String>,
+    /// This laptop's clock minus the server's, measured at the last sync.
+    pub clock_skew_ms: Option<i64>,
+}
+
+/// One field of a conflict: the value kept and the value that lost.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldConflict {
+    pub field: String,
+    pub kept: String,
+    pub lost: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictView {
+    pub id: String,
+    pub entity: String,
+    pub record_id: String,
+    /// The record's name (an enterprise's, a person's …) when it has one.
+    pub title: String,
+    pub fields: Vec<FieldConflict>,
+    pub kept_node: String,
+    pub lost_node: String,
+    pub at: String,
+    pub reviewed_at: Option<String>,
+}
+
+/// What one pulled page did here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    pub applied: u32,
+    /// Older than the version held here (last writer wins), or evidence already held.
+    pub skipped: u32,
+    /// Changes that could not be applied here (a signed document that does not verify, a row
+    /// the local rules refuse); the server keeps them.
+    pub rejected: Vec<String>,
+}
+
+/// A photo original the server has not confirmed yet.
+#[derive(Debug, Clone)]
+pub struct PhotoToUpload {
+    pub sha256: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+fn sync_error(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid { field: "sync", message: Message::new(format!("同步数据有误：{e}"), format!("Bad sync data: {e}")) }
+}
+
+/// A JSON value as an SQL value: arrays and objects (never columns here) as their text.
+fn sql_value(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(*b as i64),
+        Json::Number(n) => n.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0))),
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// A synced table: its key and the columns a body may set (anything else in a body is
+/// ignored, so a body can never name a column of its own choosing).
+struct Table {
+    name: &'static str,
+    key: &'static [&'static str],
+    columns: &'static [&'static str],
+}
+
+const AGENCIES: Table = Table {
+    name: "agencies",
+    key: &["id"],
+    columns: &[
+        "id", "credit_code", "name", "address", "office_area_m2", "division", "service_types",
+        "high_risk_industries", "platform_registered", "documents", "created_at",
+    ],
+};
+const ENTERPRISES: Table = Table {
+    name: "enterprises",
+    key: &["id"],
+    columns: &[
+        "id", "credit_code", "name", "address", "division", "industry", "high_risk", "size", "park", "principal",
+        "safety_contact", "phone", "created_at",
+    ],
+};
+const PEOPLE: Table =
+    Table { name: "people", key: &["id"], columns: &["id", "id_number", "name", "phone", "created_at"] };
+const CONTRACTS: Table = Table {
+    name: "contracts",
+    key: &["id"],
+    columns: &[
+        "id", "agency_id", "enterprise_id", "service_types", "content", "visits_per_year", "starts_on", "ends_on",
+        "fee_fen", "acceptance_standard", "filed", "government_commissioned", "created_at",
+    ],
+};
+const VISITS: Table = Table {
+    name: "visits",
+    key: &["id"],
+    columns: &[
+        "id", "kind", "enterprise_id", "agency_id", "template_key", "template_version", "started_at", "ended_at",
+        "latitude", "longitude", "place", "assessment", "plan", "mismatches", "mismatch_reason",
+    ],
+};
+const VISIT_ITEMS: Table =
+    Table { name: "visit_items", key: &["visit_seq", "code"], columns: &["visit_seq", "code", "result", "note", "updated_at"] };
+const HAZARDS: Table = Table {
+    name: "hazards",
+    key: &["id"],
+    columns: &[
+        "id", "visit_id", "enterprise_id", "agency_id", "item_code", "description", "location", "category", "level",
+        "basis", "measure", "deadline", "responsible", "created_at",
+    ],
+};
+const PHOTOS: Table = Table {
+    name: "photos",
+    key: &["sha256"],
+    columns: &[
+        "sha256", "format", "bytes", "width", "height", "taken_at", "latitude", "longitude", "display_width",
+        "display_height", "phash", "imported_at",
+    ],
+};
+const ITEM_PHOTOS: Table =
+    Table { name: "item_photos", key: &["visit_id", "code", "sha256"], columns: &["visit_id", "code", "sha256", "added_at"] };
+const HAZARD_PHOTOS: Table = Table {
+    name: "hazard_photos",
+    key: &["hazard_id", "phase", "sha256"],
+    columns: &["hazard_id", "phase", "sha256", "added_at"],
+};
+
+impl Table {
+    /// Inserts the row, or (`replace`) updates every column of an existing one; without
+    /// `replace` an existing row is left as it is (evidence).
+    fn write(&self, conn: &Connection, body: &Map<String, Json>, replace: bool) -> rusqlite::Result<usize> {
+        let cols: Vec<&str> = self.columns.iter().copied().filter(|c| body.contains_key(*c)).collect();
+        let placeholders = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let action = if replace {
+            let sets: Vec<String> =
+                cols.iter().filter(|c| !self.key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
+            if sets.is_empty() { "NOTHING".to_owned() } else { format!("UPDATE SET {}", sets.join(", ")) }
+        } else {
+            "NOTHING".to_owned()
+        };
+        let sql = format!(
+            "INSERT INTO {}({}) VALUES ({placeholders}) ON CONFLICT({}) DO {action}",
+            self.name,
+            cols.join(", "),
+            self.key.join(", ")
+        );
+        let values: Vec<Value> = cols.iter().map(|c| sql_value(&body[*c])).collect();
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))
+    }
+}
+
+fn object(body: Option<&RawValue>) -> Result<Map<String, Json>, StoreError> {
+    let raw = body.ok_or_else(|| sync_error("missing body"))?;
+    match serde_json::from_str::<Json>(raw.get()).map_err(sync_error)? {
+        Json::Object(m) => Ok(m),
+        _ => Err(sync_error("body is not an object")),
+    }
+}
+
+fn text<'a>(body: &'a Map<String, Json>, key: &str) -> Result<&'a str, StoreError> {
+    body.get(key).and_then(Json::as_str).ok_or_else(|| sync_error(format!("missing {key}")))
+}
+
+/// A JSON array held in a body field: as an array, or as the text of one (the views build
+/// child lists with json_group_array, which may arrive either way).
+fn array(body: &Map<String, Json>, key: &str) -> Vec<Map<String, Json>> {
+    let v = match body.get(key) {
+        Some(Json::String(s)) => serde_json::from_str(s).unwrap_or(Json::Null),
+        Some(v) => v.clone(),
+        None => Json::Null,
+    };
+    match v {
+        Json::Array(items) => items
+            .into_iter()
+            .filter_map(|i| match i {
+                Json::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn seq_of(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(&format!("SELECT seq FROM {table} WHERE id = ?1"))?.query_row([id], |r| r.get(0)).optional()
+}
+
+fn replace_children(
+    conn: &Connection,
+    table: &str,
+    parent_col: &str,
+    parent: &str,
+    columns: &[&str],
+    rows: &[Map<String, Json>],
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(&format!("DELETE FROM {table} WHERE {parent_col} = ?1"))?.execute([parent])?;
+    let placeholders = (1..=columns.len() + 1).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("INSERT OR REPLACE INTO {table}({parent_col}, {}) VALUES ({placeholders})", columns.join(", "));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for row in rows {
+        let mut values = vec![Value::Text(parent.to_owned())];
+        values.extend(columns.iter().map(|c| row.get(*c).map(sql_value).unwrap_or(Value::Null)));
+        stmt.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
+/// Writes one pulled upsert into its tables.
+fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>) -> Result<(), StoreError> {
+    match entity {
+        Entity::Agency => {
+            AGENCIES.write(tx, body, true)?;
+            reindex(tx, Register::Agency, "agencies", text(body, "id")?)?;
+        }
+        Entity::Enterprise => {
+            ENTERPRISES.write(tx, body, true)?;
+            reindex(tx, Register::Enterprise, "enterprises", text(body, "id")?)?;
+        }
+        Entity::Person => {
+            PEOPLE.write(tx, body, true)?;
+            let id = text(body, "id")?;
+            let cert_cols = ["kind", "number", "issuer", "specialty", "expires_on"];
+            replace_children(tx, "certificates", "person_id", id, &cert_cols, &array(body, "certificates"))?;
+            let job_cols = ["agency_id", "role", "full_time"];
+            replace_children(tx, "employments", "person_id", id, &job_cols, &array(body, "employments"))?;
+            let test_cols = ["taken_on", "score", "passed"];
+            replace_children(tx, "capability_tests", "person_id", id, &test_cols, &array(body, "capability_tests"))?;
+            reindex(tx, Register::Person, "people", id)?;
+        }
+        Entity::Contract => {
+            CONTRACTS.write(tx, body, true)?;
+        }
+        Entity::Visit => {
+            VISITS.write(tx, body, true)?;
+            let people = ["person_id", "position", "certificates"];
+            replace_children(tx, "visit_people", "visit_id", text(body, "id")?, &people, &array(body, "people"))?;
+        }
+        Entity::VisitItem => {
+            let visit = text(body, "visit_id")?;
+            let seq = seq_of(tx, "visits", visit)?.ok_or_else(|| sync_error(format!("visit {visit} not held")))?;
+            let mut row = body.clone();
+            row.insert("visit_seq".into(), Json::from(seq));
+            VISIT_ITEMS.write(tx, &row, true)?;
+        }
+        Entity::Hazard => {
+            HAZARDS.write(tx, body, true)?;
+        }
+        Entity::HazardEvent => {
+            let hazard = text(body, "hazard_id")?;
+            let hazard_seq =
+                seq_of(tx, "hazards", hazard)?.ok_or_else(|| sync_error(format!("hazard {hazard} not held")))?;
+            let visit_seq = match body.get("visit_id").and_then(Json::as_str) {
+                Some(v) => seq_of(tx, "visits", v)?,
+                None => None,
+            };
+            let (kind, at) = (text(body, "kind")?, text(body, "at")?);
+            let held = tx
+                .prepare_cached("SELECT 1 FROM hazard_events WHERE hazard_seq = ?1 AND kind = ?2 AND at = ?3")?
+                .exists(params![hazard_seq, kind, at])?;
+            if !held {
+                tx.prepare_cached(
+                    "INSERT INTO hazard_events(hazard_seq, kind, at, visit_seq, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![hazard_seq, kind, at, visit_seq, body.get("note").and_then(Json::as_str).unwrap_or("")])?;
+            }
+        }
+        Entity::ItemPhoto | Entity::HazardPhoto => {
+            if let Some(Json::Object(photo)) = body.get("photo") {
+                PHOTOS.write(tx, photo, false)?;
+            }
+            let table = if entity == Entity::ItemPhoto { &ITEM_PHOTOS } else { &HAZARD_PHOTOS };
+            table.write(tx, body, false)?;
+        }
+        Entity::Document => apply_document(tx, body)?,
+        Entity::Conflict => {
+            let field = |k: &str| body.get(k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO sync_conflicts(id, entity, record_id, kept, lost, kept_node, lost_node, at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                text(body, "id")?,
+                text(body, "entity")?,
+                text(body, "record_id")?,
+                field("kept").unwrap_or_default(),
+                field("lost").unwrap_or_default(),
+                field("kept_node").unwrap_or_default(),
+                field("lost_node").unwrap_or_default(),
+                field("at").unwrap_or_default(),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// A signed document from another device is stored only if its bytes hash to the recorded
+/// hash and the signature holds for the key that signed it.
+fn apply_document(tx: &Transaction<'_>, body: &Map<String, Json>) -> Result<(), StoreError> {
+    let id = text(body, "id")?;
+    let content = text(body, "content")?;
+    let hash = text(body, "content_hash")?;
+    let key = text(body, "device_key")?;
+    let uuid = Uuid::parse_str(id).map_err(sync_error)?;
+    let digest: [u8; 32] = Sha256::digest(content.as_bytes()).into();
+    if sha256_hex(content.as_bytes()) != hash || !signature_holds(key, text(body, "signature")?, uuid, &digest) {
+        return Err(sync_error(format!("文书 {id} 的签名不成立，未接收")));
+    }
+    tx.prepare_cached("INSERT OR IGNORE INTO devices(public_key, label, first_seen) VALUES (?1, ?2, ?3)")?.execute(
+        params![key, body.get("device_label").and_then(Json::as_str).unwrap_or(""), text(body, "signed_at")?],
+    )?;
+    tx.prepare_cached(
+        "INSERT INTO documents(id, kind, version, replaces, visit_id, enterprise_id, agency_id, content, content_hash, \
+         device_key, signature, verification_code, signed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![
+        id,
+        text(body, "kind")?,
+        body.get("version").and_then(Json::as_i64).unwrap_or(1),
+        body.get("replaces").and_then(Json::as_str),
+        body.get("visit_id").and_then(Json::as_str),
+        body.get("enterprise_id").and_then(Json::as_str),
+        body.get("agency_id").and_then(Json::as_str),
+        content.as_bytes(),
+        hash,
+        key,
+        text(body, "signature")?,
+        text(body, "verification_code")?,
+        text(body, "signed_at")?,
+    ])?;
+    Ok(())
+}
+
+fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str) -> Result<(), StoreError> {
+    match entity {
+        Entity::VisitItem => {
+            let (visit, code) = record_id.split_once('/').ok_or_else(|| sync_error("bad visit item id"))?;
+            if let Some(seq) = seq_of(tx, "visits", visit)? {
+                tx.execute("DELETE FROM visit_items WHERE visit_seq = ?1 AND code = ?2", params![seq, code])?;
+            }
+        }
+        Entity::ItemPhoto => {
+            let mut parts = record_id.splitn(3, '/');
+            let (Some(visit), Some(code), Some(sha)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(sync_error("bad item photo id"));
+            };
+            tx.execute(
+                "DELETE FROM item_photos WHERE visit_id = ?1 AND code = ?2 AND sha256 = ?3",
+                params![visit, code, sha],
+            )?;
+        }
+        Entity::Agency | Entity::Enterprise | Entity::Person | Entity::Contract => {
+            let table = match entity {
+                Entity::Agency => "agencies",
+                Entity::Enterprise => "enterprises",
+                Entity::Person => "people",
+                _ => "contracts",
+            };
+            tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [record_id])?;
+        }
+        // Visits, hazards and evidence are never deleted.
+        _ => return Err(sync_error(format!("{} records are never deleted", entity.key()))),
+    }
+    Ok(())
+}
+
+fn reindex(conn: &Connection, register: Register, table: &str, id: &str) -> rusqlite::Result<()> {
+    if let Some(seq) = seq_of(conn, table, id)? {
+        search::reindex(conn, register, seq)?;
+    }
+    Ok(())
+}
+
+/// Deterministic change id for a record exported as it stands (an import can be repeated).
+fn export_change_id(entity: Entity, record_id: &str, body: &str) -> Uuid {
+    let mut h = Sha256::new();
+    h.update(entity.key());
+    h.update([0]);
+    h.update(record_id);
+    h.update([0]);
+    h.update(body);
+    let d = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&d[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// The views holding each entity's bodies, parents before children.
+pub const EXPORT_ORDER: [(Entity, &str); 11] = [
+    (Entity::Agency, "sync_agency"),
+    (Entity::Enterprise, "sync_enterprise"),
+    (Entity::Person, "sync_person"),
+    (Entity::Contract, "sync_contract"),
+    (Entity::Visit, "sync_visit"),
+    (Entity::VisitItem, "sync_visit_item"),
+    (Entity::Hazard, "sync_hazard"),
+    (Entity::HazardEvent, "sync_hazard_event"),
+    (Entity::ItemPhoto, "sync_item_photo"),
+    (Entity::HazardPhoto, "sync_hazard_photo"),
+    (Entity::Document, "sync_document"),
+];
+
+impl Store {
+    /// Whether writes here go to the outbox. Off while the demo generator fills a database
+    /// (its records are not anybody's edits); opening a database always turns it back on.
+    pub(crate) fn set_recording(&self, on: bool) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE sync_clock SET applying = ?1 WHERE applying <> ?1", [!on as i64])?;
+        Ok(())
+    }
+
+    /// This database's node name (the clock's tie-breaker).
+    pub fn sync_node(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("SELECT node FROM sync_clock", [], |r| r.get(0))?)
+    }
+
+    /// Changes without a receipt, oldest first.
+    pub fn pending_changes(&self, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let node = self.sync_node()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT change_id, entity, record_id, op, hlc, base_hlc, body FROM outbox \
+             WHERE receipt IS NULL AND outcome IS NULL ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, entity, record_id, op, hlc, base_hlc, body) = row?;
+            out.push(Change {
+                change_id: Uuid::parse_str(&id).map_err(sync_error)?,
+                entity: Entity::from_key(&entity).ok_or_else(|| sync_error(&entity))?,
+                record_id,
+                op: Op::from_key(&op).ok_or_else(|| sync_error(&op))?,
+                hlc,
+                base_hlc,
+                node: node.clone(),
+                body: body.map(RawValue::from_string).transpose().map_err(sync_error)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Stores the server's receipts; from now on those changes count as synced.
+    pub fn store_receipts(&mut self, receipts: &[Receipt]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE outbox SET receipt = ?2, outcome = ?3, refusal = ?4 WHERE change_id = ?1 AND outcome IS NULL",
+            )?;
+            for r in receipts {
+                stmt.execute(params![r.change_id.simple().to_string(), r.seq, r.outcome.key(), r.reason])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies one pulled page and moves the cursor past it, in one transaction: a crash
+    /// leaves either the whole page applied with its cursor, or neither.
+    pub fn apply_pulled(&mut self, changes: &[Pulled], cursor: i64) -> Result<Applied, StoreError> {
+        // Records outside this user's scope may be named (a visit's people from another
+        // agency): those references are kept as they are, so foreign keys are not enforced
+        // while applying. The setting cannot change inside a transaction.
+        self.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+        let result = self.apply_pulled_tx(changes, cursor);
+        self.conn.execute_batch("PRAGMA foreign_keys=ON")?;
+        result
+    }
+
+    fn apply_pulled_tx(&mut self, changes: &[Pulled], cursor: i64) -> Result<Applied, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE sync_clock SET applying = 1", [])?;
+        let mut done = Applied::default();
+        let mut max_hlc = 0;
+        for c in changes {
+            max_hlc = max_hlc.max(c.hlc);
+            let local: Option<(i64, String)> = tx
+                .prepare_cached("SELECT hlc, node FROM sync_versions WHERE entity = ?1 AND record_id = ?2")?
+                .query_row(params![c.entity.key(), c.record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let newer = match &local {
+                None => true,
+                Some((hlc, node)) => !c.entity.is_evidence() && wins(c.hlc, &c.node, *hlc, node),
+            };
+            if !newer {
+                done.skipped += 1;
+                continue;
+            }
+            // Each change in its own savepoint: one the local rules refuse is rolled back
+            // alone and reported, and the rest of the page still applies.
+            tx.execute_batch("SAVEPOINT change")?;
+            let result = match c.op {
+                Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(&tx, c.entity, &body)),
+                Op::Delete => apply_delete(&tx, c.entity, &c.record_id),
+            };
+            match result {
+                Ok(()) => {
+                    tx.execute_batch("RELEASE change")?;
+                    tx.prepare_cached(
+                        "INSERT INTO sync_versions(entity, record_id, hlc, node) VALUES (?1, ?2, ?3, ?4) \
+                         ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node",
+                    )?
+                    .execute(params![c.entity.key(), c.record_id, c.hlc, c.node])?;
+                    if matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
+                        // The server holds the original of a photo it hands out.
+                        if let Some(sha) = c.record_id.rsplit('/').next() {
+                            tx.prepare_cached("INSERT OR IGNORE INTO sync_photos(sha256, uploaded) VALUES (?1, 1)")?
+                                .execute([sha])?;
+                        }
+                    }
+                    done.applied += 1;
+                }
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+                    done.rejected.push(format!("{} {}: {}", c.entity.key(), c.record_id, e));
+                }
+            }
+        }
+        tx.execute("UPDATE sync_clock SET applying = 0, hlc = max(hlc, ?1)", [max_hlc])?;
+        tx.execute("UPDATE sync_account SET cursor = max(cursor, ?1)", [cursor])?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    pub fn sync_account(&self) -> Result<Option<SyncAccount>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT server, device_id, user_name, role, scope, refresh_token, cursor FROM sync_account",
+                [],
+                |r| {
+                    Ok(SyncAccount {
+                        server: r.get(0)?,
+                        device_id: r.get(1)?,
+                        user_name: r.get(2)?,
+                        role: r.get(3)?,
+                        scope: r.get(4)?,
+                        refresh_token: r.get(5)?,
+                        cursor: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Enrolment: where this laptop syncs from now on. The clock's node name stays as it was
+    /// made with the database, so edits made before enrolment still count as this laptop's.
+    pub fn save_sync_account(&mut self, a: &SyncAccount) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_account(one, server, device_id, user_name, role, scope, refresh_token, cursor) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![a.server, a.device_id, a.user_name, a.role, a.scope, a.refresh_token, a.cursor],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The refresh token is replaced at every use (the old one is dead on the server).
+    pub fn save_refresh_token(&self, token: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE sync_account SET refresh_token = ?1", [token])?;
+        Ok(())
+    }
+
+    /// The end of a sync attempt: when it succeeded (`at`) or what went wrong.
+    pub fn record_sync_attempt(
+        &self,
+        at: Option<&str>,
+        error: Option<&str>,
+        clock_skew_ms: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sync_account SET last_sync = coalesce(?1, last_sync), last_error = ?2, \
+             clock_skew_ms = coalesce(?3, clock_skew_ms)",
+            params![at, error, clock_skew_ms],
+        )?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
+        let count = |sql: &str| -> Result<u32, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let account = self
+            .conn
+            .query_row(
+                "SELECT server, user_name, role, scope, last_sync, last_error, clock_skew_ms FROM sync_account",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity || ' ' || record_id || '：' || coalesce(refusal, '') FROM outbox \
+             WHERE outcome = 'refused' ORDER BY seq DESC LIMIT 20",
+        )?;
+        let refusals = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let (server, user_name, role, scope, last_sync, last_error, clock_skew_ms) = match account {
+            Some((s, u, r, sc, l, e, k)) => (Some(s), Some(u), Some(r), Some(sc), l, e, k),
+            None => Default::default(),
+        };
+        Ok(SyncStatus {
+            enrolled: server.is_some(),
+            server,
+            user_name,
+            role,
+            scope,
+            pending: count("SELECT count(*) FROM outbox WHERE receipt IS NULL AND outcome IS NULL")?,
+            refused: count("SELECT count(*) FROM outbox WHERE outcome = 'refused'")?,
+            refusals,
+            photos_pending: count(
+                "SELECT count(*) FROM photos WHERE sha256 NOT IN (SELECT sha256 FROM sync_photos WHERE uploaded = 1)",
+            )?,
+            conflicts: count("SELECT count(*) FROM sync_conflicts WHERE reviewed_at IS NULL")?,
+            last_sync,
+            last_error,
+            clock_skew_ms,
+        })
+    }
+
+    /// Conflicts the server recorded for records held here, newest first.
+    pub fn conflicts(&self) -> Result<Vec<ConflictView>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, entity, record_id, kept, lost, kept_node, lost_node, at, reviewed_at FROM sync_conflicts \
+             ORDER BY at DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, entity, record_id, kept, lost, kept_node, lost_node, at, reviewed_at) = row?;
+            let kept: Map<String, Json> = serde_json::from_str(&kept).unwrap_or_default();
+            let lost: Map<String, Json> = serde_json::from_str(&lost).unwrap_or_default();
+            let show = |v: Option<&Json>| match v {
+                None | Some(Json::Null) => String::new(),
+                Some(Json::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+            };
+            let fields = kept
+                .keys()
+                .chain(lost.keys().filter(|k| !kept.contains_key(*k)))
+                .filter(|k| kept.get(*k) != lost.get(*k))
+                .map(|k| FieldConflict { field: k.clone(), kept: show(kept.get(k)), lost: show(lost.get(k)) })
+                .collect();
+            let title = show(kept.get("name").or_else(|| kept.get("description")).or_else(|| kept.get("code")));
+            out.push(ConflictView { id, entity, record_id, title, fields, kept_node, lost_node, at, reviewed_at });
+        }
+        Ok(out)
+    }
+
+    pub fn review_conflict(&self, id: &str, now: &str) -> Result<(), StoreError> {
+        let n = self.conn.execute(
+            "UPDATE sync_conflicts SET reviewed_at = ?2 WHERE id = ?1 AND reviewed_at IS NULL",
+            params![id, now],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "conflict", id: id.to_owned() });
+        }
+        Ok(())
+    }
+
+    /// Photo originals held here that the server has not confirmed, oldest first.
+    pub fn photos_to_upload(&self) -> Result<Vec<PhotoToUpload>, StoreError> {
+        self.photo_originals("WHERE sha256 NOT IN (SELECT sha256 FROM sync_photos WHERE uploaded = 1)")
+    }
+
+    /// Every photo original held here (an import loads them all into a server).
+    pub fn all_photo_originals(&self) -> Result<Vec<PhotoToUpload>, StoreError> {
+        self.photo_originals("")
+    }
+
+    fn photo_originals(&self, filter: &str) -> Result<Vec<PhotoToUpload>, StoreError> {
+        let files = self.photo_files();
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT sha256, format, bytes FROM photos {filter} ORDER BY imported_at"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (sha256, format, bytes) = row?;
+            let path = files.paths(&sha256, crate::photos::format_of(&format)).original;
+            // A photo whose original is not here (pulled, not yet downloaded) is not ours to send.
+            if path.exists() {
+                out.push(PhotoToUpload { sha256, path, bytes: bytes as u64 });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The server holds these originals (checked against their SHA-256 there).
+    pub fn confirm_photos(&self, shas: &[String]) -> Result<(), StoreError> {
+        let mut stmt =
+            self.conn.prepare_cached("INSERT OR REPLACE INTO sync_photos(sha256, uploaded) VALUES (?1, 1)")?;
+        for s in shas {
+            stmt.execute([s])?;
+        }
+        Ok(())
+    }
+
+    /// Photos named by pulled records whose files are not here yet.
+    pub fn photos_to_download(&self) -> Result<Vec<String>, StoreError> {
+        let files = self.photo_files();
+        let mut stmt = self.conn.prepare_cached("SELECT sha256, format FROM photos ORDER BY imported_at")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (sha, format) = row?;
+            if !files.paths(&sha, crate::photos::format_of(&format)).original.exists() {
+                out.push(sha);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Takes in a photo original fetched from the server: its bytes must hash to `sha256`;
+    /// the display copy and thumbnail are made here as at ingest.
+    pub fn receive_photo(&self, sha256: &str, original: &[u8], time: String) -> Result<(), StoreError> {
+        if safeserve_core::document::sha256_hex(original) != sha256 {
+            return Err(sync_error(format!("照片 {sha256} 校验不符")));
+        }
+        let visit: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT visit_id FROM item_photos WHERE sha256 = ?1 UNION ALL \
+                 SELECT h.visit_id FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id WHERE hp.sha256 = ?1 \
+                 LIMIT 1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let visit = visit.filter(|v| seq_of(&self.conn, "visits", v).ok().flatten().is_some());
+        let stamp = self.stamp_for(visit.as_deref(), time)?;
+        let processed = safeserve_media::process(original, &stamp)?;
+        self.photo_files().store(original, &processed)?;
+        Ok(())
+    }
+
+    /// Every record held here as changes, parents first, for loading into a server
+    /// (`safeserve-server admin import`). Change ids are derived from the content, so an import
+    /// repeated is applied once.
+    pub fn export_changes(&self, mut each: impl FnMut(Change) -> Result<(), StoreError>) -> Result<u64, StoreError> {
+        let node = self.sync_node()?;
+        let now = safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis());
+        let mut n = 0;
+        for (entity, view) in EXPORT_ORDER {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT s.record_id, s.body, v.hlc, v.node FROM {view} s \
+                 LEFT JOIN sync_versions v ON v.entity = ?1 AND v.record_id = s.record_id"
+            ))?;
+            let mut rows = stmt.query([entity.key()])?;
+            while let Some(r) = rows.next()? {
+                let record_id: String = r.get(0)?;
+                let body: String = r.get(1)?;
+                let hlc: Option<i64> = r.get(2)?;
+                let node = r.get::<_, Option<String>>(3)?.unwrap_or_else(|| node.clone());
+                each(Change {
+                    change_id: export_change_id(entity, &record_id, &body),
+                    entity,
+                    record_id,
+                    op: Op::Upsert,
+                    hlc: hlc.unwrap_or(now),
+                    base_hlc: None,
+                    node,
+                    body: Some(RawValue::from_string(body).map_err(sync_error)?),
+                })?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The public keys (hex) and labels of the devices whose signatures are held here.
+    pub fn signing_devices(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT public_key, label FROM devices")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

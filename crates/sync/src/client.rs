@@ -1,0 +1,201 @@
+//! The HTTP client a laptop talks to the server with. Blocking (the desktop runs it on a worker
+//! thread, the CLI directly): a sync is a sequence of steps each of which must finish before
+//! the next one starts.
+
+use crate::wire::{self, ErrorBody, Health, PhotoList, PullResponse, PushRequest, PushResponse, UploadState};
+use crate::SyncError;
+use reqwest::blocking::{Client as Http, RequestBuilder, Response};
+use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use reqwest::StatusCode;
+use safeserve_core::sync::Change;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::time::Duration;
+
+/// Bytes on the wire (bodies, as sent and received, compressed where they are).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WireBytes {
+    pub sent: u64,
+    pub received: u64,
+}
+
+pub struct Client {
+    base: String,
+    http: Http,
+    access: Option<String>,
+    pub wire: WireBytes,
+    /// Upload chunk size; smaller chunks lose less to a broken connection.
+    pub chunk: usize,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Client {
+    pub fn new(server: &str) -> Result<Client, SyncError> {
+        let base = server.trim().trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::BadAddress(base));
+        }
+        let http = Http::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| SyncError::Unreachable { server: base.clone(), source: e })?;
+        Ok(Client { base, http, access: None, wire: WireBytes::default(), chunk: 1024 * 1024 })
+    }
+
+    pub fn server(&self) -> &str {
+        &self.base
+    }
+
+    pub fn set_access(&mut self, token: String) {
+        self.access = Some(token);
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn send(&mut self, req: RequestBuilder, sent: usize) -> Result<Response, SyncError> {
+        let mut req = req.header(ACCEPT_ENCODING, "zstd").header(wire::CLOCK_HEADER, now_ms().to_string());
+        if let Some(token) = &self.access {
+            req = req.header(AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let resp = req.send().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
+        self.wire.sent += sent as u64;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let bytes = self.body(resp)?;
+        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
+            code: "server_error".into(),
+            zh: format!("服务器返回 {status}"),
+            en: format!("The server answered {status}"),
+        });
+        Err(SyncError::Refused { status: status.as_u16(), body })
+    }
+
+    /// A response body, decompressed when the server compressed it.
+    fn body(&mut self, resp: Response) -> Result<Vec<u8>, SyncError> {
+        let zstd = resp.headers().get(CONTENT_ENCODING).is_some_and(|v| v == "zstd");
+        let bytes = resp.bytes().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
+        self.wire.received += bytes.len() as u64;
+        if zstd {
+            zstd::bulk::decompress(&bytes, wire::MAX_BODY).map_err(|e| SyncError::Protocol(e.to_string()))
+        } else {
+            Ok(bytes.to_vec())
+        }
+    }
+
+    fn json<T: DeserializeOwned>(&mut self, resp: Response) -> Result<T, SyncError> {
+        let bytes = self.body(resp)?;
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// POSTs a JSON body compressed with zstd.
+    fn post<T: DeserializeOwned>(&mut self, path: &str, body: &impl Serialize) -> Result<T, SyncError> {
+        let raw = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let packed = zstd::bulk::compress(&raw, 3).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let n = packed.len();
+        let req = self
+            .http
+            .post(self.url(path))
+            .header(CONTENT_TYPE, "application/json")
+            .header(CONTENT_ENCODING, "zstd")
+            .body(packed);
+        let resp = self.send(req, n)?;
+        self.json(resp)
+    }
+
+    pub fn health(&mut self) -> Result<Health, SyncError> {
+        let req = self.http.get(self.url("/v1/health")).timeout(Duration::from_secs(3));
+        let resp = self.send(req, 0)?;
+        self.json(resp)
+    }
+
+    pub fn enrol(&mut self, request: &wire::EnrolRequest) -> Result<wire::Enrolled, SyncError> {
+        self.post("/v1/enrol", request)
+    }
+
+    /// Trades the refresh token for a new access token and a new refresh token (the old one
+    /// dies on the server the moment it is used).
+    pub fn refresh(&mut self, refresh_token: &str) -> Result<wire::Tokens, SyncError> {
+        let tokens: wire::Tokens =
+            self.post("/v1/token", &wire::RefreshRequest { refresh_token: refresh_token.to_owned() })?;
+        self.access = Some(tokens.access_token.clone());
+        Ok(tokens)
+    }
+
+    pub fn push(&mut self, changes: Vec<Change>) -> Result<PushResponse, SyncError> {
+        self.post("/v1/push", &PushRequest { changes })
+    }
+
+    pub fn pull(&mut self, after: i64, limit: usize) -> Result<PullResponse, SyncError> {
+        let req = self.http.get(self.url(&format!("/v1/pull?after={after}&limit={limit}")));
+        let resp = self.send(req, 0)?;
+        self.json(resp)
+    }
+
+    /// Which of these photos the server still needs.
+    pub fn missing_photos(&mut self, sha256: Vec<String>) -> Result<Vec<String>, SyncError> {
+        let list: PhotoList = self.post("/v1/photos/missing", &PhotoList { sha256 })?;
+        Ok(list.sha256)
+    }
+
+    pub fn upload_state(&mut self, sha256: &str, size: u64) -> Result<UploadState, SyncError> {
+        let req = self.http.get(self.url(&format!("/v1/photos/{sha256}/upload?size={size}")));
+        let resp = self.send(req, 0)?;
+        self.json(resp)
+    }
+
+    /// Uploads a photo original from wherever the server's copy stops, chunk by chunk; the
+    /// server checks the SHA-256 of the whole before it accepts the photo. `sent` is told the
+    /// bytes of each chunk as it goes.
+    pub fn upload_photo(
+        &mut self,
+        sha256: &str,
+        path: &Path,
+        sent: &mut dyn FnMut(u64),
+    ) -> Result<(), SyncError> {
+        let mut file = std::fs::File::open(path).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
+        let size = file.metadata().map_err(|e| SyncError::Photo(path.display().to_string(), e))?.len();
+        let mut state = self.upload_state(sha256, size)?;
+        let mut buf = vec![0u8; self.chunk];
+        while !state.complete {
+            file.seek(SeekFrom::Start(state.offset)).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
+            let want = ((size - state.offset) as usize).min(buf.len());
+            file.read_exact(&mut buf[..want]).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
+            let req = self
+                .http
+                .put(self.url(&format!("/v1/photos/{sha256}/upload?offset={}&size={size}", state.offset)))
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .body(buf[..want].to_vec());
+            let resp = self.send(req, want)?;
+            state = self.json(resp)?;
+            sent(want as u64);
+        }
+        Ok(())
+    }
+
+    pub fn download_photo(&mut self, sha256: &str) -> Result<Vec<u8>, SyncError> {
+        let req = self.http.get(self.url(&format!("/v1/photos/{sha256}")));
+        let resp = self.send(req, 0)?;
+        self.body(resp)
+    }
+
+    /// Whether an error means "try again later" (the network) rather than "this will not work".
+    pub fn is_retryable(e: &SyncError) -> bool {
+        match e {
+            SyncError::Unreachable { .. } => true,
+            SyncError::Refused { status, .. } => {
+                *status >= 500 || *status == StatusCode::TOO_MANY_REQUESTS.as_u16()
+            }
+            _ => false,
+        }
+    }
+}

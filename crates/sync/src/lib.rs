@@ -1,0 +1,291 @@
+//! `safeserve-sync` brings a laptop's database and the central server together: enrolment
+//! with the device key, then push (outbox → receipts), photo uploads that resume, pull by
+//! cursor, and photo downloads. Each step stores its result before the next begins, so a
+//! sync cut off anywhere (network, power, `kill -9`) resumes where it stopped and never
+//! applies or sends anything twice. The protocol is written down in docs/sync.md.
+
+pub mod client;
+pub mod wire;
+
+pub use client::{Client, WireBytes};
+
+use ed25519_dalek::{Signer, SigningKey};
+use safeserve_core::document::hex;
+use safeserve_core::Message;
+use safeserve_store::sync::SyncAccount;
+use safeserve_store::{Store, StoreError};
+use serde::Serialize;
+use std::time::Instant;
+
+/// How many changes one push carries and one pull page asks for.
+pub const PUSH_BATCH: usize = 2_000;
+pub const PULL_PAGE: usize = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("server address {0} is not an http(s) URL")]
+    BadAddress(String),
+    #[error("cannot reach {server}")]
+    Unreachable {
+        server: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("the server refused ({status}): {}", body.en)]
+    Refused { status: u16, body: wire::ErrorBody },
+    #[error("not enrolled with a server")]
+    NotEnrolled,
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
+    #[error("photo {0} cannot be read")]
+    Photo(String, #[source] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    pub fn code(&self) -> &str {
+        match self {
+            SyncError::BadAddress(_) => "bad_address",
+            SyncError::Unreachable { .. } => "server_unreachable",
+            SyncError::Refused { body, .. } => &body.code,
+            SyncError::NotEnrolled => "not_enrolled",
+            SyncError::Protocol(_) => "protocol",
+            SyncError::Photo(..) => "photo_missing",
+            SyncError::Store(e) => e.code(),
+        }
+    }
+
+    /// What the person at the laptop is told, Chinese first.
+    pub fn message(&self) -> Message {
+        match self {
+            SyncError::BadAddress(a) => Message::new(
+                format!("服务器地址“{a}”无效，应以 http:// 或 https:// 开头"),
+                format!("Server address \"{a}\" must start with http:// or https://"),
+            ),
+            SyncError::Unreachable { server, .. } => Message::new(
+                format!("无法连接服务器 {server}。数据都保存在本机，联网后会自动同步"),
+                format!("Cannot reach {server}. Everything is kept on this laptop and syncs once online"),
+            ),
+            SyncError::Refused { body, .. } => Message::new(body.zh.clone(), body.en.clone()),
+            SyncError::NotEnrolled => {
+                Message::new("本机尚未注册到服务器，请在“同步”中填写服务器地址和注册码", "This laptop is not enrolled with a server yet")
+            }
+            SyncError::Protocol(e) => {
+                Message::new(format!("服务器的应答无法识别：{e}"), format!("Unexpected answer from the server: {e}"))
+            }
+            SyncError::Photo(p, e) => {
+                Message::new(format!("照片文件 {p} 无法读取：{e}"), format!("Photo file {p} cannot be read: {e}"))
+            }
+            SyncError::Store(e) => e.message(),
+        }
+    }
+}
+
+/// Where a sync is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Push,
+    Photos,
+    Pull,
+    Download,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub done: u64,
+    pub total: u64,
+    pub bytes: u64,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub superseded: u64,
+    pub refused: u64,
+    pub refusals: Vec<String>,
+    pub pulled: u64,
+    pub applied: u64,
+    pub skipped: u64,
+    pub rejected: Vec<String>,
+    pub photos_uploaded: u64,
+    pub photo_bytes_sent: u64,
+    pub photos_downloaded: u64,
+    pub wire: WireBytes,
+    pub clock_skew_ms: Option<i64>,
+    pub seconds: f64,
+}
+
+/// Enrols this laptop: proves it holds `key` (the key its documents are signed with), and
+/// stores the server, the user and the refresh token in the database.
+pub fn enroll(
+    store: &mut Store,
+    server: &str,
+    code: &str,
+    key: &SigningKey,
+    label: &str,
+) -> Result<SyncAccount, SyncError> {
+    let mut client = Client::new(server)?;
+    let public_key = hex(key.verifying_key().as_bytes());
+    let code = code.trim().to_uppercase();
+    let signature = hex(&key.sign(&wire::enrolment_message(&code, &public_key)).to_bytes());
+    let enrolled =
+        client.enrol(&wire::EnrolRequest { code, public_key, label: label.to_owned(), signature })?;
+    let account = SyncAccount {
+        server: client.server().to_owned(),
+        device_id: enrolled.device_id,
+        user_name: enrolled.user_name,
+        role: enrolled.role,
+        scope: enrolled.scope,
+        refresh_token: enrolled.tokens.refresh_token,
+        cursor: 0,
+    };
+    store.save_sync_account(&account)?;
+    Ok(account)
+}
+
+/// Opens a session: trades the stored refresh token for an access token, storing the new
+/// refresh token at once.
+pub fn connect(store: &mut Store) -> Result<Client, SyncError> {
+    let account = store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
+    let mut client = Client::new(&account.server)?;
+    let tokens = client.refresh(&account.refresh_token)?;
+    store.save_refresh_token(&tokens.refresh_token)?;
+    Ok(client)
+}
+
+/// One whole sync: push, photos up, pull, photos down. The outcome (or the error) is
+/// recorded in the database for the sync status.
+pub fn sync(store: &mut Store, progress: &mut dyn FnMut(&Progress)) -> Result<SyncReport, SyncError> {
+    let result = connect(store).and_then(|mut client| sync_with(&mut client, store, progress));
+    let now = chrono::Utc::now().to_rfc3339();
+    match &result {
+        Ok(report) => store.record_sync_attempt(Some(&now), None, report.clock_skew_ms)?,
+        Err(e) => store.record_sync_attempt(None, Some(&e.message().zh), None)?,
+    }
+    result
+}
+
+/// The steps of a sync with an open session.
+pub fn sync_with(
+    client: &mut Client,
+    store: &mut Store,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let mut report = SyncReport::default();
+    push(client, store, &mut report, progress)?;
+    upload_photos(client, store, &mut report, progress)?;
+    pull(client, store, &mut report, progress)?;
+    download_photos(client, store, &mut report, progress)?;
+    report.wire = client.wire;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+pub fn push(
+    client: &mut Client,
+    store: &mut Store,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), SyncError> {
+    let total = store.sync_status()?.pending as u64;
+    loop {
+        let batch = store.pending_changes(PUSH_BATCH)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let sent_at = chrono::Utc::now().timestamp_millis();
+        let answer = client.push(batch)?;
+        report.clock_skew_ms = Some(sent_at - answer.server_time_ms);
+        store.store_receipts(&answer.receipts)?;
+        for r in &answer.receipts {
+            match r.outcome {
+                safeserve_core::sync::Outcome::Applied => report.pushed += 1,
+                safeserve_core::sync::Outcome::Superseded => report.superseded += 1,
+                safeserve_core::sync::Outcome::Refused => {
+                    report.refused += 1;
+                    report.refusals.push(r.reason.clone().unwrap_or_default());
+                }
+            }
+        }
+        let done = report.pushed + report.superseded + report.refused;
+        progress(&Progress { phase: Phase::Push, done, total: total.max(done), bytes: client.wire.sent });
+    }
+}
+
+pub fn upload_photos(
+    client: &mut Client,
+    store: &mut Store,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), SyncError> {
+    let held = store.photos_to_upload()?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    let missing = client.missing_photos(held.iter().map(|p| p.sha256.clone()).collect())?;
+    // Whatever the server already holds is confirmed without sending a byte.
+    let present: Vec<String> =
+        held.iter().filter(|p| !missing.contains(&p.sha256)).map(|p| p.sha256.clone()).collect();
+    store.confirm_photos(&present)?;
+    let total: u64 = held.iter().filter(|p| missing.contains(&p.sha256)).map(|p| p.bytes).sum();
+    let mut done = 0u64;
+    for photo in held.iter().filter(|p| missing.contains(&p.sha256)) {
+        client.upload_photo(&photo.sha256, &photo.path, &mut |n| {
+            done += n;
+            progress(&Progress { phase: Phase::Photos, done, total, bytes: done });
+        })?;
+        store.confirm_photos(std::slice::from_ref(&photo.sha256))?;
+        report.photos_uploaded += 1;
+    }
+    report.photo_bytes_sent = done;
+    Ok(())
+}
+
+pub fn pull(
+    client: &mut Client,
+    store: &mut Store,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), SyncError> {
+    let mut cursor = store.sync_account()?.ok_or(SyncError::NotEnrolled)?.cursor;
+    loop {
+        let page = client.pull(cursor, PULL_PAGE)?;
+        report.pulled += page.changes.len() as u64;
+        let applied = store.apply_pulled(&page.changes, page.next)?;
+        report.applied += applied.applied as u64;
+        report.skipped += applied.skipped as u64;
+        report.rejected.extend(applied.rejected);
+        cursor = page.next;
+        progress(&Progress { phase: Phase::Pull, done: report.pulled, total: report.pulled, bytes: client.wire.received });
+        if !page.more {
+            return Ok(());
+        }
+    }
+}
+
+pub fn download_photos(
+    client: &mut Client,
+    store: &mut Store,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), SyncError> {
+    let wanted = store.photos_to_download()?;
+    let total = wanted.len() as u64;
+    for sha in wanted {
+        let bytes = client.download_photo(&sha)?;
+        store.receive_photo(&sha, &bytes, chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string())?;
+        report.photos_downloaded += 1;
+        progress(&Progress {
+            phase: Phase::Download,
+            done: report.photos_downloaded,
+            total,
+            bytes: client.wire.received,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Request and response bodies of the sync API (`/v1/…`), shared by the server and the client.
+//! docs/sync.md describes the protocol around them.
+
+use safeserve_core::sync::{Change, Pulled, Receipt};
+use serde::{Deserialize, Serialize};
+
+/// Header carrying the sender's wall clock (milliseconds since 1970), so the server can record
+/// a laptop's clock skew.
+pub const CLOCK_HEADER: &str = "x-safeserve-clock";
+/// Most changes one push may carry, and most one pull page returns.
+pub const MAX_BATCH: usize = 5_000;
+/// Largest request body accepted, compressed and uncompressed.
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest photo original accepted (the ingest limit is 250 MP; a JPEG of that is far smaller).
+pub const MAX_PHOTO: u64 = 200 * 1024 * 1024;
+/// Largest upload chunk.
+pub const MAX_CHUNK: usize = 8 * 1024 * 1024;
+
+/// The domain tag a device signs with its key when it enrols (proof it holds the key).
+pub fn enrolment_message(code: &str, public_key_hex: &str) -> Vec<u8> {
+    format!("SafeServe enrolment v1\n{code}\n{public_key_hex}").into_bytes()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub code: String,
+    /// Hex Ed25519 public key: the same key that signs this laptop's documents.
+    pub public_key: String,
+    pub label: String,
+    /// Hex signature of [`enrolment_message`].
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tokens {
+    pub access_token: String,
+    pub access_expires_in: u64,
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enrolled {
+    pub device_id: String,
+    pub user_name: String,
+    pub role: String,
+    /// What the user may see, in words (an agency's name and id, or a division code).
+    pub scope: String,
+    #[serde(flatten)]
+    pub tokens: Tokens,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub receipts: Vec<Receipt>,
+    pub server_time_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Pulled>,
+    /// The cursor to ask from next.
+    pub next: i64,
+    pub more: bool,
+    pub server_time_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PhotoList {
+    pub sha256: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UploadState {
+    /// Bytes of the photo the server holds so far: the next chunk starts here.
+    pub offset: u64,
+    pub complete: bool,
+}
+
+/// An error body: a stable code and the message in Chinese and English.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    pub ok: bool,
+    pub version: String,
+}
