@@ -3,6 +3,8 @@
 //! `safeserve-desktop` binary on a real database — and hands the test a WebDriver client.
 //! Readiness is polled with a deadline, never slept for.
 
+pub mod server;
+
 use anyhow::{bail, ensure, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};

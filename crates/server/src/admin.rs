@@ -42,6 +42,7 @@ pub fn import(
     storage: &dyn Storage,
     photos: &PhotoFiles,
     db: &Path,
+    registers_only: bool,
     now_ms: i64,
 ) -> anyhow::Result<(u64, u64)> {
     let store = Store::open(db)?;
@@ -61,7 +62,7 @@ pub fn import(
         Ok(())
     };
     let mut failure = None;
-    let n = store.export_changes(|c| {
+    let n = store.export_changes(registers_only, |c| {
         batch.push(c);
         if batch.len() == 5000 {
             if let Err(e) = flush(&mut batch) {
@@ -76,6 +77,9 @@ pub fn import(
     }
     let n = n?;
     flush(&mut batch)?;
+    if registers_only {
+        return Ok((n, refused));
+    }
     // The photo originals, each checked against its hash on the way in.
     for p in store.all_photo_originals()? {
         if photos.exists(&p.sha256) {

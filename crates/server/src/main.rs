@@ -50,6 +50,10 @@ enum AdminCommand {
     Import {
         #[arg(long)]
         from: PathBuf,
+        /// Only the registers (agencies, enterprises, people, contracts), not visits,
+        /// hazards, documents and photos.
+        #[arg(long)]
+        registers_only: bool,
     },
     /// List enrolled devices.
     Devices,
@@ -109,9 +113,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 AdminCommand::Enroll { user } => {
                     println!("{}", admin::enroll(&storage, &user, now)?);
                 }
-                AdminCommand::Import { from } => {
+                AdminCommand::Import { from, registers_only } => {
                     let started = std::time::Instant::now();
-                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, now)?;
+                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, registers_only, now)?;
                     println!(
                         "导入 {n} 条记录（拒收 {refused}），用时 {:.1} 秒 / imported {n} records ({refused} refused)",
                         started.elapsed().as_secs_f64()

@@ -8,7 +8,7 @@ use crate::{Store, StoreError};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
-use safeserve_core::sync::{wins, Change, Entity, Op, Outcome, Pulled, Receipt};
+use safeserve_core::sync::{wins, Change, Entity, Op, Pulled, Receipt};
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -620,6 +620,12 @@ impl Store {
         Ok(())
     }
 
+    /// The server moved (a new address); the account and cursor stay.
+    pub fn set_sync_server(&self, server: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE sync_account SET server = ?1", [server])?;
+        Ok(())
+    }
+
     /// The refresh token is replaced at every use (the old one is dead on the server).
     pub fn save_refresh_token(&self, token: &str) -> Result<(), StoreError> {
         self.conn.execute("UPDATE sync_account SET refresh_token = ?1", [token])?;
@@ -819,11 +825,17 @@ impl Store {
     /// Every record held here as changes, parents first, for loading into a server
     /// (`safeserve-server admin import`). Change ids are derived from the content, so an import
     /// repeated is applied once.
-    pub fn export_changes(&self, mut each: impl FnMut(Change) -> Result<(), StoreError>) -> Result<u64, StoreError> {
+    /// With `registers_only`, just agencies, enterprises, people and contracts.
+    pub fn export_changes(
+        &self,
+        registers_only: bool,
+        mut each: impl FnMut(Change) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
         let node = self.sync_node()?;
         let now = safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis());
         let mut n = 0;
-        for (entity, view) in EXPORT_ORDER {
+        let entities = if registers_only { &EXPORT_ORDER[..4] } else { &EXPORT_ORDER[..] };
+        for &(entity, view) in entities {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT s.record_id, s.body, v.hlc, v.node FROM {view} s \
                  LEFT JOIN sync_versions v ON v.entity = ?1 AND v.record_id = s.record_id"

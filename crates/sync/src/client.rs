@@ -52,6 +52,10 @@ impl Client {
         &self.base
     }
 
+    pub fn access_token(&self) -> Option<&str> {
+        self.access.as_deref()
+    }
+
     pub fn set_access(&mut self, token: String) {
         self.access = Some(token);
     }

@@ -1,0 +1,162 @@
+//! Background sync. A worker thread with its own connection to the database (the window keeps
+//! working while it syncs) wakes every minute, when changes are waiting, or when asked by
+//! hand; it syncs when the server answers, and after a failure waits longer each time
+//! (5 s doubling to 5 min) before it tries again. Nothing is lost while the server is down:
+//! changes wait in the outbox.
+
+use safeserve_store::Store;
+use safeserve_sync::{Progress, SyncReport};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Emitter};
+use ts_rs::TS;
+
+const IDLE: Duration = Duration::from_secs(60);
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const LAST_RETRY: Duration = Duration::from_secs(300);
+
+/// What the sync screen shows of the worker.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct SyncActivity {
+    pub running: bool,
+    /// The phase of the sync under way: push, photos, pull, download.
+    pub phase: Option<String>,
+    pub done: u64,
+    pub total: u64,
+    pub bytes: u64,
+    /// Seconds until the next attempt after a failure.
+    pub retry_in_s: Option<u64>,
+    /// The last sync's counts, for "pushed 12, pulled 40".
+    pub last_report: Option<String>,
+}
+
+#[derive(Default)]
+struct Shared {
+    wake: bool,
+    activity: SyncActivity,
+}
+
+#[derive(Clone, Default)]
+pub struct SyncWorker {
+    shared: Arc<(Mutex<Shared>, Condvar)>,
+}
+
+fn describe(r: &SyncReport) -> String {
+    format!(
+        "推送 {} 条，拉取 {} 条，上传照片 {} 张，下载照片 {} 张",
+        r.pushed + r.superseded,
+        r.applied,
+        r.photos_uploaded,
+        r.photos_downloaded
+    )
+}
+
+impl SyncWorker {
+    pub fn activity(&self) -> SyncActivity {
+        self.shared.0.lock().map(|s| s.activity.clone()).unwrap_or_default()
+    }
+
+    /// Sync now (the 立即同步 button, a finished enrolment).
+    pub fn wake(&self) {
+        if let Ok(mut s) = self.shared.0.lock() {
+            s.wake = true;
+            self.shared.1.notify_all();
+        }
+    }
+
+    fn update(&self, app: &AppHandle, f: impl FnOnce(&mut SyncActivity)) {
+        if let Ok(mut s) = self.shared.0.lock() {
+            f(&mut s.activity);
+            let _ = app.emit("sync-activity", s.activity.clone());
+        }
+    }
+
+    /// Starts the worker thread for the database at `db`.
+    pub fn start(&self, app: AppHandle, db: PathBuf) {
+        let worker = self.clone();
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || worker.run(app, db))
+            .expect("start the sync thread");
+    }
+
+    fn run(&self, app: AppHandle, db: PathBuf) {
+        let mut wait = FIRST_RETRY.min(IDLE);
+        let mut failures = 0u32;
+        loop {
+            self.sleep(wait);
+            let Ok(mut store) = Store::open(&db) else {
+                wait = LAST_RETRY;
+                continue;
+            };
+            let Ok(Some(account)) = store.sync_account() else {
+                wait = IDLE;
+                continue;
+            };
+            // Only try when the server answers its health check: cheap, and it keeps a laptop
+            // offline on a factory floor from waiting on timeouts.
+            let health = safeserve_sync::Client::new(&account.server).and_then(|mut c| c.health());
+            let result = if health.is_ok() {
+                self.update(&app, |a| {
+                    a.running = true;
+                    a.retry_in_s = None;
+                });
+                let result = safeserve_sync::sync(&mut store, &mut |p: &Progress| {
+                    self.update(&app, |a| {
+                        a.phase = Some(serde_json::to_value(p.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+                        a.done = p.done;
+                        a.total = p.total;
+                        a.bytes = p.bytes;
+                    })
+                });
+                result.map_err(|e| e.message().zh)
+            } else {
+                let message = health.err().map(|e| e.message().zh).unwrap_or_default();
+                let _ = store.record_sync_attempt(None, Some(&message), None);
+                Err(message)
+            };
+            match result {
+                Ok(report) => {
+                    failures = 0;
+                    wait = IDLE;
+                    self.update(&app, |a| {
+                        a.running = false;
+                        a.phase = None;
+                        a.last_report = Some(describe(&report));
+                    });
+                }
+                Err(_) => {
+                    failures += 1;
+                    wait = FIRST_RETRY.saturating_mul(1 << failures.min(6)).min(LAST_RETRY);
+                    self.update(&app, |a| {
+                        a.running = false;
+                        a.phase = None;
+                        a.retry_in_s = Some(wait.as_secs());
+                    });
+                }
+            }
+            let _ = app.emit("sync-finished", ());
+        }
+    }
+
+    /// Waits up to `d`, or until woken.
+    fn sleep(&self, d: Duration) {
+        let deadline = Instant::now() + d;
+        let (lock, cvar) = &*self.shared;
+        let Ok(mut s) = lock.lock() else { return };
+        while !s.wake {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            match cvar.wait_timeout(s, deadline - now) {
+                Ok((guard, _)) => s = guard,
+                Err(_) => return,
+            }
+        }
+        s.wake = false;
+    }
+}

@@ -1,0 +1,615 @@
+//! Sync against a real `safeserve-server` process on a free loopback port, with real laptop
+//! databases: convergence with conflicts kept, replays, `kill -9` of either side, an attacker
+//! with a valid token, and tokens that must no longer work.
+
+use anyhow::{ensure, Context, Result};
+use ed25519_dalek::SigningKey;
+use rusqlite::Connection;
+use safeserve_core::sync::{Change, Outcome};
+use safeserve_core::{EnterpriseId, HazardId};
+use safeserve_e2e::server::{cli, Server};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::views::{EnterpriseContact, PhotoTarget};
+use safeserve_store::Store;
+use safeserve_sync::{Client, SyncError, SyncReport};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+struct Fixture {
+    dir: TempDir,
+    server: Server,
+    demo: PathBuf,
+}
+
+impl Fixture {
+    /// A server loaded with a small demo: the registers only, or everything (visits, hazards,
+    /// signed documents, photos).
+    fn new(registers_only: bool) -> Result<Fixture> {
+        Fixture::with_env(registers_only, &[])
+    }
+
+    fn with_env(registers_only: bool, env: &[(&str, &str)]) -> Result<Fixture> {
+        let dir = tempfile::tempdir()?;
+        let demo = dir.path().join("demo.db");
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        demo::generate(&demo, DemoSize::Small, demo::DEFAULT_SEED, as_of)?;
+        let data = dir.path().join("server");
+        let mut args = vec!["import", "--from", demo.to_str().expect("utf-8 path")];
+        if registers_only {
+            args.push("--registers-only");
+        }
+        Server::admin(&data, &args)?;
+        let server = Server::start_with_env(&data, env)?;
+        Ok(Fixture { dir, server, demo })
+    }
+
+    fn demo_query(&self, sql: &str) -> Result<String> {
+        Ok(Connection::open(&self.demo)?.query_row(sql, [], |r| r.get(0))?)
+    }
+
+    fn user(&self, name: &str, role: &str, scope: &str) -> Result<()> {
+        let flag = if role == "technician" { "--agency" } else { "--division" };
+        Server::admin(&self.server.data, &["user", "add", name, "--role", role, flag, scope])?;
+        Ok(())
+    }
+
+    /// A new laptop database enrolled for `user`, with its own device key.
+    fn laptop(&self, name: &str, user: &str, seed: u8) -> Result<PathBuf> {
+        let db = self.dir.path().join(format!("{name}.db"));
+        let mut store = Store::open(&db)?;
+        let code = self.server.enrolment_code(user)?;
+        safeserve_sync::enroll(&mut store, &self.server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name)?;
+        Ok(db)
+    }
+
+    fn server_db(&self) -> Result<Connection> {
+        Ok(Connection::open(self.server.data.join("server.db"))?)
+    }
+}
+
+fn sync(db: &Path) -> Result<SyncReport, SyncError> {
+    let mut store = Store::open(db).expect("open laptop database");
+    safeserve_sync::sync(&mut store, &mut |_| {})
+}
+
+fn rows(db: &Path, sql: &str) -> Result<Vec<(String, String)>> {
+    let conn = Connection::open(db)?;
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<i64> {
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+fn contact(phone: &str, principal: &str) -> EnterpriseContact {
+    EnterpriseContact {
+        address: "杭州市上城区望江路1号".into(),
+        principal: principal.into(),
+        safety_contact: "王安全".into(),
+        phone: phone.into(),
+    }
+}
+
+#[test]
+fn two_laptops_edit_offline_then_both_hold_the_same_data_and_the_conflict() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+    fx.user("zhang", "inspector", &district)?;
+    fx.user("li", "inspector", &district)?;
+    let a = fx.laptop("a", "zhang", 1)?;
+    let b = fx.laptop("b", "li", 2)?;
+    let first = sync(&a)?;
+    ensure!(first.applied > 100, "first pull brought the district's registers: {first:?}");
+    sync(&b)?;
+    let mut ids = rows(&a, "SELECT id, name FROM enterprises ORDER BY seq LIMIT 2")?;
+    let (e2, _) = ids.pop().expect("two enterprises");
+    let (e1, name) = ids.pop().expect("two enterprises");
+
+    // Offline: both change the same enterprise; laptop A also changes another one.
+    Store::open(&a)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-1111", "甲"))?;
+    Store::open(&a)?.update_enterprise_contact(e2.parse::<EnterpriseId>()?, &contact("0571-3333", "丙"))?;
+    Store::open(&b)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-2222", "乙"))?;
+    ensure!(Store::open(&a)?.sync_status()?.pending == 2);
+
+    sync(&a)?;
+    let b_report = sync(&b)?;
+    ensure!(b_report.pushed == 1, "B's edit is the later one and wins: {b_report:?}");
+    sync(&a)?;
+
+    let enterprises = "SELECT record_id, body FROM sync_enterprise ORDER BY record_id";
+    ensure!(rows(&a, enterprises)? == rows(&b, enterprises)?, "both laptops hold the same enterprises");
+    for db in [&a, &b] {
+        let store = Store::open(db)?;
+        let phone: String = rows(db, &format!("SELECT phone, principal FROM enterprises WHERE id = '{e1}'"))?[0].0.clone();
+        ensure!(phone == "0571-2222", "last writer wins: {phone}");
+        let conflicts = store.conflicts()?;
+        ensure!(conflicts.len() == 1, "one conflict recorded on each laptop: {conflicts:?}");
+        let c = &conflicts[0];
+        ensure!(c.record_id == e1 && c.title == name);
+        let field = c.fields.iter().find(|f| f.field == "phone").context("the phone is in the conflict")?;
+        ensure!(field.kept == "0571-2222" && field.lost == "0571-1111", "the losing value is kept: {field:?}");
+        ensure!(store.sync_status()?.pending == 0 && store.sync_status()?.conflicts == 1);
+    }
+    let principal = &rows(&b, &format!("SELECT principal, phone FROM enterprises WHERE id = '{e2}'"))?[0].0;
+    ensure!(principal == "丙", "A's other edit reached B");
+    Ok(())
+}
+
+/// Run only as a child of `the_same_push_replayed_100_times_from_two_processes_is_applied_once`.
+#[test]
+#[ignore = "a worker process of the replay test"]
+fn replay_worker() -> Result<()> {
+    let Some(spec) = std::env::var_os("SAFESERVE_REPLAY") else { return Ok(()) };
+    let spec: serde_json::Value = serde_json::from_slice(&std::fs::read(spec)?)?;
+    let changes: Vec<Change> = serde_json::from_value(spec["changes"].clone())?;
+    let mut client = Client::new(spec["server"].as_str().context("server")?)?;
+    client.set_access(spec["token"].as_str().context("token")?.to_owned());
+    for _ in 0..50 {
+        let answer = client.push(changes.clone())?;
+        ensure!(answer.receipts.iter().all(|r| r.outcome == Outcome::Applied && r.seq.is_some()));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_same_push_replayed_100_times_from_two_processes_is_applied_once() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+    fx.user("zhang", "inspector", &district)?;
+    let a = fx.laptop("a", "zhang", 1)?;
+    sync(&a)?;
+    let conn = Connection::open(&a)?;
+    conn.execute_batch(
+        "UPDATE enterprises SET phone = '0571-' || seq WHERE seq IN (SELECT seq FROM enterprises ORDER BY seq LIMIT 50)",
+    )?;
+    let mut store = Store::open(&a)?;
+    let changes = store.pending_changes(1000)?;
+    ensure!(changes.len() == 50, "the trigger queued one change per row: {}", changes.len());
+    let client = safeserve_sync::connect(&mut store)?;
+    let spec = fx.dir.path().join("replay.json");
+    std::fs::write(
+        &spec,
+        serde_json::to_vec(&serde_json::json!({
+            "server": fx.server.url, "token": client.access_token(), "changes": changes,
+        }))?,
+    )?;
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(std::env::current_exe().expect("test binary"))
+                .args(["replay_worker", "--exact", "--ignored", "--nocapture"])
+                .env("SAFESERVE_REPLAY", &spec)
+                .stdout(Stdio::null())
+                .spawn()
+        })
+        .collect::<Result<_, _>>()?;
+    for mut w in workers {
+        ensure!(w.wait()?.success(), "a replay worker failed");
+    }
+    let server = fx.server_db()?;
+    let ids: Vec<String> = changes.iter().map(|c| format!("'{}'", c.change_id.simple())).collect();
+    let held = count(&server, &format!("SELECT count(*) FROM changes WHERE change_id IN ({})", ids.join(",")))?;
+    ensure!(held == 50, "100 replays from two processes: each change stored once, found {held}");
+    let dup = count(&server, "SELECT count(*) FROM (SELECT change_id FROM changes WHERE change_id IS NOT NULL GROUP BY change_id HAVING count(*) > 1)")?;
+    ensure!(dup == 0);
+    // The laptop never stored a receipt: its own sync sends the same changes again and gets the
+    // same sequence numbers back.
+    let report = sync(&a)?;
+    ensure!(report.pushed == 50, "{report:?}");
+    ensure!(count(&server, &format!("SELECT count(*) FROM changes WHERE change_id IN ({})", ids.join(",")))? == 50);
+    Ok(())
+}
+
+#[test]
+fn a_client_killed_mid_push_resumes_with_nothing_lost_or_duplicated() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.user("admin", "admin", "33")?;
+    let a = fx.laptop("a", "admin", 1)?;
+    sync(&a)?;
+    // 10,000 edits written by the triggers, in one transaction.
+    Connection::open(&a)?.execute_batch(
+        "UPDATE enterprises SET phone = 'A' || seq; UPDATE enterprises SET phone = 'B' || seq; \
+         UPDATE enterprises SET phone = 'C' || seq; UPDATE enterprises SET phone = 'D' || seq; \
+         UPDATE enterprises SET phone = 'E' || seq;",
+    )?;
+    let total = count(&Connection::open(&a)?, "SELECT count(*) FROM outbox")?;
+    ensure!(total == 10_000, "{total}");
+    let mut child = Command::new(safeserve_e2e::server::binary("safeserve"))
+        .args(["sync", "--db"])
+        .arg(&a)
+        .stdout(Stdio::null())
+        .spawn()?;
+    // Kill it as soon as the first receipts are stored: the push is under way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let receipted = count(&Connection::open(&a)?, "SELECT count(*) FROM outbox WHERE receipt IS NOT NULL")?;
+        if receipted > 0 {
+            ensure!(receipted < total, "killed mid-push");
+            break;
+        }
+        ensure!(Instant::now() < deadline, "no receipt stored in time");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill()?;
+    child.wait()?;
+    let out = cli(&["sync", "--db", a.to_str().expect("utf-8"), "--json"], &[])?;
+    ensure!(out.status.success(), "resumed sync: {}", String::from_utf8_lossy(&out.stderr));
+
+    let local = Connection::open(&a)?;
+    ensure!(count(&local, "SELECT count(*) FROM outbox WHERE receipt IS NULL")? == 0, "every change has a receipt");
+    let server = fx.server_db()?;
+    let device = Store::open(&a)?.sync_account()?.context("enrolled")?.device_id;
+    let stored = count(&server, &format!("SELECT count(*) FROM changes WHERE device_id = '{device}'"))?;
+    ensure!(stored == total, "server holds each change once: {stored} of {total}");
+    let receipts = count(&local, "SELECT count(DISTINCT receipt) FROM outbox")?;
+    ensure!(receipts == total, "distinct receipts: {receipts}");
+    let final_phone: String =
+        server.query_row("SELECT count(*) FROM changes WHERE current = 1 AND entity = 'enterprise' AND body LIKE '%\"phone\":\"E%'", [], |r| r.get::<_, i64>(0).map(|n| n.to_string()))?;
+    ensure!(final_phone == "2000", "the last edit of every enterprise is the current value: {final_phone}");
+    Ok(())
+}
+
+/// A noisy PNG of about `mb` megabytes (noise does not compress).
+fn big_photo(mb: u32) -> Result<Vec<u8>> {
+    let side = ((mb as f64 * 1024.0 * 1024.0 / 3.0).sqrt()) as u32;
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)?;
+    Ok(out.into_inner())
+}
+
+#[test]
+fn a_server_killed_mid_upload_resumes_at_its_offset_and_keeps_the_hash() -> Result<()> {
+    let fx = Fixture::new(false)?;
+    let agency = fx.demo_query(
+        "SELECT c.agency_id FROM hazards h JOIN visits v ON v.id = h.visit_id \
+         JOIN visit_people vp ON vp.visit_id = v.id JOIN employments e ON e.person_id = vp.person_id \
+         JOIN contracts c ON c.agency_id = e.agency_id AND c.enterprise_id = v.enterprise_id \
+         WHERE NOT EXISTS (SELECT 1 FROM hazard_events ev WHERE ev.hazard_seq = h.seq AND ev.kind = 'closed') LIMIT 1",
+    )?;
+    fx.user("wang", "technician", &agency)?;
+    let a = fx.laptop("a", "wang", 3)?;
+    sync(&a)?;
+    let hazard: String = Connection::open(&a)?.query_row(
+        "SELECT h.id FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM hazard_events ev WHERE ev.hazard_seq = h.seq \
+         AND ev.kind = 'closed') LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let photo = big_photo(6)?;
+    let size = photo.len() as u64;
+    let mut store = Store::open(&a)?;
+    let target = PhotoTarget::Hazard { hazard_id: hazard.parse::<HazardId>()?, after: true };
+    let sha = store.ingest_photo(&photo, Some(&target), "2026-11-24T10:00:00+08:00", "2026-11-24 10:00".into())?.photo.sha256;
+
+    let mut client = safeserve_sync::connect(&mut store)?;
+    client.chunk = 512 * 1024;
+    let mut report = SyncReport::default();
+    safeserve_sync::push(&mut client, &mut store, &mut report, &mut |_| {})?;
+    let mut server = Some(fx.server);
+    let mut sent_before = 0u64;
+    let result = safeserve_sync::upload_photos(&mut client, &mut store, &mut report, &mut |p| {
+        sent_before = p.done;
+        if p.done >= 3 * 512 * 1024 {
+            if let Some(s) = server.take() {
+                s.kill9().expect("kill -9 the server");
+            }
+        }
+    });
+    ensure!(matches!(result, Err(SyncError::Unreachable { .. })), "the upload broke off: {result:?}");
+    ensure!(sent_before < size, "killed mid-upload");
+
+    let data = fx.dir.path().join("server");
+    let restarted = Server::start(&data)?;
+    store.set_sync_server(&restarted.url)?;
+    let resumed = safeserve_sync::sync(&mut store, &mut |_| {})?;
+    ensure!(resumed.photos_uploaded == 1);
+    let total_sent = sent_before + resumed.photo_bytes_sent;
+    ensure!(
+        total_sent as f64 <= size as f64 * 1.1,
+        "resumed, not restarted: {total_sent} bytes sent for a {size}-byte photo"
+    );
+    let held = std::fs::read(data.join("photos").join(&sha[..2]).join(&sha))?;
+    ensure!(safeserve_core::document::sha256_hex(&held) == sha, "the server's copy has the photo's hash");
+    ensure!(store.sync_status()?.photos_pending == 0);
+    Ok(())
+}
+
+/// Raw HTTP as an attacker would send it, with a valid token of their own.
+struct Raw {
+    http: reqwest::blocking::Client,
+    url: String,
+    token: String,
+}
+
+impl Raw {
+    fn new(url: &str, token: &str) -> Raw {
+        Raw { http: reqwest::blocking::Client::new(), url: url.to_owned(), token: token.to_owned() }
+    }
+
+    fn post(&self, path: &str, body: &serde_json::Value) -> Result<(u16, serde_json::Value)> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()?;
+        let status = resp.status().as_u16();
+        let text = resp.text()?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))))
+    }
+
+    fn get(&self, path: &str) -> Result<(u16, Vec<u8>)> {
+        let resp = self.http.get(format!("{}{path}", self.url)).bearer_auth(&self.token).send()?;
+        Ok((resp.status().as_u16(), resp.bytes()?.to_vec()))
+    }
+
+    /// Pushes one forged change; the receipt's outcome and reason.
+    fn push_one(&self, entity: &str, record_id: &str, body: serde_json::Value) -> Result<(String, String)> {
+        let change = serde_json::json!({
+            "change_id": uuid::Uuid::now_v7(), "entity": entity, "record_id": record_id, "op": "upsert",
+            "hlc": i64::MAX / 2, "base_hlc": null, "node": "attacker", "body": body,
+            // Claims a request body might make; the server reads scope from the token only.
+            "scope": "admin", "agency": "B",
+        });
+        let (status, answer) = self.post("/v1/push", &serde_json::json!({ "changes": [change] }))?;
+        ensure!(status == 200, "{status} {answer}");
+        let r = &answer["receipts"][0];
+        Ok((r["outcome"].as_str().unwrap_or("").to_owned(), r["reason"].as_str().unwrap_or("").to_owned()))
+    }
+}
+
+#[test]
+fn a_technician_can_neither_read_nor_write_another_agencys_records() -> Result<()> {
+    let fx = Fixture::new(false)?;
+    // Agency A and B: two agencies with visits, hazards and photos of their own.
+    let pick = "SELECT e.agency_id FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id \
+                JOIN visit_people vp ON vp.visit_id = h.visit_id JOIN employments e ON e.person_id = vp.person_id \
+                GROUP BY e.agency_id ORDER BY e.agency_id";
+    let agencies: Vec<String> = {
+        let conn = Connection::open(&fx.demo)?;
+        let mut stmt = conn.prepare(pick)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    ensure!(agencies.len() >= 2, "the demo has two agencies with photos");
+    let (agency_a, agency_b) = (&agencies[0], &agencies[1]);
+    fx.user("a", "technician", agency_a)?;
+    let a = fx.laptop("a", "a", 4)?;
+    sync(&a)?;
+
+    // Reading: nothing of B's arrived, by list or by pull.
+    let local = Connection::open(&a)?;
+    ensure!(count(&local, &format!("SELECT count(*) FROM contracts WHERE agency_id <> '{agency_a}'"))? == 0);
+    ensure!(count(&local, "SELECT count(*) FROM contracts")? > 0);
+    ensure!(count(&local, &format!("SELECT count(*) FROM agencies WHERE id <> '{agency_a}'"))? == 0);
+    let b_enterprise = fx.demo_query(&format!(
+        "SELECT enterprise_id FROM contracts WHERE agency_id = '{agency_b}' AND enterprise_id NOT IN \
+         (SELECT enterprise_id FROM contracts WHERE agency_id = '{agency_a}') LIMIT 1"
+    ))?;
+    ensure!(count(&local, &format!("SELECT count(*) FROM enterprises WHERE id = '{b_enterprise}'"))? == 0);
+    let b_visit = fx.demo_query(&format!(
+        "SELECT v.id FROM visits v JOIN visit_people vp ON vp.visit_id = v.id JOIN employments e \
+         ON e.person_id = vp.person_id WHERE e.agency_id = '{agency_b}' AND v.enterprise_id = '{b_enterprise}' LIMIT 1"
+    ))?;
+    ensure!(count(&local, &format!("SELECT count(*) FROM visits WHERE id = '{b_visit}'"))? == 0);
+
+    let mut store = Store::open(&a)?;
+    let client = safeserve_sync::connect(&mut store)?;
+    let raw = Raw::new(&fx.server.url, client.access_token().context("token")?);
+    let (status, page) = raw.get("/v1/pull?after=0&limit=1000000")?;
+    ensure!(status == 200);
+    let page: serde_json::Value = serde_json::from_slice(&page)?;
+    let text = page.to_string();
+    ensure!(!text.contains(agency_b.as_str()) && !text.contains(b_enterprise.as_str()), "a raw pull shows nothing of B");
+
+    // Writing B's records by id, directly or by pointing at them.
+    let b_body: serde_json::Value = serde_json::from_str(&fx.demo_query(&format!(
+        "SELECT body FROM sync_enterprise WHERE record_id = '{b_enterprise}'"
+    ))?)?;
+    let mut forged = b_body.clone();
+    forged["phone"] = "110".into();
+    let attempts = [
+        ("enterprise", b_enterprise.clone(), forged.clone()),
+        (
+            "contract",
+            "0190f000-0000-7000-8000-000000000001".to_owned(),
+            serde_json::json!({"id": "0190f000-0000-7000-8000-000000000001", "agency_id": agency_b,
+                "enterprise_id": b_enterprise, "service_types": "[]", "content": "x", "visits_per_year": 1,
+                "starts_on": "2026-01-01", "ends_on": "2026-12-31", "fee_fen": 0, "acceptance_standard": "x",
+                "filed": 0, "government_commissioned": 0, "created_at": "2026-01-01"}),
+        ),
+        (
+            "contract",
+            "0190f000-0000-7000-8000-000000000002".to_owned(),
+            serde_json::json!({"id": "0190f000-0000-7000-8000-000000000002", "agency_id": agency_a,
+                "enterprise_id": b_enterprise, "service_types": "[]", "content": "x", "visits_per_year": 1,
+                "starts_on": "2026-01-01", "ends_on": "2026-12-31", "fee_fen": 0, "acceptance_standard": "x",
+                "filed": 0, "government_commissioned": 0, "created_at": "2026-01-01"}),
+        ),
+        (
+            "hazard",
+            "0190f000-0000-7000-8000-000000000003".to_owned(),
+            serde_json::json!({"id": "0190f000-0000-7000-8000-000000000003", "visit_id": b_visit,
+                "description": "伪造", "category": "equipment", "level": "general", "deadline": "2026-12-01",
+                "created_at": "2026-11-24"}),
+        ),
+        ("visit_item", format!("{b_visit}/A.1"), serde_json::json!({"visit_id": b_visit, "code": "A.1", "result": "fail"})),
+        // The record id names B's enterprise while the body names another: refused.
+        ("enterprise", b_enterprise.clone(), {
+            let mut other = forged.clone();
+            other["id"] = "0190f000-0000-7000-8000-000000000004".into();
+            other
+        }),
+    ];
+    for (entity, id, body) in attempts {
+        let (outcome, reason) = raw.push_one(entity, &id, body)?;
+        ensure!(outcome == "refused", "{entity} {id}: {outcome}");
+        ensure!(!reason.is_empty(), "a refusal says why");
+    }
+    let server = fx.server_db()?;
+    let phone: String = server.query_row(
+        "SELECT json_extract(body, '$.phone') FROM changes WHERE entity = 'enterprise' AND record_id = ?1 AND current = 1",
+        [&b_enterprise],
+        |r| r.get(0),
+    )?;
+    ensure!(phone != "110", "B's enterprise unchanged");
+    ensure!(count(&server, "SELECT count(*) FROM changes WHERE node = 'attacker'")? == 0, "nothing forged stored");
+
+    // Photos: B's are neither readable nor uploadable, and asking does not reveal them.
+    let b_photo = fx.demo_query(&format!(
+        "SELECT hp.sha256 FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id \
+         JOIN visit_people vp ON vp.visit_id = h.visit_id JOIN employments e ON e.person_id = vp.person_id \
+         WHERE e.agency_id = '{agency_b}' AND hp.sha256 NOT IN (SELECT hp2.sha256 FROM hazard_photos hp2 \
+         JOIN hazards h2 ON h2.id = hp2.hazard_id JOIN visit_people vp2 ON vp2.visit_id = h2.visit_id \
+         JOIN employments e2 ON e2.person_id = vp2.person_id WHERE e2.agency_id = '{agency_a}') LIMIT 1"
+    ))?;
+    ensure!(raw.get(&format!("/v1/photos/{b_photo}"))?.0 == 403);
+    ensure!(raw.get(&format!("/v1/photos/{b_photo}/upload?size=10"))?.0 == 403);
+    let put = raw
+        .http
+        .put(format!("{}/v1/photos/{b_photo}/upload?offset=0&size=3", raw.url))
+        .bearer_auth(&raw.token)
+        .body(vec![1u8, 2, 3])
+        .send()?;
+    ensure!(put.status().as_u16() == 403);
+    let (status, missing) = raw.post("/v1/photos/missing", &serde_json::json!({ "sha256": [b_photo] }))?;
+    ensure!(status == 200 && missing["sha256"].as_array().is_some_and(|m| m.is_empty()));
+    Ok(())
+}
+
+#[test]
+fn expired_revoked_and_reused_tokens_are_refused() -> Result<()> {
+    // Access tokens that are expired the moment they are issued.
+    let fx = Fixture::with_env(true, &[("SAFESERVE_ACCESS_TTL_SECS", "0")])?;
+    fx.user("zhao", "supervisor", "3301")?;
+    let a = fx.laptop("a", "zhao", 5)?;
+    let mut store = Store::open(&a)?;
+    let refresh = store.sync_account()?.context("enrolled")?.refresh_token;
+    let mut client = safeserve_sync::connect(&mut store)?;
+    let expired = client.pull(0, 10).expect_err("an expired access token is refused");
+    ensure!(expired.code() == "token_expired", "{expired:?}");
+
+    // The first refresh token was used by connect(): presenting it again is a reuse, which
+    // revokes the device, so even the newest refresh token stops working.
+    let reused = client.refresh(&refresh).expect_err("reuse refused");
+    ensure!(reused.code() == "token_reused", "{reused:?}");
+    let newest = store.sync_account()?.context("enrolled")?.refresh_token;
+    let revoked = client.refresh(&newest).expect_err("device revoked");
+    ensure!(revoked.code() == "device_revoked", "{revoked:?}");
+    ensure!(sync(&a).is_err());
+
+    // An administrator's revocation: a second laptop stops at once.
+    let b = fx.laptop("b", "zhao", 6)?;
+    let device = Store::open(&b)?.sync_account()?.context("enrolled")?.device_id;
+    Server::admin(&fx.server.data, &["revoke", "--device", &device])?;
+    let err = sync(&b).expect_err("revoked device");
+    ensure!(err.code() == "device_revoked", "{err:?}");
+    let listed = Server::admin(&fx.server.data, &["devices"])?;
+    ensure!(listed.lines().filter(|l| l.contains("revoked")).count() == 2, "{listed}");
+
+    // No token, an unknown one, and an enrolment code used twice.
+    ensure!(Raw::new(&fx.server.url, "").get("/v1/pull")?.0 == 401);
+    ensure!(Raw::new(&fx.server.url, "0123").get("/v1/pull")?.0 == 401);
+    let code = fx.server.enrolment_code("zhao")?;
+    let c = fx.dir.path().join("c.db");
+    safeserve_sync::enroll(&mut Store::open(&c)?, &fx.server.url, &code, &SigningKey::from_bytes(&[7; 32]), "c")?;
+    let again = safeserve_sync::enroll(&mut Store::open(&c)?, &fx.server.url, &code, &SigningKey::from_bytes(&[8; 32]), "d")
+        .expect_err("a code works once");
+    ensure!(again.code() == "enrolment_code_invalid");
+    Ok(())
+}
+
+#[test]
+fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.user("zhao", "supervisor", "3301")?;
+    let a = fx.laptop("a", "zhao", 5)?;
+    let mut store = Store::open(&a)?;
+    let client = safeserve_sync::connect(&mut store)?;
+    let raw = Raw::new(&fx.server.url, client.access_token().context("token")?);
+    let http = &raw.http;
+    let push = format!("{}/v1/push", raw.url);
+
+    let malformed = http.post(&push).bearer_auth(&raw.token).body("{\"changes\": [").send()?;
+    ensure!(malformed.status().as_u16() == 400);
+    let body: serde_json::Value = serde_json::from_slice(&malformed.bytes()?)?;
+    ensure!(body["code"] == "bad_request" && body["zh"].as_str().is_some_and(|z| z.contains("请求格式有误")));
+
+    let oversized = http.post(&push).bearer_auth(&raw.token).body(vec![b' '; 65 * 1024 * 1024]).send()?;
+    ensure!(oversized.status().as_u16() == 413, "{}", oversized.status());
+
+    // 200 MB of zeros compress to almost nothing: refused once decompressed past the bound.
+    let bomb = zstd::bulk::compress(&vec![b' '; 200 * 1024 * 1024], 3)?;
+    let resp = http.post(&push).bearer_auth(&raw.token).header("content-encoding", "zstd").body(bomb).send()?;
+    ensure!(resp.status().as_u16() == 413, "{}", resp.status());
+
+    let change = |i: u32| {
+        serde_json::json!({"change_id": uuid::Uuid::now_v7(), "entity": "enterprise", "record_id": format!("x{i}"),
+            "op": "upsert", "hlc": 1, "base_hlc": null, "node": "n", "body": {"id": format!("x{i}")}})
+    };
+    let too_many: Vec<_> = (0..5001).map(change).collect();
+    ensure!(raw.post("/v1/push", &serde_json::json!({ "changes": too_many }))?.0 == 413);
+    ensure!(raw.post("/v1/push", &serde_json::json!({ "changes": "none" }))?.0 == 400);
+    let (outcome, reason) = raw.push_one("enterprise", "x", serde_json::json!([1, 2]))?;
+    ensure!(outcome == "refused" && !reason.is_empty(), "a body that is not an object is refused, not a 500");
+    ensure!(raw.get("/v1/photos/not-a-hash")?.0 == 400);
+    ensure!(raw.get("/v1/pull?after=abc")?.0 == 400);
+
+    // A laptop whose clock is three days slow: it syncs, and the server records the skew.
+    let slow = chrono::Utc::now().timestamp_millis() - 3 * 86_400_000;
+    let resp = http
+        .get(format!("{}/v1/pull?after=0&limit=1", raw.url))
+        .bearer_auth(&raw.token)
+        .header("x-safeserve-clock", slow.to_string())
+        .send()?;
+    ensure!(resp.status().is_success());
+    let devices = Server::admin(&fx.server.data, &["devices"])?;
+    let skew: i64 = devices
+        .split("skew_ms=")
+        .nth(1)
+        .and_then(|s| s.trim().parse().ok())
+        .context("skew recorded")?;
+    ensure!((skew + 3 * 86_400_000).abs() < 60_000, "skew {skew}");
+    Ok(())
+}
+
+#[test]
+fn a_laptop_with_a_clock_days_ahead_does_not_win_forever() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+    fx.user("zhang", "inspector", &district)?;
+    fx.user("li", "inspector", &district)?;
+    let a = fx.laptop("a", "zhang", 1)?;
+    let b = fx.laptop("b", "li", 2)?;
+    sync(&a)?;
+    sync(&b)?;
+    let e1 = rows(&a, "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1")?.remove(0).0;
+    // Laptop A's clock runs three days ahead: its edits carry stamps from the future.
+    let ahead = (chrono::Utc::now().timestamp_millis() + 3 * 86_400_000) * 65_536;
+    Connection::open(&a)?.execute("UPDATE sync_clock SET hlc = ?1", [ahead])?;
+    Store::open(&a)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-1111", "甲"))?;
+    sync(&a)?;
+    // B sees A's value, then corrects it: having seen A's stamp, its clock moves past it.
+    sync(&b)?;
+    Store::open(&b)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-2222", "乙"))?;
+    let report = sync(&b)?;
+    ensure!(report.pushed == 1, "B's later edit wins despite A's clock: {report:?}");
+    sync(&a)?;
+    for db in [&a, &b] {
+        let phone = rows(db, &format!("SELECT phone, principal FROM enterprises WHERE id = '{e1}'"))?.remove(0).0;
+        ensure!(phone == "0571-2222", "{phone}");
+        ensure!(Store::open(db)?.conflicts()?.is_empty(), "a sequential edit is not a conflict");
+    }
+    Ok(())
+}
