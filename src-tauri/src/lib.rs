@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 mod state;
+mod sync_worker;
 
 pub use error::CommandError;
 pub use state::AppStatus;
@@ -58,7 +59,9 @@ pub fn run() {
         .setup(|app| {
             let path = database_path(app);
             let data_dir = app.path().app_data_dir().unwrap_or_else(|_| safeserve_device::default_data_dir());
-            app.manage(AppState::open(path, data_dir));
+            let state = AppState::open(path.clone(), data_dir);
+            state.sync.start(app.handle().clone(), path);
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -72,6 +75,12 @@ pub fn run() {
             commands::registers::check_code,
             commands::registers::add_enterprise,
             commands::registers::add_person,
+            commands::registers::update_enterprise_contact,
+            commands::sync::sync_status,
+            commands::sync::enroll_device,
+            commands::sync::sync_now,
+            commands::sync::list_conflicts,
+            commands::sync::review_conflict,
             commands::registers::ui_ready,
             commands::visits::list_templates,
             commands::visits::import_template,

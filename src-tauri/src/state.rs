@@ -16,6 +16,8 @@ pub struct AppState {
     data_dir: PathBuf,
     /// This laptop's signing key, loaded (or made) the first time something is signed.
     device: Arc<OnceLock<Result<safeserve_device::DeviceKey, CommandError>>>,
+    /// The background sync with the central server.
+    pub sync: crate::sync_worker::SyncWorker,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -32,7 +34,7 @@ impl AppState {
         if let Err(e) = &store {
             eprintln!("safeserve: {}: {}", db_path.display(), e.message.zh);
         }
-        Self { db_path, store: Arc::new(Mutex::new(store)), data_dir, device: Arc::default() }
+        Self { db_path, store: Arc::new(Mutex::new(store)), data_dir, device: Arc::default(), sync: Default::default() }
     }
 
     /// Runs `f` on the store on a blocking thread, off the async runtime that serves IPC.

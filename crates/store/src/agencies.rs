@@ -32,7 +32,7 @@ pub(crate) fn insert(conn: &Connection, a: &Agency, created_at: &str) -> rusqlit
         created_at,
     ])?;
     let seq = conn.last_insert_rowid();
-    search::reindex(conn, Register::Agency, seq)?;
+    search::index_row(conn, Register::Agency, seq)?;
     Ok(seq)
 }
 

@@ -37,7 +37,7 @@ pub(crate) fn insert(conn: &Connection, e: &Enterprise, created_at: &str) -> rus
         created_at,
     ])?;
     let seq = conn.last_insert_rowid();
-    search::reindex(conn, Register::Enterprise, seq)?;
+    search::index_row(conn, Register::Enterprise, seq)?;
     Ok(seq)
 }
 

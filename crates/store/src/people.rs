@@ -32,7 +32,7 @@ pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlit
             c.expires_on.map(|d| d.to_string())
         ])?;
     }
-    search::reindex(conn, Register::Person, seq)?;
+    search::index_row(conn, Register::Person, seq)?;
     Ok(seq)
 }
 

@@ -108,13 +108,25 @@ pub(crate) fn index(
     Ok(())
 }
 
-/// Rebuilds a record's entries in its register's indexes from the row as stored: the one place
-/// that says which text of a record is searchable (inserts and synced updates both come here).
+/// Rebuilds a record's entries in its register's indexes after the row changed.
 pub(crate) fn reindex(conn: &Connection, register: Register, seq: i64) -> rusqlite::Result<()> {
+    unindex(conn, register, seq)?;
+    index_row(conn, register, seq)
+}
+
+/// Removes a record's entries from its register's indexes.
+pub(crate) fn unindex(conn: &Connection, register: Register, seq: i64) -> rusqlite::Result<()> {
     let p = register.prefix();
     for kind in ["tri", "gram"] {
         conn.prepare_cached(&format!("DELETE FROM {p}_{kind} WHERE rowid = ?1"))?.execute([seq])?;
     }
+    Ok(())
+}
+
+/// Indexes a record not yet in its register's indexes, from the row as stored: the one place
+/// that says which text of a record is searchable (inserts, edits and synced records all come
+/// here).
+pub(crate) fn index_row(conn: &Connection, register: Register, seq: i64) -> rusqlite::Result<()> {
     let (name, other, codes): (String, String, String) = match register {
         Register::Enterprise => conn
             .prepare_cached(

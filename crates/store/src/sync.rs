@@ -265,23 +265,26 @@ fn replace_children(
 fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>) -> Result<(), StoreError> {
     match entity {
         Entity::Agency => {
+            let held = seq_of(tx, "agencies", text(body, "id")?)?;
             AGENCIES.write(tx, body, true)?;
-            reindex(tx, Register::Agency, "agencies", text(body, "id")?)?;
+            reindex(tx, Register::Agency, "agencies", text(body, "id")?, held.is_some())?;
         }
         Entity::Enterprise => {
+            let held = seq_of(tx, "enterprises", text(body, "id")?)?;
             ENTERPRISES.write(tx, body, true)?;
-            reindex(tx, Register::Enterprise, "enterprises", text(body, "id")?)?;
+            reindex(tx, Register::Enterprise, "enterprises", text(body, "id")?, held.is_some())?;
         }
         Entity::Person => {
-            PEOPLE.write(tx, body, true)?;
             let id = text(body, "id")?;
+            let held = seq_of(tx, "people", id)?;
+            PEOPLE.write(tx, body, true)?;
             let cert_cols = ["kind", "number", "issuer", "specialty", "expires_on"];
             replace_children(tx, "certificates", "person_id", id, &cert_cols, &array(body, "certificates"))?;
             let job_cols = ["agency_id", "role", "full_time"];
             replace_children(tx, "employments", "person_id", id, &job_cols, &array(body, "employments"))?;
             let test_cols = ["taken_on", "score", "passed"];
             replace_children(tx, "capability_tests", "person_id", id, &test_cols, &array(body, "capability_tests"))?;
-            reindex(tx, Register::Person, "people", id)?;
+            reindex(tx, Register::Person, "people", id, held.is_some())?;
         }
         Entity::Contract => {
             CONTRACTS.write(tx, body, true)?;
@@ -420,9 +423,13 @@ fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str) -> Result
     Ok(())
 }
 
-fn reindex(conn: &Connection, register: Register, table: &str, id: &str) -> rusqlite::Result<()> {
+/// `held`: the record was here before, so its old index entries go first.
+fn reindex(conn: &Connection, register: Register, table: &str, id: &str, held: bool) -> rusqlite::Result<()> {
     if let Some(seq) = seq_of(conn, table, id)? {
-        search::reindex(conn, register, seq)?;
+        if held {
+            search::unindex(conn, register, seq)?;
+        }
+        search::index_row(conn, register, seq)?;
     }
     Ok(())
 }
@@ -552,14 +559,14 @@ impl Store {
             }
             // Each change in its own savepoint: one the local rules refuse is rolled back
             // alone and reported, and the rest of the page still applies.
-            tx.execute_batch("SAVEPOINT change")?;
+            tx.prepare_cached("SAVEPOINT change")?.execute([])?;
             let result = match c.op {
                 Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(&tx, c.entity, &body)),
                 Op::Delete => apply_delete(&tx, c.entity, &c.record_id),
             };
             match result {
                 Ok(()) => {
-                    tx.execute_batch("RELEASE change")?;
+                    tx.prepare_cached("RELEASE change")?.execute([])?;
                     tx.prepare_cached(
                         "INSERT INTO sync_versions(entity, record_id, hlc, node) VALUES (?1, ?2, ?3, ?4) \
                          ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node",

@@ -69,8 +69,9 @@ impl Client {
         if let Some(token) = &self.access {
             req = req.header(AUTHORIZATION, format!("Bearer {token}"));
         }
-        let resp = req.send().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
+        // Counted before sending: bytes of a request cut off mid-way were on the wire too.
         self.wire.sent += sent as u64;
+        let resp = req.send().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
         if resp.status().is_success() {
             return Ok(resp);
         }

@@ -3,4 +3,5 @@
 
 pub mod documents;
 pub mod registers;
+pub mod sync;
 pub mod visits;

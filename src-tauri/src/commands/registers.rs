@@ -80,6 +80,16 @@ pub async fn add_enterprise(
     state.with_store(move |s| Ok(s.add_enterprise(&form, id, &now())?)).await
 }
 
+/// Corrects an enterprise's contact details (synced like any register edit).
+#[tauri::command]
+pub async fn update_enterprise_contact(
+    state: State<'_, AppState>,
+    id: EnterpriseId,
+    contact: EnterpriseContact,
+) -> Result<EnterpriseSummary, CommandError> {
+    state.with_store(move |s| Ok(s.update_enterprise_contact(id, &contact)?)).await
+}
+
 #[tauri::command]
 pub async fn add_person(state: State<'_, AppState>, form: NewPerson) -> Result<PersonSummary, CommandError> {
     let id = PersonId(uuid::Uuid::now_v7());
