@@ -106,7 +106,12 @@ impl SyncWorker {
                 });
                 let result = safeserve_sync::sync(&mut store, &mut |p: &Progress| {
                     self.update(&app, |a| {
-                        a.phase = Some(serde_json::to_value(p.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+                        a.phase = Some(
+                            serde_json::to_value(p.phase)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                        );
                         a.done = p.done;
                         a.total = p.total;
                         a.bytes = p.bytes;

@@ -37,8 +37,7 @@ fn laptop(server: &Server, dir: &Path, name: &str, user: &str, seed: u8) -> Path
     let db = dir.join(format!("{name}.db"));
     let code = server.enrolment_code(user).expect("enrolment code");
     let mut store = Store::open(&db).expect("laptop database");
-    safeserve_sync::enroll(&mut store, &server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name)
-        .expect("enrol");
+    safeserve_sync::enroll(&mut store, &server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name).expect("enrol");
     db
 }
 
@@ -124,9 +123,8 @@ fn main() {
         )
         .expect("10,000 edits");
     let pending = store.pending_changes(20_000).expect("pending");
-    let raw_push = serde_json::to_vec(&safeserve_sync::wire::PushRequest { changes: pending.clone() })
-        .expect("json")
-        .len();
+    let raw_push =
+        serde_json::to_vec(&safeserve_sync::wire::PushRequest { changes: pending.clone() }).expect("json").len();
     let mut client = safeserve_sync::connect(&mut store).expect("session");
     let mut report = SyncReport::default();
     let started = Instant::now();

@@ -1,4 +1,11 @@
-import { ApartmentOutlined, AuditOutlined, BankOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BankOutlined,
+  CloudSyncOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -25,6 +32,7 @@ const People = lazy(() => import('./screens/People').then((m) => ({ default: m.P
 const Visits = lazy(() => import('./screens/Visits').then((m) => ({ default: m.Visits })));
 const Visit = lazy(() => import('./screens/Visit').then((m) => ({ default: m.Visit })));
 const Verify = lazy(() => import('./screens/Verify').then((m) => ({ default: m.Verify })));
+const Sync = lazy(() => import('./screens/Sync').then((m) => ({ default: m.Sync })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -190,6 +198,11 @@ function Shell({
       icon: <SafetyCertificateOutlined />,
       label: <span data-testid="nav-verify">{t('navVerify')}</span>,
     },
+    {
+      key: 'sync',
+      icon: <CloudSyncOutlined />,
+      label: <span data-testid="nav-sync">{t('navSync')}</span>,
+    },
   ];
 
   return (
@@ -281,5 +294,7 @@ function Screen(props: {
       return <Visit key={route.id} id={route.id} />;
     case 'verify':
       return <Verify />;
+    case 'sync':
+      return <Sync onRegisterChanged={props.onRegisterChanged} />;
   }
 }

@@ -2,17 +2,20 @@
 // went wrong underneath (a Rust error, a missing command, running outside Tauri), so screens
 // handle exactly one error shape.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { AgencyDetail } from './bindings/AgencyDetail';
 import type { AgencySummary } from './bindings/AgencySummary';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
 import type { CommandError } from './bindings/CommandError';
+import type { ConflictView } from './bindings/ConflictView';
 import type { Division } from './bindings/Division';
 import type { FormSpec } from './bindings/FormSpec';
 import type { DocumentRequest } from './bindings/DocumentRequest';
 import type { DocumentSummary } from './bindings/DocumentSummary';
 import type { Draft } from './bindings/Draft';
+import type { EnterpriseContact } from './bindings/EnterpriseContact';
 import type { ExportProgress } from './bindings/ExportProgress';
 import type { ExportResult } from './bindings/ExportResult';
 import type { Verification } from './bindings/Verification';
@@ -31,6 +34,8 @@ import type { NewHazard } from './bindings/NewHazard';
 import type { NewVisit } from './bindings/NewVisit';
 import type { PhotoTarget } from './bindings/PhotoTarget';
 import type { Reinspection } from './bindings/Reinspection';
+import type { SyncActivity } from './bindings/SyncActivity';
+import type { SyncView } from './bindings/SyncView';
 import type { TemplateSummary } from './bindings/TemplateSummary';
 import type { VisitDetail } from './bindings/VisitDetail';
 import type { VisitField } from './bindings/VisitField';
@@ -84,6 +89,8 @@ export const api = {
   checkCode: (input: string, kind: CodeKind | null) => call<CodeCheck>('check_code', { input, kind }),
   addEnterprise: (form: NewEnterprise) => call<EnterpriseSummary>('add_enterprise', { form }),
   addPerson: (form: NewPerson) => call<PersonSummary>('add_person', { form }),
+  updateEnterpriseContact: (id: string, contact: EnterpriseContact) =>
+    call<EnterpriseSummary>('update_enterprise_contact', { id, contact }),
   uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
   listTemplates: () => call<TemplateSummary[]>('list_templates'),
   importTemplate: (json: string) => call<[TemplateSummary, boolean]>('import_template', { json }),
@@ -127,4 +134,39 @@ export const api = {
   verifyCode: (code: string) => call<Verification>('verify_code', { code }),
   /** The PDF's bytes go as the raw body, like a photo. */
   verifyPdf: (bytes: Uint8Array) => call<Verification>('verify_pdf', bytes),
+
+  // Sync with the central server
+  syncStatus: () => call<SyncView>('sync_status'),
+  /** Enrols this laptop with the administrator's one-time code; the first sync starts at once. */
+  enrollDevice: (server: string, code: string) => call<SyncView>('enroll_device', { server, code }),
+  /** Wakes the background sync; the answer is the status at the moment it was woken. */
+  syncNow: () => call<SyncView>('sync_now'),
+  listConflicts: () => call<ConflictView[]>('list_conflicts'),
+  reviewConflict: (id: string) => call<null>('review_conflict', { id }),
 };
+
+/**
+ * Follows the background sync: `onActivity` with each progress step, `onFinished` when an
+ * attempt ends (synced or failed). Resolves to the function that stops following; rejects with a
+ * CommandError when the window may not listen (callers then rely on polling `syncStatus`).
+ */
+export async function followSync(handlers: {
+  onActivity: (a: SyncActivity) => void;
+  onFinished: () => void;
+}): Promise<() => void> {
+  try {
+    const stopActivity = await listen<SyncActivity>('sync-activity', (e) => handlers.onActivity(e.payload));
+    try {
+      const stopFinished = await listen<null>('sync-finished', () => handlers.onFinished());
+      return () => {
+        stopActivity();
+        stopFinished();
+      };
+    } catch (e) {
+      stopActivity();
+      throw e;
+    }
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}

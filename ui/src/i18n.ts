@@ -309,6 +309,61 @@ const TEXT = {
   verifiedFile: { zh: '文件：{name}', en: 'File: {name}' },
   supersededBy: { zh: '最新版本：第 {version} 版，验证码 {code}，签字于 {at}', en: 'Newest version: v{version}, code {code}, signed {at}' },
   reasons: { zh: '原因', en: 'Reasons' },
+
+  // Enterprise contact correction
+  editContact: { zh: '修改联系方式', en: 'Edit contact details' },
+  contactSaved: { zh: '联系方式已保存', en: 'Contact details saved' },
+
+  // Sync
+  navSync: { zh: '同步', en: 'Sync' },
+  syncTitle: { zh: '数据同步', en: 'Sync with the server' },
+  syncSettings: { zh: '同步设置', en: 'Sync settings' },
+  syncEnrolHint: {
+    zh: '首次同步前，请向管理员索取一次性注册码。注册后本机会自动与服务器同步；断网时数据都保存在本机，联网后自动上传。',
+    en: 'Ask the administrator for a one-time enrolment code. Once enrolled this laptop syncs by itself; offline, everything stays here and is sent once online.',
+  },
+  syncServer: { zh: '服务器地址', en: 'Server address' },
+  syncServerPlaceholder: { zh: '如：http://10.0.0.5:8470', en: 'e.g. http://10.0.0.5:8470' },
+  syncCode: { zh: '注册码', en: 'Enrolment code' },
+  syncCodePlaceholder: { zh: '管理员提供的一次性注册码', en: 'One-time code from the administrator' },
+  syncEnrol: { zh: '注册本机', en: 'Enrol this laptop' },
+  syncEnrolled: { zh: '本机已注册', en: 'This laptop is enrolled' },
+  syncUser: { zh: '用户', en: 'User' },
+  syncRole: { zh: '身份', en: 'Role' },
+  syncScope: { zh: '数据范围', en: 'Scope' },
+  syncStatusTitle: { zh: '同步状态', en: 'Status' },
+  syncPending: { zh: '待同步变更', en: 'Changes waiting' },
+  syncPhotosPending: { zh: '待上传照片', en: 'Photos to upload' },
+  syncLast: { zh: '上次同步', en: 'Last sync' },
+  syncNever: { zh: '从未同步', en: 'Never' },
+  syncConflicts: { zh: '冲突待查看', en: 'Conflicts to review' },
+  syncRefused: { zh: '被拒收', en: 'Refused' },
+  syncRefusedTitle: { zh: '服务器拒收了 {n} 条变更', en: 'The server refused {n} changes' },
+  syncRetryIn: { zh: '将在 {n} 秒内自动重试，也可点“立即同步”', en: 'Retries by itself within {n} s, or press Sync now' },
+  syncClockAhead: { zh: '本机时钟比服务器快 {amount}，请校准本机日期和时间', en: "This laptop's clock is {amount} ahead of the server's; please correct it" },
+  syncClockBehind: { zh: '本机时钟比服务器慢 {amount}，请校准本机日期和时间', en: "This laptop's clock is {amount} behind the server's; please correct it" },
+  seconds: { zh: '{n} 秒', en: '{n} s' },
+  minutes: { zh: '{n} 分钟', en: '{n} min' },
+  hours: { zh: '{n} 小时', en: '{n} h' },
+  days: { zh: '{n} 天', en: '{n} days' },
+  syncNow: { zh: '立即同步', en: 'Sync now' },
+  syncRunning: { zh: '同步中', en: 'Syncing' },
+  syncProgress: { zh: '{done}/{total} · {size}', en: '{done}/{total} · {size}' },
+  syncLastReport: { zh: '上次结果', en: 'Last result' },
+  conflictsTitle: { zh: '同步冲突', en: 'Sync conflicts' },
+  conflictsHint: {
+    zh: '同一记录在两处被修改时，以较晚的修改为准；未采用的值保留在这里，核对后点“已查看”',
+    en: 'When a record was changed in two places the later change is kept; the other value is kept here to check',
+  },
+  showReviewed: { zh: '显示已查看的', en: 'Show reviewed' },
+  noConflicts: { zh: '没有待查看的冲突', en: 'No conflicts to review' },
+  colRecord: { zh: '记录', en: 'Record' },
+  colField: { zh: '字段', en: 'Field' },
+  colKept: { zh: '保留的值', en: 'Kept' },
+  colLost: { zh: '未采用的值', en: 'Not kept' },
+  markReviewed: { zh: '已查看', en: 'Reviewed' },
+  reviewedAt: { zh: '已查看 {at}', en: 'Reviewed {at}' },
+  empty: { zh: '（空）', en: '(empty)' },
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;
@@ -443,6 +498,67 @@ export const VERDICT_LABELS: Record<Verdict, Pair> = {
   altered: { zh: '已被篡改', en: 'Altered' },
   superseded: { zh: '已被更正版本取代', en: 'Superseded by a correction' },
   unknown: { zh: '查无此文书', en: 'No such document' },
+};
+
+// Sync: the server sends these as plain strings, so the tables are keyed by string and an
+// unknown key is shown as it came.
+export const SYNC_ROLE_LABELS: Record<string, Pair> = {
+  technician: { zh: '技术人员', en: 'Technician' },
+  inspector: { zh: '执法检查人员', en: 'Inspector' },
+  supervisor: { zh: '监管人员', en: 'Supervisor' },
+  admin: { zh: '管理员', en: 'Administrator' },
+};
+
+export const SYNC_PHASE_LABELS: Record<string, Pair> = {
+  push: { zh: '推送变更', en: 'Sending changes' },
+  photos: { zh: '上传照片', en: 'Uploading photos' },
+  pull: { zh: '拉取数据', en: 'Receiving data' },
+  download: { zh: '下载照片', en: 'Downloading photos' },
+};
+
+export const ENTITY_LABELS: Record<string, Pair> = {
+  agency: { zh: '服务机构', en: 'Agency' },
+  enterprise: { zh: '企业', en: 'Enterprise' },
+  person: { zh: '从业人员', en: 'Person' },
+  contract: { zh: '服务合同', en: 'Contract' },
+  visit: { zh: '检查记录', en: 'Visit' },
+  visit_item: { zh: '检查项目', en: 'Checklist item' },
+  hazard: { zh: '隐患', en: 'Hazard' },
+};
+
+/** Names of the record fields a conflict can be about. */
+export const FIELD_LABELS: Record<string, Pair> = {
+  name: { zh: '名称', en: 'Name' },
+  credit_code: { zh: '统一社会信用代码', en: 'Credit code' },
+  address: { zh: '地址', en: 'Address' },
+  division: { zh: '属地', en: 'Division' },
+  industry: { zh: '行业', en: 'Industry' },
+  size: { zh: '规模', en: 'Size' },
+  park: { zh: '园区', en: 'Park' },
+  high_risk: { zh: '高危', en: 'High-risk' },
+  principal: { zh: '主要负责人', en: 'Principal' },
+  safety_contact: { zh: '安全联系人', en: 'Safety contact' },
+  phone: { zh: '联系电话', en: 'Phone' },
+  id_number: { zh: '身份证号', en: 'ID number' },
+  office_area_m2: { zh: '办公面积', en: 'Office area' },
+  service_types: { zh: '服务类型', en: 'Service types' },
+  content: { zh: '服务内容', en: 'Content' },
+  visits_per_year: { zh: '频次（次/年）', en: 'Visits / year' },
+  starts_on: { zh: '开始日期', en: 'Starts' },
+  ends_on: { zh: '结束日期', en: 'Ends' },
+  fee_fen: { zh: '费用（分）', en: 'Fee (fen)' },
+  filed: { zh: '报备', en: 'Filed' },
+  place: { zh: '检查地点', en: 'Place' },
+  assessment: { zh: '总体评估', en: 'Assessment' },
+  result: { zh: '检查结果', en: 'Result' },
+  note: { zh: '备注', en: 'Note' },
+  description: { zh: '隐患描述', en: 'Description' },
+  location: { zh: '隐患部位', en: 'Location' },
+  category: { zh: '类别', en: 'Category' },
+  level: { zh: '等级', en: 'Level' },
+  measure: { zh: '整改措施', en: 'Measure' },
+  deadline: { zh: '整改期限', en: 'Deadline' },
+  responsible: { zh: '整改责任人', en: 'Responsible' },
 };
 
 /** The keys of a label table in declaration order, for building Select options. */

@@ -9,9 +9,10 @@ export type Route =
   | { name: 'people' }
   | { name: 'visits' }
   | { name: 'visit'; id: string }
-  | { name: 'verify' };
+  | { name: 'verify' }
+  | { name: 'sync' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -29,6 +30,8 @@ export function sectionOf(route: Route): Section {
       return 'visits';
     case 'verify':
       return 'verify';
+    case 'sync':
+      return 'sync';
   }
 }
 

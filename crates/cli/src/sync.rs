@@ -28,7 +28,10 @@ pub fn enroll(db: &Path, server: &str, code: &str) -> ExitCode {
     };
     match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label()) {
         Ok(a) => {
-            println!("已注册到 {}：用户 {}（{}），范围 {}，设备 {}", a.server, a.user_name, a.role, a.scope, a.device_id);
+            println!(
+                "已注册到 {}：用户 {}（{}），范围 {}，设备 {}",
+                a.server, a.user_name, a.role, a.scope, a.device_id
+            );
             println!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role, a.device_id);
             ExitCode::SUCCESS
         }

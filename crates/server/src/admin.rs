@@ -11,9 +11,17 @@ use std::path::Path;
 /// Enrolment codes live a day.
 pub const ENROLMENT_TTL_MS: i64 = 24 * 3600 * 1000;
 
-pub fn add_user(storage: &dyn Storage, name: &str, role: Role, agency: Option<String>, division: Option<String>) -> anyhow::Result<()> {
+pub fn add_user(
+    storage: &dyn Storage,
+    name: &str,
+    role: Role,
+    agency: Option<String>,
+    division: Option<String>,
+) -> anyhow::Result<()> {
     match role {
-        Role::Technician if agency.is_none() => anyhow::bail!("技术人员须指定所属机构 --agency / a technician needs --agency"),
+        Role::Technician if agency.is_none() => {
+            anyhow::bail!("技术人员须指定所属机构 --agency / a technician needs --agency")
+        }
         Role::Inspector | Role::Supervisor if division.is_none() => {
             anyhow::bail!("执法检查人员和监管人员须指定辖区 --division / needs --division")
         }
@@ -32,7 +40,11 @@ pub fn enroll(storage: &dyn Storage, user: &str, now_ms: i64) -> anyhow::Result<
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let random = uuid::Uuid::new_v4().as_u128();
     let code: String = (0..12).map(|i| ALPHABET[((random >> (i * 5)) & 31) as usize] as char).collect();
-    storage.create_enrolment(user, &safeserve_core::document::sha256_hex(code.as_bytes()), now_ms + ENROLMENT_TTL_MS)?;
+    storage.create_enrolment(
+        user,
+        &safeserve_core::document::sha256_hex(code.as_bytes()),
+        now_ms + ENROLMENT_TTL_MS,
+    )?;
     Ok(code)
 }
 

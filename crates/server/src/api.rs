@@ -5,6 +5,7 @@
 use crate::photos::{is_sha256, PhotoFiles, Upload, UploadError};
 use crate::storage::{Access, Caller, Device, IssuedTokens, Refresh, Storage, StorageError};
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -97,8 +98,7 @@ fn reply(headers: &HeaderMap, value: &impl Serialize) -> Response {
         Ok(j) => j,
         Err(e) => return ApiError::from(StorageError::Invalid(e.to_string())).into_response(),
     };
-    let wants_zstd =
-        headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("zstd"));
+    let wants_zstd = headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("zstd"));
     if wants_zstd {
         if let Ok(packed) = zstd::bulk::compress(&json, 3) {
             return ([(CONTENT_TYPE, "application/json"), (CONTENT_ENCODING, "zstd")], packed).into_response();
@@ -108,7 +108,9 @@ fn reply(headers: &HeaderMap, value: &impl Serialize) -> Response {
 }
 
 /// Decodes a request body (zstd or plain JSON), bounded in size before and after decompression.
-fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T> {
+fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> Result<T> {
+    let body = body.map_err(body_rejected)?;
+    let body = &body;
     let zstd = headers.get(CONTENT_ENCODING).is_some_and(|v| v == "zstd");
     let plain;
     let bytes: &[u8] = if zstd {
@@ -125,6 +127,24 @@ fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: &Bytes) -> Result<T> {
         body
     };
     serde_json::from_slice(bytes).map_err(ApiError::bad_request)
+}
+
+/// axum's own refusals (body over the limit, unreadable) as our JSON errors.
+fn body_rejected(e: BytesRejection) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("请求内容超过 {} MB 上限", wire::MAX_BODY / 1024 / 1024),
+            format!("The body is over the {} MB limit", wire::MAX_BODY / 1024 / 1024),
+        )
+    } else {
+        ApiError::bad_request(e.body_text())
+    }
+}
+
+fn query<T>(q: std::result::Result<Query<T>, QueryRejection>) -> Result<T> {
+    q.map(|Query(q)| q).map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
 fn hash_token(token: &str) -> String {
@@ -169,7 +189,9 @@ impl FromRequestParts<Shared> for Caller {
         let access = blocking(state, move |s| s.access(&hash, now_ms())).await?;
         let caller = match access {
             Access::Valid(c) => c,
-            Access::Expired => return Err(unauthorized("token_expired", "访问令牌已过期", "The access token has expired")),
+            Access::Expired => {
+                return Err(unauthorized("token_expired", "访问令牌已过期", "The access token has expired"))
+            }
             Access::Revoked => {
                 return Err(unauthorized(
                     "device_revoked",
@@ -209,8 +231,12 @@ async fn health() -> axum::Json<wire::Health> {
     axum::Json(wire::Health { ok: true, version: env!("CARGO_PKG_VERSION").to_owned() })
 }
 
-async fn enrol(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let req: wire::EnrolRequest = decode(&headers, &body)?;
+async fn enrol(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::EnrolRequest = decode(&headers, body)?;
     let code = req.code.trim().to_uppercase();
     let key = safeserve_core::document::unhex(&req.public_key)
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -259,8 +285,12 @@ async fn enrol(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> 
     Ok(reply(&headers, &enrolled))
 }
 
-async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let req: wire::RefreshRequest = decode(&headers, &body)?;
+async fn token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::RefreshRequest = decode(&headers, body)?;
     let hash = hash_token(req.refresh_token.trim());
     let device_id = match blocking(&state, move |s| s.use_refresh(&hash, now_ms())).await? {
         Refresh::Valid { device_id } => device_id,
@@ -285,8 +315,13 @@ async fn token(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> 
     Ok(reply(&headers, &tokens))
 }
 
-async fn push(State(state): State<Shared>, caller: Caller, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let req: wire::PushRequest = decode(&headers, &body)?;
+async fn push(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::PushRequest = decode(&headers, body)?;
     if req.changes.len() > wire::MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -313,8 +348,9 @@ async fn pull(
     State(state): State<Shared>,
     caller: Caller,
     headers: HeaderMap,
-    Query(q): Query<PullQuery>,
+    q: std::result::Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Response> {
+    let q = query(q)?;
     let after = q.after.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(wire::MAX_BATCH).clamp(1, wire::MAX_BATCH);
     let page = blocking(&state, move |s| s.pull(&caller, after, limit)).await?;
@@ -336,9 +372,9 @@ async fn photos_missing(
     State(state): State<Shared>,
     caller: Caller,
     headers: HeaderMap,
-    body: Bytes,
+    body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
-    let req: wire::PhotoList = decode(&headers, &body)?;
+    let req: wire::PhotoList = decode(&headers, body)?;
     if req.sha256.len() > 100_000 {
         return Err(ApiError::bad_request("too many photos in one question"));
     }
@@ -390,10 +426,12 @@ async fn upload_chunk(
     caller: Caller,
     headers: HeaderMap,
     Path(sha): Path<String>,
-    Query(q): Query<UploadQuery>,
-    body: Bytes,
+    q: std::result::Result<Query<UploadQuery>, QueryRejection>,
+    body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     check_sha(&sha)?;
+    let q = query(q)?;
+    let body = body.map_err(body_rejected)?;
     let (Some(offset), Some(size)) = (q.offset, q.size) else { return Err(ApiError::bad_request("offset, size")) };
     if size == 0 || size > wire::MAX_PHOTO || body.len() > wire::MAX_CHUNK {
         return Err(ApiError::new(
@@ -439,7 +477,12 @@ async fn photo(State(state): State<Shared>, caller: Caller, Path(sha): Path<Stri
     check_sha(&sha)?;
     visible(&state, caller, &sha).await?;
     let bytes = tokio::fs::read(state.photos.path(&sha)).await.map_err(|_| {
-        ApiError::new(StatusCode::NOT_FOUND, "photo_not_held", "服务器尚未收到该照片", "The server does not hold this photo yet")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "photo_not_held",
+            "服务器尚未收到该照片",
+            "The server does not hold this photo yet",
+        )
     })?;
     Ok(([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }

@@ -115,7 +115,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 AdminCommand::Import { from, registers_only } => {
                     let started = std::time::Instant::now();
-                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, registers_only, now)?;
+                    let (n, refused) =
+                        admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, registers_only, now)?;
                     println!(
                         "导入 {n} 条记录（拒收 {refused}），用时 {:.1} 秒 / imported {n} records ({refused} refused)",
                         started.elapsed().as_secs_f64()

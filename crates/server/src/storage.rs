@@ -67,7 +67,9 @@ pub enum Access {
 #[derive(Debug)]
 pub enum Refresh {
     /// Valid: it is now used up; the device may be given new tokens.
-    Valid { device_id: String },
+    Valid {
+        device_id: String,
+    },
     /// Already used once: someone holds a copy. The device has been revoked.
     Reused,
     Expired,
@@ -99,8 +101,13 @@ pub trait Storage: Send + Sync + 'static {
     fn create_enrolment(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError>;
     /// Uses up an enrolment code and registers the device with its public key; `None` when the
     /// code is unknown, used or expired.
-    fn enrol(&self, code_hash: &str, device: &Device, tokens: &IssuedTokens, now_ms: i64)
-        -> Result<Option<User>, StorageError>;
+    fn enrol(
+        &self,
+        code_hash: &str,
+        device: &Device,
+        tokens: &IssuedTokens,
+        now_ms: i64,
+    ) -> Result<Option<User>, StorageError>;
     fn devices(&self) -> Result<Vec<Device>, StorageError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<bool, StorageError>;
     /// A public key whose signatures the server accepts: an enrolled device's (revoked ones

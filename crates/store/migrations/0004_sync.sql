@@ -74,6 +74,14 @@ CREATE TABLE sync_conflicts (
     reviewed_at TEXT
 );
 
+-- Records pulled in bulk whose search index entries are still to be written (a first pull
+-- indexes them all at its end, in one transaction; a crash leaves them here for the next one).
+CREATE TABLE search_pending (
+    register TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (register, seq)
+) WITHOUT ROWID;
+
 -- Photos this database holds but whose original the server has not confirmed yet.
 CREATE TABLE sync_photos (
     sha256   TEXT PRIMARY KEY,

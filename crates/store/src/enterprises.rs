@@ -4,8 +4,8 @@ use crate::contracts::{self, parse_id};
 use crate::divisions::{self, prefix_range};
 use crate::search::{self, Register};
 use crate::views::{
-    ContractView, EnterpriseContact, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise, TimelineEntry,
-    TimelineKind, VisitSummary,
+    ContractView, EnterpriseContact, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise,
+    TimelineEntry, TimelineKind, VisitSummary,
 };
 use crate::{hazards, visits, Store, StoreError};
 use chrono::NaiveDate;

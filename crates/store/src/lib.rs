@@ -35,6 +35,8 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// During a bulk pull, search indexing waits in `search_pending` (see `sync.rs`).
+    bulk_pull: bool,
 }
 
 impl Store {

@@ -20,7 +20,11 @@ pub enum Register {
 }
 
 impl Register {
-    fn prefix(self) -> &'static str {
+    pub(crate) fn from_prefix(p: &str) -> Option<Register> {
+        [Register::Enterprise, Register::Agency, Register::Person].into_iter().find(|r| r.prefix() == p)
+    }
+
+    pub(crate) fn prefix(self) -> &'static str {
         match self {
             Register::Enterprise => "enterprise",
             Register::Agency => "agency",

@@ -99,7 +99,10 @@ pub struct PhotoToUpload {
 }
 
 fn sync_error(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid { field: "sync", message: Message::new(format!("同步数据有误：{e}"), format!("Bad sync data: {e}")) }
+    StoreError::Invalid {
+        field: "sync",
+        message: Message::new(format!("同步数据有误：{e}"), format!("Bad sync data: {e}")),
+    }
 }
 
 /// A JSON value as an SQL value: arrays and objects (never columns here) as their text.
@@ -125,16 +128,36 @@ const AGENCIES: Table = Table {
     name: "agencies",
     key: &["id"],
     columns: &[
-        "id", "credit_code", "name", "address", "office_area_m2", "division", "service_types",
-        "high_risk_industries", "platform_registered", "documents", "created_at",
+        "id",
+        "credit_code",
+        "name",
+        "address",
+        "office_area_m2",
+        "division",
+        "service_types",
+        "high_risk_industries",
+        "platform_registered",
+        "documents",
+        "created_at",
     ],
 };
 const ENTERPRISES: Table = Table {
     name: "enterprises",
     key: &["id"],
     columns: &[
-        "id", "credit_code", "name", "address", "division", "industry", "high_risk", "size", "park", "principal",
-        "safety_contact", "phone", "created_at",
+        "id",
+        "credit_code",
+        "name",
+        "address",
+        "division",
+        "industry",
+        "high_risk",
+        "size",
+        "park",
+        "principal",
+        "safety_contact",
+        "phone",
+        "created_at",
     ],
 };
 const PEOPLE: Table =
@@ -143,38 +166,90 @@ const CONTRACTS: Table = Table {
     name: "contracts",
     key: &["id"],
     columns: &[
-        "id", "agency_id", "enterprise_id", "service_types", "content", "visits_per_year", "starts_on", "ends_on",
-        "fee_fen", "acceptance_standard", "filed", "government_commissioned", "created_at",
+        "id",
+        "agency_id",
+        "enterprise_id",
+        "service_types",
+        "content",
+        "visits_per_year",
+        "starts_on",
+        "ends_on",
+        "fee_fen",
+        "acceptance_standard",
+        "filed",
+        "government_commissioned",
+        "created_at",
     ],
 };
 const VISITS: Table = Table {
     name: "visits",
     key: &["id"],
     columns: &[
-        "id", "kind", "enterprise_id", "agency_id", "template_key", "template_version", "started_at", "ended_at",
-        "latitude", "longitude", "place", "assessment", "plan", "mismatches", "mismatch_reason",
+        "id",
+        "kind",
+        "enterprise_id",
+        "agency_id",
+        "template_key",
+        "template_version",
+        "started_at",
+        "ended_at",
+        "latitude",
+        "longitude",
+        "place",
+        "assessment",
+        "plan",
+        "mismatches",
+        "mismatch_reason",
     ],
 };
-const VISIT_ITEMS: Table =
-    Table { name: "visit_items", key: &["visit_seq", "code"], columns: &["visit_seq", "code", "result", "note", "updated_at"] };
+const VISIT_ITEMS: Table = Table {
+    name: "visit_items",
+    key: &["visit_seq", "code"],
+    columns: &["visit_seq", "code", "result", "note", "updated_at"],
+};
 const HAZARDS: Table = Table {
     name: "hazards",
     key: &["id"],
     columns: &[
-        "id", "visit_id", "enterprise_id", "agency_id", "item_code", "description", "location", "category", "level",
-        "basis", "measure", "deadline", "responsible", "created_at",
+        "id",
+        "visit_id",
+        "enterprise_id",
+        "agency_id",
+        "item_code",
+        "description",
+        "location",
+        "category",
+        "level",
+        "basis",
+        "measure",
+        "deadline",
+        "responsible",
+        "created_at",
     ],
 };
 const PHOTOS: Table = Table {
     name: "photos",
     key: &["sha256"],
     columns: &[
-        "sha256", "format", "bytes", "width", "height", "taken_at", "latitude", "longitude", "display_width",
-        "display_height", "phash", "imported_at",
+        "sha256",
+        "format",
+        "bytes",
+        "width",
+        "height",
+        "taken_at",
+        "latitude",
+        "longitude",
+        "display_width",
+        "display_height",
+        "phash",
+        "imported_at",
     ],
 };
-const ITEM_PHOTOS: Table =
-    Table { name: "item_photos", key: &["visit_id", "code", "sha256"], columns: &["visit_id", "code", "sha256", "added_at"] };
+const ITEM_PHOTOS: Table = Table {
+    name: "item_photos",
+    key: &["visit_id", "code", "sha256"],
+    columns: &["visit_id", "code", "sha256", "added_at"],
+};
 const HAZARD_PHOTOS: Table = Table {
     name: "hazard_photos",
     key: &["hazard_id", "phase", "sha256"],
@@ -190,7 +265,11 @@ impl Table {
         let action = if replace {
             let sets: Vec<String> =
                 cols.iter().filter(|c| !self.key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
-            if sets.is_empty() { "NOTHING".to_owned() } else { format!("UPDATE SET {}", sets.join(", ")) }
+            if sets.is_empty() {
+                "NOTHING".to_owned()
+            } else {
+                format!("UPDATE SET {}", sets.join(", "))
+            }
         } else {
             "NOTHING".to_owned()
         };
@@ -262,17 +341,17 @@ fn replace_children(
 }
 
 /// Writes one pulled upsert into its tables.
-fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>) -> Result<(), StoreError> {
+fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>, bulk: bool) -> Result<(), StoreError> {
     match entity {
         Entity::Agency => {
             let held = seq_of(tx, "agencies", text(body, "id")?)?;
             AGENCIES.write(tx, body, true)?;
-            reindex(tx, Register::Agency, "agencies", text(body, "id")?, held.is_some())?;
+            reindex(tx, Register::Agency, "agencies", text(body, "id")?, held.is_some(), bulk)?;
         }
         Entity::Enterprise => {
             let held = seq_of(tx, "enterprises", text(body, "id")?)?;
             ENTERPRISES.write(tx, body, true)?;
-            reindex(tx, Register::Enterprise, "enterprises", text(body, "id")?, held.is_some())?;
+            reindex(tx, Register::Enterprise, "enterprises", text(body, "id")?, held.is_some(), bulk)?;
         }
         Entity::Person => {
             let id = text(body, "id")?;
@@ -284,7 +363,7 @@ fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>) 
             replace_children(tx, "employments", "person_id", id, &job_cols, &array(body, "employments"))?;
             let test_cols = ["taken_on", "score", "passed"];
             replace_children(tx, "capability_tests", "person_id", id, &test_cols, &array(body, "capability_tests"))?;
-            reindex(tx, Register::Person, "people", id, held.is_some())?;
+            reindex(tx, Register::Person, "people", id, held.is_some(), bulk)?;
         }
         Entity::Contract => {
             CONTRACTS.write(tx, body, true)?;
@@ -320,7 +399,13 @@ fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>) 
                 tx.prepare_cached(
                     "INSERT INTO hazard_events(hazard_seq, kind, at, visit_seq, note) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
-                .execute(params![hazard_seq, kind, at, visit_seq, body.get("note").and_then(Json::as_str).unwrap_or("")])?;
+                .execute(params![
+                    hazard_seq,
+                    kind,
+                    at,
+                    visit_seq,
+                    body.get("note").and_then(Json::as_str).unwrap_or("")
+                ])?;
             }
         }
         Entity::ItemPhoto | Entity::HazardPhoto => {
@@ -423,13 +508,27 @@ fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str) -> Result
     Ok(())
 }
 
-/// `held`: the record was here before, so its old index entries go first.
-fn reindex(conn: &Connection, register: Register, table: &str, id: &str, held: bool) -> rusqlite::Result<()> {
+/// `held`: the record was here before, so its old index entries go first. `bulk`: the new
+/// entries are written at the end of the pull (FTS5 spends most of a page's time merging
+/// segments when a hundred thousand records arrive page by page).
+fn reindex(
+    conn: &Connection,
+    register: Register,
+    table: &str,
+    id: &str,
+    held: bool,
+    bulk: bool,
+) -> rusqlite::Result<()> {
     if let Some(seq) = seq_of(conn, table, id)? {
         if held {
             search::unindex(conn, register, seq)?;
         }
-        search::index_row(conn, register, seq)?;
+        if bulk {
+            conn.prepare_cached("INSERT OR IGNORE INTO search_pending(register, seq) VALUES (?1, ?2)")?
+                .execute(params![register.prefix(), seq])?;
+        } else {
+            search::index_row(conn, register, seq)?;
+        }
     }
     Ok(())
 }
@@ -539,6 +638,7 @@ impl Store {
     }
 
     fn apply_pulled_tx(&mut self, changes: &[Pulled], cursor: i64) -> Result<Applied, StoreError> {
+        let bulk = self.bulk_pull;
         let tx = self.conn.transaction()?;
         tx.execute("UPDATE sync_clock SET applying = 1", [])?;
         let mut done = Applied::default();
@@ -561,7 +661,7 @@ impl Store {
             // alone and reported, and the rest of the page still applies.
             tx.prepare_cached("SAVEPOINT change")?.execute([])?;
             let result = match c.op {
-                Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(&tx, c.entity, &body)),
+                Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(&tx, c.entity, &body, bulk)),
                 Op::Delete => apply_delete(&tx, c.entity, &c.record_id),
             };
             match result {
@@ -591,6 +691,42 @@ impl Store {
         tx.execute("UPDATE sync_account SET cursor = max(cursor, ?1)", [cursor])?;
         tx.commit()?;
         Ok(done)
+    }
+
+    /// A first pull brings registers by the hundred thousand. While it runs, pulled records
+    /// wait in `search_pending`; [`Store::end_bulk_pull`] indexes them in one transaction and
+    /// merges the indexes once.
+    pub fn begin_bulk_pull(&mut self) {
+        self.bulk_pull = true;
+    }
+
+    /// Indexes whatever waits in `search_pending` (also what a pull cut off left there).
+    pub fn end_bulk_pull(&mut self) -> Result<(), StoreError> {
+        self.bulk_pull = false;
+        let tx = self.conn.transaction()?;
+        let pending: Vec<(String, i64)> = {
+            let mut stmt = tx.prepare("SELECT register, seq FROM search_pending")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for (register, seq) in &pending {
+            if let Some(register) = Register::from_prefix(register) {
+                match search::index_row(&tx, register, *seq) {
+                    // Deleted by a later change of the same pull: nothing to index.
+                    Err(rusqlite::Error::QueryReturnedNoRows) => {}
+                    other => other?,
+                }
+            }
+        }
+        tx.execute("DELETE FROM search_pending", [])?;
+        tx.commit()?;
+        if pending.len() > 1000 {
+            search::optimize(&self.conn)?;
+        }
+        Ok(())
     }
 
     pub fn sync_account(&self) -> Result<Option<SyncAccount>, StoreError> {
@@ -766,8 +902,9 @@ impl Store {
 
     fn photo_originals(&self, filter: &str) -> Result<Vec<PhotoToUpload>, StoreError> {
         let files = self.photo_files();
-        let mut stmt =
-            self.conn.prepare_cached(&format!("SELECT sha256, format, bytes FROM photos {filter} ORDER BY imported_at"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT sha256, format, bytes FROM photos {filter} ORDER BY imported_at"))?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
         let mut out = Vec::new();
         for row in rows {

@@ -83,7 +83,9 @@ fn a_pulled_page_is_applied_once_and_older_values_lose() {
         .unwrap();
     let found: i64 = Connection::open(&target)
         .unwrap()
-        .query_row("SELECT count(*) FROM enterprise_tri WHERE name MATCH ?1", [format!("\"{first_name}\"")], |r| r.get(0))
+        .query_row("SELECT count(*) FROM enterprise_tri WHERE name MATCH ?1", [format!("\"{first_name}\"")], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert!(found >= 1, "{first_name} is found by search");
 

@@ -161,12 +161,7 @@ impl Client {
     /// Uploads a photo original from wherever the server's copy stops, chunk by chunk; the
     /// server checks the SHA-256 of the whole before it accepts the photo. `sent` is told the
     /// bytes of each chunk as it goes.
-    pub fn upload_photo(
-        &mut self,
-        sha256: &str,
-        path: &Path,
-        sent: &mut dyn FnMut(u64),
-    ) -> Result<(), SyncError> {
+    pub fn upload_photo(&mut self, sha256: &str, path: &Path, sent: &mut dyn FnMut(u64)) -> Result<(), SyncError> {
         let mut file = std::fs::File::open(path).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
         let size = file.metadata().map_err(|e| SyncError::Photo(path.display().to_string(), e))?.len();
         let mut state = self.upload_state(sha256, size)?;
@@ -197,9 +192,7 @@ impl Client {
     pub fn is_retryable(e: &SyncError) -> bool {
         match e {
             SyncError::Unreachable { .. } => true,
-            SyncError::Refused { status, .. } => {
-                *status >= 500 || *status == StatusCode::TOO_MANY_REQUESTS.as_u16()
-            }
+            SyncError::Refused { status, .. } => *status >= 500 || *status == StatusCode::TOO_MANY_REQUESTS.as_u16(),
             _ => false,
         }
     }

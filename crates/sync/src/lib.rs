@@ -68,9 +68,10 @@ impl SyncError {
                 format!("Cannot reach {server}. Everything is kept on this laptop and syncs once online"),
             ),
             SyncError::Refused { body, .. } => Message::new(body.zh.clone(), body.en.clone()),
-            SyncError::NotEnrolled => {
-                Message::new("本机尚未注册到服务器，请在“同步”中填写服务器地址和注册码", "This laptop is not enrolled with a server yet")
-            }
+            SyncError::NotEnrolled => Message::new(
+                "本机尚未注册到服务器，请在“同步”中填写服务器地址和注册码",
+                "This laptop is not enrolled with a server yet",
+            ),
             SyncError::Protocol(e) => {
                 Message::new(format!("服务器的应答无法识别：{e}"), format!("Unexpected answer from the server: {e}"))
             }
@@ -132,8 +133,7 @@ pub fn enroll(
     let public_key = hex(key.verifying_key().as_bytes());
     let code = code.trim().to_uppercase();
     let signature = hex(&key.sign(&wire::enrolment_message(&code, &public_key)).to_bytes());
-    let enrolled =
-        client.enrol(&wire::EnrolRequest { code, public_key, label: label.to_owned(), signature })?;
+    let enrolled = client.enrol(&wire::EnrolRequest { code, public_key, label: label.to_owned(), signature })?;
     let account = SyncAccount {
         server: client.server().to_owned(),
         device_id: enrolled.device_id,
@@ -229,8 +229,7 @@ pub fn upload_photos(
     }
     let missing = client.missing_photos(held.iter().map(|p| p.sha256.clone()).collect())?;
     // Whatever the server already holds is confirmed without sending a byte.
-    let present: Vec<String> =
-        held.iter().filter(|p| !missing.contains(&p.sha256)).map(|p| p.sha256.clone()).collect();
+    let present: Vec<String> = held.iter().filter(|p| !missing.contains(&p.sha256)).map(|p| p.sha256.clone()).collect();
     store.confirm_photos(&present)?;
     let total: u64 = held.iter().filter(|p| missing.contains(&p.sha256)).map(|p| p.bytes).sum();
     let mut done = 0u64;
@@ -253,15 +252,37 @@ pub fn pull(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(), SyncError> {
     let mut cursor = store.sync_account()?.ok_or(SyncError::NotEnrolled)?.cursor;
+    let result = pull_pages(client, store, &mut cursor, report, progress);
+    // Search entries of records pulled in bulk are written once, at the end (also after an
+    // error: what was applied is searchable).
+    store.end_bulk_pull()?;
+    result
+}
+
+fn pull_pages(
+    client: &mut Client,
+    store: &mut Store,
+    cursor: &mut i64,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), SyncError> {
     loop {
-        let page = client.pull(cursor, PULL_PAGE)?;
+        let page = client.pull(*cursor, PULL_PAGE)?;
+        if page.more {
+            store.begin_bulk_pull();
+        }
         report.pulled += page.changes.len() as u64;
         let applied = store.apply_pulled(&page.changes, page.next)?;
         report.applied += applied.applied as u64;
         report.skipped += applied.skipped as u64;
         report.rejected.extend(applied.rejected);
-        cursor = page.next;
-        progress(&Progress { phase: Phase::Pull, done: report.pulled, total: report.pulled, bytes: client.wire.received });
+        *cursor = page.next;
+        progress(&Progress {
+            phase: Phase::Pull,
+            done: report.pulled,
+            total: report.pulled,
+            bytes: client.wire.received,
+        });
         if !page.more {
             return Ok(());
         }

@@ -1,14 +1,18 @@
-import { Button, Card, Descriptions, Empty, Flex, Tag, Timeline, Typography } from 'antd';
+import { App as AntApp, Button, Card, Descriptions, Empty, Flex, Form, Input, Modal, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../api';
+import { api, toCommandError } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
+import type { CommandError } from '../bindings/CommandError';
+import type { EnterpriseContact } from '../bindings/EnterpriseContact';
 import type { EnterpriseFile as EnterpriseFileData } from '../bindings/EnterpriseFile';
 import { ContractsTable } from '../components/ContractsTable';
 import { EnterpriseDocuments } from '../components/EnterpriseDocuments';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
+import { placeFieldError } from '../forms';
 import { useLoad } from '../hooks';
 import { INDUSTRY_LABELS, SIZE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
@@ -20,16 +24,17 @@ export function EnterpriseFile({ id }: { id: string }) {
   const load = useLoad(id, () => api.enterpriseFile(id));
   return (
     <Loaded testId="enterprise-file" id={id} load={load}>
-      {(data) => <FileBody file={data} />}
+      {(data) => <FileBody file={data} onChanged={load.reload} />}
     </Loaded>
   );
 }
 
-function FileBody({ file }: { file: EnterpriseFileData }) {
+function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: () => void }) {
   const { t, l, m } = useI18n();
   const nav = useNav();
   const e = file.enterprise;
   const [starting, setStarting] = useState(false);
+  const [editing, setEditing] = useState(false);
   const c = file.hazard_counts;
   return (
     <>
@@ -62,8 +67,26 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
           }}
         />
       )}
+      {editing && (
+        <ContactModal
+          file={file}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      )}
       <Flex vertical gap={16}>
-        <Card size="small" title={t('profile')}>
+        <Card
+          size="small"
+          title={t('profile')}
+          extra={
+            <Button size="small" onClick={() => setEditing(true)} data-testid="enterprise-edit-contact">
+              {t('editContact')}
+            </Button>
+          }
+        >
           <Descriptions
             size="small"
             column={{ xs: 1, md: 2, xl: 3 }}
@@ -153,6 +176,90 @@ function FileBody({ file }: { file: EnterpriseFileData }) {
         </Card>
       </Flex>
     </>
+  );
+}
+
+const CONTACT_FIELDS: (keyof EnterpriseContact)[] = ['address', 'principal', 'safety_contact', 'phone'];
+
+/**
+ * Corrects the contact details found out of date on site. The store checks what it requires; its
+ * message is put under the field it names, and nothing typed is lost on a failed save.
+ */
+function ContactModal({ file, onClose, onSaved }: { file: EnterpriseFileData; onClose: () => void; onSaved: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<EnterpriseContact>();
+  const [saving, setSaving] = useState(false);
+  const [formError, setFormError] = useState<CommandError | null>(null);
+  const initial: EnterpriseContact = {
+    address: file.enterprise.address,
+    principal: file.principal,
+    safety_contact: file.safety_contact,
+    phone: file.phone,
+  };
+
+  const save = async () => {
+    let values: EnterpriseContact;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return; // antd already shows the messages under the fields
+    }
+    setSaving(true);
+    setFormError(null);
+    try {
+      await api.updateEnterpriseContact(file.enterprise.id, {
+        address: values.address.trim(),
+        principal: values.principal.trim(),
+        safety_contact: (values.safety_contact ?? '').trim(),
+        phone: (values.phone ?? '').trim(),
+      });
+      message.success(t('contactSaved'));
+      onSaved();
+    } catch (e) {
+      const err = toCommandError(e);
+      if (!placeFieldError(form, CONTACT_FIELDS, err, i18n)) setFormError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const required = [{ required: true, whitespace: true, message: t('required') }];
+  return (
+    <Modal
+      open
+      title={t('editContact')}
+      okText={t('save')}
+      cancelText={t('cancel')}
+      confirmLoading={saving}
+      onOk={save}
+      onCancel={onClose}
+      okButtonProps={{ 'data-testid': 'contact-save' }}
+      mask={{ closable: false }}
+    >
+      <div data-testid="contact-form">
+        {formError && (
+          <div style={{ marginBottom: 12 }}>
+            <ErrorAlert error={formError} />
+          </div>
+        )}
+        <Form<EnterpriseContact> form={form} layout="vertical" initialValues={initial} requiredMark>
+          <Form.Item name="address" label={t('fieldAddress')} rules={required}>
+            <Input data-testid="contact-address" />
+          </Form.Item>
+          <Form.Item name="principal" label={t('fieldPrincipal')} rules={required}>
+            <Input data-testid="contact-principal" />
+          </Form.Item>
+          <Form.Item name="safety_contact" label={t('fieldSafetyContact')}>
+            <Input data-testid="contact-safety_contact" />
+          </Form.Item>
+          <Form.Item name="phone" label={t('fieldPhone')}>
+            <Input data-testid="contact-phone" />
+          </Form.Item>
+        </Form>
+      </div>
+    </Modal>
   );
 }
 

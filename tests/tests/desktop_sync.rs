@@ -1,0 +1,290 @@
+//! The 同步 screen in the real window against a real `safeserve-server` process: a new laptop
+//! enrolled by typing the server address and the one-time code, its first sync pulling the
+//! district's registers; a contact edit in 一企一档 that collides with another laptop's, pushed
+//! with 立即同步 and shown as a conflict to review; and the server gone, named on screen while
+//! the edit stays on the laptop.
+
+use anyhow::{ensure, Context, Result};
+use ed25519_dalek::SigningKey;
+use fantoccini::Locator;
+use rusqlite::Connection;
+use safeserve_core::EnterpriseId;
+use safeserve_e2e::server::Server;
+use safeserve_e2e::{desktop_binary, App};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::views::EnterpriseContact;
+use safeserve_store::Store;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn count(db: &Path, sql: &str) -> Result<i64> {
+    Ok(Connection::open(db)?.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// Runs work that uses the blocking HTTP client (the server's health check, a sync) off the
+/// test's async runtime, which that client must not run inside.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await?
+}
+
+async fn click(app: &App, css: &str) -> Result<()> {
+    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
+    Ok(())
+}
+
+async fn text(app: &App, css: &str) -> Result<String> {
+    Ok(app.wait_for(css).await?.text().await?)
+}
+
+/// Replaces an input's text as a user does: Ctrl+A, Backspace, then the new text.
+async fn retype(app: &App, css: &str, typed: &str) -> Result<()> {
+    let input = app.wait_for(css).await?;
+    input.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+    input.send_keys(typed).await.with_context(|| format!("type into {css}"))?;
+    Ok(())
+}
+
+/// Polls the text of `css` until `ok` holds for it (the background sync takes its time).
+async fn wait_text(app: &App, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let shown = match app.client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if ok(&shown) {
+            return Ok(shown);
+        }
+        ensure!(Instant::now() < deadline, "{what}: {css} shows {shown:?} after 60 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// 企业 → search by name → 一企一档. The row is clicked only once the table shows the answer to
+/// the typed name: a click while it re-renders can land on a row being replaced.
+async fn open_enterprise(app: &App, id: &str, name: &str) -> Result<()> {
+    click(app, "[data-testid=nav-enterprises]").await?;
+    retype(app, "[data-testid=enterprise-search]", name).await?;
+    click(
+        app,
+        &format!("[data-testid=enterprise-table][data-state=ready] [data-testid=enterprise-row][data-id='{id}'] td"),
+    )
+    .await?;
+    app.wait_for(&format!("[data-testid=enterprise-file][data-id='{id}'][data-state=ready]")).await?;
+    Ok(())
+}
+
+/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
+async fn settled(app: &App) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
+        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
+/// from seconds earlier, so the page is given two animation frames and a moment to paint first.
+async fn look(app: &App, name: &str) -> Result<()> {
+    let painted = app.client.execute_async(
+        "const done = arguments[arguments.length - 1];
+         setTimeout(done, 1000);
+         requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+        vec![],
+    );
+    tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    app.screenshot(name).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names_a_lost_server() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let demo = dir.path().join("demo.db");
+    demo::generate(&demo, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let district: String = Connection::open(&demo)?.query_row(
+        "SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let in_district = count(&demo, &format!("SELECT count(*) FROM enterprises WHERE division LIKE '{district}%'"))?;
+    let data = dir.path().join("server");
+    Server::admin(&data, &["import", "--from", demo.to_str().context("utf-8 path")?, "--registers-only"])?;
+    for user in ["zhang", "li"] {
+        Server::admin(&data, &["user", "add", user, "--role", "inspector", "--division", &district])?;
+    }
+    let server = blocking({
+        let data = data.clone();
+        move || Server::start(&data)
+    })
+    .await?;
+    let code = server.enrolment_code("zhang")?;
+
+    // Another inspector's laptop, enrolled and synced outside the window: its edit will collide.
+    let other = dir.path().join("other.db");
+    let other_code = server.enrolment_code("li")?;
+    blocking({
+        let (other, url) = (other.clone(), server.url.clone());
+        move || {
+            let mut store = Store::open(&other)?;
+            safeserve_sync::enroll(&mut store, &url, &other_code, &SigningKey::from_bytes(&[7; 32]), "li-laptop")?;
+            safeserve_sync::sync(&mut store, &mut |_| {})?;
+            Ok(())
+        }
+    })
+    .await?;
+
+    // A laptop fresh from installation: an empty database, a device key in a file.
+    let laptop = dir.path().join("laptop.db");
+    drop(Store::open(&laptop)?);
+    let key = dir.path().join("device-key");
+    let xdg_data = dir.path().join("xdg-data");
+    let env: [(&str, &OsStr); 3] = [
+        ("SAFESERVE_NO_VIEWER", OsStr::new("1")),
+        ("SAFESERVE_DEVICE_KEY", key.as_os_str()),
+        ("XDG_DATA_HOME", xdg_data.as_os_str()),
+    ];
+    let app = App::launch_with_env(&desktop_binary("debug")?, &laptop, &env).await?;
+    let mut server = Some(server);
+
+    let result = async {
+        click(&app, "[data-testid=nav-sync]").await?;
+        app.wait_for("[data-testid=sync][data-state=ready][data-enrolled=no]").await?;
+        let never = text(&app, "[data-testid=sync-last]").await?;
+        ensure!(never == "从未同步", "a new laptop has never synced: {never:?}");
+        let enrol = app.wait_for("[data-testid=sync-enroll]").await?;
+        ensure!(enrol.attr("disabled").await?.is_some(), "注册本机 waits for the address and the code");
+        ensure!(
+            app.wait_for("[data-testid=sync-now]").await?.attr("disabled").await?.is_some(),
+            "立即同步 is off before enrolment"
+        );
+        look(&app, "sync-not-enrolled.png").await?;
+
+        // Enrol as the inspector would: type the address and the code, press 注册本机. A code
+        // mistyped first is refused with the server's reason, and the laptop stays unenrolled.
+        let url = server.as_ref().context("server")?.url.clone();
+        app.wait_for("[data-testid=sync-server]").await?.send_keys(&url).await?;
+        app.wait_for("[data-testid=sync-code]").await?.send_keys("ABCD-EFGH").await?;
+        click(&app, "[data-testid=sync-enroll]").await?;
+        let refused = wait_text(&app, "[data-testid=command-error]", "a wrong code is refused", |s| !s.is_empty()).await?;
+        ensure!(refused.contains("注册码无效"), "the refusal is explained: {refused:?}");
+        app.wait_for("[data-testid=sync][data-enrolled=no]").await?;
+        retype(&app, "[data-testid=sync-code]", &code).await?;
+        click(&app, "[data-testid=sync-enroll]").await?;
+        app.wait_for("[data-testid=sync][data-enrolled=yes]").await.context("enrolled")?;
+        let account = text(&app, "[data-testid=sync-account]").await?;
+        for part in [url.as_str(), "zhang", "执法检查人员", district.as_str()] {
+            ensure!(account.contains(part), "the account shows {part}: {account:?}");
+        }
+
+        // The first sync starts by itself and pulls the district's registers.
+        let last = wait_text(&app, "[data-testid=sync-last]", "first sync", |s| s.starts_with("20")).await?;
+        wait_text(&app, "[data-testid=sync-pending]", "nothing waiting", |s| s == "0").await?;
+        let pulled = count(&laptop, "SELECT count(*) FROM enterprises")?;
+        ensure!(pulled == in_district, "the laptop holds the district's {in_district} enterprises, got {pulled}");
+        // The header's counts follow the pull.
+        wait_text(&app, "[data-testid=register-counts]", "header counts", |s| s.contains(&format!("企业 {pulled}"))).await?;
+        let events = app.wait_for("[data-testid=sync]").await?.attr("data-events").await?.unwrap_or_default();
+        eprintln!("first sync at {last}; sync events heard by the window: {events}");
+        ensure!(app.client.find(Locator::Css("[data-testid=sync-error]")).await.is_err(), "no error after a good sync");
+        look(&app, "sync-screen.png").await?;
+
+        // The other laptop corrects the first enterprise's phone and syncs first …
+        let (id, name): (String, String) = Connection::open(&laptop)?.query_row(
+            "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let enterprise = id.parse::<EnterpriseId>()?;
+        blocking({
+            let other = other.clone();
+            move || {
+                let mut store = Store::open(&other)?;
+                let file = store.enterprise_file(enterprise, today())?;
+                let contact = EnterpriseContact {
+                    address: file.enterprise.address,
+                    principal: file.principal,
+                    safety_contact: file.safety_contact,
+                    phone: "0571-2222".into(),
+                };
+                store.update_enterprise_contact(enterprise, &contact)?;
+                safeserve_sync::sync(&mut store, &mut |_| {})?;
+                Ok(())
+            }
+        })
+        .await?;
+
+        // … then this laptop changes it too, in 一企一档, from the value it holds.
+        open_enterprise(&app, &id, &name).await?;
+        click(&app, "[data-testid=enterprise-edit-contact]").await?;
+        settled(&app).await?;
+        retype(&app, "[data-testid=contact-phone]", "0571-8888").await?;
+        look(&app, "enterprise-contact-edit.png").await?;
+        click(&app, "[data-testid=contact-save]").await?;
+        wait_text(&app, "[data-testid=enterprise-file]", "the file shows the new phone", |s| s.contains("0571-8888")).await?;
+        let phone: String = Connection::open(&laptop)?
+            .query_row("SELECT phone FROM enterprises WHERE id = ?1", [&id], |r| r.get(0))?;
+        ensure!(phone == "0571-8888", "the edit is stored: {phone}");
+
+        // Waiting on the sync screen until 立即同步; then it is the later edit and wins, and
+        // the server's record of the collision comes back as a conflict to review.
+        click(&app, "[data-testid=nav-sync]").await?;
+        wait_text(&app, "[data-testid=sync-pending]", "the edit waits", |s| s == "1").await?;
+        click(&app, "[data-testid=sync-now]").await?;
+        wait_text(&app, "[data-testid=sync-pending]", "the edit is sent", |s| s == "0").await?;
+        wait_text(&app, "[data-testid=sync-conflicts]", "one conflict to review", |s| s == "1").await?;
+        let row = app.wait_for("[data-testid=conflict-row]").await?;
+        let shown = row.text().await?;
+        for part in ["企业", name.as_str(), "联系电话", "0571-8888", "0571-2222"] {
+            ensure!(shown.contains(part), "the conflict row shows {part}: {shown:?}");
+        }
+        let held: String = Connection::open(server.as_ref().context("server")?.data.join("server.db"))?.query_row(
+            "SELECT json_extract(body, '$.phone') FROM changes WHERE entity = 'enterprise' AND record_id = ?1 AND current = 1",
+            [&id],
+            |r| r.get(0),
+        )?;
+        ensure!(held == "0571-8888", "the server keeps the later edit: {held}");
+        app.client.execute("document.querySelector('[data-testid=sync-conflict-list]').scrollIntoView()", vec![]).await?;
+        look(&app, "sync-conflict.png").await?;
+        click(&app, "[data-testid=conflict-review]").await?;
+        wait_text(&app, "[data-testid=sync-conflicts]", "the conflict is reviewed", |s| s == "0").await?;
+        ensure!(
+            app.client.find(Locator::Css("[data-testid=conflict-row]")).await.is_err(),
+            "a reviewed conflict leaves the list"
+        );
+
+        // The server goes away: the next attempt names it, and the edit made meanwhile waits here.
+        let stopping = server.take().context("server")?;
+        blocking(move || stopping.stop()).await?;
+        open_enterprise(&app, &id, &name).await?;
+        click(&app, "[data-testid=enterprise-edit-contact]").await?;
+        settled(&app).await?;
+        retype(&app, "[data-testid=contact-phone]", "0571-9999").await?;
+        click(&app, "[data-testid=contact-save]").await?;
+        wait_text(&app, "[data-testid=enterprise-file]", "the offline edit is shown", |s| s.contains("0571-9999")).await?;
+        click(&app, "[data-testid=nav-sync]").await?;
+        wait_text(&app, "[data-testid=sync-pending]", "the offline edit waits", |s| s == "1").await?;
+        click(&app, "[data-testid=sync-now]").await?;
+        let error = wait_text(&app, "[data-testid=sync-error]", "the lost server is named", |s| s.contains("无法连接服务器"))
+            .await?;
+        ensure!(error.contains(&url) && error.contains("保存在本机"), "the message names the server and reassures: {error:?}");
+        ensure!(text(&app, "[data-testid=sync-pending]").await? == "1", "the edit still waits");
+        let shown = text(&app, "[data-testid=sync-last]").await?;
+        ensure!(shown.starts_with("20"), "the last good sync stays shown: {shown:?}");
+        look(&app, "sync-offline.png").await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("sync-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
