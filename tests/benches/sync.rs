@@ -7,7 +7,7 @@
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::HazardId;
-use safeserve_e2e::server::Server;
+use safeserve_e2e::server::{noisy_png, Server};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::PhotoTarget;
 use safeserve_store::Store;
@@ -39,21 +39,6 @@ fn laptop(server: &Server, dir: &Path, name: &str, user: &str, seed: u8) -> Path
     let mut store = Store::open(&db).expect("laptop database");
     safeserve_sync::enroll(&mut store, &server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name).expect("enrol");
     db
-}
-
-/// A noisy PNG of about `bytes` (noise does not compress), different for each `seed`.
-fn photo(bytes: usize, seed: u64) -> Vec<u8> {
-    let side = ((bytes as f64 / 3.0).sqrt()) as u32;
-    let mut state = 0x2545_f491_4f6c_dd1d ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let img = image::RgbImage::from_fn(side, side, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
-    out.into_inner()
 }
 
 fn main() {
@@ -181,7 +166,7 @@ fn main() {
     };
     let mut total = 0u64;
     for (i, h) in hazards.iter().cycle().take(20).enumerate() {
-        let bytes = photo(10 * 1024 * 1024, i as u64);
+        let bytes = noisy_png(10 * 1024 * 1024, i as u64);
         total += bytes.len() as u64;
         let target = PhotoTarget::Hazard { hazard_id: h.parse::<HazardId>().expect("id"), after: true };
         tech.ingest_photo(&bytes, Some(&target), "2026-11-24T10:00:00+08:00", "2026-11-24 10:00".into())

@@ -107,3 +107,19 @@ pub fn cli(args: &[&str], env: &[(&str, &Path)]) -> Result<Output> {
     }
     Ok(cmd.output()?)
 }
+
+/// A noisy PNG of about `bytes` bytes (noise does not compress), different for each `seed`:
+/// a photo the size of a real one, made without a camera.
+pub fn noisy_png(bytes: usize, seed: u64) -> Vec<u8> {
+    let side = ((bytes as f64 / 3.0).sqrt()) as u32;
+    let mut state = 0x2545_f491_4f6c_dd1d ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("PNG encodes in memory");
+    out.into_inner()
+}

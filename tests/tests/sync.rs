@@ -7,7 +7,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
-use safeserve_e2e::server::{cli, Server};
+use safeserve_e2e::server::{cli, noisy_png, Server};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
 use safeserve_store::Store;
@@ -256,21 +256,6 @@ fn a_client_killed_mid_push_resumes_with_nothing_lost_or_duplicated() -> Result<
     Ok(())
 }
 
-/// A noisy PNG of about `mb` megabytes (noise does not compress).
-fn big_photo(mb: u32) -> Result<Vec<u8>> {
-    let side = ((mb as f64 * 1024.0 * 1024.0 / 3.0).sqrt()) as u32;
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let img = image::RgbImage::from_fn(side, side, |_, _| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)?;
-    Ok(out.into_inner())
-}
-
 #[test]
 fn a_server_killed_mid_upload_resumes_at_its_offset_and_keeps_the_hash() -> Result<()> {
     let fx = Fixture::new(false)?;
@@ -289,7 +274,7 @@ fn a_server_killed_mid_upload_resumes_at_its_offset_and_keeps_the_hash() -> Resu
         [],
         |r| r.get(0),
     )?;
-    let photo = big_photo(6)?;
+    let photo = noisy_png(6 * 1024 * 1024, 0);
     let size = photo.len() as u64;
     let mut store = Store::open(&a)?;
     let target = PhotoTarget::Hazard { hazard_id: hazard.parse::<HazardId>()?, after: true };
@@ -374,6 +359,14 @@ impl Raw {
     }
 }
 
+fn contract(id: &str, agency: &str, enterprise: &str) -> (&'static str, String, serde_json::Value) {
+    let body = serde_json::json!({"id": id, "agency_id": agency, "enterprise_id": enterprise,
+        "service_types": "[]", "content": "x", "visits_per_year": 1, "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31", "fee_fen": 0, "acceptance_standard": "x", "filed": 0,
+        "government_commissioned": 0, "created_at": "2026-01-01"});
+    ("contract", id.to_owned(), body)
+}
+
 #[test]
 fn a_technician_can_neither_read_nor_write_another_agencys_records() -> Result<()> {
     let fx = Fixture::new(false)?;
@@ -429,22 +422,9 @@ fn a_technician_can_neither_read_nor_write_another_agencys_records() -> Result<(
     forged["phone"] = "110".into();
     let attempts = [
         ("enterprise", b_enterprise.clone(), forged.clone()),
-        (
-            "contract",
-            "0190f000-0000-7000-8000-000000000001".to_owned(),
-            serde_json::json!({"id": "0190f000-0000-7000-8000-000000000001", "agency_id": agency_b,
-                "enterprise_id": b_enterprise, "service_types": "[]", "content": "x", "visits_per_year": 1,
-                "starts_on": "2026-01-01", "ends_on": "2026-12-31", "fee_fen": 0, "acceptance_standard": "x",
-                "filed": 0, "government_commissioned": 0, "created_at": "2026-01-01"}),
-        ),
-        (
-            "contract",
-            "0190f000-0000-7000-8000-000000000002".to_owned(),
-            serde_json::json!({"id": "0190f000-0000-7000-8000-000000000002", "agency_id": agency_a,
-                "enterprise_id": b_enterprise, "service_types": "[]", "content": "x", "visits_per_year": 1,
-                "starts_on": "2026-01-01", "ends_on": "2026-12-31", "fee_fen": 0, "acceptance_standard": "x",
-                "filed": 0, "government_commissioned": 0, "created_at": "2026-01-01"}),
-        ),
+        // A contract in B's name, and one in A's name for B's enterprise (which would make it A's).
+        contract("0190f000-0000-7000-8000-000000000001", agency_b, &b_enterprise),
+        contract("0190f000-0000-7000-8000-000000000002", agency_a, &b_enterprise),
         (
             "hazard",
             "0190f000-0000-7000-8000-000000000003".to_owned(),

@@ -158,14 +158,34 @@ pub struct Receipt {
     pub reason: Option<String>,
 }
 
+/// The child list `key` of a record body (a person's certificates, a visit's people). The
+/// laptop's views build these with `json_group_array`, which may arrive as an array or as its
+/// text; anything else is an empty list.
+pub fn body_list(
+    body: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value;
+    let v = match body.get(key) {
+        Some(Value::String(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
+        Some(v) => v.clone(),
+        None => Value::Null,
+    };
+    match v {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|i| match i {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A hybrid logical clock value from a wall-clock time: milliseconds × 65536, counter 0.
 pub fn hlc_of_millis(ms: i64) -> i64 {
     ms.saturating_mul(65_536)
-}
-
-/// The wall-clock milliseconds of a clock value.
-pub fn hlc_millis(hlc: i64) -> i64 {
-    hlc >> 16
 }
 
 /// Last writer wins: does `(hlc, node)` beat `(other_hlc, other_node)`? Ties of clock values

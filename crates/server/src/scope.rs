@@ -5,7 +5,7 @@
 //! under their jurisdiction's code, an administrator everything. Nothing a request body
 //! claims about scope is believed.
 
-use safeserve_core::sync::Entity;
+use safeserve_core::sync::{body_list as list, Entity};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,25 +113,6 @@ fn s<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 
 fn need(body: &Map<String, Value>, key: &str) -> Result<String, String> {
     s(body, key).map(str::to_owned).ok_or_else(|| format!("缺少字段 {key}"))
-}
-
-/// A JSON array in a body (the laptop's views may send a child list as an array or its text).
-fn list(body: &Map<String, Value>, key: &str) -> Vec<Map<String, Value>> {
-    let v = match body.get(key) {
-        Some(Value::String(t)) => serde_json::from_str(t).unwrap_or(Value::Null),
-        Some(v) => v.clone(),
-        None => Value::Null,
-    };
-    match v {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|i| match i {
-                Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, String> {

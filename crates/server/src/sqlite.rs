@@ -505,10 +505,6 @@ impl Storage for SqliteStorage {
         Ok(n > 0)
     }
 
-    fn signing_key_known(&self, public_key: &str) -> Result<bool, StorageError> {
-        Ok(self.lock().prepare_cached("SELECT 1 FROM signing_keys WHERE public_key = ?1")?.exists([public_key])?)
-    }
-
     fn register_signing_key(&self, public_key: &str, label: &str, now_ms: i64) -> Result<(), StorageError> {
         self.lock().execute(
             "INSERT OR IGNORE INTO signing_keys(public_key, label, registered_ms) VALUES (?1, ?2, ?3)",

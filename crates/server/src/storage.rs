@@ -110,9 +110,8 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Option<User>, StorageError>;
     fn devices(&self) -> Result<Vec<Device>, StorageError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<bool, StorageError>;
-    /// A public key whose signatures the server accepts: an enrolled device's (revoked ones
-    /// too: what they signed before stays valid), or one registered by an import.
-    fn signing_key_known(&self, public_key: &str) -> Result<bool, StorageError>;
+    /// A public key whose signatures the server accepts besides enrolled devices' (revoked ones
+    /// included: what they signed before stays valid): one registered by an import.
     fn register_signing_key(&self, public_key: &str, label: &str, now_ms: i64) -> Result<(), StorageError>;
 
     fn access(&self, access_hash: &str, now_ms: i64) -> Result<Access, StorageError>;

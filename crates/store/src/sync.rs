@@ -8,7 +8,7 @@ use crate::{Store, StoreError};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
-use safeserve_core::sync::{wins, Change, Entity, Op, Pulled, Receipt};
+use safeserve_core::sync::{body_list as array, wins, Change, Entity, Op, Pulled, Receipt};
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -294,26 +294,6 @@ fn object(body: Option<&RawValue>) -> Result<Map<String, Json>, StoreError> {
 
 fn text<'a>(body: &'a Map<String, Json>, key: &str) -> Result<&'a str, StoreError> {
     body.get(key).and_then(Json::as_str).ok_or_else(|| sync_error(format!("missing {key}")))
-}
-
-/// A JSON array held in a body field: as an array, or as the text of one (the views build
-/// child lists with json_group_array, which may arrive either way).
-fn array(body: &Map<String, Json>, key: &str) -> Vec<Map<String, Json>> {
-    let v = match body.get(key) {
-        Some(Json::String(s)) => serde_json::from_str(s).unwrap_or(Json::Null),
-        Some(v) => v.clone(),
-        None => Json::Null,
-    };
-    match v {
-        Json::Array(items) => items
-            .into_iter()
-            .filter_map(|i| match i {
-                Json::Object(m) => Some(m),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 fn seq_of(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Option<i64>> {
