@@ -117,11 +117,13 @@ impl SyncWorker {
                         a.bytes = p.bytes;
                     })
                 });
-                result.map_err(|e| e.message().zh)
+                // A failure is recorded in the database by `sync` itself, for the status screen.
+                result.map_err(|_| ())
             } else {
-                let message = health.err().map(|e| e.message().zh).unwrap_or_default();
-                let _ = store.record_sync_attempt(None, Some(&message), None);
-                Err(message)
+                if let Err(e) = health {
+                    let _ = store.record_sync_attempt(None, Some(&e.message()), None);
+                }
+                Err(())
             };
             match result {
                 Ok(report) => {

@@ -50,7 +50,8 @@ pub struct SyncStatus {
     /// Conflicts not yet reviewed.
     pub conflicts: u32,
     pub last_sync: Option<String>,
-    pub last_error: Option<String>,
+    /// Why the last attempt failed (the server unreachable, a token refused …).
+    pub last_error: Option<Message>,
     /// This laptop's clock minus the server's, measured at the last sync.
     pub clock_skew_ms: Option<i64>,
 }
@@ -759,9 +760,10 @@ impl Store {
     pub fn record_sync_attempt(
         &self,
         at: Option<&str>,
-        error: Option<&str>,
+        error: Option<&Message>,
         clock_skew_ms: Option<i64>,
     ) -> Result<(), StoreError> {
+        let error = error.map(|m| serde_json::to_string(m).expect("messages serialise"));
         self.conn.execute(
             "UPDATE sync_account SET last_sync = coalesce(?1, last_sync), last_error = ?2, \
              clock_skew_ms = coalesce(?3, clock_skew_ms)",
@@ -813,7 +815,7 @@ impl Store {
             )?,
             conflicts: count("SELECT count(*) FROM sync_conflicts WHERE reviewed_at IS NULL")?,
             last_sync,
-            last_error,
+            last_error: last_error.map(|e| serde_json::from_str(&e).unwrap_or_else(|_| Message::new(e.clone(), e))),
             clock_skew_ms,
         })
     }

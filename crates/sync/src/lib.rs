@@ -164,7 +164,7 @@ pub fn sync(store: &mut Store, progress: &mut dyn FnMut(&Progress)) -> Result<Sy
     let now = chrono::Utc::now().to_rfc3339();
     match &result {
         Ok(report) => store.record_sync_attempt(Some(&now), None, report.clock_skew_ms)?,
-        Err(e) => store.record_sync_attempt(None, Some(&e.message().zh), None)?,
+        Err(e) => store.record_sync_attempt(None, Some(&e.message()), None)?,
     }
     result
 }

@@ -44,7 +44,7 @@ function duration(ms: number, t: I18n['t']): string {
 /** What changes when an attempt ends, whether it synced or failed. */
 function attemptKey(v: SyncView | null): string {
   if (!v) return '';
-  return `${v.status.last_sync}|${v.status.last_error}|${v.activity.retry_in_s}|${v.activity.last_report}`;
+  return `${v.status.last_sync}|${v.status.last_error?.zh}|${v.activity.retry_in_s}|${v.activity.last_report}`;
 }
 
 /**
@@ -308,7 +308,7 @@ function Figure({ label, value, testId, tone }: { label: string; value: ReactNod
 }
 
 function StatusBody({ view }: { view: SyncView }) {
-  const { t, l } = useI18n();
+  const { t, l, m } = useI18n();
   const { status: s, activity: a } = view;
   const skew = s.clock_skew_ms === null ? 0 : Number(s.clock_skew_ms);
   const done = Number(a.done);
@@ -364,7 +364,7 @@ function StatusBody({ view }: { view: SyncView }) {
           type="warning"
           showIcon
           data-testid="sync-error"
-          title={s.last_error}
+          title={m(s.last_error)}
           description={a.retry_in_s !== null ? t('syncRetryIn', { n: Number(a.retry_in_s) }) : undefined}
         />
       )}
