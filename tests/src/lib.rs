@@ -168,6 +168,41 @@ impl App {
             .with_context(|| format!("waiting for {css}"))
     }
 
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
+        Ok(())
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.wait_for(css).await?.text().await?)
+    }
+
+    /// Waits for a dialog's opening animation to end, so a click lands where the button rests.
+    pub async fn settled(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
+            ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    }
+
+    /// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
+    /// from seconds earlier, so the page is given two animation frames and a moment to paint
+    /// first.
+    pub async fn look(&self, name: &str) -> Result<()> {
+        let painted = self.client.execute_async(
+            "const done = arguments[arguments.length - 1];
+             setTimeout(done, 1000);
+             requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        );
+        tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.screenshot(name).await?;
+        Ok(())
+    }
+
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         // WebKitWebDriver has been seen to hang on a snapshot; a hung screenshot fails the test
         // instead of the whole run.

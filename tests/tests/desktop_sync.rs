@@ -32,15 +32,6 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
     tokio::task::spawn_blocking(f).await?
 }
 
-async fn click(app: &App, css: &str) -> Result<()> {
-    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
-    Ok(())
-}
-
-async fn text(app: &App, css: &str) -> Result<String> {
-    Ok(app.wait_for(css).await?.text().await?)
-}
-
 /// Replaces an input's text as a user does: Ctrl+A, Backspace, then the new text.
 async fn retype(app: &App, css: &str, typed: &str) -> Result<()> {
     let input = app.wait_for(css).await?;
@@ -68,39 +59,13 @@ async fn wait_text(app: &App, css: &str, what: &str, ok: impl Fn(&str) -> bool) 
 /// 企业 → search by name → 一企一档. The row is clicked only once the table shows the answer to
 /// the typed name: a click while it re-renders can land on a row being replaced.
 async fn open_enterprise(app: &App, id: &str, name: &str) -> Result<()> {
-    click(app, "[data-testid=nav-enterprises]").await?;
+    app.click("[data-testid=nav-enterprises]").await?;
     retype(app, "[data-testid=enterprise-search]", name).await?;
-    click(
-        app,
-        &format!("[data-testid=enterprise-table][data-state=ready] [data-testid=enterprise-row][data-id='{id}'] td"),
-    )
+    app.click(&format!(
+        "[data-testid=enterprise-table][data-state=ready] [data-testid=enterprise-row][data-id='{id}'] td"
+    ))
     .await?;
     app.wait_for(&format!("[data-testid=enterprise-file][data-id='{id}'][data-state=ready]")).await?;
-    Ok(())
-}
-
-/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
-async fn settled(app: &App) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
-        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
-/// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
-/// from seconds earlier, so the page is given two animation frames and a moment to paint first.
-async fn look(app: &App, name: &str) -> Result<()> {
-    let painted = app.client.execute_async(
-        "const done = arguments[arguments.length - 1];
-         setTimeout(done, 1000);
-         requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-        vec![],
-    );
-    tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    app.screenshot(name).await?;
     Ok(())
 }
 
@@ -155,9 +120,9 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     let mut server = Some(server);
 
     let result = async {
-        click(&app, "[data-testid=nav-sync]").await?;
+        app.click("[data-testid=nav-sync]").await?;
         app.wait_for("[data-testid=sync][data-state=ready][data-enrolled=no]").await?;
-        let never = text(&app, "[data-testid=sync-last]").await?;
+        let never = app.text("[data-testid=sync-last]").await?;
         ensure!(never == "从未同步", "a new laptop has never synced: {never:?}");
         let enrol = app.wait_for("[data-testid=sync-enroll]").await?;
         ensure!(enrol.attr("disabled").await?.is_some(), "注册本机 waits for the address and the code");
@@ -165,21 +130,21 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
             app.wait_for("[data-testid=sync-now]").await?.attr("disabled").await?.is_some(),
             "立即同步 is off before enrolment"
         );
-        look(&app, "sync-not-enrolled.png").await?;
+        app.look("sync-not-enrolled.png").await?;
 
         // Enrol as the inspector would: type the address and the code, press 注册本机. A code
         // mistyped first is refused with the server's reason, and the laptop stays unenrolled.
         let url = server.as_ref().context("server")?.url.clone();
         app.wait_for("[data-testid=sync-server]").await?.send_keys(&url).await?;
         app.wait_for("[data-testid=sync-code]").await?.send_keys("ABCD-EFGH").await?;
-        click(&app, "[data-testid=sync-enroll]").await?;
+        app.click("[data-testid=sync-enroll]").await?;
         let refused = wait_text(&app, "[data-testid=command-error]", "a wrong code is refused", |s| !s.is_empty()).await?;
         ensure!(refused.contains("注册码无效"), "the refusal is explained: {refused:?}");
         app.wait_for("[data-testid=sync][data-enrolled=no]").await?;
         retype(&app, "[data-testid=sync-code]", &code).await?;
-        click(&app, "[data-testid=sync-enroll]").await?;
+        app.click("[data-testid=sync-enroll]").await?;
         app.wait_for("[data-testid=sync][data-enrolled=yes]").await.context("enrolled")?;
-        let account = text(&app, "[data-testid=sync-account]").await?;
+        let account = app.text("[data-testid=sync-account]").await?;
         for part in [url.as_str(), "zhang", "执法检查人员", district.as_str()] {
             ensure!(account.contains(part), "the account shows {part}: {account:?}");
         }
@@ -194,7 +159,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         let events = app.wait_for("[data-testid=sync]").await?.attr("data-events").await?.unwrap_or_default();
         eprintln!("first sync at {last}; sync events heard by the window: {events}");
         ensure!(app.client.find(Locator::Css("[data-testid=sync-error]")).await.is_err(), "no error after a good sync");
-        look(&app, "sync-screen.png").await?;
+        app.look("sync-screen.png").await?;
 
         // The other laptop corrects the first enterprise's phone and syncs first …
         let (id, name): (String, String) = Connection::open(&laptop)?.query_row(
@@ -223,11 +188,11 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
 
         // … then this laptop changes it too, in 一企一档, from the value it holds.
         open_enterprise(&app, &id, &name).await?;
-        click(&app, "[data-testid=enterprise-edit-contact]").await?;
-        settled(&app).await?;
+        app.click("[data-testid=enterprise-edit-contact]").await?;
+        app.settled().await?;
         retype(&app, "[data-testid=contact-phone]", "0571-8888").await?;
-        look(&app, "enterprise-contact-edit.png").await?;
-        click(&app, "[data-testid=contact-save]").await?;
+        app.look("enterprise-contact-edit.png").await?;
+        app.click("[data-testid=contact-save]").await?;
         wait_text(&app, "[data-testid=enterprise-file]", "the file shows the new phone", |s| s.contains("0571-8888")).await?;
         let phone: String = Connection::open(&laptop)?
             .query_row("SELECT phone FROM enterprises WHERE id = ?1", [&id], |r| r.get(0))?;
@@ -235,9 +200,9 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
 
         // Waiting on the sync screen until 立即同步; then it is the later edit and wins, and
         // the server's record of the collision comes back as a conflict to review.
-        click(&app, "[data-testid=nav-sync]").await?;
+        app.click("[data-testid=nav-sync]").await?;
         wait_text(&app, "[data-testid=sync-pending]", "the edit waits", |s| s == "1").await?;
-        click(&app, "[data-testid=sync-now]").await?;
+        app.click("[data-testid=sync-now]").await?;
         wait_text(&app, "[data-testid=sync-pending]", "the edit is sent", |s| s == "0").await?;
         wait_text(&app, "[data-testid=sync-conflicts]", "one conflict to review", |s| s == "1").await?;
         let row = app.wait_for("[data-testid=conflict-row]").await?;
@@ -252,8 +217,8 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         )?;
         ensure!(held == "0571-8888", "the server keeps the later edit: {held}");
         app.client.execute("document.querySelector('[data-testid=sync-conflict-list]').scrollIntoView()", vec![]).await?;
-        look(&app, "sync-conflict.png").await?;
-        click(&app, "[data-testid=conflict-review]").await?;
+        app.look("sync-conflict.png").await?;
+        app.click("[data-testid=conflict-review]").await?;
         wait_text(&app, "[data-testid=sync-conflicts]", "the conflict is reviewed", |s| s == "0").await?;
         ensure!(
             app.client.find(Locator::Css("[data-testid=conflict-row]")).await.is_err(),
@@ -264,21 +229,21 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         let stopping = server.take().context("server")?;
         blocking(move || stopping.stop()).await?;
         open_enterprise(&app, &id, &name).await?;
-        click(&app, "[data-testid=enterprise-edit-contact]").await?;
-        settled(&app).await?;
+        app.click("[data-testid=enterprise-edit-contact]").await?;
+        app.settled().await?;
         retype(&app, "[data-testid=contact-phone]", "0571-9999").await?;
-        click(&app, "[data-testid=contact-save]").await?;
+        app.click("[data-testid=contact-save]").await?;
         wait_text(&app, "[data-testid=enterprise-file]", "the offline edit is shown", |s| s.contains("0571-9999")).await?;
-        click(&app, "[data-testid=nav-sync]").await?;
+        app.click("[data-testid=nav-sync]").await?;
         wait_text(&app, "[data-testid=sync-pending]", "the offline edit waits", |s| s == "1").await?;
-        click(&app, "[data-testid=sync-now]").await?;
+        app.click("[data-testid=sync-now]").await?;
         let error = wait_text(&app, "[data-testid=sync-error]", "the lost server is named", |s| s.contains("无法连接服务器"))
             .await?;
         ensure!(error.contains(&url) && error.contains("保存在本机"), "the message names the server and reassures: {error:?}");
-        ensure!(text(&app, "[data-testid=sync-pending]").await? == "1", "the edit still waits");
-        let shown = text(&app, "[data-testid=sync-last]").await?;
+        ensure!(app.text("[data-testid=sync-pending]").await? == "1", "the edit still waits");
+        let shown = app.text("[data-testid=sync-last]").await?;
         ensure!(shown.starts_with("20"), "the last good sync stays shown: {shown:?}");
-        look(&app, "sync-offline.png").await?;
+        app.look("sync-offline.png").await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;

@@ -65,21 +65,6 @@ fn pick_visit(store: &Store) -> Result<VisitSummary> {
     found.into_iter().next().map(|(_, v)| v).context("the demo has an ended visit with hazards and no documents")
 }
 
-async fn click(app: &App, css: &str) -> Result<()> {
-    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
-    Ok(())
-}
-
-/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
-async fn settled(app: &App) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
-        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 /// Draws a signature on a pad as a user would with the mouse: a looping stroke across the pad
 /// and an underline, each a pointerDown, a run of pointerMoves and a pointerUp over the canvas.
 async fn sign_pad(app: &App, role: &str) -> Result<()> {
@@ -130,25 +115,6 @@ async fn sign_pad(app: &App, role: &str) -> Result<()> {
     Ok(())
 }
 
-/// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
-/// from seconds earlier, so the page is given two animation frames and a moment to paint first.
-async fn look(app: &App, name: &str) -> Result<()> {
-    let painted = app.client.execute_async(
-        "const done = arguments[arguments.length - 1];
-         setTimeout(done, 1000);
-         requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-        vec![],
-    );
-    tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    app.screenshot(name).await?;
-    Ok(())
-}
-
-async fn text(app: &App, css: &str) -> Result<String> {
-    Ok(app.wait_for(css).await?.text().await?)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -169,14 +135,14 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
 
     let result = async {
         // 检查记录 → the visit → 文书 → 签字 on 隐患清单.
-        click(&app, "[data-testid=nav-visits]").await?;
+        app.click("[data-testid=nav-visits]").await?;
         app.wait_for("[data-testid=visits][data-state=ready]").await?;
-        click(&app, &format!("[data-testid=visit-row][data-id='{}'] button", visit.id)).await?;
+        app.click(&format!("[data-testid=visit-row][data-id='{}'] button", visit.id)).await?;
         app.wait_for(&format!("[data-testid=visit][data-id='{}'][data-state=ready]", visit.id)).await?;
         app.wait_for("[data-testid=visit-documents][data-state=ready]").await?;
-        click(&app, "[data-testid=sign-hazard_list]").await?;
-        settled(&app).await?;
-        let title = text(&app, "[data-testid=sign-modal-title]").await?;
+        app.click("[data-testid=sign-hazard_list]").await?;
+        app.settled().await?;
+        let title = app.text("[data-testid=sign-modal-title]").await?;
         ensure!(title == "签署隐患清单", "modal title {title:?}");
 
         // The summary: every hazard, major first; names filled from the records.
@@ -203,7 +169,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
 
         // Empty pads: the problem is named, 确认签字 does nothing, nothing is signed.
         app.wait_for("[data-testid=draft-problems]").await?;
-        let problems = text(&app, "[data-testid=draft-problems]").await?;
+        let problems = app.text("[data-testid=draft-problems]").await?;
         ensure!(problems.contains("尚未签字"), "empty pads are named: {problems}");
         let confirm = app.wait_for("[data-testid=confirm-sign]").await?;
         ensure!(confirm.attr("disabled").await?.is_some(), "确认签字 is disabled while pads are empty");
@@ -213,7 +179,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
             Store::open(&db)?.documents(DocumentsOf::Visit(visit.id))?.is_empty(),
             "nothing is signed with empty pads"
         );
-        look(&app, "documents-empty-pads.png").await?;
+        app.look("documents-empty-pads.png").await?;
 
         // Both sign; the problems clear and the button comes alive.
         sign_pad(&app, "principal").await?;
@@ -224,10 +190,10 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
             ensure!(Instant::now() < deadline, "确认签字 stays disabled after both signed");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        look(&app, "documents-signing.png").await?;
-        click(&app, "[data-testid=confirm-sign]").await?;
-        let code = text(&app, "[data-testid=signed-code]").await?;
-        look(&app, "documents-signed.png").await?;
+        app.look("documents-signing.png").await?;
+        app.click("[data-testid=confirm-sign]").await?;
+        let code = app.text("[data-testid=signed-code]").await?;
+        app.look("documents-signed.png").await?;
 
         // The store holds it, and it verifies.
         let store = Store::open(&db)?;
@@ -240,7 +206,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         ensure!(v.verdict == Verdict::Valid, "verify: {:?} {:?}", v.verdict, v.reasons);
 
         // 打开 PDF: written, and it says what it is and whom it is about.
-        click(&app, "[data-testid=open-signed-pdf]").await?;
+        app.click("[data-testid=open-signed-pdf]").await?;
         let path = app.wait_for("[data-testid=pdf-path]").await?.attr("data-path").await?.unwrap_or_default();
         ensure!(Path::new(&path).is_file(), "the PDF {path} is written");
         let out =
@@ -250,21 +216,21 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         ensure!(printed.contains(&enterprise), "the PDF names {enterprise}");
 
         // Back on the visit, the list shows it.
-        click(&app, "[data-testid=close-signed]").await?;
+        app.click("[data-testid=close-signed]").await?;
         app.wait_for(&format!("[data-testid=visit-documents] [data-testid=document-row][data-code='{code}']")).await?;
         app.wait_for("[data-testid=correct-hazard_list]").await.context("a signed form offers 更正")?;
         app.client.execute("document.querySelector('[data-testid=visit-documents]').scrollIntoView()", vec![]).await?;
-        look(&app, "documents-visit-list.png").await?;
+        app.look("documents-visit-list.png").await?;
 
         // The enterprise file lists it too; ticked and exported, its PDF lands in the folder shown.
-        click(&app, "[data-testid=nav-enterprises]").await?;
+        app.click("[data-testid=nav-enterprises]").await?;
         app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise).await?;
-        click(&app, &format!("[data-testid=enterprise-row][data-id='{}'] td", visit.target_id)).await?;
+        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", visit.target_id)).await?;
         app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
         app.wait_for("[data-testid=enterprise-documents][data-state=ready]").await?;
         let row = format!("[data-testid=enterprise-documents] [data-testid=document-row][data-code='{code}']");
-        click(&app, &format!("{row} td.ant-table-selection-column")).await?;
-        click(&app, "[data-testid=export-documents]").await?;
+        app.click(&format!("{row} td.ant-table-selection-column")).await?;
+        app.click("[data-testid=export-documents]").await?;
         let done = app.wait_for("[data-testid=export-done]").await.context("the export finishes")?;
         let folder = done.attr("data-folder").await?.unwrap_or_default();
         let written: Vec<_> = std::fs::read_dir(&folder)
@@ -278,7 +244,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         app.client
             .execute("document.querySelector('[data-testid=enterprise-documents]').scrollIntoView()", vec![])
             .await?;
-        look(&app, "documents-enterprise-export.png").await?;
+        app.look("documents-enterprise-export.png").await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;
@@ -295,7 +261,7 @@ async fn verify(app: &App, typed: &str, verdict: &str) -> Result<()> {
     // Ctrl+A, release, Backspace: what a user does; React sees the input events.
     input.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
     input.send_keys(typed).await?;
-    click(app, "[data-testid=verify-code-submit]").await?;
+    app.click("[data-testid=verify-code-submit]").await?;
     app.wait_for(&format!("[data-testid=verification][data-source='{}'][data-verdict={verdict}]", typed.trim()))
         .await
         .with_context(|| format!("{typed} → {verdict}"))?;
@@ -323,20 +289,20 @@ async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> R
     let typed = |code: &str| code.to_lowercase().replace('-', " ");
 
     let result = async {
-        click(&app, "[data-testid=nav-verify]").await?;
+        app.click("[data-testid=nav-verify]").await?;
         app.wait_for("[data-testid=verify]").await?;
 
         verify(&app, &typed(&valid.verification_code), "valid").await?;
-        let shown = text(&app, "[data-testid=verdict]").await?;
+        let shown = app.text("[data-testid=verdict]").await?;
         ensure!(shown == "有效", "verdict shown {shown:?}");
-        let code = text(&app, "[data-testid=verified-code]").await?;
+        let code = app.text("[data-testid=verified-code]").await?;
         ensure!(code == valid.verification_code, "the document's code {code}");
-        let summary = text(&app, "[data-testid=verified-document]").await?;
+        let summary = app.text("[data-testid=verified-document]").await?;
         ensure!(summary.contains("隐患清单") && summary.contains(&valid.subject), "summary: {summary}");
-        look(&app, "documents-verify-valid.png").await?;
+        app.look("documents-verify-valid.png").await?;
 
         verify(&app, &typed(&old.verification_code), "superseded").await?;
-        let shown = text(&app, "[data-testid=verdict]").await?;
+        let shown = app.text("[data-testid=verdict]").await?;
         ensure!(shown == "已被更正版本取代", "verdict shown {shown:?}");
         let named = app.wait_for("[data-testid=newest-version]").await?;
         ensure!(
@@ -344,12 +310,12 @@ async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> R
             "the newest version is named"
         );
         ensure!(named.text().await?.contains(&newest.verification_code), "its code is shown");
-        look(&app, "documents-verify-superseded.png").await?;
+        app.look("documents-verify-superseded.png").await?;
 
         verify(&app, "0000-0000-0000-0000", "unknown").await?;
-        let shown = text(&app, "[data-testid=verdict]").await?;
+        let shown = app.text("[data-testid=verdict]").await?;
         ensure!(shown == "查无此文书", "verdict shown {shown:?}");
-        look(&app, "documents-verify-unknown.png").await?;
+        app.look("documents-verify-unknown.png").await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;

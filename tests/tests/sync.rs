@@ -64,6 +64,19 @@ impl Fixture {
         Ok(db)
     }
 
+    /// An inspector of the district of the demo's first enterprise, by name.
+    fn inspector(&self, name: &str) -> Result<()> {
+        let district = self.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+        self.user(name, "inspector", &district)
+    }
+
+    /// Two inspectors of the same district, each with a laptop: A (zhang) and B (li).
+    fn two_inspectors(&self) -> Result<(PathBuf, PathBuf)> {
+        self.inspector("zhang")?;
+        self.inspector("li")?;
+        Ok((self.laptop("a", "zhang", 1)?, self.laptop("b", "li", 2)?))
+    }
+
     fn server_db(&self) -> Result<Connection> {
         Ok(Connection::open(self.server.data.join("server.db"))?)
     }
@@ -97,11 +110,7 @@ fn contact(phone: &str, principal: &str) -> EnterpriseContact {
 #[test]
 fn two_laptops_edit_offline_then_both_hold_the_same_data_and_the_conflict() -> Result<()> {
     let fx = Fixture::new(true)?;
-    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
-    fx.user("zhang", "inspector", &district)?;
-    fx.user("li", "inspector", &district)?;
-    let a = fx.laptop("a", "zhang", 1)?;
-    let b = fx.laptop("b", "li", 2)?;
+    let (a, b) = fx.two_inspectors()?;
     let first = sync(&a)?;
     ensure!(first.applied > 100, "first pull brought the district's registers: {first:?}");
     sync(&b)?;
@@ -159,8 +168,7 @@ fn replay_worker() -> Result<()> {
 #[test]
 fn the_same_push_replayed_100_times_from_two_processes_is_applied_once() -> Result<()> {
     let fx = Fixture::new(true)?;
-    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
-    fx.user("zhang", "inspector", &district)?;
+    fx.inspector("zhang")?;
     let a = fx.laptop("a", "zhang", 1)?;
     sync(&a)?;
     let conn = Connection::open(&a)?;
@@ -586,11 +594,7 @@ fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
 #[test]
 fn a_laptop_with_a_clock_days_ahead_does_not_win_forever() -> Result<()> {
     let fx = Fixture::new(true)?;
-    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
-    fx.user("zhang", "inspector", &district)?;
-    fx.user("li", "inspector", &district)?;
-    let a = fx.laptop("a", "zhang", 1)?;
-    let b = fx.laptop("b", "li", 2)?;
+    let (a, b) = fx.two_inspectors()?;
     sync(&a)?;
     sync(&b)?;
     let e1 = rows(&a, "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1")?.remove(0).0;

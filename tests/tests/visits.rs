@@ -36,11 +36,6 @@ fn pick_enterprise(store: &Store) -> Result<EnterpriseSummary> {
     anyhow::bail!("the demo has a served textile enterprise")
 }
 
-async fn click(app: &App, css: &str) -> Result<()> {
-    app.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
-    Ok(())
-}
-
 /// Waits until `css` matches `n` elements.
 async fn wait_count(app: &App, css: &str, n: usize) -> Result<Vec<fantoccini::elements::Element>> {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -56,9 +51,9 @@ async fn wait_count(app: &App, css: &str, n: usize) -> Result<Vec<fantoccini::el
 
 /// Marks an item failed and records the hazard it proposes.
 async fn fail_item(app: &App, code: &str, hazards_after: usize) -> Result<()> {
-    click(app, &format!("[data-testid=item-result-{code}] [data-testid=result-fail]")).await?;
+    app.click(&format!("[data-testid=item-result-{code}] [data-testid=result-fail]")).await?;
     app.wait_for(&format!("[data-testid=item][data-code='{code}'][data-result=fail]")).await?;
-    click(app, &format!("[data-testid=item][data-code='{code}'] [data-testid=record-hazard]")).await?;
+    app.click(&format!("[data-testid=item][data-code='{code}'] [data-testid=record-hazard]")).await?;
     wait_count(app, "[data-testid=hazard-card]", hazards_after).await?;
     Ok(())
 }
@@ -88,13 +83,13 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let recorded = async {
         let search = app.wait_for("[data-testid=enterprise-search]").await?;
         search.send_keys(&enterprise.name).await?;
-        click(&app, &format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
+        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
         app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
-        click(&app, "[data-testid=start-visit]").await?;
+        app.click("[data-testid=start-visit]").await?;
         app.wait_for("[data-testid=capability-ok]").await.context("the proposed people fit the work")?;
-        settled(&app).await?;
+        app.settled().await?;
         app.screenshot("visit-start.png").await?;
-        click(&app, "[data-testid=start-visit-ok]").await?;
+        app.click("[data-testid=start-visit-ok]").await?;
         app.wait_for("[data-testid=visit][data-state=ready] [data-testid=visit-state][data-open=yes]").await?;
 
         // The general one first, then the major one: the list must still show major first.
@@ -123,8 +118,8 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     // After a crash: the visit waits under 检查记录, whole.
     let app = App::launch(&binary, &db).await?;
     let result = async {
-        click(&app, "[data-testid=nav-visits]").await?;
-        click(&app, "[data-testid=unfinished-visit] button").await?;
+        app.click("[data-testid=nav-visits]").await?;
+        app.click("[data-testid=unfinished-visit] button").await?;
         app.wait_for("[data-testid=visit][data-state=ready]").await?;
         app.wait_for("[data-testid=item][data-code='EL-01'][data-result=fail]").await?;
         app.wait_for("[data-testid=item][data-code='FI-03'][data-result=fail]").await?;
@@ -153,16 +148,6 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let sha = &visit.hazards[1].photos_before[0].sha256;
     let original = std::fs::read(store.photo_path(sha, safeserve_store::photos::Copy::Original)?)?;
     ensure!(original == std::fs::read(&photo)?, "the original photo is kept byte for byte");
-    Ok(())
-}
-
-/// Waits for the dialog's opening animation to end, so a click lands where the button rests.
-async fn settled(app: &App) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
-        ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     Ok(())
 }
 
