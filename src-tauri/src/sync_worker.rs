@@ -86,9 +86,14 @@ impl SyncWorker {
     fn run(&self, app: AppHandle, db: PathBuf) {
         let mut wait = FIRST_RETRY.min(IDLE);
         let mut failures = 0u32;
+        // The worker's own connection, kept between attempts (reopened only if opening failed).
+        let mut opened: Option<Store> = None;
         loop {
             self.sleep(wait);
-            let Ok(mut store) = Store::open(&db) else {
+            if opened.is_none() {
+                opened = Store::open(&db).ok();
+            }
+            let Some(store) = opened.as_mut() else {
                 wait = LAST_RETRY;
                 continue;
             };
@@ -104,7 +109,7 @@ impl SyncWorker {
                     a.running = true;
                     a.retry_in_s = None;
                 });
-                let result = safeserve_sync::sync(&mut store, &mut |p: &Progress| {
+                let result = safeserve_sync::sync(store, &mut |p: &Progress| {
                     self.update(&app, |a| {
                         a.phase = Some(
                             serde_json::to_value(p.phase)

@@ -581,8 +581,12 @@ impl Storage for SqliteStorage {
     }
 
     fn record_clock_skew(&self, device_id: &str, skew_ms: i64) -> Result<(), StorageError> {
+        // Every request reports the clock; the row is written only when the skew moved by more
+        // than a second, so a pull of forty pages does not commit forty times.
         self.lock()
-            .prepare_cached("UPDATE devices SET clock_skew_ms = ?2 WHERE id = ?1")?
+            .prepare_cached(
+                "UPDATE devices SET clock_skew_ms = ?2 WHERE id = ?1                  AND (clock_skew_ms IS NULL OR abs(clock_skew_ms - ?2) > 1000)",
+            )?
             .execute(params![device_id, skew_ms])?;
         Ok(())
     }
