@@ -20,6 +20,9 @@ pub enum ReportError {
     /// Writing the PDF failed.
     #[error("PDF: {0}")]
     Pdf(String),
+    /// Writing a spreadsheet failed.
+    #[error("xlsx: {0}")]
+    Spreadsheet(String),
 }
 
 fn short_hash(sha: &str) -> String {
@@ -54,6 +57,9 @@ impl ReportError {
             }
             ReportError::Pdf(why) => {
                 Message::new(format!("生成 PDF 失败：{why}"), format!("Writing the PDF failed: {why}"))
+            }
+            ReportError::Spreadsheet(why) => {
+                Message::new(format!("生成 Excel 表格失败：{why}"), format!("Writing the spreadsheet failed: {why}"))
             }
         }
     }

@@ -21,6 +21,7 @@ mod qr;
 mod signature;
 mod stamp;
 mod table;
+pub mod xlsx;
 
 pub use error::ReportError;
 pub use stamp::read_stamp;
