@@ -364,6 +364,10 @@ const TEXT = {
   markReviewed: { zh: '已查看', en: 'Reviewed' },
   reviewedAt: { zh: '已查看 {at}', en: 'Reviewed {at}' },
   empty: { zh: '（空）', en: '(empty)' },
+  // — supervision: contracts, commissions, letters —
+  // — supervision: credit grades, evaluations, blacklist, capability tests —
+  // — supervision: coverage —
+  // — supervision: accident back-trace —
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;
