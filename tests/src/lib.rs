@@ -6,6 +6,7 @@
 pub mod server;
 
 use anyhow::{bail, ensure, Context, Result};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -175,6 +176,77 @@ impl App {
 
     pub async fn text(&self, css: &str) -> Result<String> {
         Ok(self.wait_for(css).await?.text().await?)
+    }
+
+    /// The app on `db` as a laptop that signs and prints: no PDF viewer, its own device key,
+    /// cache folder (where opened PDFs are written) and documents folder (where exports go),
+    /// all inside `dir`.
+    pub async fn launch_signing(db: &Path, dir: &Path) -> Result<Self> {
+        let key = dir.join("device-key");
+        let cache = dir.join("cache");
+        let config = dir.join("config");
+        std::fs::create_dir_all(&config)?;
+        std::fs::write(
+            config.join("user-dirs.dirs"),
+            format!("XDG_DOCUMENTS_DIR=\"{}\"\n", dir.join("documents").display()),
+        )?;
+        let env: [(&str, &std::ffi::OsStr); 4] = [
+            ("SAFESERVE_NO_VIEWER", std::ffi::OsStr::new("1")),
+            ("SAFESERVE_DEVICE_KEY", key.as_os_str()),
+            ("XDG_CACHE_HOME", cache.as_os_str()),
+            ("XDG_CONFIG_HOME", config.as_os_str()),
+        ];
+        Self::launch_with_env(&desktop_binary("debug")?, db, &env).await
+    }
+
+    /// Draws a signature on a pad as a user would with the mouse: a looping stroke across the pad
+    /// and an underline, each a pointerDown, a run of pointerMoves and a pointerUp over the canvas.
+    pub async fn sign_pad(&self, role: &str) -> Result<()> {
+        let pad = self.wait_for(&format!("[data-testid=pad-{role}]")).await?;
+        let at = |x: f64, y: f64| PointerAction::MoveToElement {
+            element: pad.clone(),
+            duration: Some(Duration::from_millis(8)),
+            x,
+            y,
+        };
+        // Offsets from the canvas's centre; the pad is at least 360 × 120 px.
+        let mut loops = MouseActions::new(format!("pen-{role}"))
+            .then(at(-150.0, 5.0))
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+        for i in 1..=72 {
+            let t = f64::from(i) / 72.0;
+            // A cursive run of loops: the pen goes back on itself where the sine outruns the drift.
+            let x = -150.0 + 270.0 * t + 26.0 * (t * 20.0).sin();
+            let y = 5.0 - 28.0 * (t * 20.0).cos() * (1.0 - 0.35 * t);
+            loops = loops.then(at(x, y));
+        }
+        loops = loops.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        let underline = MouseActions::new(format!("pen-{role}-2"))
+            .then(at(-140.0, 40.0))
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+            .then(at(-40.0, 44.0))
+            .then(at(60.0, 42.0))
+            .then(at(150.0, 36.0))
+            .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        self.client.perform_actions(loops).await.with_context(|| format!("draw on pad-{role}"))?;
+        self.client.perform_actions(underline).await.with_context(|| format!("underline on pad-{role}"))?;
+        self.wait_for(&format!("[data-testid=pad-{role}][data-strokes='2']")).await.context("both strokes are kept")?;
+        // …and drawn: the canvas holds ink.
+        let inked = self
+            .client
+            .execute(
+                "const c = document.querySelector(arguments[0]);
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let n = 0;
+                 for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+                 return n;",
+                vec![serde_json::json!(format!("[data-testid=pad-{role}]"))],
+            )
+            .await?
+            .as_u64()
+            .unwrap_or(0);
+        ensure!(inked > 500, "pad-{role} shows the strokes: {inked} inked pixels");
+        Ok(())
     }
 
     /// Waits for a dialog's opening animation to end, so a click lands where the button rests.

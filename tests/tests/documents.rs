@@ -5,16 +5,14 @@
 
 use anyhow::{ensure, Context, Result};
 use chrono::NaiveDate;
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::Locator;
 use safeserve_core::document::{DocumentKind, Verdict};
 use safeserve_core::visit::VisitKind;
-use safeserve_e2e::{desktop_binary, App};
+use safeserve_e2e::App;
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::documents::DocumentsOf;
 use safeserve_store::views::VisitSummary;
 use safeserve_store::Store;
-use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -22,27 +20,11 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The demo database, and the app started on it with no PDF viewer, its own device key and
-/// its own cache folder (where opened PDFs are written).
+/// The demo database, and the app started on it as a signing laptop ([`App::launch_signing`]).
 async fn launch(dir: &Path) -> Result<(std::path::PathBuf, App)> {
     let db = dir.join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
-    let key = dir.join("device-key");
-    let cache = dir.join("cache");
-    // Exports go to the user's documents folder: here, one inside the test's folder.
-    let config = dir.join("config");
-    std::fs::create_dir_all(&config)?;
-    std::fs::write(
-        config.join("user-dirs.dirs"),
-        format!("XDG_DOCUMENTS_DIR=\"{}\"\n", dir.join("documents").display()),
-    )?;
-    let env: [(&str, &OsStr); 4] = [
-        ("SAFESERVE_NO_VIEWER", OsStr::new("1")),
-        ("SAFESERVE_DEVICE_KEY", key.as_os_str()),
-        ("XDG_CACHE_HOME", cache.as_os_str()),
-        ("XDG_CONFIG_HOME", config.as_os_str()),
-    ];
-    let app = App::launch_with_env(&desktop_binary("debug")?, &db, &env).await?;
+    let app = App::launch_signing(&db, dir).await?;
     Ok((db, app))
 }
 
@@ -63,56 +45,6 @@ fn pick_visit(store: &Store) -> Result<VisitSummary> {
     }
     found.sort_by_key(|(photos, _)| !photos);
     found.into_iter().next().map(|(_, v)| v).context("the demo has an ended visit with hazards and no documents")
-}
-
-/// Draws a signature on a pad as a user would with the mouse: a looping stroke across the pad
-/// and an underline, each a pointerDown, a run of pointerMoves and a pointerUp over the canvas.
-async fn sign_pad(app: &App, role: &str) -> Result<()> {
-    let pad = app.wait_for(&format!("[data-testid=pad-{role}]")).await?;
-    let at = |x: f64, y: f64| PointerAction::MoveToElement {
-        element: pad.clone(),
-        duration: Some(Duration::from_millis(8)),
-        x,
-        y,
-    };
-    // Offsets from the canvas's centre; the pad is at least 360 × 120 px.
-    let mut loops = MouseActions::new(format!("pen-{role}"))
-        .then(at(-150.0, 5.0))
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
-    for i in 1..=72 {
-        let t = f64::from(i) / 72.0;
-        // A cursive run of loops: the pen goes back on itself where the sine outruns the drift.
-        let x = -150.0 + 270.0 * t + 26.0 * (t * 20.0).sin();
-        let y = 5.0 - 28.0 * (t * 20.0).cos() * (1.0 - 0.35 * t);
-        loops = loops.then(at(x, y));
-    }
-    loops = loops.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
-    let underline = MouseActions::new(format!("pen-{role}-2"))
-        .then(at(-140.0, 40.0))
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-        .then(at(-40.0, 44.0))
-        .then(at(60.0, 42.0))
-        .then(at(150.0, 36.0))
-        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
-    app.client.perform_actions(loops).await.with_context(|| format!("draw on pad-{role}"))?;
-    app.client.perform_actions(underline).await.with_context(|| format!("underline on pad-{role}"))?;
-    app.wait_for(&format!("[data-testid=pad-{role}][data-strokes='2']")).await.context("both strokes are kept")?;
-    // …and drawn: the canvas holds ink.
-    let inked = app
-        .client
-        .execute(
-            "const c = document.querySelector(arguments[0]);
-             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-             let n = 0;
-             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-             return n;",
-            vec![serde_json::json!(format!("[data-testid=pad-{role}]"))],
-        )
-        .await?
-        .as_u64()
-        .unwrap_or(0);
-    ensure!(inked > 500, "pad-{role} shows the strokes: {inked} inked pixels");
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -182,8 +114,8 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         app.look("documents-empty-pads.png").await?;
 
         // Both sign; the problems clear and the button comes alive.
-        sign_pad(&app, "principal").await?;
-        sign_pad(&app, visitor).await?;
+        app.sign_pad("principal").await?;
+        app.sign_pad(visitor).await?;
         app.wait_for("[data-testid=draft-problems][data-count='0']").await.context("no problems once both signed")?;
         let deadline = Instant::now() + Duration::from_secs(10);
         while app.wait_for("[data-testid=confirm-sign]").await?.attr("disabled").await?.is_some() {

@@ -664,3 +664,151 @@ fn a_tampered_or_unknown_key_document_is_refused_and_the_laptop_says_so() -> Res
     );
     Ok(())
 }
+
+/// An ended inspection of `agency` on this laptop, its first item failed, and the letter drafted.
+fn drafted_letter(db: &Path, agency: &str) -> Result<safeserve_core::VisitId> {
+    use safeserve_core::visit::{ItemResult, VisitKind};
+    use safeserve_store::views::{NewVisit, Place, VisitField};
+    let today = chrono::Local::now().date_naive();
+    let now = chrono::Local::now().to_rfc3339();
+    let mut store = Store::open(db)?;
+    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
+    let v = store.start_visit(
+        &NewVisit {
+            kind: VisitKind::AgencyInspection,
+            target_id: agency.to_owned(),
+            template_key: "agency-inspection".into(),
+            template_version: None,
+            people,
+            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
+            mismatch_reason: None,
+        },
+        safeserve_core::VisitId(uuid::Uuid::now_v7()),
+        &now,
+        today,
+    )?;
+    let id = v.summary.id;
+    for (i, code) in v.template.sections.iter().flat_map(|s| s.items.iter().map(|i| i.code.clone())).enumerate() {
+        let result = if i == 0 { ItemResult::Fail } else { ItemResult::Pass };
+        store.save_visit_field(
+            id,
+            &VisitField::Answer { code, result: Some(result), note: String::new() },
+            &now,
+            today,
+        )?;
+    }
+    store.end_visit(id, &now, today)?;
+    let findings = store.letter_candidates(id, today)?.into_iter().take(1).collect();
+    let draft = safeserve_core::letter::LetterDraft {
+        visit_id: id.to_string(),
+        findings,
+        demands: vec!["立即整改".into()],
+        reply_days: 15,
+        drafted_by: "检查员".into(),
+    };
+    store.save_letter_draft(&draft, &now)?;
+    Ok(id)
+}
+
+fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<String, SyncError> {
+    use safeserve_core::document::{DocumentKind, HandSignature, SignerRole, Stroke};
+    let mut store = Store::open(db).expect("open laptop database");
+    let request = safeserve_store::views::DocumentRequest {
+        kind: DocumentKind::Letter,
+        visit_id: Some(visit),
+        enterprise_id: None,
+        signatures: vec![HandSignature {
+            role: SignerRole::Supervisor,
+            name: "赵处长".into(),
+            width: 600,
+            height: 200,
+            strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700]] }],
+        }],
+        replaces: None,
+        correction_reason: String::new(),
+    };
+    let now = chrono::Utc::now().with_timezone(&demo::shanghai());
+    let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
+    let key = SigningKey::from_bytes(&[seed; 32]);
+    let doc = safeserve_sync::sign_document(&mut store, &request, &key, "laptop", now, &random, &|_| Vec::new())?;
+    Ok(doc.content.letter.expect("a letter").reference)
+}
+
+#[test]
+fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+    // Supervisors of the city bureau: every district's agencies are theirs.
+    let city = district[..4].to_owned();
+    fx.user("zhao", "supervisor", &city)?;
+    fx.user("qian", "supervisor", &city)?;
+    fx.inspector("sun")?;
+    let (a, b, c) = (fx.laptop("a", "zhao", 1)?, fx.laptop("b", "qian", 2)?, fx.laptop("c", "sun", 3)?);
+    for db in [&a, &b, &c] {
+        sync(db)?;
+    }
+    let agencies: Vec<String> =
+        rows(&a, &format!("SELECT id, name FROM agencies WHERE division LIKE '{city}%' ORDER BY seq LIMIT 4"))?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+    ensure!(agencies.len() == 4, "the city has agencies: {agencies:?}");
+
+    // Interleaved approvals on two laptops; neither has seen the other's letters.
+    let (a1, b1, a2, b2) = (
+        drafted_letter(&a, &agencies[0])?,
+        drafted_letter(&b, &agencies[1])?,
+        drafted_letter(&a, &agencies[2])?,
+        drafted_letter(&b, &agencies[3])?,
+    );
+    let references =
+        vec![sign_letter(&a, a1, 1)?, sign_letter(&b, b1, 2)?, sign_letter(&a, a2, 1)?, sign_letter(&b, b2, 2)?];
+    let year = chrono::Local::now().format("%Y").to_string();
+    let prefix = references[0].split('〔').next().unwrap_or_default().to_owned();
+    ensure!(
+        references == (1..=4).map(|n| format!("{prefix}〔{year}〕{n}号")).collect::<Vec<_>>(),
+        "one series across both laptops, in order of approval: {references:?}"
+    );
+
+    // An inspector's laptop cannot take a number: approval is the supervisor's.
+    let (in_district, _) =
+        rows(&c, "SELECT id, name FROM agencies ORDER BY seq LIMIT 1")?.pop().context("an agency")?;
+    let c1 = drafted_letter(&c, &in_district)?;
+    let refused = sign_letter(&c, c1, 3).expect_err("an inspector cannot approve");
+    ensure!(refused.message().zh.contains("只有负责人"), "{}", refused.message().zh);
+    ensure!(Store::open(&c)?.letters(None, chrono::Local::now().date_naive())?.is_empty(), "nothing signed on refusal");
+
+    // The inspector's draft travels; the supervisor approves it on their own laptop as drafted.
+    sync(&c)?;
+    sync(&a)?;
+    let drafted = Store::open(&a)?.letter_draft(c1)?.context("the inspector's draft reached the supervisor")?;
+    ensure!(sign_letter(&a, c1, 1)? == format!("{prefix}〔{year}〕5号"), "the fifth letter of the series");
+    let store = Store::open(&a)?;
+    let signed = store.letters(None, chrono::Local::now().date_naive())?;
+    let fifth = signed.iter().find(|l| l.visit_id.as_deref() == Some(&c1.to_string())).context("signed")?;
+    ensure!(fifth.findings == drafted.findings.iter().map(|f| f.printed()).collect::<Vec<_>>(), "the draft's words");
+    drop(store);
+
+    // After sync, each laptop holds all five letters: no number missing, none used twice.
+    for db in [&a, &b, &a] {
+        sync(db)?;
+    }
+    for db in [&a, &b] {
+        let series = Store::open(db)?.letter_numbers()?;
+        let s = series.iter().find(|s| s.prefix == prefix).context("the bureau's series")?;
+        ensure!(s.count == 5 && s.highest == 5 && s.missing.is_empty() && s.repeated.is_empty(), "{s:?}");
+    }
+    let out = cli(&["letter", "numbers", "--db", a.to_str().expect("utf-8")], &[])?;
+    ensure!(out.status.success(), "the CLI finds the series whole: {}", String::from_utf8_lossy(&out.stdout));
+
+    // Offline, an enrolled laptop cannot approve: the error says why, nothing is signed, the draft stays.
+    let a3 = drafted_letter(&a, &agencies[0])?;
+    let Fixture { dir: _keep, server, .. } = fx;
+    server.kill9()?;
+    let offline = sign_letter(&a, a3, 1).expect_err("no number offline");
+    ensure!(matches!(offline, SyncError::Unreachable { .. }), "{offline:?}");
+    let store = Store::open(&a)?;
+    ensure!(store.letter_draft(a3)?.is_some(), "the draft is kept");
+    ensure!(store.letter_numbers()?.iter().all(|s| s.count == 5), "nothing was signed");
+    Ok(())
+}

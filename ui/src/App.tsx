@@ -3,6 +3,9 @@ import {
   AuditOutlined,
   BankOutlined,
   CloudSyncOutlined,
+  CrownOutlined,
+  MailOutlined,
+  PieChartOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -21,6 +24,7 @@ import type { Lang } from './i18n';
 import { NavContext, sectionOf } from './nav';
 import type { Nav, Route, Section } from './nav';
 import { EMPTY_ENTERPRISE_FILTERS, Enterprises } from './screens/Enterprises';
+import { Letters } from './screens/Letters';
 import type { EnterpriseFilters } from './screens/Enterprises';
 
 // Only the first screen is in the start-up bundle; the others load when first opened, which
@@ -28,11 +32,14 @@ import type { EnterpriseFilters } from './screens/Enterprises';
 const Agencies = lazy(() => import('./screens/Agencies').then((m) => ({ default: m.Agencies })));
 const AgencyDetail = lazy(() => import('./screens/AgencyDetail').then((m) => ({ default: m.AgencyDetail })));
 const EnterpriseFile = lazy(() => import('./screens/EnterpriseFile').then((m) => ({ default: m.EnterpriseFile })));
+const Backtrace = lazy(() => import('./screens/Backtrace').then((m) => ({ default: m.Backtrace })));
 const People = lazy(() => import('./screens/People').then((m) => ({ default: m.People })));
 const Visits = lazy(() => import('./screens/Visits').then((m) => ({ default: m.Visits })));
 const Visit = lazy(() => import('./screens/Visit').then((m) => ({ default: m.Visit })));
 const Verify = lazy(() => import('./screens/Verify').then((m) => ({ default: m.Verify })));
 const Sync = lazy(() => import('./screens/Sync').then((m) => ({ default: m.Sync })));
+const Coverage = lazy(() => import('./screens/Coverage').then((m) => ({ default: m.Coverage })));
+const Grades = lazy(() => import('./screens/Grades').then((m) => ({ default: m.Grades })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -199,9 +206,24 @@ function Shell({
       label: <span data-testid="nav-verify">{t('navVerify')}</span>,
     },
     {
+      key: 'letters',
+      icon: <MailOutlined />,
+      label: <span data-testid="nav-letters">{t('navLetters')}</span>,
+    },
+    {
       key: 'sync',
       icon: <CloudSyncOutlined />,
       label: <span data-testid="nav-sync">{t('navSync')}</span>,
+    },
+    {
+      key: 'coverage',
+      icon: <PieChartOutlined />,
+      label: <span data-testid="nav-coverage">{t('navCoverage')}</span>,
+    },
+    {
+      key: 'grades',
+      icon: <CrownOutlined />,
+      label: <span data-testid="nav-grades">{t('navGrades')}</span>,
     },
   ];
 
@@ -282,6 +304,8 @@ function Screen(props: {
       );
     case 'enterprise':
       return <EnterpriseFile key={route.id} id={route.id} />;
+    case 'backtrace':
+      return <Backtrace key={route.id} enterpriseId={route.id} />;
     case 'agencies':
       return <Agencies text={props.agencyText} onTextChange={props.setAgencyText} />;
     case 'agency':
@@ -296,5 +320,11 @@ function Screen(props: {
       return <Verify />;
     case 'sync':
       return <Sync onRegisterChanged={props.onRegisterChanged} />;
+    case 'letters':
+      return <Letters />;
+    case 'coverage':
+      return <Coverage divisions={props.divisions} />;
+    case 'grades':
+      return <Grades />;
   }
 }

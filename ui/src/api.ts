@@ -4,12 +4,22 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { AgencyDetail } from './bindings/AgencyDetail';
+import type { ContractView } from './bindings/ContractView';
+import type { Finding } from './bindings/Finding';
+import type { LetterDraft } from './bindings/LetterDraft';
+import type { LetterEventKind } from './bindings/LetterEventKind';
+import type { LetterNumberSeries } from './bindings/LetterNumberSeries';
+import type { LetterView } from './bindings/LetterView';
+import type { Message } from './bindings/Message';
+import type { NewContract } from './bindings/NewContract';
 import type { AgencySummary } from './bindings/AgencySummary';
+import type { Backtrace } from './bindings/Backtrace';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
 import type { CommandError } from './bindings/CommandError';
 import type { ConflictView } from './bindings/ConflictView';
+import type { CoverageReport } from './bindings/CoverageReport';
 import type { Division } from './bindings/Division';
 import type { FormSpec } from './bindings/FormSpec';
 import type { DocumentRequest } from './bindings/DocumentRequest';
@@ -41,6 +51,18 @@ import type { VisitDetail } from './bindings/VisitDetail';
 import type { VisitField } from './bindings/VisitField';
 import type { VisitKind } from './bindings/VisitKind';
 import type { VisitSummary } from './bindings/VisitSummary';
+import type { BlacklistChange } from './bindings/BlacklistChange';
+import type { BlacklistEntryView } from './bindings/BlacklistEntryView';
+import type { BlacklistLiftView } from './bindings/BlacklistLiftView';
+import type { CapabilityTestView } from './bindings/CapabilityTestView';
+import type { EvaluationView } from './bindings/EvaluationView';
+import type { GradeChangeView } from './bindings/GradeChangeView';
+import type { GradedAgency } from './bindings/GradedAgency';
+import type { GradeThresholds } from './bindings/GradeThresholds';
+import type { NewBlacklistEntry } from './bindings/NewBlacklistEntry';
+import type { NewEvaluation } from './bindings/NewEvaluation';
+import type { PassRates } from './bindings/PassRates';
+import type { SubjectKind } from './bindings/SubjectKind';
 
 function isCommandError(e: unknown): e is CommandError {
   if (typeof e !== 'object' || e === null) return false;
@@ -135,6 +157,25 @@ export const api = {
   /** The PDF's bytes go as the raw body, like a photo. */
   verifyPdf: (bytes: Uint8Array) => call<Verification>('verify_pdf', bytes),
 
+  // Accident back-trace (R12)
+  /** `date` YYYY-MM-DD, the accident day; `months` back from it (`null`: 12). */
+  backtrace: (enterprise: string, date: string, months: number | null) =>
+    call<Backtrace>('backtrace', { enterprise, date, months }),
+  /** Draws the back-trace report and opens it in the system viewer; answers the file's path. */
+  backtracePdf: (enterprise: string, date: string, months: number | null) =>
+    call<string>('backtrace_pdf', { enterprise, date, months }),
+
+  // Contracts, commissions (R9) and letters (函告)
+  contractProblems: (form: NewContract) => call<Message[]>('contract_problems', { form }),
+  addContract: (form: NewContract) => call<ContractView>('add_contract', { form }),
+  letterCandidates: (visitId: string) => call<Finding[]>('letter_candidates', { visitId }),
+  letterDraft: (visitId: string) => call<LetterDraft | null>('letter_draft', { visitId }),
+  saveLetterDraft: (draft: LetterDraft) => call<null>('save_letter_draft', { draft }),
+  listLetters: (agencyId: string | null) => call<LetterView[]>('list_letters', { agencyId }),
+  recordLetterEvent: (letterId: string, kind: LetterEventKind, onDate: string, note: string, by: string) =>
+    call<LetterView>('record_letter_event', { letterId, kind, onDate, note, by }),
+  letterNumbers: () => call<LetterNumberSeries[]>('letter_numbers'),
+
   // Sync with the central server
   syncStatus: () => call<SyncView>('sync_status'),
   /** Enrols this laptop with the administrator's one-time code; the first sync starts at once. */
@@ -143,6 +184,33 @@ export const api = {
   syncNow: () => call<SyncView>('sync_now'),
   listConflicts: () => call<ConflictView[]>('list_conflicts'),
   reviewConflict: (id: string) => call<null>('review_conflict', { id }),
+
+  // Coverage (R14)
+  /** `date` YYYY-MM-DD (`null`: today); `within` a division code or prefix (`null`: everything). */
+  coverage: (date: string | null, within: string | null) => call<CoverageReport>('coverage', { date, within }),
+  /** Writes the coverage tables as .xlsx to `path` (`null`: the default export folder); answers the file written. */
+  exportCoverage: (path: string | null, date: string | null, within: string | null) =>
+    call<string>('export_coverage', { path, date, within }),
+
+  // Credit grades (R10), evaluations (R13), the serious-dishonesty list (R11), capability tests (R12)
+  /** Grades every agency and records the grades that changed; answers the ranking. */
+  gradeAgencies: () => call<GradedAgency[]>('grade_agencies'),
+  /** Today's ranking, computed without recording anything. */
+  ranking: () => call<GradedAgency[]>('ranking'),
+  gradeRules: () => call<[string, GradeThresholds]>('grade_rules'),
+  gradeHistory: (agencyId: string) => call<GradeChangeView[]>('grade_history', { agencyId }),
+  addEvaluation: (form: NewEvaluation) => call<EvaluationView>('add_evaluation', { form }),
+  agencyEvaluations: (agencyId: string) => call<EvaluationView[]>('agency_evaluations', { agencyId }),
+  enterBlacklist: (form: NewBlacklistEntry) => call<BlacklistChange>('enter_blacklist', { form }),
+  liftBlacklist: (entryId: string, lift: BlacklistLiftView) => call<BlacklistChange>('lift_blacklist', { entryId, lift }),
+  blacklistOf: (subjectKind: SubjectKind, subjectId: string) =>
+    call<BlacklistEntryView[]>('blacklist_of', { subjectKind, subjectId }),
+  recordCapabilityTest: (personId: string, takenOn: string, score: number, passed: boolean) =>
+    call<CapabilityTestView>('record_capability_test', { personId, takenOn, score, passed }),
+  capabilityTests: (personId: string) => call<CapabilityTestView[]>('capability_tests', { personId }),
+  capabilityPassRates: (agencyId: string | null) => call<PassRates>('capability_pass_rates', { agencyId }),
+  /** Writes the publishable ranking as .xlsx to `path` (`null`: the default export folder); answers the file written. */
+  exportRanking: (path: string | null) => call<string>('export_ranking', { path }),
 };
 
 /**

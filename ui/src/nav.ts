@@ -4,21 +4,26 @@ import { createContext, useContext } from 'react';
 export type Route =
   | { name: 'enterprises' }
   | { name: 'enterprise'; id: string }
+  | { name: 'backtrace'; id: string }
   | { name: 'agencies' }
   | { name: 'agency'; id: string }
   | { name: 'people' }
   | { name: 'visits' }
   | { name: 'visit'; id: string }
   | { name: 'verify' }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'letters' }
+  | { name: 'coverage' }
+  | { name: 'grades' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
   switch (route.name) {
     case 'enterprises':
     case 'enterprise':
+    case 'backtrace':
       return 'enterprises';
     case 'agencies':
     case 'agency':
@@ -32,6 +37,12 @@ export function sectionOf(route: Route): Section {
       return 'verify';
     case 'sync':
       return 'sync';
+    case 'letters':
+      return 'letters';
+    case 'coverage':
+      return 'coverage';
+    case 'grades':
+      return 'grades';
   }
 }
 

@@ -3,7 +3,11 @@
 //! and `--json` for one JSON object per line. Exit status: 0 done, 1 the answer is "no"
 //! (an invalid code), 2 an error (message in Chinese and English on stderr).
 
+mod backtrace;
+mod coverage;
 mod documents;
+mod grades;
+mod letter;
 mod sync;
 
 use chrono::NaiveDate;
@@ -59,6 +63,31 @@ enum Command {
     CheckCode {
         code: String,
         #[arg(long)]
+        json: bool,
+    },
+    /// Letters to agencies (函告): replies, the reference number register, printing.
+    Letter {
+        #[command(subcommand)]
+        command: letter::LetterCommand,
+    },
+    /// Accident back-trace (R12): every agency, contract, visit, hazard and signed document of
+    /// the months before an accident at an enterprise (事故关联倒查). Exit 2 for an unknown
+    /// enterprise or a date in the future.
+    Backtrace {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        enterprise: EnterpriseId,
+        /// The accident date, YYYY-MM-DD.
+        #[arg(long)]
+        date: NaiveDate,
+        /// Months traced back before the accident.
+        #[arg(long, default_value_t = safeserve_core::backtrace::DEFAULT_MONTHS)]
+        months: u32,
+        /// Write the report as a PDF to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, conflicts_with = "out")]
         json: bool,
     },
     /// Photos (照片).
@@ -137,6 +166,45 @@ enum Command {
         db: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+    /// Coverage (R14): parks, production-type small/micro and high-risk enterprises under
+    /// service, per district and township, against the targets (服务覆盖率).
+    Coverage {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// The day counted (default: today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Only this division: a code (330106) or code prefix.
+        #[arg(long)]
+        within: Option<String>,
+        /// Also write the tables to this Excel file (.xlsx).
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Grade every agency, record the grades that changed and print the ranking (信用评级).
+    /// A rule file that does not parse: exit 2, nothing written.
+    Grades {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// A grade rule file (TOML); default: the shipped assets/rules/grading.toml.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Also write the publishable ranking to this Excel file (.xlsx).
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        /// Grading date (default: today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// The serious-dishonesty list: enter, lift, list (严重失信名单).
+    Blacklist {
+        #[command(subcommand)]
+        command: grades::BlacklistCommand,
     },
 }
 
@@ -260,6 +328,7 @@ fn main() -> ExitCode {
         Command::Photo { command: PhotoCommand::Ingest { db, files, json } } => ingest_photos(&db, &files, json),
         Command::Visits { db, enterprise, limit, json } => list_visits(&db, enterprise, limit, json),
         Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
+        Command::Letter { command } => letter::run(command),
         Command::Report { form, db, id, out } => documents::report(&db, form, &id, &out),
         Command::Verify { db, file, code, json } => documents::verify(&db, file.as_deref(), code.as_deref(), json),
         Command::Documents { db, visit, enterprise, form, json } => {
@@ -272,6 +341,17 @@ fn main() -> ExitCode {
         }
         Command::Enroll { db, server, code } => sync::enroll(&db, &server, &code),
         Command::Sync { db, json } => sync::sync(&db, json),
+        Command::Coverage { db, json, date, within, xlsx } => {
+            coverage::coverage(&db, date.unwrap_or_else(today), within.as_deref(), json, xlsx.as_deref())
+        }
+        Command::Grades { db, json, rules, xlsx, date } => {
+            grades::grades(&db, rules.as_deref(), date.unwrap_or_else(today), json, xlsx.as_deref())
+        }
+        Command::Blacklist { command } => grades::blacklist(command),
+        Command::Backtrace { db, enterprise, date, months, out, json } => backtrace::run(
+            &backtrace::Request { db: &db, enterprise, date, months, out: out.as_deref(), json },
+            today(),
+        ),
     }
 }
 

@@ -7,14 +7,21 @@
 //! It performs no I/O and reads no clock: time, ids and randomness come in as arguments so a
 //! rule is tested with a fixed date. It must never depend on tauri, axum, reqwest or rusqlite.
 
+pub mod backtrace;
+pub mod blacklist;
 pub mod capability;
 pub mod checklist;
 pub mod codes;
+pub mod commission;
+pub mod contract;
+pub mod coverage;
 pub mod division;
 pub mod document;
+pub mod grading;
 pub mod hazard;
 pub mod ids;
 mod labels;
+pub mod letter;
 pub mod message;
 pub mod qualification;
 pub mod register;

@@ -22,10 +22,19 @@ pub enum Entity {
     Document,
     /// A concurrent edit the server decided: the kept and the lost value, both whole.
     Conflict,
+    /// The draft of a letter (函告) before approval; keyed by its inspection visit.
+    LetterDraft,
+    /// An agency's reply to a letter, or the bureau's review of it.
+    LetterEvent,
+    /// A rating of an agency by an enterprise or an inspector (R13).
+    Evaluation,
+    /// An entry on the serious-dishonesty list (R11), and its lifting.
+    BlacklistEntry,
+    BlacklistLift,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 17] = [
         Entity::Agency,
         Entity::Enterprise,
         Entity::Person,
@@ -38,6 +47,11 @@ impl Entity {
         Entity::HazardPhoto,
         Entity::Document,
         Entity::Conflict,
+        Entity::LetterDraft,
+        Entity::LetterEvent,
+        Entity::Evaluation,
+        Entity::BlacklistEntry,
+        Entity::BlacklistLift,
     ];
 
     pub fn key(self) -> &'static str {
@@ -54,6 +68,11 @@ impl Entity {
             Entity::HazardPhoto => "hazard_photo",
             Entity::Document => "document",
             Entity::Conflict => "conflict",
+            Entity::LetterDraft => "letter_draft",
+            Entity::LetterEvent => "letter_event",
+            Entity::Evaluation => "evaluation",
+            Entity::BlacklistEntry => "blacklist_entry",
+            Entity::BlacklistLift => "blacklist_lift",
         }
     }
 
@@ -66,7 +85,28 @@ impl Entity {
     pub fn is_evidence(self) -> bool {
         matches!(
             self,
-            Entity::HazardEvent | Entity::ItemPhoto | Entity::HazardPhoto | Entity::Document | Entity::Conflict
+            Entity::HazardEvent
+                | Entity::ItemPhoto
+                | Entity::HazardPhoto
+                | Entity::Document
+                | Entity::Conflict
+                | Entity::LetterEvent
+                | Entity::Evaluation
+                | Entity::BlacklistEntry
+                | Entity::BlacklistLift
+        )
+    }
+
+    /// Supervision records: written by the bureau's inspectors and supervisors, never by an
+    /// agency's technicians (an agency does not rate itself or strike itself off the blacklist).
+    pub fn is_supervision(self) -> bool {
+        matches!(
+            self,
+            Entity::LetterDraft
+                | Entity::LetterEvent
+                | Entity::Evaluation
+                | Entity::BlacklistEntry
+                | Entity::BlacklistLift
         )
     }
 }

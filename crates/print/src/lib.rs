@@ -21,6 +21,8 @@ pub enum PrintError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Device(#[from] DeviceError),
+    #[error(transparent)]
+    Sync(Box<safeserve_sync::SyncError>),
     #[error("cannot write {path}")]
     Write {
         path: PathBuf,
@@ -30,11 +32,15 @@ pub enum PrintError {
 }
 
 impl PrintError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             PrintError::Store(e) => e.code(),
             PrintError::Report(_) => "report_failed",
             PrintError::Device(_) => "device_key",
+            PrintError::Sync(e) => match e.as_ref() {
+                safeserve_sync::SyncError::Unreachable { .. } => "letter_number_offline",
+                e => e.code(),
+            },
             PrintError::Write { .. } => "write_failed",
         }
     }
@@ -44,6 +50,17 @@ impl PrintError {
             PrintError::Store(e) => e.message(),
             PrintError::Report(e) => e.message(),
             PrintError::Device(e) => e.message(),
+            PrintError::Sync(e) => match e.as_ref() {
+                safeserve_sync::SyncError::Unreachable { server, .. } => Message::new(
+                    format!(
+                        "签发函告需要连接服务器 {server} 取得文号（全局统一编号，不重号、不跳号）。草稿已保存，联网后再签发"
+                    ),
+                    format!(
+                        "Approving a letter takes its reference number from {server}, which cannot be reached. The draft is kept; approve it once online"
+                    ),
+                ),
+                e => e.message(),
+            },
             PrintError::Write { path, source } => Message::new(
                 format!("无法写入 PDF：{}（{source}）", path.display()),
                 format!("Cannot write the PDF: {} ({source})", path.display()),
@@ -75,7 +92,12 @@ pub fn draft(store: &Store, request: &DocumentRequest) -> Result<safeserve_store
 
 pub fn sign(store: &mut Store, device: &DeviceKey, request: &DocumentRequest) -> Result<DocumentSummary, PrintError> {
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
-    let doc = store.sign_document(request, &device.key, &device.label(), now(), &random, &font_problems)?;
+    let doc =
+        safeserve_sync::sign_document(store, request, &device.key, &device.label(), now(), &random, &font_problems)
+            .map_err(|e| match e {
+                safeserve_sync::SyncError::Store(e) => PrintError::Store(e),
+                e => PrintError::Sync(Box::new(e)),
+            })?;
     Ok(store.document_summary(doc.id)?)
 }
 

@@ -9,6 +9,7 @@
 //! Nothing is ever printed incompletely: a missing photo, a photo that is not a JPEG, or a
 //! character no font holds is an error, not a PDF.
 
+mod backtrace;
 mod error;
 mod fonts;
 mod footer;
@@ -23,6 +24,7 @@ mod stamp;
 mod table;
 pub mod xlsx;
 
+pub use backtrace::render_backtrace;
 pub use error::ReportError;
 pub use stamp::read_stamp;
 

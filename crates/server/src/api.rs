@@ -3,6 +3,7 @@
 //! `{code, zh, en}`; internal errors are logged and answered without their details.
 
 use crate::photos::{is_sha256, PhotoFiles, Upload, UploadError};
+use crate::scope::Role;
 use crate::storage::{Access, Caller, Device, IssuedTokens, Refresh, Storage, StorageError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -220,6 +221,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/token", post(token))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/letters/number", post(letter_number))
         .route("/v1/photos/missing", post(photos_missing))
         .route("/v1/photos/{sha}/upload", get(upload_state).put(upload_chunk))
         .route("/v1/photos/{sha}", get(photo))
@@ -358,6 +360,47 @@ async fn pull(
         &headers,
         &wire::PullResponse { changes: page.changes, next: page.next, more: page.more, server_time_ms: now_ms() },
     ))
+}
+
+/// A letter's reference number, given out only to supervisors (who approve letters) and only
+/// for an inspection in their jurisdiction; the role and the scope come from the token.
+async fn letter_number(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::LetterNumberRequest = decode(&headers, body)?;
+    if !matches!(caller.user.role, Role::Supervisor | Role::Admin) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_supervisor",
+            "只有负责人可以签发函告并取得文号",
+            "Only a supervisor can approve a letter and take its number",
+        ));
+    }
+    let prefix_ok = (1..=12).contains(&req.prefix.chars().count()) && req.prefix.ends_with('函');
+    if !prefix_ok || !(2000..=2100).contains(&req.year) {
+        return Err(ApiError::bad_request("letter series"));
+    }
+    let (visit, prefix, year) = (req.visit_id.clone(), req.prefix.clone(), req.year);
+    let user = caller.user.name.clone();
+    match blocking(&state, move |s| Ok(s.letter_number(&caller, &visit, &prefix, year, now_ms()))).await? {
+        Ok(Some(number)) => {
+            tracing::info!(user = %user, visit = %req.visit_id, prefix = %req.prefix, year, number, "letter number");
+            Ok(reply(&headers, &wire::LetterNumber { number }))
+        }
+        Ok(None) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "visit_unknown",
+            "服务器上没有这次检查（或不在本账号的辖区内）：请先同步，再签发函告",
+            "The server does not hold this inspection in your jurisdiction: sync first, then approve the letter",
+        )),
+        Err(StorageError::Invalid(why)) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "letter_numbered", why.clone(), why))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn check_sha(sha: &str) -> Result<()> {

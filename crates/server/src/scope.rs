@@ -209,6 +209,38 @@ pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, Stri
             }
         }
         Entity::Conflict => return Err("冲突记录只由服务器生成".to_owned()),
+        Entity::LetterDraft => {
+            let visit = need(body, "visit_id")?;
+            d.record_id = visit.clone();
+            d.inherits.push((Entity::Visit, visit.clone(), Inherit::All));
+            d.parents.push((Entity::Visit, visit));
+        }
+        Entity::LetterEvent => {
+            let letter = need(body, "letter_id")?;
+            d.record_id = format!("{letter}/{}/{}", need(body, "kind")?, need(body, "recorded_at")?);
+            d.inherits.push((Entity::Document, letter.clone(), Inherit::All));
+            d.parents.push((Entity::Document, letter));
+        }
+        Entity::Evaluation => {
+            d.record_id = need(body, "id")?;
+            let agency = need(body, "agency_id")?;
+            d.keys.push(format!("a:{agency}"));
+            d.inherits.push((Entity::Agency, agency.clone(), Inherit::Divisions));
+            d.parents.push((Entity::Agency, agency));
+        }
+        Entity::BlacklistEntry => {
+            d.record_id = need(body, "id")?;
+            let subject = need(body, "subject_id")?;
+            let entity = if need(body, "subject_kind")? == "agency" { Entity::Agency } else { Entity::Person };
+            d.inherits.push((entity, subject.clone(), Inherit::All));
+            d.parents.push((entity, subject));
+        }
+        Entity::BlacklistLift => {
+            let entry = need(body, "entry_id")?;
+            d.record_id = entry.clone();
+            d.inherits.push((Entity::BlacklistEntry, entry.clone(), Inherit::All));
+            d.parents.push((Entity::BlacklistEntry, entry));
+        }
     }
     Ok(d)
 }

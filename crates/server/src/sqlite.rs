@@ -4,6 +4,7 @@ use crate::scope::{derive, Role, Scope};
 use crate::storage::{Access, Caller, Device, IssuedTokens, Page, Refresh, Storage, StorageError, User};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
+use safeserve_core::letter;
 use safeserve_core::sync::{wins, Change, Entity, Op, Outcome, Pulled, Receipt};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -79,6 +80,19 @@ CREATE TABLE IF NOT EXISTS record_scopes (
     record_id TEXT NOT NULL,
     key       TEXT NOT NULL,
     PRIMARY KEY (entity, record_id, key)
+) WITHOUT ROWID;
+-- Letter reference numbers (文号), one series per bureau prefix and year for every laptop: given
+-- out here at approval (idempotent per inspection visit) or registered when a letter numbered
+-- offline arrives. A number is never given to two letters.
+CREATE TABLE IF NOT EXISTS letter_numbers (
+    prefix    TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    number    INTEGER NOT NULL,
+    visit_id  TEXT NOT NULL UNIQUE,
+    user      TEXT,
+    device_id TEXT,
+    issued_ms INTEGER NOT NULL,
+    PRIMARY KEY (prefix, year, number)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS photos (
     sha256      TEXT PRIMARY KEY,
@@ -237,6 +251,48 @@ fn check_document(tx: &Connection, body: &Map<String, Value>) -> Result<(), Stri
     Ok(())
 }
 
+/// The number a first-version letter claims, with its visit: (prefix, year, number, visit).
+fn letter_claim(body: &Map<String, Value>) -> Option<(String, i32, u32, String)> {
+    if body.get("kind").and_then(Value::as_str) != Some("letter") || body.get("replaces").is_some_and(|r| !r.is_null())
+    {
+        return None;
+    }
+    let content: Value = serde_json::from_str(body.get("content")?.as_str()?).ok()?;
+    let (prefix, year, n) = letter::parse_reference(content.pointer("/letter/reference")?.as_str()?)?;
+    Some((prefix, year, n, body.get("visit_id")?.as_str()?.to_owned()))
+}
+
+/// A letter's number must be its own: not another letter's, and the one given out for its
+/// visit if one was.
+fn check_letter_number(tx: &Connection, claim: &(String, i32, u32, String)) -> Result<(), String> {
+    let (prefix, year, n, visit) = claim;
+    let reference = format!("{prefix}〔{year}〕{n}号");
+    let holder: Option<String> = tx
+        .query_row(
+            "SELECT visit_id FROM letter_numbers WHERE prefix = ?1 AND year = ?2 AND number = ?3",
+            params![prefix, year, n],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?;
+    match holder {
+        Some(v) if &v != visit => Err(format!("文号 {reference} 已由另一份函告使用，拒收（文号不得重复）")),
+        Some(_) => Ok(()),
+        None => {
+            let given: Option<u32> = tx
+                .query_row("SELECT number FROM letter_numbers WHERE visit_id = ?1", [visit], |r| r.get(0))
+                .optional()
+                .map_err(|e| e.to_string())?;
+            match given {
+                Some(g) => {
+                    Err(format!("该检查的函告已取得文号 {prefix}〔{year}〕{g}号，与文书上的 {reference} 不符，拒收"))
+                }
+                None => Ok(()),
+            }
+        }
+    }
+}
+
 /// One change, inside the push transaction. Returns its receipt.
 fn apply(
     tx: &Transaction<'_>,
@@ -259,6 +315,9 @@ fn apply(
     if c.entity == Entity::Conflict {
         return Ok(refused(c, "冲突记录只由服务器生成"));
     }
+    if c.entity.is_supervision() && scope.role == Role::Technician {
+        return Ok(refused(c, "函告、评价和黑名单记录只能由监管人员填写"));
+    }
     let existing = current(tx, entity, &c.record_id)?;
     let existing_keys = keys_of(tx, entity, &c.record_id)?;
     if existing.is_some() && !scope.covers_any(&existing_keys) {
@@ -267,6 +326,7 @@ fn apply(
     let body_text = c.body.as_ref().map(|b| b.get());
     let mut keys = Vec::new();
     let mut grants = Vec::new();
+    let mut letter = None;
     match c.op {
         Op::Delete => {
             if c.entity.is_evidence() || matches!(c.entity, Entity::Visit | Entity::Hazard) {
@@ -292,6 +352,10 @@ fn apply(
             }
             if c.entity == Entity::Document {
                 if let Err(reason) = check_document(tx, &body) {
+                    return Ok(refused(c, reason));
+                }
+                letter = letter_claim(&body);
+                if let Some(Err(reason)) = letter.as_ref().map(|claim| check_letter_number(tx, claim)) {
                     return Ok(refused(c, reason));
                 }
             }
@@ -349,6 +413,14 @@ fn apply(
     )?;
     if won {
         make_current(tx, entity, &c.record_id, seq, c.hlc, &c.node)?;
+    }
+    if let Some((prefix, year, n, visit)) = letter {
+        // A letter numbered offline (before its laptop was enrolled) takes its number here.
+        tx.execute(
+            "INSERT OR IGNORE INTO letter_numbers(prefix, year, number, visit_id, device_id, issued_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![prefix, year, n, visit, device, now_ms],
+        )?;
     }
     add_keys(tx, entity, &c.record_id, &keys)?;
     if matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
@@ -642,6 +714,49 @@ impl Storage for SqliteStorage {
         let more = changes.len() == limit;
         let next = if more { changes.last().map(|c| c.seq).unwrap_or(after) } else { last.max(after) };
         Ok(Page { changes, next, more })
+    }
+
+    fn letter_number(
+        &self,
+        caller: &Caller,
+        visit_id: &str,
+        prefix: &str,
+        year: i32,
+        now_ms: i64,
+    ) -> Result<Option<u32>, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let keys = keys_of(&tx, Entity::Visit.key(), visit_id)?;
+        if keys.is_empty() || !caller.scope().covers_any(&keys) {
+            return Ok(None);
+        }
+        let given: Option<(String, i32, u32)> = tx
+            .query_row("SELECT prefix, year, number FROM letter_numbers WHERE visit_id = ?1", [visit_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let n = match given {
+            // Asked again (a retry, or signing failed after the number came back): the same number.
+            Some((p, y, n)) if p == prefix && y == year => n,
+            Some((p, y, n)) => {
+                return Err(StorageError::Invalid(format!("该检查的函告已取得文号 {p}〔{y}〕{n}号")));
+            }
+            None => {
+                let n: u32 = tx.query_row(
+                    "SELECT coalesce(max(number), 0) + 1 FROM letter_numbers WHERE prefix = ?1 AND year = ?2",
+                    params![prefix, year],
+                    |r| r.get(0),
+                )?;
+                tx.execute(
+                    "INSERT INTO letter_numbers(prefix, year, number, visit_id, user, device_id, issued_ms) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![prefix, year, n, visit_id, caller.user.name, caller.device_id, now_ms],
+                )?;
+                n
+            }
+        };
+        tx.commit()?;
+        Ok(Some(n))
     }
 
     fn photo_visible(&self, caller: &Caller, sha256: &str) -> Result<bool, StorageError> {

@@ -128,6 +128,17 @@ pub trait Storage: Send + Sync + 'static {
     fn pull(&self, caller: &Caller, after: i64, limit: usize) -> Result<Page, StorageError>;
 
     /// Whether a record the caller may see names this photo.
+    /// The reference number of the letter of `visit_id` in the series (`prefix`, `year`): the
+    /// next free one the first time, the same one on every later call. `None` when the visit is
+    /// not in the caller's scope (or not on the server yet).
+    fn letter_number(
+        &self,
+        caller: &Caller,
+        visit_id: &str,
+        prefix: &str,
+        year: i32,
+        now_ms: i64,
+    ) -> Result<Option<u32>, StorageError>;
     fn photo_visible(&self, caller: &Caller, sha256: &str) -> Result<bool, StorageError>;
     fn photo_held(&self, sha256: &str) -> Result<bool, StorageError>;
     fn photo_completed(&self, sha256: &str, bytes: u64, now_ms: i64) -> Result<(), StorageError>;

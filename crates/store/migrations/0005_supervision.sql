@@ -125,3 +125,102 @@ CREATE TRIGGER blacklist_lifts_kept BEFORE UPDATE ON blacklist_lifts
 BEGIN SELECT RAISE(ABORT, 'blacklist lifts are never changed'); END;
 CREATE TRIGGER blacklist_lifts_not_deleted BEFORE DELETE ON blacklist_lifts
 BEGIN SELECT RAISE(ABORT, 'blacklist lifts are never deleted'); END;
+
+-- Supervision records travel like the rest (see 0004 and docs/sync.md): a letter's draft is a
+-- register edited until approval; replies, evaluations and the blacklist are evidence, written
+-- once. Grades are not sent: every database grades from the same synced records.
+CREATE UNIQUE INDEX letter_events_once ON letter_events(letter_id, kind, recorded_at);
+
+CREATE VIEW sync_letter_draft AS SELECT visit_id AS record_id, json_object(
+    'visit_id', visit_id, 'findings', findings, 'demands', demands, 'reply_days', reply_days,
+    'drafted_by', drafted_by, 'updated_at', updated_at) AS body FROM letter_drafts;
+
+CREATE VIEW sync_letter_event AS SELECT letter_id || '/' || kind || '/' || recorded_at AS record_id, seq, json_object(
+    'letter_id', letter_id, 'kind', kind, 'on_date', on_date, 'note', note, 'recorded_by', recorded_by,
+    'recorded_at', recorded_at) AS body FROM letter_events;
+
+CREATE VIEW sync_evaluation AS SELECT id AS record_id, json_object(
+    'id', id, 'agency_id', agency_id, 'rater_kind', rater_kind, 'enterprise_id', enterprise_id,
+    'visit_id', visit_id, 'rater', rater, 'quality', quality, 'timeliness', timeliness, 'fees', fees,
+    'note', note, 'rated_on', rated_on, 'recorded_at', recorded_at) AS body FROM evaluations;
+
+CREATE VIEW sync_blacklist_entry AS SELECT id AS record_id, json_object(
+    'id', id, 'subject_kind', subject_kind, 'subject_id', subject_id, 'ground', ground,
+    'evidence', evidence, 'evidence_ref', evidence_ref, 'entered_by', entered_by,
+    'entered_on', entered_on, 'recorded_at', recorded_at) AS body FROM blacklist_entries;
+
+CREATE VIEW sync_blacklist_lift AS SELECT entry_id AS record_id, json_object(
+    'entry_id', entry_id, 'reason', reason, 'lifted_by', lifted_by, 'lifted_on', lifted_on) AS body
+    FROM blacklist_lifts;
+
+CREATE TRIGGER sync_letter_drafts_i AFTER INSERT ON letter_drafts WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'letter_draft', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_letter_draft s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'letter_draft' AND v.record_id = s.record_id
+        WHERE s.record_id = NEW.visit_id;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'letter_draft', s.record_id, c.hlc, c.node FROM sync_letter_draft s JOIN sync_clock c WHERE s.record_id = NEW.visit_id
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;
+
+CREATE TRIGGER sync_letter_drafts_u AFTER UPDATE ON letter_drafts WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'letter_draft', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_letter_draft s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'letter_draft' AND v.record_id = s.record_id
+        WHERE s.record_id = NEW.visit_id;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'letter_draft', s.record_id, c.hlc, c.node FROM sync_letter_draft s JOIN sync_clock c WHERE s.record_id = NEW.visit_id
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;
+
+CREATE TRIGGER sync_letter_events_i AFTER INSERT ON letter_events WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'letter_event', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_letter_event s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'letter_event' AND v.record_id = s.record_id
+        WHERE s.seq = NEW.seq;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'letter_event', s.record_id, c.hlc, c.node FROM sync_letter_event s JOIN sync_clock c WHERE s.seq = NEW.seq
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;
+
+CREATE TRIGGER sync_evaluations_i AFTER INSERT ON evaluations WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'evaluation', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_evaluation s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'evaluation' AND v.record_id = s.record_id
+        WHERE s.record_id = NEW.id;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'evaluation', s.record_id, c.hlc, c.node FROM sync_evaluation s JOIN sync_clock c WHERE s.record_id = NEW.id
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;
+
+CREATE TRIGGER sync_blacklist_entries_i AFTER INSERT ON blacklist_entries WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'blacklist_entry', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_blacklist_entry s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'blacklist_entry' AND v.record_id = s.record_id
+        WHERE s.record_id = NEW.id;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'blacklist_entry', s.record_id, c.hlc, c.node FROM sync_blacklist_entry s JOIN sync_clock c WHERE s.record_id = NEW.id
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;
+
+CREATE TRIGGER sync_blacklist_lifts_i AFTER INSERT ON blacklist_lifts WHEN (SELECT applying FROM sync_clock) = 0
+BEGIN
+    UPDATE sync_clock SET hlc = max(hlc + 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 65536);
+    INSERT INTO outbox(change_id, entity, record_id, op, hlc, base_hlc, body)
+        SELECT lower(hex(randomblob(16))), 'blacklist_lift', s.record_id, 'upsert', c.hlc, v.hlc, s.body
+        FROM sync_blacklist_lift s JOIN sync_clock c LEFT JOIN sync_versions v ON v.entity = 'blacklist_lift' AND v.record_id = s.record_id
+        WHERE s.record_id = NEW.entry_id;
+    INSERT INTO sync_versions(entity, record_id, hlc, node)
+        SELECT 'blacklist_lift', s.record_id, c.hlc, c.node FROM sync_blacklist_lift s JOIN sync_clock c WHERE s.record_id = NEW.entry_id
+        ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node;
+END;

@@ -2,12 +2,15 @@
 
 use crate::contracts::{self, parse_id};
 use crate::divisions;
+use crate::grades;
 use crate::people;
 use crate::search::{self, Register};
 use crate::views::{AgencyDetail, AgencySummary};
 use crate::{keys_from_json, keys_json, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::blacklist::SubjectKind;
+use safeserve_core::grading::Grade;
 use safeserve_core::qualification::{self, StaffMember, Thresholds, UnmetCondition};
 use safeserve_core::register::{Agency, Industry, ManagementDocument, ServiceType};
 use safeserve_core::{AgencyId, DivisionCode};
@@ -78,13 +81,23 @@ fn evaluate(
     Ok((agency, division_name, staff, unmet))
 }
 
+/// The agency's recorded credit grade and whether it is on the serious-dishonesty list, shown
+/// wherever the agency appears (R10, R11).
+fn standing(conn: &Connection, id: &str) -> Result<(Option<Grade>, bool), StoreError> {
+    let grade = grades::current_grades(conn, Some(id))?.remove(id);
+    let blacklisted = !grades::active_agency_entries(conn, Some(id))?.is_empty();
+    Ok((grade, blacklisted))
+}
+
 fn summary_of(
+    conn: &Connection,
     agency: &Agency,
     division_name: String,
     staff: &[StaffMember],
     unmet: &[UnmetCondition],
-) -> AgencySummary {
-    AgencySummary {
+) -> Result<AgencySummary, StoreError> {
+    let (grade, blacklisted) = standing(conn, &agency.id.to_string())?;
+    Ok(AgencySummary {
         id: agency.id,
         name: agency.name.clone(),
         credit_code: agency.credit_code.clone(),
@@ -92,13 +105,15 @@ fn summary_of(
         staff_count: staff.len() as u32,
         qualified: unmet.is_empty(),
         unmet_count: unmet.len() as u32,
-    }
+        grade,
+        blacklisted,
+    })
 }
 
 impl Store {
     pub fn agency_summary(&self, id: AgencyId, today: NaiveDate) -> Result<AgencySummary, StoreError> {
         let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id.to_string(), today)?;
-        Ok(summary_of(&agency, division_name, &staff, &unmet))
+        summary_of(&self.conn, &agency, division_name, &staff, &unmet)
     }
 
     /// Agencies matching `text` (newest first; empty text lists the newest), each with its
@@ -115,7 +130,7 @@ impl Store {
             .map(|seq| {
                 let id: String = id_of.query_row([seq], |r| r.get(0))?;
                 let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id, today)?;
-                Ok(summary_of(&agency, division_name, &staff, &unmet))
+                summary_of(&self.conn, &agency, division_name, &staff, &unmet)
             })
             .collect()
     }
@@ -126,7 +141,7 @@ impl Store {
         let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id_s, today)?;
         let staff_views = people::staff_views(&self.conn, &id_s, today)?;
         Ok(AgencyDetail {
-            agency: summary_of(&agency, division_name, &staff, &unmet),
+            agency: summary_of(&self.conn, &agency, division_name, &staff, &unmet)?,
             address: agency.address,
             office_area_m2: agency.office_area_m2,
             service_types: agency.service_types,
@@ -136,6 +151,8 @@ impl Store {
             unmet,
             staff: staff_views,
             contracts: contracts::views_by(&self.conn, "agency_id", &id_s, today)?,
+            blacklist: self.blacklist_state(SubjectKind::Agency, &id_s)?,
+            commission_barrier: self.commission_barrier(id)?,
         })
     }
 }

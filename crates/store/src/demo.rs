@@ -11,6 +11,7 @@
 pub mod documents;
 mod hangzhou;
 mod photos;
+mod supervision;
 mod visits;
 
 use crate::views::RegisterCounts;
@@ -19,6 +20,7 @@ use chrono::{Days, NaiveDate, NaiveTime};
 use hangzhou::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use safeserve_core::contract;
 use safeserve_core::register::*;
 use safeserve_core::*;
 use std::collections::HashSet;
@@ -182,6 +184,43 @@ struct Shortfalls {
     untested: bool,
 }
 
+/// R2: what an agency publishes as its yearly reference fees, at the level of a micro enterprise
+/// (so a low-priced contract for a small client shows, while larger clients pay more).
+fn reference_fees(rng: &mut ChaCha8Rng) -> contract::ReferenceFees {
+    [
+        (ServiceType::SafetyManagement, rng.random_range(2_500..5_000) * 100),
+        (ServiceType::PublicityTraining, rng.random_range(800..1_500) * 100),
+        (ServiceType::ProfessionalTechnical, rng.random_range(3_000..8_000) * 100),
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// R3 terms as contracts in the field are written: most complete, some without payment or
+/// breach clauses, a few with a clause shifting safety duties away (flagged by the check).
+fn contract_terms(rng: &mut ChaCha8Rng, township: &str) -> contracts::Written {
+    let roll = rng.random_range(0..100);
+    let mut terms = contract::ContractTerms {
+        method: "现场检查、资料核查与座谈相结合".into(),
+        requirements: "按约定频次到场服务，每次出具书面隐患清单，重大隐患当日报告".into(),
+        place: "委托单位生产经营场所，现场服务".into(),
+        acceptance_method: "每季度由委托单位书面确认服务记录".into(),
+        payment: "合同签订后 15 日内支付 50%，服务期满验收后结清".into(),
+        breach_liability: "一方违约的，按《中华人民共和国民法典》承担违约责任".into(),
+        clauses: String::new(),
+    };
+    match roll {
+        0..6 => terms.payment.clear(),
+        6..10 => terms.breach_liability.clear(),
+        10..13 => {
+            terms.clauses = "乙方仅对所出具报告的格式负责，委托单位发生生产安全事故的，乙方不承担任何责任。".into()
+        }
+        _ => {}
+    }
+    let filed = rng.random_bool(0.85);
+    contracts::Written { terms, filed_with: filed.then(|| township.to_owned()), filed_on: None }
+}
+
 /// Writes a demo database at `path`. It is built beside the target and moved into place only
 /// when complete, so an interrupted run never leaves a half-made database under that name.
 pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Result<RegisterCounts, StoreError> {
@@ -202,6 +241,9 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         credit_codes: HashSet::new(),
         id_numbers: HashSet::new(),
     };
+    // Contract terms and published fees draw from a stream of their own, so the registers and
+    // visits stay what the seed has always made.
+    let mut terms_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7465_726d_735f_7632);
     let places = places();
     let tx = store.conn.transaction()?;
     for p in &places {
@@ -283,6 +325,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             documents,
         };
         agencies::insert(&tx, &agency, &at)?;
+        contracts::set_reference_fees(&tx, &agency.id.to_string(), &reference_fees(&mut terms_rng))?;
 
         // Staff: about 20 on average; a short-staffed agency has only 2–4 qualified.
         let qualified = if s.staff { g.rng.random_range(2..5) } else { g.rng.random_range(6..26) };
@@ -504,6 +547,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
                     filed: g.chance(0.85),
                     government_commissioned,
                 },
+                &contract_terms(&mut terms_rng, e.division.as_str()),
                 &at,
             )?;
             let served = visits::Served {
@@ -527,6 +571,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         .single()
         .expect("fixed offset");
     documents::generate(&mut g, &mut store, seed, signed_at)?;
+    supervision::generate(&mut store, seed, as_of)?;
     let counts = store.counts()?;
     store.set_recording(true)?;
     drop(store);

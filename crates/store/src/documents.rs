@@ -15,14 +15,12 @@ use safeserve_core::document::{
     Party, PersonFacts, PhotoFacts, PlanRow, SignedDocument, SignerRole, Verdict, VisitFacts,
 };
 use safeserve_core::hazard::HazardEventKind;
+use safeserve_core::letter;
 use safeserve_core::visit::VisitKind;
 use safeserve_core::{mask_id_number, DocumentId, EnterpriseId, Message, VisitId};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// Days an agency has to answer a letter (函告) in writing.
-pub const LETTER_REPLY_DAYS: u64 = 15;
 
 /// The forms that can be signed for a visit of this kind with `hazards` hazards, each with who
 /// must sign it.
@@ -314,22 +312,33 @@ impl Store {
                 };
             }
             DocumentKind::Letter => {
-                let mut findings: Vec<String> = v.hazards.iter().map(|h| h.description.clone()).collect();
-                if findings.is_empty() {
-                    findings = c_items_failed(&v.template, v);
-                }
+                // The draft a supervisor approves holds the words; without one, the letter
+                // offers every failed item and hazard of the inspection as they stand.
+                let draft = crate::letters::draft(&self.conn, &s.id.to_string())?;
+                let reply_days = draft.as_ref().map_or(letter::DEFAULT_REPLY_DAYS, |d| d.reply_days);
                 let today = DateTime::parse_from_rfc3339(&c.signed_at).map(|d| d.date_naive()).unwrap_or_default();
-                let reply_by = (today + Days::new(LETTER_REPLY_DAYS)).format("%Y-%m-%d").to_string();
+                let reply_by = (today + Days::new(reply_days.into())).format("%Y-%m-%d").to_string();
+                let (findings, mut demands) = match draft {
+                    Some(d) => (d.findings.iter().map(|f| f.printed()).collect(), d.demands),
+                    None => {
+                        let mut findings: Vec<String> = v.hazards.iter().map(|h| h.description.clone()).collect();
+                        if findings.is_empty() {
+                            findings = c_items_failed(&v.template, v);
+                        }
+                        let demands = vec![
+                            "对上述问题立即组织整改，完善服务记录和档案资料，杜绝弄虚作假；".into(),
+                            "对相关技术服务人员开展警示教育，落实项目质量控制；".into(),
+                        ];
+                        (findings, demands)
+                    }
+                };
+                demands.push(format!("于{}前将整改情况书面报送我局。", doc::chinese_date(&reply_by)));
                 c.issuer = bureau;
                 c.letter = Some(LetterFacts {
                     reference: format!("{prefix}〔{}〕□号", today.year()),
                     issuer: c.issuer.name.clone(),
                     recipient: c.subject.name.clone(),
-                    demands: vec![
-                        "对上述问题立即组织整改，完善服务记录和档案资料，杜绝弄虚作假；".into(),
-                        "对相关技术服务人员开展警示教育，落实项目质量控制；".into(),
-                        format!("于{}前将整改情况书面报送我局。", doc::chinese_date(&reply_by)),
-                    ],
+                    demands,
                     findings,
                     reply_by,
                     dated: today.format("%Y-%m-%d").to_string(),
@@ -427,6 +436,23 @@ impl Store {
         random: &[u8; 10],
         extra_checks: &dyn Fn(&DocumentContent) -> Vec<Message>,
     ) -> Result<SignedDocument, StoreError> {
+        self.sign_numbered(req, key, device_label, now, random, extra_checks, None)
+    }
+
+    /// [`Store::sign_document`] with a letter's reference number given out elsewhere (by the
+    /// central server, so the bureau's series has no gaps or repeats across laptops). `None`
+    /// takes the next number of this database's own series.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_numbered(
+        &mut self,
+        req: &DocumentRequest,
+        key: &SigningKey,
+        device_label: &str,
+        now: DateTime<FixedOffset>,
+        random: &[u8; 10],
+        extra_checks: &dyn Fn(&DocumentContent) -> Vec<Message>,
+        letter_number: Option<u32>,
+    ) -> Result<SignedDocument, StoreError> {
         // Unchecked: the draft is read through `&self` inside the transaction, so what is signed
         // is exactly what the records say at commit.
         let tx = self.conn.unchecked_transaction()?;
@@ -452,7 +478,10 @@ impl Store {
         } else if let Some(letter) = content.letter.as_mut() {
             let (prefix, year) =
                 (letter_prefix(&letter.reference), letter.dated.get(..4).unwrap_or("0").parse::<i32>().unwrap_or(0));
-            let n = next_letter_number(&tx, &prefix, year)?;
+            let n = match letter_number {
+                Some(n) => take_letter_number(&tx, &prefix, year, n)?,
+                None => next_letter_number(&tx, &prefix, year)?,
+            };
             letter.reference = format!("{prefix}〔{year}〕{n}号");
         }
         let id = DocumentId::from_parts(now.timestamp_millis().max(0) as u64, random);
@@ -889,14 +918,34 @@ fn letter_prefix(reference: &str) -> String {
     reference.split('〔').next().unwrap_or(reference).to_string()
 }
 
+/// Notes a number the server gave out, so this database's own series never hands it out again.
+fn take_letter_number(conn: &Connection, prefix: &str, year: i32, n: u32) -> Result<u32, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO letter_numbers(prefix, year, last) VALUES (?1, ?2, ?3) \
+         ON CONFLICT(prefix, year) DO UPDATE SET last = max(last, excluded.last)",
+    )?
+    .execute(params![prefix, year, n])?;
+    Ok(n)
+}
+
 /// The next reference number of a letter series: allocated inside the signing transaction, so a
 /// failed signing gives its number back and no number is ever used twice.
 fn next_letter_number(conn: &Connection, prefix: &str, year: i32) -> Result<u32, StoreError> {
-    conn.execute(
-        "INSERT INTO letter_numbers(prefix, year, last) VALUES (?1, ?2, 1) \
-         ON CONFLICT(prefix, year) DO UPDATE SET last = last + 1",
-        params![prefix, year],
+    // Letters that arrived by sync carry numbers this series has not given out itself.
+    let mut stmt = conn.prepare_cached(
+        "SELECT json_extract(CAST(content AS TEXT), '$.letter.reference') FROM documents \
+         WHERE kind = 'letter' AND replaces IS NULL",
     )?;
+    let held = stmt
+        .query_map([], |r| r.get::<_, Option<String>>(0))?
+        .filter_map(|r| r.ok().flatten())
+        .filter_map(|reference| letter::parse_reference(&reference))
+        .filter(|(p, y, _)| p == prefix && *y == year)
+        .map(|(_, _, n)| n)
+        .max()
+        .unwrap_or(0);
+    take_letter_number(conn, prefix, year, held)?;
+    conn.execute("UPDATE letter_numbers SET last = last + 1 WHERE prefix = ?1 AND year = ?2", params![prefix, year])?;
     Ok(conn.query_row(
         "SELECT last FROM letter_numbers WHERE prefix = ?1 AND year = ?2",
         params![prefix, year],

@@ -48,6 +48,10 @@ pub enum StoreError {
     /// A document cannot be signed yet: what is missing, each named.
     #[error("document not ready to sign: {} problem(s)", problems.len())]
     NotReady { problems: Vec<Message> },
+    /// A rule forbids what was asked (a commission R9 bars, a contract without a fee): every
+    /// reason, each naming the record it comes from. Nothing was written.
+    #[error("refused: {} reason(s)", problems.len())]
+    Refused { problems: Vec<Message> },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -63,6 +67,7 @@ impl StoreError {
             Self::Invalid { .. } => "invalid_input",
             Self::Photo { code, .. } => code,
             Self::NotReady { .. } => "document_not_ready",
+            Self::Refused { .. } => "refused",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(_) => "internal",
         }
@@ -103,6 +108,10 @@ impl StoreError {
             Self::NotReady { problems } => Message::new(
                 format!("还不能签字：{}", problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；")),
                 format!("Not ready to sign: {}", problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; ")),
+            ),
+            Self::Refused { problems } => Message::new(
+                problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；"),
+                problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; "),
             ),
             // The SQL error itself goes to the log (it is this error's source), not to the user.
             Self::Sqlite(e) if is_disk_full(e) => Message::new(

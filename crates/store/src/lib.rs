@@ -9,13 +9,19 @@
 //! and must not depend on tauri or any network crate.
 
 mod agencies;
+mod backtrace;
+pub mod blacklist;
 mod contracts;
+mod coverage;
 pub mod demo;
 mod divisions;
 pub mod documents;
 mod enterprises;
 mod error;
+pub mod evaluations;
+pub mod grades;
 mod hazards;
+pub mod letters;
 mod open;
 mod people;
 pub mod photos;

@@ -140,6 +140,7 @@ const AGENCIES: Table = Table {
         "platform_registered",
         "documents",
         "created_at",
+        "reference_fees",
     ],
 };
 const ENTERPRISES: Table = Table {
@@ -163,6 +164,51 @@ const ENTERPRISES: Table = Table {
 };
 const PEOPLE: Table =
     Table { name: "people", key: &["id"], columns: &["id", "id_number", "name", "phone", "created_at"] };
+const LETTER_DRAFTS: Table = Table {
+    name: "letter_drafts",
+    key: &["visit_id"],
+    columns: &["visit_id", "findings", "demands", "reply_days", "drafted_by", "updated_at"],
+};
+const LETTER_EVENTS: Table = Table {
+    name: "letter_events",
+    key: &["letter_id", "kind", "recorded_at"],
+    columns: &["letter_id", "kind", "on_date", "note", "recorded_by", "recorded_at"],
+};
+const EVALUATIONS: Table = Table {
+    name: "evaluations",
+    key: &["id"],
+    columns: &[
+        "id",
+        "agency_id",
+        "rater_kind",
+        "enterprise_id",
+        "visit_id",
+        "rater",
+        "quality",
+        "timeliness",
+        "fees",
+        "note",
+        "rated_on",
+        "recorded_at",
+    ],
+};
+const BLACKLIST_ENTRIES: Table = Table {
+    name: "blacklist_entries",
+    key: &["id"],
+    columns: &[
+        "id",
+        "subject_kind",
+        "subject_id",
+        "ground",
+        "evidence",
+        "evidence_ref",
+        "entered_by",
+        "entered_on",
+        "recorded_at",
+    ],
+};
+const BLACKLIST_LIFTS: Table =
+    Table { name: "blacklist_lifts", key: &["entry_id"], columns: &["entry_id", "reason", "lifted_by", "lifted_on"] };
 const CONTRACTS: Table = Table {
     name: "contracts",
     key: &["id"],
@@ -180,6 +226,9 @@ const CONTRACTS: Table = Table {
         "filed",
         "government_commissioned",
         "created_at",
+        "terms",
+        "filed_with",
+        "filed_on",
     ],
 };
 const VISITS: Table = Table {
@@ -397,6 +446,23 @@ fn apply_upsert(tx: &Transaction<'_>, entity: Entity, body: &Map<String, Json>, 
             table.write(tx, body, false)?;
         }
         Entity::Document => apply_document(tx, body)?,
+        // A draft is a register (the newer edit wins, decided before we get here); the rest
+        // is evidence, written once.
+        Entity::LetterDraft => {
+            LETTER_DRAFTS.write(tx, body, true)?;
+        }
+        Entity::LetterEvent => {
+            LETTER_EVENTS.write(tx, body, false)?;
+        }
+        Entity::Evaluation => {
+            EVALUATIONS.write(tx, body, false)?;
+        }
+        Entity::BlacklistEntry => {
+            BLACKLIST_ENTRIES.write(tx, body, false)?;
+        }
+        Entity::BlacklistLift => {
+            BLACKLIST_LIFTS.write(tx, body, false)?;
+        }
         Entity::Conflict => {
             let field = |k: &str| body.get(k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
             tx.prepare_cached(
@@ -529,7 +595,7 @@ fn export_change_id(entity: Entity, record_id: &str, body: &str) -> Uuid {
 }
 
 /// The views holding each entity's bodies, parents before children.
-pub const EXPORT_ORDER: [(Entity, &str); 11] = [
+pub const EXPORT_ORDER: [(Entity, &str); 16] = [
     (Entity::Agency, "sync_agency"),
     (Entity::Enterprise, "sync_enterprise"),
     (Entity::Person, "sync_person"),
@@ -541,6 +607,11 @@ pub const EXPORT_ORDER: [(Entity, &str); 11] = [
     (Entity::ItemPhoto, "sync_item_photo"),
     (Entity::HazardPhoto, "sync_hazard_photo"),
     (Entity::Document, "sync_document"),
+    (Entity::LetterDraft, "sync_letter_draft"),
+    (Entity::LetterEvent, "sync_letter_event"),
+    (Entity::Evaluation, "sync_evaluation"),
+    (Entity::BlacklistEntry, "sync_blacklist_entry"),
+    (Entity::BlacklistLift, "sync_blacklist_lift"),
 ];
 
 impl Store {

@@ -4,6 +4,7 @@
 
 use safeserve_core::capability::Mismatch;
 use safeserve_core::checklist::{Template, TemplateTarget};
+use safeserve_core::contract::{ContractFinding, ContractTerms};
 use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, SignerRole, Verdict};
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
@@ -71,6 +72,34 @@ pub struct ContractView {
     pub government_commissioned: bool,
     /// In force today.
     pub active: bool,
+    pub terms: ContractTerms,
+    /// The township/street (division code) the contract is filed with, and when.
+    pub filed_with: Option<String>,
+    pub filed_on: Option<String>,
+    /// R2/R3 flags: missing elements, exemption clauses with the text matched, low price, filing.
+    pub findings: Vec<ContractFinding>,
+}
+
+/// A contract typed in by hand, or a government commission (R9) about to be given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewContract {
+    pub agency_id: AgencyId,
+    pub enterprise_id: EnterpriseId,
+    pub service_types: Vec<ServiceType>,
+    pub content: String,
+    pub visits_per_year: u32,
+    /// YYYY-MM-DD.
+    pub starts_on: String,
+    pub ends_on: String,
+    /// Fee in fen; 0 means none was stated, which is refused.
+    #[ts(type = "number")]
+    pub fee_fen: i64,
+    pub acceptance_standard: String,
+    pub terms: ContractTerms,
+    pub filed_with: Option<String>,
+    pub filed_on: Option<String>,
+    pub government_commissioned: bool,
 }
 
 /// 一企一档: everything SafeServe holds about one enterprise.
@@ -102,6 +131,10 @@ pub struct AgencySummary {
     /// Meets every R1 condition today.
     pub qualified: bool,
     pub unmet_count: u32,
+    /// The credit grade as last recorded (R10); `None` before the first grading.
+    pub grade: Option<safeserve_core::grading::Grade>,
+    /// On the serious-dishonesty list now (R11): no government-commissioned work.
+    pub blacklisted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -156,6 +189,10 @@ pub struct AgencyDetail {
     pub unmet: Vec<UnmetCondition>,
     pub staff: Vec<PersonSummary>,
     pub contracts: Vec<ContractView>,
+    /// Active serious-dishonesty entries (R11), each with its ground and evidence.
+    pub blacklist: Vec<crate::blacklist::BlacklistEntryView>,
+    /// Why government-commissioned work is barred (D grade, blacklist); `None` if it is not.
+    pub commission_barrier: Option<Message>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -534,4 +571,55 @@ impl Verification {
     pub(crate) fn unknown(reason: Message) -> Self {
         Verification { verdict: Verdict::Unknown, reasons: vec![reason], document: None, superseded_by: None }
     }
+}
+
+/// A signed letter (函告) and where its reply stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LetterView {
+    /// The first version's id: replies hang on the letter, not on one version of it.
+    pub id: DocumentId,
+    /// The newest version, the one to print.
+    pub latest: DocumentId,
+    pub version: u32,
+    /// 文号.
+    pub reference: String,
+    pub agency_id: Option<String>,
+    pub visit_id: Option<String>,
+    pub recipient: String,
+    pub title: String,
+    pub findings: Vec<String>,
+    /// YYYY-MM-DD.
+    pub dated: String,
+    pub reply_by: String,
+    pub state: safeserve_core::letter::ReplyState,
+    /// Days past the deadline (0 when not past).
+    pub days_overdue: u32,
+    pub events: Vec<LetterEventView>,
+    pub verification_code: String,
+    pub signed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LetterEventView {
+    pub kind: safeserve_core::letter::LetterEventKind,
+    pub on_date: String,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// One series of letter reference numbers (a bureau's prefix and a year) as held here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LetterNumberSeries {
+    pub prefix: String,
+    pub year: i32,
+    pub count: u32,
+    pub highest: u32,
+    /// Numbers under the highest that no letter here carries.
+    pub missing: Vec<u32>,
+    /// Numbers carried by more than one letter.
+    pub repeated: Vec<u32>,
 }

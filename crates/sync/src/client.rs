@@ -146,6 +146,12 @@ impl Client {
         self.json(resp)
     }
 
+    /// The reference number of a letter in its bureau's series (see `POST /v1/letters/number`).
+    pub fn letter_number(&mut self, request: &wire::LetterNumberRequest) -> Result<u32, SyncError> {
+        let answer: wire::LetterNumber = self.post("/v1/letters/number", request)?;
+        Ok(answer.number)
+    }
+
     /// Which of these photos the server still needs.
     pub fn missing_photos(&mut self, sha256: Vec<String>) -> Result<Vec<String>, SyncError> {
         let list: PhotoList = self.post("/v1/photos/missing", &PhotoList { sha256 })?;

@@ -9,10 +9,12 @@ pub mod wire;
 
 pub use client::{Client, WireBytes};
 
+use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey};
-use safeserve_core::document::hex;
+use safeserve_core::document::{hex, DocumentContent, DocumentKind, SignedDocument};
 use safeserve_core::Message;
 use safeserve_store::sync::SyncAccount;
+use safeserve_store::views::DocumentRequest;
 use safeserve_store::{Store, StoreError};
 use serde::Serialize;
 use std::time::Instant;
@@ -155,6 +157,42 @@ pub fn connect(store: &mut Store) -> Result<Client, SyncError> {
     let tokens = client.refresh(&account.refresh_token)?;
     store.save_refresh_token(&tokens.refresh_token)?;
     Ok(client)
+}
+
+/// Signs a document; a letter's reference number comes from the server when this laptop is
+/// enrolled, so a bureau's series (杭应急函〔2026〕N号) has no gaps or repeats across laptops.
+/// The inspection is pushed first (the server gives numbers only for inspections it holds in
+/// the supervisor's jurisdiction). Offline, an enrolled laptop cannot approve a letter: the
+/// error says so and the draft stays as it was. A laptop that was never enrolled numbers its
+/// letters from its own series.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_document(
+    store: &mut Store,
+    req: &DocumentRequest,
+    key: &SigningKey,
+    device_label: &str,
+    now: DateTime<FixedOffset>,
+    random: &[u8; 10],
+    extra_checks: &dyn Fn(&DocumentContent) -> Vec<Message>,
+) -> Result<SignedDocument, SyncError> {
+    let mut number = None;
+    if req.kind == DocumentKind::Letter && req.replaces.is_none() && store.sync_account()?.is_some() {
+        let draft = store.draft_document(req, now)?;
+        if !draft.problems.is_empty() {
+            return Err(StoreError::NotReady { problems: draft.problems }.into());
+        }
+        let series = draft.content.letter.as_ref().and_then(|l| {
+            let (prefix, rest) = l.reference.split_once('〔')?;
+            Some((prefix.to_owned(), rest.get(..4)?.parse::<i32>().ok()?))
+        });
+        if let (Some((prefix, year)), Some(visit)) = (series, draft.content.visit.as_ref()) {
+            let mut client = connect(store)?;
+            push(&mut client, store, &mut SyncReport::default(), &mut |_| {})?;
+            let request = wire::LetterNumberRequest { visit_id: visit.id.clone(), prefix, year };
+            number = Some(client.letter_number(&request)?);
+        }
+    }
+    Ok(store.sign_numbered(req, key, device_label, now, random, extra_checks, number)?)
 }
 
 /// One whole sync: push, photos up, pull, photos down. The outcome (or the error) is

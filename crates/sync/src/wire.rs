@@ -86,6 +86,21 @@ pub struct UploadState {
     pub complete: bool,
 }
 
+/// A supervisor approving a letter asks for its reference number (文号) in the bureau's series.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LetterNumberRequest {
+    /// The agency inspection the letter comes from: one letter, one number.
+    pub visit_id: String,
+    /// e.g. 杭应急函.
+    pub prefix: String,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LetterNumber {
+    pub number: u32,
+}
+
 /// An error body: a stable code and the message in Chinese and English.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -10,7 +10,7 @@ import { useNav } from '../nav';
  * the counterpart's name opens its screen.
  */
 export function ContractsTable({ contracts, counterpart }: { contracts: ContractView[]; counterpart: 'agency' | 'enterprise' }) {
-  const { t, l } = useI18n();
+  const { t, l, m } = useI18n();
   const nav = useNav();
 
   const counterpartColumn: TableColumnsType<ContractView>[number] =
@@ -66,6 +66,21 @@ export function ContractsTable({ contracts, counterpart }: { contracts: Contract
       render: (_, c) => (c.government_commissioned ? t('yes') : t('no')),
     },
     {
+      key: 'flags',
+      title: t('colFlags'),
+      width: 110,
+      render: (_, c) =>
+        c.findings.length === 0 ? (
+          <Tag color="green" data-testid="contract-flags" data-count={0}>
+            {t('flagsNone')}
+          </Tag>
+        ) : (
+          <Tag color="red" data-testid="contract-flags" data-count={c.findings.length}>
+            {t('flagsCount', { n: c.findings.length })}
+          </Tag>
+        ),
+    },
+    {
       key: 'active',
       title: t('colActive'),
       width: 110,
@@ -89,6 +104,44 @@ export function ContractsTable({ contracts, counterpart }: { contracts: Contract
             items={[
               { key: 'content', label: t('contractContent'), children: c.content },
               { key: 'acceptance', label: t('acceptanceStandard'), children: c.acceptance_standard },
+              ...(
+                [
+                  ['method', 'termMethod'],
+                  ['requirements', 'termRequirements'],
+                  ['place', 'termPlace'],
+                  ['acceptance_method', 'termAcceptanceMethod'],
+                  ['payment', 'termPayment'],
+                  ['breach_liability', 'termBreach'],
+                  ['clauses', 'termClauses'],
+                ] as const
+              )
+                .filter(([k]) => c.terms[k].trim() !== '')
+                .map(([k, label]) => ({ key: k, label: t(label), children: c.terms[k] })),
+              ...(c.findings.length > 0
+                ? [
+                    {
+                      key: 'findings',
+                      label: t('colFlags'),
+                      children: (
+                        <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid="contract-findings">
+                          {c.findings.map((f, i) => (
+                            <li key={i} data-testid="contract-finding" data-kind={f.kind}>
+                              <Tag color="red">{f.rule}</Tag>
+                              {m(f.message)}
+                              {f.matched && (
+                                <div>
+                                  <Typography.Text type="secondary">
+                                    {t('matchedText')}：{f.matched}
+                                  </Typography.Text>
+                                </div>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         ),

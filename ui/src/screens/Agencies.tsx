@@ -22,7 +22,7 @@ export function Agencies({ text, onTextChange }: { text: string; onTextChange: (
     { key: 'credit_code', title: t('colCreditCode'), dataIndex: 'credit_code', width: 190 },
     { key: 'division', title: t('colDivision'), dataIndex: 'division_name', width: 190, ellipsis: true },
     { key: 'staff', title: t('colStaffCount'), dataIndex: 'staff_count', width: 80, align: 'right' },
-    { key: 'r1', title: t('colR1'), width: 150, render: (_, a) => <R1Status agency={a} /> },
+    { key: 'r1', title: t('colR1'), width: 240, render: (_, a) => <R1Status agency={a} /> },
   ];
 
   return (

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
 import type { UnmetCondition } from '../bindings/UnmetCondition';
+import { AgencyGradeCard } from '../components/AgencyGradeCard';
 import { ContractsTable } from '../components/ContractsTable';
 import { Loaded } from '../components/Loaded';
 import { PeopleTable } from '../components/PeopleTable';
@@ -19,12 +20,12 @@ export function AgencyDetail({ id }: { id: string }) {
   const load = useLoad(id, () => api.agencyDetail(id));
   return (
     <Loaded testId="agency-detail" id={id} load={load}>
-      {(data) => <DetailBody detail={data} />}
+      {(data) => <DetailBody detail={data} onChanged={load.reload} />}
     </Loaded>
   );
 }
 
-function DetailBody({ detail }: { detail: AgencyDetailData }) {
+function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged: () => void }) {
   const { t, l } = useI18n();
   const a = detail.agency;
   const nav = useNav();
@@ -105,6 +106,8 @@ function DetailBody({ detail }: { detail: AgencyDetailData }) {
         </Card>
 
         <UnmetConditions unmet={detail.unmet} />
+
+        <AgencyGradeCard detail={detail} onChanged={onChanged} />
 
         <Card size="small" title={t('withNote', { label: t('staff'), note: detail.staff.length })} data-testid="agency-staff">
           <PeopleTable people={detail.staff} agencyId={a.id} rowTestId="staff-row" />

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
+import { ContractModal } from '../components/ContractModal';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { placeFieldError } from '../forms';
 import { useLoad } from '../hooks';
@@ -35,6 +36,7 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
   const e = file.enterprise;
   const [starting, setStarting] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [contracting, setContracting] = useState<'market' | 'commission' | null>(null);
   const c = file.hazard_counts;
   return (
     <>
@@ -45,6 +47,15 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
           <>
             <Tag>{t('enterpriseFileTitle')}</Tag>
             {e.high_risk && <Tag color="red">{t('highRisk')}</Tag>}
+            <Button onClick={() => setContracting('market')} data-testid="add-contract">
+              {t('addContract')}
+            </Button>
+            <Button onClick={() => setContracting('commission')} data-testid="commission-check">
+              {t('commissionCheck')}
+            </Button>
+            <Button onClick={() => nav.go({ name: 'backtrace', id: e.id })} data-testid="open-backtrace">
+              {t('openBacktrace')}
+            </Button>
             <Button type="primary" onClick={() => setStarting(true)} data-testid="start-visit">
               {t('startVisit')}
             </Button>
@@ -64,6 +75,18 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
           onStarted={(id) => {
             setStarting(false);
             nav.go({ name: 'visit', id });
+          }}
+        />
+      )}
+      {contracting && (
+        <ContractModal
+          enterpriseId={e.id}
+          township={e.division}
+          commissioned={contracting === 'commission'}
+          onClose={() => setContracting(null)}
+          onAdded={() => {
+            setContracting(null);
+            onChanged();
           }}
         />
       )}

@@ -16,6 +16,7 @@ import { LevelTag, StateTags } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { PhotoStrip } from '../components/Photos';
 import { SavedInput } from '../components/SavedInput';
+import { LetterDraftCard } from '../components/LetterDraftCard';
 import { VisitDocuments } from '../components/VisitDocuments';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
@@ -131,6 +132,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
         </Card>
 
         {/* Once ended, signing the forms is what is left to do on site: first thing on screen. */}
+        {!open && s.kind === 'agency_inspection' && <LetterDraftCard visit={s} />}
         {!open && <VisitDocuments visit={s} />}
 
         {visit.open_hazards.length > 0 && (

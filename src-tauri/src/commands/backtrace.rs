@@ -1,0 +1,102 @@
+//! 事故关联倒查 (R12): the trace of an enterprise before an accident, on screen and as the A4
+//! report opened in the system's PDF viewer (as signed documents are, see `documents.rs`).
+//! The date is checked against the laptop's clock here, at the edge; the store reads none.
+
+use super::registers::{parse, today};
+use crate::error::CommandError;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_MONTHS};
+use safeserve_core::{EnterpriseId, Message};
+use safeserve_print as print;
+use safeserve_store::StoreError;
+use std::path::Path;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+
+fn invalid(field: &str, message: Message) -> CommandError {
+    CommandError { code: "invalid_input".into(), message, field: Some(field.into()) }
+}
+
+/// The enterprise, the accident date and the period, checked before the store is asked.
+fn request(enterprise: &str, date: &str, months: Option<u32>) -> Result<(EnterpriseId, Period), CommandError> {
+    let id: EnterpriseId = parse(enterprise)?;
+    let date: NaiveDate = date.trim().parse().map_err(|_| {
+        invalid("date", Message::new("请填写事故日期（年-月-日）", "Enter the accident date (YYYY-MM-DD)"))
+    })?;
+    let months = months.unwrap_or(DEFAULT_MONTHS);
+    let period = Period::new(date, months, today()).map_err(|m| {
+        let field = if date > today() { "date" } else { "months" };
+        invalid(field, m)
+    })?;
+    Ok((id, period))
+}
+
+fn trace(s: &safeserve_store::Store, id: EnterpriseId, period: &Period) -> Result<Backtrace, CommandError> {
+    match s.backtrace(id, period.to, period.months) {
+        Err(StoreError::NotFound { what: "enterprise", .. }) => {
+            Err(CommandError { code: "not_found".into(), message: unknown_enterprise(id), field: None })
+        }
+        other => Ok(other?),
+    }
+}
+
+#[tauri::command]
+pub async fn backtrace(
+    state: State<'_, AppState>,
+    enterprise: String,
+    date: String,
+    months: Option<u32>,
+) -> Result<Backtrace, CommandError> {
+    let (id, period) = request(&enterprise, &date, months)?;
+    state.with_store(move |s| trace(s, id, &period)).await
+}
+
+/// `事故关联倒查报告-企业-日期.pdf`, with characters file systems refuse replaced.
+fn file_name(b: &Backtrace) -> String {
+    format!("事故关联倒查报告-{}-{}.pdf", b.enterprise.name, b.accident)
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect()
+}
+
+/// Draws the report, writes it beside the documents' PDFs and opens it in the system's PDF
+/// viewer, from which it prints. Returns the file's path.
+#[tauri::command]
+pub async fn backtrace_pdf(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    enterprise: String,
+    date: String,
+    months: Option<u32>,
+) -> Result<String, CommandError> {
+    let (id, period) = request(&enterprise, &date, months)?;
+    let dir = app.path().app_cache_dir().map_err(CommandError::internal)?.join("documents");
+    let path = state
+        .with_store(move |s| {
+            let b = trace(s, id, &period)?;
+            let bytes =
+                safeserve_report::render_backtrace(&b, &print::now().to_rfc3339()).map_err(print::PrintError::from)?;
+            let path = dir.join(file_name(&b));
+            print::write_file(&path, &bytes)?;
+            Ok(path)
+        })
+        .await?;
+    open(&app, &path)?;
+    Ok(path.display().to_string())
+}
+
+fn open(app: &AppHandle, path: &Path) -> Result<(), CommandError> {
+    // Under automated tests there is no desktop to open a viewer on.
+    if std::env::var_os("SAFESERVE_NO_VIEWER").is_some() {
+        return Ok(());
+    }
+    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|e| CommandError {
+        code: "viewer_failed".into(),
+        message: Message::new(
+            format!("PDF 已生成，但无法打开系统的 PDF 阅读器：{}（{e}）", path.display()),
+            format!("The PDF was made but no PDF viewer could be opened: {} ({e})", path.display()),
+        ),
+        field: None,
+    })
+}
