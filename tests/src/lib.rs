@@ -32,6 +32,44 @@ pub fn desktop_binary(profile: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// An ended inspection of `agency` in the database at `db`: the checklist's first item failed
+/// with `failed_note`, the rest passed; someone on the register was sent.
+pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Result<safeserve_core::VisitId> {
+    use safeserve_core::visit::{ItemResult, VisitKind};
+    use safeserve_store::views::{NewVisit, Place, VisitField};
+    let today = chrono::Local::now().date_naive();
+    let now = chrono::Local::now().to_rfc3339();
+    let mut store = safeserve_store::Store::open(db)?;
+    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
+    let v = store.start_visit(
+        &NewVisit {
+            kind: VisitKind::AgencyInspection,
+            target_id: agency.to_owned(),
+            template_key: "agency-inspection".into(),
+            template_version: None,
+            people,
+            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
+            mismatch_reason: None,
+        },
+        safeserve_core::VisitId(uuid::Uuid::now_v7()),
+        &now,
+        today,
+    )?;
+    let id = v.summary.id;
+    let codes = v.template.sections.iter().flat_map(|s| s.items.iter().map(|i| i.code.clone()));
+    for (i, code) in codes.enumerate() {
+        let (result, note) = if i == 0 { (ItemResult::Fail, failed_note) } else { (ItemResult::Pass, "") };
+        store.save_visit_field(
+            id,
+            &VisitField::Answer { code, result: Some(result), note: note.into() },
+            &now,
+            today,
+        )?;
+    }
+    store.end_visit(id, &now, today)?;
+    Ok(id)
+}
+
 /// Where tests leave screenshots for a person to look at.
 pub fn output_dir() -> PathBuf {
     let dir = std::env::var_os("SAFESERVE_E2E_OUT").map(PathBuf::from).unwrap_or_else(|| target_dir().join("e2e"));

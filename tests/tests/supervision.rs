@@ -8,11 +8,9 @@ use chrono::NaiveDate;
 use fantoccini::Locator;
 use safeserve_core::blacklist::SubjectKind;
 use safeserve_core::grading::{self, Grade, GradeRules};
-use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::VisitId;
-use safeserve_e2e::App;
+use safeserve_e2e::{ended_agency_inspection, App};
 use safeserve_store::demo::{self, DemoSize};
-use safeserve_store::views::{NewVisit, Place, VisitField};
 use safeserve_store::Store;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,42 +25,10 @@ fn demo_db(dir: &Path) -> Result<PathBuf> {
     Ok(db)
 }
 
-/// An ended inspection of the first agency, its first item failed with a note, the rest passed.
+/// An ended inspection of the first agency, its first item failed with a note.
 fn inspection(db: &Path) -> Result<(VisitId, String)> {
-    let now = chrono::Local::now().to_rfc3339();
-    let mut store = Store::open(db)?;
-    let agency = store.search_agencies("", 1, today())?.pop().context("an agency")?;
-    let people = store.search_people("", 1, today())?.into_iter().map(|p| p.id).collect();
-    let v = store.start_visit(
-        &NewVisit {
-            kind: VisitKind::AgencyInspection,
-            target_id: agency.id.to_string(),
-            template_key: "agency-inspection".into(),
-            template_version: None,
-            people,
-            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
-            mismatch_reason: None,
-        },
-        VisitId(uuid::Uuid::now_v7()),
-        &now,
-        today(),
-    )?;
-    let id = v.summary.id;
-    let codes: Vec<String> = v.template.sections.iter().flat_map(|s| s.items.iter().map(|i| i.code.clone())).collect();
-    for (i, code) in codes.into_iter().enumerate() {
-        let (result, note) = if i == 0 {
-            (ItemResult::Fail, "抽查的三份服务记录无现场照片")
-        } else {
-            (ItemResult::Pass, "")
-        };
-        store.save_visit_field(
-            id,
-            &VisitField::Answer { code, result: Some(result), note: note.into() },
-            &now,
-            today(),
-        )?;
-    }
-    store.end_visit(id, &now, today())?;
+    let agency = Store::open(db)?.search_agencies("", 1, today())?.pop().context("an agency")?;
+    let id = ended_agency_inspection(db, &agency.id.to_string(), "抽查的三份服务记录无现场照片")?;
     Ok((id, agency.name))
 }
 

@@ -7,6 +7,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
+use safeserve_e2e::ended_agency_inspection;
 use safeserve_e2e::server::{cli, noisy_png, Server};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
@@ -667,37 +668,9 @@ fn a_tampered_or_unknown_key_document_is_refused_and_the_laptop_says_so() -> Res
 
 /// An ended inspection of `agency` on this laptop, its first item failed, and the letter drafted.
 fn drafted_letter(db: &Path, agency: &str) -> Result<safeserve_core::VisitId> {
-    use safeserve_core::visit::{ItemResult, VisitKind};
-    use safeserve_store::views::{NewVisit, Place, VisitField};
-    let today = chrono::Local::now().date_naive();
-    let now = chrono::Local::now().to_rfc3339();
+    let id = ended_agency_inspection(db, agency, "")?;
+    let (today, now) = (chrono::Local::now().date_naive(), chrono::Local::now().to_rfc3339());
     let mut store = Store::open(db)?;
-    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
-    let v = store.start_visit(
-        &NewVisit {
-            kind: VisitKind::AgencyInspection,
-            target_id: agency.to_owned(),
-            template_key: "agency-inspection".into(),
-            template_version: None,
-            people,
-            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
-            mismatch_reason: None,
-        },
-        safeserve_core::VisitId(uuid::Uuid::now_v7()),
-        &now,
-        today,
-    )?;
-    let id = v.summary.id;
-    for (i, code) in v.template.sections.iter().flat_map(|s| s.items.iter().map(|i| i.code.clone())).enumerate() {
-        let result = if i == 0 { ItemResult::Fail } else { ItemResult::Pass };
-        store.save_visit_field(
-            id,
-            &VisitField::Answer { code, result: Some(result), note: String::new() },
-            &now,
-            today,
-        )?;
-    }
-    store.end_visit(id, &now, today)?;
     let findings = store.letter_candidates(id, today)?.into_iter().take(1).collect();
     let draft = safeserve_core::letter::LetterDraft {
         visit_id: id.to_string(),

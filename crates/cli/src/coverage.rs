@@ -2,9 +2,8 @@
 //! or as an Excel workbook with the same columns (`CoverageReport::tables`).
 
 use chrono::NaiveDate;
-use safeserve_core::coverage::{Attainment, CoverageReport, CoverageRow, Measure, TableCell};
+use safeserve_core::coverage::{Attainment, CoverageReport, CoverageRow, Measure};
 use safeserve_core::Message;
-use safeserve_report::xlsx::{self, Cell, Sheet};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -40,29 +39,8 @@ pub fn coverage(db: &Path, day: NaiveDate, within: Option<&str>, json: bool, out
     ExitCode::SUCCESS
 }
 
-/// The report's tables as spreadsheet sheets: counts as numbers, shares as percentages.
-fn sheets(report: &CoverageReport) -> Vec<Sheet> {
-    let cell = |c: TableCell| match c {
-        TableCell::Text(s) => Cell::Text(s),
-        TableCell::Count(n) => Cell::Number(f64::from(n)),
-        TableCell::Share(s) => Cell::Percent(s),
-    };
-    report
-        .tables()
-        .into_iter()
-        .map(|t| Sheet {
-            name: t.name.to_owned(),
-            header: t.header,
-            rows: t.rows.into_iter().map(|row| row.into_iter().map(cell).collect()).collect(),
-        })
-        .collect()
-}
-
 fn write_workbook(report: &CoverageReport, out: &Path) -> Result<(), Message> {
-    let bytes = xlsx::workbook(&sheets(report)).map_err(|e| e.message())?;
-    std::fs::write(out, bytes).map_err(|e| {
-        Message::new(format!("无法写入 {}（{e}）", out.display()), format!("Cannot write {} ({e})", out.display()))
-    })
+    safeserve_print::spreadsheets::coverage(report, out).map_err(|e| e.message())
 }
 
 /// Terminal columns of `s`: CJK characters take two.

@@ -10,9 +10,8 @@ use clap::Subcommand;
 use safeserve_core::blacklist::{BlacklistGround, NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{Grade, GradeRules, SHIPPED_RULES};
 use safeserve_core::{AgencyId, Message, PersonId};
-use safeserve_report::xlsx::{self, Cell, Sheet};
 use safeserve_store::blacklist::BlacklistLiftView;
-use safeserve_store::grades::{ranking_tables, top_deductions, RankingCell};
+use safeserve_store::grades::top_deductions;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -104,42 +103,14 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
     ExitCode::SUCCESS
 }
 
-/// The published ranking workbook, written beside the target and renamed into place.
+/// The published ranking workbook.
 fn write_workbook(
     ranking: &[safeserve_store::grades::GradedAgency],
     rules: &GradeRules,
     day: NaiveDate,
     out: &Path,
 ) -> Result<(), Message> {
-    let sheets: Vec<Sheet> = ranking_tables(ranking, rules, day)
-        .into_iter()
-        .map(|t| Sheet {
-            name: t.name.to_owned(),
-            header: t.header,
-            rows: t
-                .rows
-                .into_iter()
-                .map(|r| {
-                    r.into_iter()
-                        .map(|c| match c {
-                            RankingCell::Text(s) => Cell::Text(s),
-                            RankingCell::Number(n) => Cell::Number(n),
-                        })
-                        .collect()
-                })
-                .collect(),
-        })
-        .collect();
-    let bytes = xlsx::workbook(&sheets).map_err(|e| e.message())?;
-    let tmp = out.with_extension("xlsx.partial");
-    let cannot = |e: std::io::Error| {
-        Message::new(format!("无法写入 {}（{e}）", out.display()), format!("Cannot write {} ({e})", out.display()))
-    };
-    std::fs::write(&tmp, bytes).map_err(cannot)?;
-    std::fs::rename(&tmp, out).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        cannot(e)
-    })
+    safeserve_print::spreadsheets::ranking(ranking, rules, day, out).map_err(|e| e.message())
 }
 
 #[derive(Subcommand)]

@@ -4,6 +4,8 @@
 //! PDF file from the frozen content only, and reads a PDF's stamp back to verify it against the
 //! record. It owns no rules: those are in the core, the store and the report crate.
 
+pub mod spreadsheets;
+
 use chrono::{DateTime, FixedOffset};
 use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument, Verdict};
 use safeserve_core::{DocumentId, EnterpriseId, Message};
@@ -146,13 +148,15 @@ pub fn file_name(doc: &SignedDocument) -> String {
         .collect()
 }
 
-/// Writes a PDF whole or not at all (a temporary file renamed into place).
+/// Writes `bytes` beside `path` and renames the file into place, so a cut-off write never
+/// leaves a half file under the name.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
     let write = || -> std::io::Result<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = path.with_extension("pdf.partial");
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("out");
+        let tmp = path.with_extension(format!("{ext}.partial"));
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, path)
     };

@@ -10,31 +10,11 @@ use safeserve_core::backtrace::{Backtrace, HazardStanding};
 use safeserve_core::visit::VisitKind;
 use safeserve_core::{EnterpriseId, HazardId, PersonId, VisitId};
 use safeserve_store::views::*;
-use safeserve_store::{demo, Store, StoreError};
+use safeserve_store::{Store, StoreError};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-/// A small demo database (with its signed documents), generated once and copied for each test.
-fn fresh_db() -> (tempfile::TempDir, PathBuf) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, src) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        demo::generate(&path, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
-        (dir, path)
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    std::fs::copy(src, &path).unwrap();
-    (dir, path)
-}
+mod common;
+use common::{fresh_db, today, NOW};
 
 fn ids(sql: &str, conn: &Connection, args: &[&dyn rusqlite::ToSql]) -> BTreeSet<String> {
     let mut stmt = conn.prepare(sql).unwrap();

@@ -2,7 +2,6 @@
 //! tests (R12) on a real SQLite file, with a fixed clock: history only on change, refusals that
 //! write nothing, the blacklist forcing D and barring commissioned work, pass rates by quarter.
 
-use chrono::NaiveDate;
 use safeserve_core::blacklist::{BlacklistGround, NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{DeductionKind, Grade, GradeRules, RaterKind};
 use safeserve_core::register::StaffRole;
@@ -11,29 +10,16 @@ use safeserve_store::blacklist::BlacklistLiftView;
 use safeserve_store::evaluations::NewEvaluation;
 use safeserve_store::grades::GradedAgency;
 use safeserve_store::views::NewPerson;
-use safeserve_store::{demo, Store, StoreError};
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use safeserve_store::{Store, StoreError};
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
+mod common;
+use common::{fresh_db, today, NOW};
+
 const LATER: &str = "2026-11-24T10:00:00+08:00";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 /// A small demo database (graded once by the generator), generated once and copied per test.
 fn fresh() -> (tempfile::TempDir, Store) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, src) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        demo::generate(&path, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
-        (dir, path)
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    std::fs::copy(src, &path).unwrap();
+    let (dir, path) = fresh_db();
     let store = Store::open(&path).unwrap();
     (dir, store)
 }

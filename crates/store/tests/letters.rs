@@ -12,31 +12,12 @@ use safeserve_core::{AgencyId, ContractId, EnterpriseId, VisitId};
 use safeserve_store::letters::NewLetterEvent;
 use safeserve_store::views::*;
 use safeserve_store::{demo, Store, StoreError};
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+mod common;
+use common::{fresh_db, today, NOW};
 
 fn now() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-23T16:00:00+08:00").unwrap()
-}
-
-fn fresh_db() -> (tempfile::TempDir, PathBuf) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, src) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        demo::generate(&path, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
-        (dir, path)
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    std::fs::copy(src, &path).unwrap();
-    (dir, path)
 }
 
 fn agencies(store: &Store) -> Vec<AgencySummary> {

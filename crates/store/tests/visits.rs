@@ -1,36 +1,15 @@
 //! Visits, hazards and photos on a real SQLite file: the lifecycle rules, R7 and R8 as the
 //! store applies them, and what may never change once recorded.
 
-use chrono::NaiveDate;
 use safeserve_core::hazard::{HazardEventKind, HazardLevel, HazardStatus};
 use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{EnterpriseId, HazardId, PersonId, VisitId};
 use safeserve_store::views::*;
-use safeserve_store::{demo, Store, StoreError};
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use safeserve_store::{Store, StoreError};
 
-const NOW: &str = "2026-11-23T10:00:00+08:00";
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-/// A small demo database, generated once and copied for each test.
-fn fresh_db() -> (tempfile::TempDir, PathBuf) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, src) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        demo::generate(&path, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
-        (dir, path)
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    std::fs::copy(src, &path).unwrap();
-    (dir, path)
-}
+mod common;
+use common::{fresh_db, today, NOW};
 
 /// An enterprise of the wanted kind with an agency under contract, and that agency's staff.
 fn enterprise_with_staff(store: &Store, high_risk: bool) -> (EnterpriseSummary, Vec<PersonSummary>) {

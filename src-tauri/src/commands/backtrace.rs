@@ -10,9 +10,7 @@ use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_M
 use safeserve_core::{EnterpriseId, Message};
 use safeserve_print as print;
 use safeserve_store::StoreError;
-use std::path::Path;
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_opener::OpenerExt;
 
 fn invalid(field: &str, message: Message) -> CommandError {
     CommandError { code: "invalid_input".into(), message, field: Some(field.into()) }
@@ -82,21 +80,6 @@ pub async fn backtrace_pdf(
             Ok(path)
         })
         .await?;
-    open(&app, &path)?;
+    super::documents::open_path(&app, &path)?;
     Ok(path.display().to_string())
-}
-
-fn open(app: &AppHandle, path: &Path) -> Result<(), CommandError> {
-    // Under automated tests there is no desktop to open a viewer on.
-    if std::env::var_os("SAFESERVE_NO_VIEWER").is_some() {
-        return Ok(());
-    }
-    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|e| CommandError {
-        code: "viewer_failed".into(),
-        message: Message::new(
-            format!("PDF 已生成，但无法打开系统的 PDF 阅读器：{}（{e}）", path.display()),
-            format!("The PDF was made but no PDF viewer could be opened: {} ({e})", path.display()),
-        ),
-        field: None,
-    })
 }

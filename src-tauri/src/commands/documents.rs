@@ -87,7 +87,7 @@ pub async fn open_enterprise_file(
     Ok(summary)
 }
 
-fn open_path(app: &AppHandle, path: &std::path::Path) -> Result<(), CommandError> {
+pub(crate) fn open_path(app: &AppHandle, path: &std::path::Path) -> Result<(), CommandError> {
     // Under automated tests there is no desktop to open a viewer on.
     if std::env::var_os("SAFESERVE_NO_VIEWER").is_some() {
         return Ok(());

@@ -7,13 +7,11 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use safeserve_core::blacklist::{NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{GradeRules, GradeThresholds};
-use safeserve_core::{AgencyId, Message, PersonId};
-use safeserve_report::xlsx::{self, Cell, Sheet};
+use safeserve_core::{AgencyId, PersonId};
 use safeserve_store::blacklist::{BlacklistChange, BlacklistEntryView, BlacklistLiftView};
 use safeserve_store::evaluations::{CapabilityTestView, EvaluationView, NewEvaluation, PassRates};
-use safeserve_store::grades::{ranking_tables, GradeChangeView, GradedAgency, RankingCell};
-use std::path::PathBuf;
-use tauri::{AppHandle, Manager, State};
+use safeserve_store::grades::{GradeChangeView, GradedAgency};
+use tauri::{AppHandle, State};
 
 fn rules() -> GradeRules {
     GradeRules::shipped()
@@ -129,63 +127,12 @@ pub async fn export_ranking(
     path: Option<String>,
 ) -> Result<String, CommandError> {
     let day = today();
-    let file_name = format!("信用评级排名-{day}.xlsx");
-    let path = match path.filter(|p| !p.trim().is_empty()).map(PathBuf::from) {
-        Some(p) if p.is_dir() => p.join(file_name),
-        Some(p) => p,
-        None => app
-            .path()
-            .document_dir()
-            .or_else(|_| app.path().home_dir())
-            .map_err(CommandError::internal)?
-            .join("SafeServe 导出")
-            .join(day.to_string())
-            .join(file_name),
-    };
+    let path = super::export_target(&app, path, &format!("信用评级排名-{day}.xlsx"))?;
     let ranking = state.with_store(move |s| Ok(s.ranking(&rules(), day)?)).await?;
     tauri::async_runtime::spawn_blocking(move || {
-        let sheets: Vec<Sheet> = ranking_tables(&ranking, &rules(), day)
-            .into_iter()
-            .map(|t| Sheet {
-                name: t.name.to_owned(),
-                header: t.header,
-                rows: t
-                    .rows
-                    .into_iter()
-                    .map(|r| {
-                        r.into_iter()
-                            .map(|c| match c {
-                                RankingCell::Text(s) => Cell::Text(s),
-                                RankingCell::Number(n) => Cell::Number(n),
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            })
-            .collect();
-        let bytes = xlsx::workbook(&sheets).map_err(safeserve_print::PrintError::from)?;
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| write_failed(&path, e))?;
-        }
-        let tmp = path.with_extension("xlsx.partial");
-        std::fs::write(&tmp, bytes).map_err(|e| write_failed(&path, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            write_failed(&path, e)
-        })?;
+        safeserve_print::spreadsheets::ranking(&ranking, &rules(), day, &path)?;
         Ok(path.display().to_string())
     })
     .await
     .map_err(CommandError::internal)?
-}
-
-fn write_failed(path: &std::path::Path, e: std::io::Error) -> CommandError {
-    CommandError {
-        code: "export_failed".to_owned(),
-        message: Message::new(
-            format!("无法写入 {}（{e}）", path.display()),
-            format!("Cannot write {} ({e})", path.display()),
-        ),
-        field: None,
-    }
 }
