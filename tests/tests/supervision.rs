@@ -247,3 +247,59 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
     app.close().await?;
     result
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = demo_db(dir.path())?;
+    // The enterprise whose back-trace holds the most agencies and hazards.
+    let (enterprise, expected) = {
+        let store = Store::open(&db)?;
+        let mut best = None;
+        for e in store.search_enterprises(&Default::default())? {
+            let t = store.backtrace(e.id, today(), 12)?;
+            let weight = (t.agencies.len(), t.agencies.iter().map(|a| a.hazards.len()).sum::<usize>());
+            if best.as_ref().is_none_or(|(w, _, _)| weight > *w) {
+                best = Some((weight, e, t));
+            }
+        }
+        let (_, e, t) = best.context("an enterprise")?;
+        ensure!(!t.agencies.is_empty(), "some enterprise was served in the last year");
+        (e, t)
+    };
+    let app = App::launch_signing(&db, dir.path()).await?;
+
+    let result = async {
+        app.click("[data-testid=nav-enterprises]").await?;
+        app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise.name).await?;
+        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
+        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.click("[data-testid=open-backtrace]").await?;
+        let input = app.wait_for("[data-testid=backtrace-date] input").await?;
+        input.click().await?;
+        input.send_keys(&format!("{}\u{E007}", today().format("%Y-%m-%d"))).await?;
+        app.wait_for("[data-testid=backtrace][data-state=ready]").await.context("the trace is shown")?;
+        let shown = app.client.find_all(Locator::Css("[data-testid=backtrace-agency]")).await?.len();
+        ensure!(shown == expected.agencies.len(), "{shown} agencies shown, the store traces {}", expected.agencies.len());
+        let hazards = app.client.find_all(Locator::Css("[data-testid=backtrace-hazard]")).await?.len();
+        let traced: usize = expected.agencies.iter().map(|a| a.hazards.len()).sum();
+        ensure!(hazards >= traced.min(1), "hazards are listed: {hazards} of {traced}");
+        app.look("supervision-backtrace.png").await?;
+
+        app.click("[data-testid=backtrace-pdf]").await?;
+        let path = app.text("[data-testid=backtrace-pdf-path]").await?;
+        let out = std::process::Command::new("pdftotext").args([path.trim(), "-"]).output().context("pdftotext")?;
+        let printed: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
+        ensure!(printed.contains("事故关联倒查报告") && printed.contains(&enterprise.name), "the report names the enterprise");
+        for a in &expected.agencies {
+            ensure!(printed.contains(&a.agency.name), "the report names {}", a.agency.name);
+        }
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("supervision-backtrace-failure.png").await;
+    }
+    app.close().await?;
+    result
+}

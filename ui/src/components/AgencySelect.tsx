@@ -1,9 +1,10 @@
-import { Select, Tag } from 'antd';
+import { Select } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
 import { useSearch } from '../hooks';
 import { useI18n } from '../i18n';
+import { R1Status } from './R1Status';
 
 /**
  * Picks an agency by searching the register as the user types (the register is too large to
@@ -41,10 +42,7 @@ export function AgencySelect({ value, onChange }: { value?: string; onChange?: (
         const a = o.data.extra as AgencySummary;
         return (
           <span>
-            {a.name}
-            <Tag style={{ marginInlineStart: 8 }} color={a.qualified ? 'green' : 'red'}>
-              {a.qualified ? t('r1Met') : t('r1Unmet', { n: a.unmet_count })}
-            </Tag>
+            {a.name} <R1Status agency={a} />
           </span>
         );
       }}
