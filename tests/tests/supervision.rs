@@ -280,7 +280,11 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
         input.send_keys(&format!("{}\u{E007}", today().format("%Y-%m-%d"))).await?;
         app.wait_for("[data-testid=backtrace][data-state=ready]").await.context("the trace is shown")?;
         let shown = app.client.find_all(Locator::Css("[data-testid=backtrace-agency]")).await?.len();
-        ensure!(shown == expected.agencies.len(), "{shown} agencies shown, the store traces {}", expected.agencies.len());
+        ensure!(
+            shown == expected.agencies.len(),
+            "{shown} agencies shown, the store traces {}",
+            expected.agencies.len()
+        );
         let hazards = app.client.find_all(Locator::Css("[data-testid=backtrace-hazard]")).await?.len();
         let traced: usize = expected.agencies.iter().map(|a| a.hazards.len()).sum();
         ensure!(hazards >= traced.min(1), "hazards are listed: {hazards} of {traced}");
@@ -290,7 +294,10 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
         let path = app.text("[data-testid=backtrace-pdf-path]").await?;
         let out = std::process::Command::new("pdftotext").args([path.trim(), "-"]).output().context("pdftotext")?;
         let printed: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
-        ensure!(printed.contains("事故关联倒查报告") && printed.contains(&enterprise.name), "the report names the enterprise");
+        ensure!(
+            printed.contains("事故关联倒查报告") && printed.contains(&enterprise.name),
+            "the report names the enterprise"
+        );
         for a in &expected.agencies {
             ensure!(printed.contains(&a.agency.name), "the report names {}", a.agency.name);
         }

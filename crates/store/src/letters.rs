@@ -215,9 +215,14 @@ impl Store {
 
     /// One signed letter (its newest version) with its reply state on `today`.
     pub fn letter(&self, id: DocumentId, today: NaiveDate) -> Result<LetterView, StoreError> {
-        self.letters_where("d.id = ?1", &id.to_string(), today)?
-            .pop()
-            .ok_or_else(|| StoreError::NotFound { what: "letter", id: id.to_string() })
+        // By the letter (its first version's id) or by any of its versions.
+        self.letters_where(
+            "EXISTS (SELECT 1 FROM chain c2 WHERE c2.id = ?1 AND c2.first = chain.first)",
+            &id.to_string(),
+            today,
+        )?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "letter", id: id.to_string() })
     }
 
     /// Every signed letter (newest version of each), newest first; `agency` narrows to one.

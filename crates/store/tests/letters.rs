@@ -60,12 +60,9 @@ fn inspection(store: &mut Store, agency: AgencyId) -> VisitId {
     id
 }
 
-fn supervisor_signs(
-    store: &mut Store,
-    visit: VisitId,
-    number: Option<u32>,
-) -> Result<safeserve_core::document::SignedDocument, StoreError> {
-    let request = DocumentRequest {
+/// The letter of `visit`, signed by the supervisor.
+fn request(visit: VisitId) -> DocumentRequest {
+    DocumentRequest {
         kind: DocumentKind::Letter,
         visit_id: Some(visit),
         enterprise_id: None,
@@ -78,7 +75,15 @@ fn supervisor_signs(
         }],
         replaces: None,
         correction_reason: String::new(),
-    };
+    }
+}
+
+fn supervisor_signs(
+    store: &mut Store,
+    visit: VisitId,
+    number: Option<u32>,
+) -> Result<safeserve_core::document::SignedDocument, StoreError> {
+    let request = request(visit);
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().unwrap();
     store.sign_numbered(&request, &demo::documents::demo_key(9), "测试设备", now(), &random, &|_| Vec::new(), number)
 }
@@ -147,6 +152,20 @@ fn a_letter_is_composed_from_findings_approved_with_the_next_number_and_followed
         .unwrap();
     assert_eq!(accepted.state, ReplyState::Accepted);
     assert_eq!(accepted.events.len(), 2);
+
+    // A corrected letter is the same letter: its number, its replies, found by either version.
+    let mut correction = request(visit);
+    correction.replaces = Some(signed.id);
+    correction.correction_reason = "回复期限写错".into();
+    let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().unwrap();
+    let v2 = store
+        .sign_document(&correction, &demo::documents::demo_key(9), "测试设备", now(), &random, &|_| Vec::new())
+        .unwrap();
+    assert_eq!(v2.content.letter.unwrap().reference, letter.reference);
+    for id in [signed.id, v2.id] {
+        let l = store.letter(id, today()).unwrap();
+        assert_eq!((l.id, l.latest, l.version, l.events.len()), (signed.id, v2.id, 2, 2));
+    }
     assert!(store.letters(Some(&agency.to_string()), today()).unwrap().iter().any(|l| l.id == signed.id));
 }
 
