@@ -198,7 +198,7 @@ fn reference_fees(rng: &mut ChaCha8Rng) -> contract::ReferenceFees {
 
 /// R3 terms as contracts in the field are written: most complete, some without payment or
 /// breach clauses, a few with a clause shifting safety duties away (flagged by the check).
-fn contract_terms(rng: &mut ChaCha8Rng, township: &str) -> contracts::Written {
+fn contract_terms(rng: &mut ChaCha8Rng, c: &Contract, township: &str) -> contracts::Written {
     let roll = rng.random_range(0..100);
     let mut terms = contract::ContractTerms {
         method: "现场检查、资料核查与座谈相结合".into(),
@@ -217,8 +217,12 @@ fn contract_terms(rng: &mut ChaCha8Rng, township: &str) -> contracts::Written {
         }
         _ => {}
     }
-    let filed = rng.random_bool(0.85);
-    contracts::Written { terms, filed_with: filed.then(|| township.to_owned()), filed_on: None }
+    // Filed with the enterprise's township when the register says it was filed, on its start.
+    contracts::Written {
+        terms,
+        filed_with: c.filed.then(|| township.to_owned()),
+        filed_on: c.filed.then(|| c.starts_on.to_string()),
+    }
 }
 
 /// Writes a demo database at `path`. It is built beside the target and moved into place only
@@ -526,30 +530,27 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
             let government_commissioned = g.chance(0.1);
             let visits_per_year = *g.pick(&[4, 6, 12]);
             let (ms, bytes, at) = g.stamp();
-            contracts::insert(
-                &tx,
-                &Contract {
-                    id: ContractId::from_parts(ms, &bytes),
-                    agency: agency_ids[a].0,
-                    enterprise: e.id,
-                    service_types: if government_commissioned {
-                        vec![ServiceType::ProfessionalTechnical]
-                    } else {
-                        vec![ServiceType::SafetyManagement, ServiceType::PublicityTraining]
-                    },
-                    content: (*g.pick(CONTRACT_CONTENTS)).to_owned(),
-                    visits_per_year,
-                    starts_on,
-                    ends_on: starts_on + Days::new(364),
-                    fee_fen: fee_yuan * 100,
-                    acceptance_standard: "按约定频次完成现场服务，每次出具书面隐患清单并经企业主要负责人签字确认"
-                        .to_owned(),
-                    filed: g.chance(0.85),
-                    government_commissioned,
+            let contract = Contract {
+                id: ContractId::from_parts(ms, &bytes),
+                agency: agency_ids[a].0,
+                enterprise: e.id,
+                service_types: if government_commissioned {
+                    vec![ServiceType::ProfessionalTechnical]
+                } else {
+                    vec![ServiceType::SafetyManagement, ServiceType::PublicityTraining]
                 },
-                &contract_terms(&mut terms_rng, e.division.as_str()),
-                &at,
-            )?;
+                content: (*g.pick(CONTRACT_CONTENTS)).to_owned(),
+                visits_per_year,
+                starts_on,
+                ends_on: starts_on + Days::new(364),
+                fee_fen: fee_yuan * 100,
+                acceptance_standard: "按约定频次完成现场服务，每次出具书面隐患清单并经企业主要负责人签字确认"
+                    .to_owned(),
+                filed: g.chance(0.85),
+                government_commissioned,
+            };
+            let terms = contract_terms(&mut terms_rng, &contract, e.division.as_str());
+            contracts::insert(&tx, &contract, &terms, &at)?;
             let served = visits::Served {
                 enterprise: &e.id.to_string(),
                 industry,

@@ -177,7 +177,10 @@ pub fn sign_document(
 ) -> Result<SignedDocument, SyncError> {
     let mut number = None;
     if req.kind == DocumentKind::Letter && req.replaces.is_none() && store.sync_account()?.is_some() {
-        let draft = store.draft_document(req, now)?;
+        // Everything that would stop the signing is named before a number is taken; a number
+        // taken and then not used stays with its inspection, and the next try gets it again.
+        let mut draft = store.draft_document(req, now)?;
+        draft.problems.extend(extra_checks(&draft.content));
         if !draft.problems.is_empty() {
             return Err(StoreError::NotReady { problems: draft.problems }.into());
         }
