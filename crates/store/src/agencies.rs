@@ -39,32 +39,34 @@ pub(crate) fn insert(conn: &Connection, a: &Agency, created_at: &str) -> rusqlit
     Ok(seq)
 }
 
+/// The columns [`agency_from_row`] reads, in its order.
+pub(crate) const AGENCY_COLUMNS: &str = "id, credit_code, name, address, office_area_m2, division, service_types, \
+     high_risk_industries, platform_registered, documents";
+
+/// An agency from a row that starts with [`AGENCY_COLUMNS`].
+pub(crate) fn agency_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Agency> {
+    let division: String = r.get(5)?;
+    Ok(Agency {
+        id: parse_id(r, 0)?,
+        credit_code: r.get(1)?,
+        name: r.get(2)?,
+        address: r.get(3)?,
+        office_area_m2: r.get(4)?,
+        division: DivisionCode::parse(&division)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+        service_types: keys_from_json(&r.get::<_, String>(6)?, ServiceType::from_key),
+        high_risk_industries: keys_from_json(&r.get::<_, String>(7)?, Industry::from_key),
+        platform_registered: r.get(8)?,
+        documents: keys_from_json(&r.get::<_, String>(9)?, ManagementDocument::from_key),
+    })
+}
+
 fn load(conn: &Connection, id: &str) -> Result<(Agency, String), StoreError> {
     conn.prepare_cached(&format!(
-        "SELECT id, credit_code, name, address, office_area_m2, division, service_types, high_risk_industries, \
-         platform_registered, documents, {} FROM agencies WHERE id = ?1",
+        "SELECT {AGENCY_COLUMNS}, {} FROM agencies WHERE id = ?1",
         divisions::name_sql("division")
     ))?
-    .query_row([id], |r| {
-        let division: String = r.get(5)?;
-        Ok((
-            Agency {
-                id: parse_id(r, 0)?,
-                credit_code: r.get(1)?,
-                name: r.get(2)?,
-                address: r.get(3)?,
-                office_area_m2: r.get(4)?,
-                division: DivisionCode::parse(&division).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
-                })?,
-                service_types: keys_from_json(&r.get::<_, String>(6)?, ServiceType::from_key),
-                high_risk_industries: keys_from_json(&r.get::<_, String>(7)?, Industry::from_key),
-                platform_registered: r.get(8)?,
-                documents: keys_from_json(&r.get::<_, String>(9)?, ManagementDocument::from_key),
-            },
-            r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-        ))
-    })
+    .query_row([id], |r| Ok((agency_from_row(r)?, r.get::<_, Option<String>>(10)?.unwrap_or_default())))
     .optional()?
     .ok_or(StoreError::NotFound { what: "agency", id: id.to_owned() })
 }

@@ -55,7 +55,8 @@ pub(crate) fn set_reference_fees(conn: &Connection, agency: &str, fees: &Referen
     Ok(())
 }
 
-fn reference_fees(json: &str) -> ReferenceFees {
+/// R2 fees as stored (`{"safety_management": fen, ...}`); unknown keys are skipped.
+pub(crate) fn reference_fees(json: &str) -> ReferenceFees {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
         .map(|m| m.iter().filter_map(|(k, v)| Some((ServiceType::from_key(k)?, v.as_i64()?))).collect())
         .unwrap_or_default()

@@ -6,17 +6,15 @@
 //! deductions as its reason, only when an agency's grade moves (or is first set).
 
 use crate::contracts::parse_id;
-use crate::{divisions, keys_from_json, Store, StoreError};
+use crate::{agencies, contracts, divisions, keys_from_json, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::contract::{self, ContractRules, ReferenceFees};
 use safeserve_core::grading::{self, Deduction, Grade, GradeInputs, GradeRules, RaterKind, Rating};
 use safeserve_core::letter::{LetterEventKind, ReplyState};
 use safeserve_core::qualification::{self, ConditionKind, StaffMember, Thresholds};
-use safeserve_core::register::{
-    Agency, Certificate, CertificateKind, Contract, Industry, ManagementDocument, ServiceType, StaffRole,
-};
-use safeserve_core::{AgencyId, DivisionCode, Message};
+use safeserve_core::register::{Agency, Certificate, CertificateKind, Contract, ServiceType, StaffRole};
+use safeserve_core::{AgencyId, Message};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -63,37 +61,17 @@ struct Row {
     reference_fees: ReferenceFees,
 }
 
-fn reference_fees(json: &str) -> ReferenceFees {
-    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
-        .map(|m| m.iter().filter_map(|(k, v)| Some((ServiceType::from_key(k)?, v.as_i64()?))).collect())
-        .unwrap_or_default()
-}
-
 fn agencies(conn: &Connection, only: Option<&str>) -> Result<Vec<Row>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, credit_code, name, address, office_area_m2, division, service_types, high_risk_industries, \
-         platform_registered, documents, {}, reference_fees FROM agencies WHERE ?1 IS NULL OR id = ?1 ORDER BY seq",
+        "SELECT {}, {}, reference_fees FROM agencies WHERE ?1 IS NULL OR id = ?1 ORDER BY seq",
+        agencies::AGENCY_COLUMNS,
         divisions::name_sql("division")
     ))?;
     let rows = stmt.query_map([only], |r| {
-        let division: String = r.get(5)?;
         Ok(Row {
-            agency: Agency {
-                id: parse_id(r, 0)?,
-                credit_code: r.get(1)?,
-                name: r.get(2)?,
-                address: r.get(3)?,
-                office_area_m2: r.get(4)?,
-                division: DivisionCode::parse(&division).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
-                })?,
-                service_types: keys_from_json(&r.get::<_, String>(6)?, ServiceType::from_key),
-                high_risk_industries: keys_from_json(&r.get::<_, String>(7)?, Industry::from_key),
-                platform_registered: r.get(8)?,
-                documents: keys_from_json(&r.get::<_, String>(9)?, ManagementDocument::from_key),
-            },
+            agency: agencies::agency_from_row(r)?,
             division_name: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
-            reference_fees: reference_fees(&r.get::<_, String>(11)?),
+            reference_fees: contracts::reference_fees(&r.get::<_, String>(11)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
