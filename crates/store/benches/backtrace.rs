@@ -7,10 +7,10 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use safeserve_core::EnterpriseId;
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::Store;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const TARGET_MS: f64 = 300.0;
 const RUNS: usize = 50;
@@ -41,23 +41,7 @@ fn ids(raw: &Connection, sql: &str) -> Vec<EnterpriseId> {
 fn main() {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let db: PathBuf = match std::env::var_os("SAFESERVE_BENCH_DB").map(PathBuf::from) {
-        Some(p) if p.exists() => p,
-        other => {
-            let p = other.unwrap_or_else(|| tmp.path().join("large.db"));
-            let started = Instant::now();
-            let c = demo::generate(&p, DemoSize::Large, demo::DEFAULT_SEED, as_of).expect("generate");
-            println!(
-                "large demo generated in {:.1} s: {} enterprises, {} contracts, {} visits, {} hazards",
-                started.elapsed().as_secs_f64(),
-                c.enterprises,
-                c.contracts,
-                c.visits,
-                c.hazards
-            );
-            p
-        }
-    };
+    let (db, _) = common::large_demo(tmp.path(), as_of);
     // The demo's reference date: the newest visit. Accidents are traced back from it.
     let raw = Connection::open(&db).unwrap();
     let accident: NaiveDate = raw

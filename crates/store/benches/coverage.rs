@@ -5,10 +5,10 @@
 //! `SAFESERVE_BENCH_DB=PATH` reuses a large demo database (one is generated there if missing).
 
 use chrono::NaiveDate;
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::Store;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const RUNS: usize = 20;
 const TARGET_MS: f64 = 500.0;
@@ -28,21 +28,7 @@ fn summary(mut t: Vec<Duration>) -> String {
 fn main() {
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let db: PathBuf = match std::env::var_os("SAFESERVE_BENCH_DB").map(PathBuf::from) {
-        Some(p) if p.exists() => p,
-        other => {
-            let p = other.unwrap_or_else(|| tmp.path().join("large.db"));
-            let started = Instant::now();
-            let c = demo::generate(&p, DemoSize::Large, demo::DEFAULT_SEED, as_of).expect("generate");
-            println!(
-                "large demo generated in {:.1} s: {} enterprises, {} contracts",
-                started.elapsed().as_secs_f64(),
-                c.enterprises,
-                c.contracts
-            );
-            p
-        }
-    };
+    let (db, _) = common::large_demo(tmp.path(), as_of);
 
     let mut cold = Vec::new();
     let mut report = None;

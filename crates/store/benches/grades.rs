@@ -5,10 +5,10 @@
 //! demo database instead of generating one.
 
 use safeserve_core::grading::GradeRules;
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::Store;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const RUNS: usize = 10;
 const TARGET: Duration = Duration::from_secs(2);
@@ -16,26 +16,13 @@ const TARGET: Duration = Duration::from_secs(2);
 fn main() {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let db: PathBuf = match std::env::var_os("SAFESERVE_BENCH_DB").map(PathBuf::from) {
+    let db = match common::large_demo(tmp.path(), as_of) {
+        (generated, true) => generated,
         // Work on a copy, so the grade changes recorded here never touch a database passed in.
-        Some(p) if p.exists() => {
+        (given, false) => {
             let copy = tmp.path().join("grades.db");
-            std::fs::copy(&p, &copy).expect("copy the database");
+            std::fs::copy(&given, &copy).expect("copy the database");
             copy
-        }
-        other => {
-            let p = other.unwrap_or_else(|| tmp.path().join("large.db"));
-            let started = Instant::now();
-            let c = demo::generate(&p, DemoSize::Large, demo::DEFAULT_SEED, as_of).expect("generate");
-            println!(
-                "large demo generated in {:.1} s: {} agencies, {} people, {} contracts, {} enterprises",
-                started.elapsed().as_secs_f64(),
-                c.agencies,
-                c.people,
-                c.contracts,
-                c.enterprises
-            );
-            p
         }
     };
     let mut store = Store::open(&db).expect("open");

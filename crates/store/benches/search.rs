@@ -5,11 +5,11 @@
 
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::EnterpriseQuery;
 use safeserve_store::Store;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod common;
 
 const QUERIES_PER_LENGTH: usize = 150;
 
@@ -31,27 +31,7 @@ fn summary(mut t: Vec<Duration>) -> String {
 fn main() {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let db: PathBuf = match std::env::var_os("SAFESERVE_BENCH_DB").map(PathBuf::from) {
-        Some(p) if p.exists() => p,
-        other => {
-            let p = other.unwrap_or_else(|| tmp.path().join("large.db"));
-            let started = Instant::now();
-            let c = demo::generate(&p, DemoSize::Large, demo::DEFAULT_SEED, as_of).expect("generate");
-            println!(
-                "large demo generated in {:.1} s (target ≤ 60 s): {} enterprises, {} agencies, {} people, {} contracts, \
-                 {} visits, {} hazards, {:.0} MB",
-                started.elapsed().as_secs_f64(),
-                c.enterprises,
-                c.agencies,
-                c.people,
-                c.contracts,
-                c.visits,
-                c.hazards,
-                std::fs::metadata(&p).unwrap().len() as f64 / 1e6
-            );
-            p
-        }
-    };
+    let (db, _) = common::large_demo(tmp.path(), as_of);
     let store = Store::open(&db).expect("open");
     let raw = Connection::open(&db).unwrap();
 

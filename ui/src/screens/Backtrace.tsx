@@ -13,12 +13,12 @@ import type { HazardTrace } from '../bindings/HazardTrace';
 import type { Tally } from '../bindings/Tally';
 import type { VisitTrace } from '../bindings/VisitTrace';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { IndustryLabel } from '../components/IndustryLabel';
 import { ScreenHeader } from '../components/ScreenHeader';
 import type { TextKey } from '../i18n';
 import {
   DOCUMENT_KIND_LABELS,
   HAZARD_LEVEL_LABELS,
-  INDUSTRY_LABELS,
   SERVICE_TYPE_LABELS,
   VISIT_KIND_LABELS,
   useI18n,
@@ -146,7 +146,7 @@ function PdfButton({ enterpriseId, date, months, disabled }: { enterpriseId: str
 }
 
 function Result({ data }: { data: BacktraceData }) {
-  const { t, m, l } = useI18n();
+  const { t, m } = useI18n();
   const e = data.enterprise;
   const p = data.period;
   return (
@@ -163,16 +163,7 @@ function Result({ data }: { data: BacktraceData }) {
             {
               key: 'industry',
               label: t('colIndustry'),
-              children: (
-                <>
-                  {l(INDUSTRY_LABELS[e.industry])}
-                  {e.high_risk && (
-                    <Tag color="red" style={{ marginInlineStart: 6 }}>
-                      {t('highRisk')}
-                    </Tag>
-                  )}
-                </>
-              ),
+              children: <IndustryLabel industry={e.industry} highRisk={e.high_risk} />,
             },
           ]}
         />

@@ -12,10 +12,11 @@ import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
 import { ContractModal } from '../components/ContractModal';
+import { IndustryLabel } from '../components/IndustryLabel';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { placeFieldError } from '../forms';
 import { useLoad } from '../hooks';
-import { INDUSTRY_LABELS, SIZE_LABELS, useI18n } from '../i18n';
+import { SIZE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
 import { NewVisitModal } from './NewVisitModal';
 import { VisitTable } from './Visits';
@@ -122,16 +123,7 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
               {
                 key: 'industry',
                 label: t('colIndustry'),
-                children: (
-                  <>
-                    {l(INDUSTRY_LABELS[e.industry])}
-                    {e.high_risk && (
-                      <Tag color="red" style={{ marginInlineStart: 6 }}>
-                        {t('highRisk')}
-                      </Tag>
-                    )}
-                  </>
-                ),
+                children: <IndustryLabel industry={e.industry} highRisk={e.high_risk} />,
               },
               { key: 'size', label: t('colSize'), children: l(SIZE_LABELS[e.size]) },
               { key: 'park', label: t('colPark'), children: e.park ?? t('none') },
