@@ -3,11 +3,14 @@
 //! `safeserve-desktop` binary on a real database — and hands the test a WebDriver client.
 //! Readiness is polled with a deadline, never slept for.
 
+pub mod binaries;
+pub mod field_run;
 pub mod server;
 
 use anyhow::{bail, ensure, Context, Result};
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -20,16 +23,13 @@ pub fn target_dir() -> PathBuf {
     exe.ancestors().nth(3).expect("target/<profile>/deps/<bin>").to_owned()
 }
 
-/// The desktop binary of the same profile as this test, or `SAFESERVE_DESKTOP_BIN`.
+/// The desktop binary of the same profile as this test (refused when older than its sources),
+/// or `SAFESERVE_DESKTOP_BIN`, taken as it is.
 pub fn desktop_binary(profile: &str) -> Result<PathBuf> {
-    let path = match std::env::var_os("SAFESERVE_DESKTOP_BIN") {
-        Some(p) => PathBuf::from(p),
-        None => target_dir().join(profile).join("safeserve-desktop"),
-    };
-    if !path.exists() {
-        bail!("{} not built: run `cargo build -p safeserve-desktop` first (./dev test does)", path.display());
+    match std::env::var_os("SAFESERVE_DESKTOP_BIN") {
+        Some(p) => Ok(PathBuf::from(p)),
+        None => binaries::workspace_binary(profile, "safeserve-desktop"),
     }
-    Ok(path)
 }
 
 /// An ended inspection of `agency` in the database at `db`: the checklist's first item failed
@@ -189,7 +189,7 @@ impl App {
                 "args": ["--db", db.to_string_lossy()],
             }
         });
-        let client = ClientBuilder::rustls()?
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.as_object().expect("object").clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
@@ -207,8 +207,17 @@ impl App {
             .with_context(|| format!("waiting for {css}"))
     }
 
+    /// Clicks `css` after bringing it to the middle of the window, as a user scrolls to what
+    /// they want: WebDriver's own scrolling puts it at the bottom edge, under a sticky bar.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css).await?.click().await.with_context(|| format!("click {css}"))?;
+        let el = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
+        el.click().await.with_context(|| format!("click {css}"))?;
         Ok(())
     }
 
@@ -220,6 +229,11 @@ impl App {
     /// cache folder (where opened PDFs are written) and documents folder (where exports go),
     /// all inside `dir`.
     pub async fn launch_signing(db: &Path, dir: &Path) -> Result<Self> {
+        Self::launch_signing_with(&desktop_binary("debug")?, db, dir).await
+    }
+
+    /// As [`App::launch_signing`], with the given build of the app.
+    pub async fn launch_signing_with(binary: &Path, db: &Path, dir: &Path) -> Result<Self> {
         let key = dir.join("device-key");
         let cache = dir.join("cache");
         let config = dir.join("config");
@@ -234,7 +248,7 @@ impl App {
             ("XDG_CACHE_HOME", cache.as_os_str()),
             ("XDG_CONFIG_HOME", config.as_os_str()),
         ];
-        Self::launch_with_env(&desktop_binary("debug")?, db, &env).await
+        Self::launch_with_env(binary, db, &env).await
     }
 
     /// Draws a signature on a pad as a user would with the mouse: a looping stroke across the pad

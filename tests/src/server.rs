@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A binary of this workspace built beside the test (`target/<profile>/NAME`).
-pub fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    exe.ancestors().nth(2).expect("target/<profile>/deps/<bin>").join(name)
+/// A binary of this workspace built beside the test (`target/<profile>/NAME`), refused when it
+/// is older than its sources.
+pub fn binary(name: &str) -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("test binary path")?;
+    let profile = exe.ancestors().nth(2).and_then(Path::file_name).context("target/<profile>/deps/<bin>")?;
+    crate::binaries::workspace_binary(&profile.to_string_lossy(), name)
 }
 
 pub struct Server {
@@ -26,13 +28,13 @@ impl Server {
     }
 
     pub fn start_with_env(data: &Path, env: &[(&str, &str)]) -> Result<Server> {
-        let mut cmd = Command::new(binary("safeserve-server"));
+        let mut cmd = Command::new(binary("safeserve-server")?);
         cmd.args(["serve", "--data"]).arg(data).args(["--listen", "127.0.0.1:0"]);
         cmd.env("RUST_LOG", "safeserve_server=warn").stdout(Stdio::piped()).stderr(Stdio::inherit());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().context("start safeserve-server (built by `cargo build --workspace`)")?;
+        let mut child = cmd.spawn().context("start safeserve-server")?;
         let stdout = child.stdout.take().expect("piped");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
@@ -80,7 +82,7 @@ impl Server {
 
     /// `safeserve-server admin --data DIR ARGS…`, its standard output on success.
     pub fn admin(data: &Path, args: &[&str]) -> Result<String> {
-        let out = Command::new(binary("safeserve-server")).arg("admin").arg("--data").arg(data).args(args).output()?;
+        let out = Command::new(binary("safeserve-server")?).arg("admin").arg("--data").arg(data).args(args).output()?;
         ensure!(out.status.success(), "admin {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         Ok(String::from_utf8(out.stdout)?)
     }
@@ -100,7 +102,7 @@ impl Drop for Server {
 
 /// `safeserve ARGS…` with extra environment.
 pub fn cli(args: &[&str], env: &[(&str, &Path)]) -> Result<Output> {
-    let mut cmd = Command::new(binary("safeserve"));
+    let mut cmd = Command::new(binary("safeserve")?);
     cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);

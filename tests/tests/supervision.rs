@@ -291,7 +291,7 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
         app.look("supervision-backtrace.png").await?;
 
         app.click("[data-testid=backtrace-pdf]").await?;
-        let path = app.text("[data-testid=backtrace-pdf-path]").await?;
+        let path = app.wait_for("[data-testid=backtrace-pdf-path]").await?.attr("data-path").await?.unwrap_or_default();
         let out = std::process::Command::new("pdftotext").args([path.trim(), "-"]).output().context("pdftotext")?;
         let printed: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
         ensure!(

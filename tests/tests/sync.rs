@@ -227,7 +227,7 @@ fn a_client_killed_mid_push_resumes_with_nothing_lost_or_duplicated() -> Result<
     )?;
     let total = count(&Connection::open(&a)?, "SELECT count(*) FROM outbox")?;
     ensure!(total == 10_000, "{total}");
-    let mut child = Command::new(safeserve_e2e::server::binary("safeserve"))
+    let mut child = Command::new(safeserve_e2e::server::binary("safeserve")?)
         .args(["sync", "--db"])
         .arg(&a)
         .stdout(Stdio::null())
@@ -696,6 +696,7 @@ fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<St
             width: 600,
             height: 200,
             strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700]] }],
+            refusal: None,
         }],
         replaces: None,
         correction_reason: String::new(),

@@ -42,6 +42,8 @@ import type { IngestedPhoto } from './bindings/IngestedPhoto';
 import type { Mismatch } from './bindings/Mismatch';
 import type { NewHazard } from './bindings/NewHazard';
 import type { NewVisit } from './bindings/NewVisit';
+import type { OpenedEnterpriseFile } from './bindings/OpenedEnterpriseFile';
+import type { OpenedPdf } from './bindings/OpenedPdf';
 import type { PhotoTarget } from './bindings/PhotoTarget';
 import type { Reinspection } from './bindings/Reinspection';
 import type { SyncActivity } from './bindings/SyncActivity';
@@ -126,6 +128,10 @@ export const api = {
   endVisit: (id: string) => call<VisitDetail>('end_visit', { id }),
   addHazard: (visitId: string, form: NewHazard) => call<HazardView>('add_hazard', { visitId, form }),
   saveHazardField: (id: string, field: HazardField) => call<null>('save_hazard_field', { id, field }),
+  /** The serving agency's people to propose for a visit: those who fit the work (R7) first. */
+  proposedPeople: (kind: VisitKind, targetId: string, agencyId: string) =>
+    call<string[]>('proposed_people', { kind, targetId, agencyId }),
+  supplementHazard: (id: string, field: HazardField) => call<null>('supplement_hazard', { id, field }),
   addHazardEvent: (id: string, kind: HazardEventKind, note: string) =>
     call<HazardView>('add_hazard_event', { id, kind, note }),
   reinspect: (visitId: string, hazardId: string, verdict: Reinspection) =>
@@ -145,8 +151,10 @@ export const api = {
       enterpriseId: 'enterpriseId' in of ? of.enterpriseId : null,
     }),
   /** Renders the PDF and opens the system viewer (which prints it); answers the file's path. */
-  openDocument: (id: string) => call<string>('open_document', { id }),
-  openEnterpriseFile: (enterpriseId: string) => call<DocumentSummary>('open_enterprise_file', { enterpriseId }),
+  openDocument: (id: string) => call<OpenedPdf>('open_document', { id }),
+  /** Shows a file SafeServe wrote in the system's file manager. */
+  revealFile: (path: string) => call<null>('reveal_file', { path }),
+  openEnterpriseFile: (enterpriseId: string) => call<OpenedEnterpriseFile>('open_enterprise_file', { enterpriseId }),
   /** Writes PDFs into one folder (`null`: the default export folder), reporting each as it is done. */
   exportDocuments: (ids: string[], folder: string | null, onProgress: (p: ExportProgress) => void) => {
     const channel = new Channel<ExportProgress>();
@@ -161,9 +169,9 @@ export const api = {
   /** `date` YYYY-MM-DD, the accident day; `months` back from it (`null`: 12). */
   backtrace: (enterprise: string, date: string, months: number | null) =>
     call<Backtrace>('backtrace', { enterprise, date, months }),
-  /** Draws the back-trace report and opens it in the system viewer; answers the file's path. */
+  /** Draws the back-trace report into the export folder and opens it in the system viewer. */
   backtracePdf: (enterprise: string, date: string, months: number | null) =>
-    call<string>('backtrace_pdf', { enterprise, date, months }),
+    call<OpenedPdf>('backtrace_pdf', { enterprise, date, months }),
 
   // Contracts, commissions (R9) and letters (函告)
   contractProblems: (form: NewContract) => call<Message[]>('contract_problems', { form }),

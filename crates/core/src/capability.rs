@@ -56,12 +56,7 @@ pub fn mismatches(industry: Industry, sent: &[Sent<'_>], day: NaiveDate) -> Vec<
     }
     if industry.is_high_risk() {
         let specialties = industry.qualifying_specialties();
-        let fits = |c: &Certificate| {
-            matches!(c.kind, CertificateKind::MidTitle | CertificateKind::SeniorTitle)
-                && c.is_valid_on(day)
-                && c.specialty.as_deref().is_some_and(|s| specialties.contains(&s))
-        };
-        if !sent.iter().any(|p| p.certificates.iter().any(fits)) {
+        if !sent.iter().any(|p| is_specialist(industry, p, day)) {
             let list = specialties.join("、");
             out.push(Mismatch {
                 person: None,
@@ -77,6 +72,37 @@ pub fn mismatches(industry: Industry, sent: &[Sent<'_>], day: NaiveDate) -> Vec<
         }
     }
     out
+}
+
+/// A mid-level or senior engineer of a specialty that fits a high-risk `industry`, valid on `day`.
+fn is_specialist(industry: Industry, p: &Sent<'_>, day: NaiveDate) -> bool {
+    let specialties = industry.qualifying_specialties();
+    p.certificates.iter().any(|c| {
+        matches!(c.kind, CertificateKind::MidTitle | CertificateKind::SeniorTitle)
+            && c.is_valid_on(day)
+            && c.specialty.as_deref().is_some_and(|s| specialties.contains(&s))
+    })
+}
+
+/// Whom to propose sending, out of `staff` (in register order), so that a visit starts without
+/// an R7 mismatch when the staff allow it: for a high-risk industry a fitting specialist first,
+/// then others holding a valid certificate; `n` at most. Indices into `staff`.
+pub fn propose(industry: Option<Industry>, staff: &[Sent<'_>], day: NaiveDate, n: usize) -> Vec<usize> {
+    let valid = |p: &Sent<'_>| p.certificates.iter().any(|c| c.is_valid_on(day));
+    let mut chosen: Vec<usize> = Vec::with_capacity(n);
+    if let Some(industry) = industry.filter(|i| i.is_high_risk()) {
+        chosen.extend(staff.iter().position(|p| is_specialist(industry, p, day)));
+    }
+    for (i, p) in staff.iter().enumerate() {
+        if chosen.len() >= n {
+            break;
+        }
+        if valid(p) && !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen.truncate(n);
+    chosen
 }
 
 #[cfg(test)]
@@ -118,6 +144,27 @@ mod tests {
         assert!(zh.iter().any(|z| z.contains("2026-11-22 过期")), "{zh:?}");
         assert!(zh.iter().any(|z| z.contains("没有有效")), "{zh:?}");
         assert!(zh.iter().any(|z| z.contains("中级及以上")), "{zh:?}");
+    }
+
+    #[test]
+    fn the_proposal_puts_a_fitting_specialist_first() {
+        let safety = [cert(CertificateKind::RegisteredSafetyEngineer, None, (2028, 1, 1))];
+        let expired = [cert(CertificateKind::RegisteredSafetyEngineer, None, (2025, 1, 1))];
+        let dust = [cert(CertificateKind::MidTitle, Some("安全工程"), (2028, 1, 1))];
+        let staff = [
+            Sent { name: "甲", certificates: &safety },
+            Sent { name: "乙", certificates: &expired },
+            Sent { name: "丙", certificates: &safety },
+            Sent { name: "丁", certificates: &dust },
+        ];
+        let industry = Industry::DustExplosion;
+        assert!(industry.is_high_risk() && industry.qualifying_specialties().contains(&"安全工程"));
+        let chosen = propose(Some(industry), &staff, day(), 2);
+        assert_eq!(chosen, vec![3, 0], "the specialist, then the first other with a valid certificate");
+        let sent: Vec<_> = chosen.iter().map(|&i| staff[i].clone()).collect();
+        assert!(mismatches(industry, &sent, day()).is_empty());
+        assert_eq!(propose(Some(Industry::Textile), &staff, day(), 2), vec![0, 2], "no expired certificates");
+        assert_eq!(propose(None, &staff[..2], day(), 2), vec![0]);
     }
 
     #[test]

@@ -56,12 +56,22 @@ pub struct Item {
     /// The usual rectification measure, proposed with the hazard.
     #[serde(default)]
     pub measure: String,
+    /// What a failure means, as the hazard it proposes is first described: an item reads as
+    /// what must hold (so 符合 means safe), its finding as the situation found. Optional; left
+    /// out of the stored edition when empty, so earlier editions keep their exact bytes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[ts(optional, as = "Option<String>")]
+    pub finding: String,
 }
 
 impl Item {
-    /// How a hazard found by failing this item is first described. Items written as "none
-    /// of the following" (不存在以下情形：…) describe the situation itself; others are quoted.
+    /// How a hazard found by failing this item is first described: the item's finding when it
+    /// has one; items written as "none of the following" (不存在以下情形：…, first editions)
+    /// describe the situation itself; others are quoted.
     pub fn failure_description(&self) -> String {
+        if !self.finding.trim().is_empty() {
+            return self.finding.trim().to_owned();
+        }
         match self.text.strip_prefix("不存在以下情形：") {
             Some(situation) => situation.to_owned(),
             None => format!("不符合要求：{}", self.text),

@@ -192,6 +192,13 @@ pub struct HandSignature {
     pub width: u32,
     pub height: u32,
     pub strokes: Vec<Stroke>,
+    /// The enterprise's principal would not sign: what the technician or inspector recorded of
+    /// it, printed in the principal's box instead of a signature (a case that happens on site,
+    /// and must not leave the list unsigned). Absent from the signed bytes when not used, so
+    /// documents signed before it existed keep their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub refusal: Option<String>,
 }
 
 /// Everything a printed form shows, frozen at signing. Sections a form does not use stay empty.
@@ -284,6 +291,24 @@ impl DocumentContent {
                     format!("The {} has no name", s.role.label_en().to_lowercase()),
                 ));
             }
+            if let Some(note) = &s.refusal {
+                if s.role != SignerRole::Principal {
+                    out.push(Message::new(
+                        format!("{}不能记为拒绝签字，只有企业主要负责人可以", s.role.label_zh()),
+                        format!(
+                            "Only the principal can be recorded as refusing; the {} must sign",
+                            s.role.label_en().to_lowercase()
+                        ),
+                    ));
+                }
+                if note.trim().is_empty() {
+                    out.push(Message::new(
+                        "请写明企业主要负责人拒绝签字的情况（时间、理由、在场人员）",
+                        "Write down how the principal refused to sign (when, why, who was present)",
+                    ));
+                }
+                continue;
+            }
             if s.strokes.iter().all(|st| st.points.len() < 2) {
                 out.push(Message::new(
                     format!("{}尚未签字（签名板上没有笔迹）", s.role.label_zh()),
@@ -292,17 +317,12 @@ impl DocumentContent {
             }
         }
         for h in &self.hazards {
-            if chrono::NaiveDate::parse_from_str(&h.deadline, "%Y-%m-%d").is_err() {
-                out.push(Message::new(
-                    format!("隐患 {}（{}）没有整改期限", h.number, short(&h.description)),
-                    format!("Hazard {} ({}) has no rectification deadline", h.number, short(&h.description)),
-                ));
-            }
-            if h.measure.trim().is_empty() {
-                out.push(Message::new(
-                    format!("隐患 {}（{}）没有整改措施", h.number, short(&h.description)),
-                    format!("Hazard {} ({}) has no rectification measure", h.number, short(&h.description)),
-                ));
+            for gap in crate::hazard::HazardGap::of(&h.measure, &h.deadline) {
+                let which = Message::new(
+                    format!("隐患 {}（{}）", h.number, short(&h.description)),
+                    format!("Hazard {} ({})", h.number, short(&h.description)),
+                );
+                out.push(gap.message_for(&which));
             }
         }
         if let Some(l) = &self.letter {
@@ -337,7 +357,8 @@ impl DocumentContent {
     }
 }
 
-fn short(s: &str) -> String {
+/// The first twelve characters of `s` (with … when cut), for naming a record in a message.
+pub fn short(s: &str) -> String {
     let mut t: String = s.chars().take(12).collect();
     if s.chars().count() > 12 {
         t.push('…');
@@ -459,6 +480,23 @@ pub fn chinese_date(iso: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_principal_who_refuses_is_recorded_with_a_note_and_the_visitor_still_signs() {
+        let mut c = content();
+        let refused = HandSignature { strokes: vec![], refusal: Some(String::new()), ..c.signatures[0].clone() };
+        c.signatures = vec![refused];
+        let zh: Vec<_> = c.problems().into_iter().map(|m| m.zh).collect();
+        assert!(zh.iter().any(|p| p.contains("拒绝签字的情况")), "a refusal needs its note: {zh:?}");
+        assert!(!zh.iter().any(|p| p.contains("尚未签字")), "no strokes are asked of a refusing principal: {zh:?}");
+        c.signatures[0].refusal = Some("主要负责人称需请示总公司，拒绝签字，安全员张某在场".into());
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        let technician = HandSignature { role: SignerRole::Technician, ..c.signatures[0].clone() };
+        c.signatures.push(technician);
+        assert!(c.problems().iter().any(|p| p.zh.contains("只有企业主要负责人")));
+        let before = content().canonical_bytes();
+        assert!(!String::from_utf8(before).unwrap().contains("refusal"), "unused, it is not in the signed bytes");
+    }
+
     fn content() -> DocumentContent {
         DocumentContent {
             subject: Party { name: "杭州某某化工有限公司".into(), ..Default::default() },
@@ -468,6 +506,7 @@ mod tests {
                 width: 600,
                 height: 240,
                 strokes: vec![Stroke { points: vec![[1, 2, 500], [30, 40, 600]] }],
+                refusal: None,
             }],
             place: "转塘街道".into(),
             ..DocumentContent::blank(DocumentKind::HazardList, "2026-11-23T10:00:00+08:00".into())

@@ -46,6 +46,37 @@ labelled_enum! {
         Overdue = "overdue", "逾期未整改", "Overdue";
         ReportedToGovernment = "reported_to_government", "报告属地政府", "Reported to government";
         Escalated = "escalated", "升级督办", "Escalated";
+        Supplemented = "supplemented", "签字前补充", "Completed before signing";
+    }
+}
+
+labelled_enum! {
+    /// A field a hazard list cannot be signed without (R6: every hazard with a targeted
+    /// rectification measure and a deadline). Asked for when the hazard is registered, checked
+    /// again when the visit ends, and fillable afterwards — as a `supplemented` event — until
+    /// the list is signed.
+    HazardGap {
+        Measure = "measure", "整改措施", "rectification measure";
+        Deadline = "deadline", "整改期限", "rectification deadline";
+    }
+}
+
+impl HazardGap {
+    /// What a hazard still lacks before it can go on a signed list.
+    pub fn of(measure: &str, deadline: &str) -> Vec<HazardGap> {
+        let mut gaps = Vec::new();
+        if measure.trim().is_empty() {
+            gaps.push(HazardGap::Measure);
+        }
+        if NaiveDate::parse_from_str(deadline.trim(), "%Y-%m-%d").is_err() {
+            gaps.push(HazardGap::Deadline);
+        }
+        gaps
+    }
+
+    /// "隐患 2（粉尘爆炸危险场所…）没有整改措施": `which` names the hazard for the reader.
+    pub fn message_for(self, which: &Message) -> Message {
+        Message::new(format!("{}没有{}", which.zh, self.label_zh()), format!("{} has no {}", which.en, self.label_en()))
     }
 }
 
@@ -98,7 +129,7 @@ pub fn state(events: &[HazardEvent], deadline: NaiveDate, today: NaiveDate) -> H
             HazardEventKind::Verified | HazardEventKind::Closed => status = HazardStatus::Closed,
             HazardEventKind::ReportedToGovernment => reported_to_government = true,
             HazardEventKind::Escalated => escalated = true,
-            HazardEventKind::Overdue => {}
+            HazardEventKind::Overdue | HazardEventKind::Supplemented => {}
         }
     }
     let overdue = status != HazardStatus::Closed && today > deadline;
@@ -215,6 +246,20 @@ mod tests {
         let err = check_next(&closed, HazardLevel::General, RectificationReported).unwrap_err();
         assert!(err.zh.contains("闭环"), "{err}");
         assert!(state(&ev(&[Reported, ReportedToGovernment, Escalated]), d(1), d(1)).escalated);
+    }
+
+    #[test]
+    fn a_list_needs_a_measure_and_a_real_deadline() {
+        assert_eq!(HazardGap::of("立即清理积尘", "2026-12-20"), vec![]);
+        assert_eq!(HazardGap::of(" ", "2026-12-20"), vec![HazardGap::Measure]);
+        assert_eq!(HazardGap::of("清理", "12月20日"), vec![HazardGap::Deadline]);
+        let m = HazardGap::Measure.message_for(&Message::new("隐患 1（积尘）", "Hazard 1 (dust)"));
+        assert_eq!(
+            (m.zh.as_str(), m.en.as_str()),
+            ("隐患 1（积尘）没有整改措施", "Hazard 1 (dust) has no rectification measure")
+        );
+        assert!(check_next(&ev(&[Reported]), HazardLevel::General, Supplemented).is_ok());
+        assert!(check_next(&ev(&[Reported, Verified, Closed]), HazardLevel::General, Supplemented).is_err());
     }
 
     #[test]

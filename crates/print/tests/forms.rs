@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use safeserve_core::document::{DocumentKind, HandSignature, SignedDocument, SignerRole, Stroke, Verdict};
+use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{HazardId, PersonId, VisitId};
 use safeserve_store::views::*;
@@ -35,6 +36,7 @@ fn sig(role: SignerRole, name: &str) -> HandSignature {
         width: 600,
         height: 200,
         strokes: vec![Stroke { points: vec![[40, 150, 400], [120, 40, 700], [220, 160, 600], [400, 60, 500]] }],
+        refusal: None,
     }
 }
 
@@ -56,6 +58,10 @@ impl World {
 
     fn start(&mut self, kind: VisitKind, target: String, people: Vec<PersonId>) -> VisitDetail {
         let template = if kind == VisitKind::AgencyInspection { "agency-inspection" } else { "enterprise-general" };
+        self.start_with(kind, template, target, people)
+    }
+
+    fn start_with(&mut self, kind: VisitKind, template: &str, target: String, people: Vec<PersonId>) -> VisitDetail {
         self.store
             .start_visit(
                 &NewVisit {
@@ -166,11 +172,16 @@ fn text(path: &Path) -> String {
 }
 
 fn served_enterprise(store: &Store) -> (String, Vec<PersonId>) {
+    served_enterprise_in(store, None)
+}
+
+/// An enterprise (of `industry`, when given) served by an agency with two certified people.
+fn served_enterprise_in(store: &Store, industry: Option<Industry>) -> (String, Vec<PersonId>) {
     let found = store
         .search_enterprises(&EnterpriseQuery {
             text: String::new(),
             division: None,
-            industry: None,
+            industry,
             high_risk_only: false,
             limit: Some(200),
         })
@@ -191,6 +202,76 @@ fn served_enterprise(store: &Store) -> (String, Vec<PersonId>) {
 
 fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A field user fails every item of every shipped checklist, registers each proposed hazard as
+/// proposed, ends the visit and signs the list: nothing any template proposes can block signing.
+#[test]
+fn every_shipped_template_walks_from_failed_items_to_a_signed_hazard_list() {
+    let mut w = World::new();
+    let (general, people) = served_enterprise(&w.store);
+    let (dust, dust_people) = served_enterprise_in(&w.store, Some(Industry::DustExplosion));
+    let agency = w.store.enterprise_file(general.parse().unwrap(), today()).unwrap().serving_agencies[0].id;
+    let templates = w.store.templates().unwrap();
+    assert_eq!(templates.len(), 3, "one newest edition per shipped checklist");
+    for t in templates {
+        let (kind, target, sent, visitor) = match t.key.as_str() {
+            "agency-inspection" => {
+                (VisitKind::AgencyInspection, agency.to_string(), people.clone(), SignerRole::Inspector)
+            }
+            "dust-explosion" => (VisitKind::Service, dust.clone(), dust_people.clone(), SignerRole::Technician),
+            _ => (VisitKind::Service, general.clone(), people.clone(), SignerRole::Technician),
+        };
+        let v = w.start_with(kind, &t.key, target, sent);
+        let id = v.summary.id;
+        for item in v.template.items() {
+            assert!(!item.measure.trim().is_empty(), "{} v{} {} proposes a measure", t.key, t.version, item.code);
+            assert!(!item.text.starts_with("不存在以下情形"), "{} {} reads as what must hold", t.key, item.code);
+            let answer =
+                VisitField::Answer { code: item.code.clone(), result: Some(ItemResult::Fail), note: String::new() };
+            let proposal =
+                w.store.save_visit_field(id, &answer, NOW, today()).unwrap().expect("a failure proposes a hazard");
+            w.store.add_hazard(id, &proposal, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap();
+        }
+        let ended = w.store.end_visit(id, NOW, today()).unwrap();
+        assert!(ended.gaps.is_empty(), "{:?}", ended.gaps);
+        let list = w.sign(DocumentKind::HazardList, id, &[(SignerRole::Principal, "王喆"), (visitor, "李明")]);
+        assert_eq!(
+            list.content.hazards.len(),
+            v.template.items().count(),
+            "{}: every failed item is on the list",
+            t.key
+        );
+        assert_eq!(w.store.verify(list.id, None).unwrap().verdict, Verdict::Valid);
+        let printed = compact(&w.print(&list));
+        let measure = compact(&list.content.hazards[0].measure);
+        assert!(printed.contains(&measure.chars().take(6).collect::<String>()), "{}: the measure is printed", t.key);
+    }
+}
+
+/// A principal who will not sign: the refusal, in the words recorded on site, stands in the
+/// principal's box; the technician signs; the list is signed, printed and valid.
+#[test]
+fn a_refusal_to_sign_is_recorded_printed_and_verifies() {
+    let mut w = World::new();
+    let (enterprise, people) = served_enterprise(&w.store);
+    let v = w.start(VisitKind::Service, enterprise, people);
+    w.record(&v, &["FI-02"]);
+    let note = "主要负责人称须请示集团总部，拒绝签字；安全员周某在场";
+    let refused = HandSignature { strokes: vec![], refusal: Some(note.into()), ..sig(SignerRole::Principal, "王喆") };
+    let list = w
+        .sign_request(DocumentRequest {
+            kind: DocumentKind::HazardList,
+            visit_id: Some(v.summary.id),
+            enterprise_id: None,
+            signatures: vec![refused, sig(SignerRole::Technician, "李明")],
+            replaces: None,
+            correction_reason: String::new(),
+        })
+        .unwrap();
+    assert_eq!(w.store.verify(list.id, None).unwrap().verdict, Verdict::Valid);
+    let printed = compact(&w.print(&list));
+    assert!(printed.contains("拒绝签字") && printed.contains("请示集团总部"), "{printed}");
 }
 
 #[test]

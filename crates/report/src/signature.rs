@@ -4,7 +4,7 @@
 //! they are scaled uniformly into the box on the form (never stretched: a stretched signature
 //! is not the person's) and pressure sets the pen width, as ink spreads under a firmer hand.
 
-use crate::layout::{Flow, Page, TextStyle, GREY, RULE};
+use crate::layout::{wrap, Flow, Page, TextStyle, GREY, RULE};
 use safeserve_core::document::{chinese_date, DocumentContent, HandSignature};
 
 const INK: crate::layout::Color = crate::layout::Color(0.05, 0.1, 0.35);
@@ -72,7 +72,18 @@ pub(crate) fn block(flow: &mut Flow, content: &DocumentContent) {
         let x = left + i as f32 * (bw + gap);
         page.stroke_rect(x, y, bw, h, 0.6, RULE);
         page.text(x + 3.0, y + 6.0, &format!("{}（签字）", sig.role.label_zh()), &label);
-        strokes(page, sig, x + 4.0, y + 8.0, bw - 8.0, 22.0);
+        match &sig.refusal {
+            // A refusal is printed as such, in the words recorded on site: never a blank box.
+            Some(note) => {
+                page.text(x + 3.0, y + 13.0, "拒绝签字", &TextStyle::sans(11.0));
+                let mut line_y = y + 19.0;
+                for line in wrap(&format!("情况：{note}"), &small, bw - 6.0).into_iter().take(3) {
+                    page.text(x + 3.0, line_y, &line, &small);
+                    line_y += 4.0;
+                }
+            }
+            None => strokes(page, sig, x + 4.0, y + 8.0, bw - 8.0, 22.0),
+        }
         page.line(x + 3.0, y + 31.0, x + bw - 3.0, y + 31.0, 0.3, GREY);
         page.text(x + 3.0, y + 36.0, &format!("姓名：{}", sig.name), &small);
         page.text(x + 3.0, y + 41.5, &format!("日期：{date}"), &small);

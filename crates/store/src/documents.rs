@@ -405,21 +405,7 @@ impl Store {
     fn missing_photo_files(&self, c: &DocumentContent) -> Result<Vec<Message>, StoreError> {
         let mut out = Vec::new();
         for p in c.photos() {
-            let display = self.photo_path(&p.sha256, crate::photos::Copy::Display)?;
-            if !display.is_file() {
-                out.push(Message::new(
-                    format!(
-                        "照片 {}… 的文件缺失（{}），请从备份恢复照片目录后再签字",
-                        &p.sha256[..12.min(p.sha256.len())],
-                        display.display()
-                    ),
-                    format!(
-                        "The file of photo {}… is missing ({}); restore the photo folder before signing",
-                        &p.sha256[..12.min(p.sha256.len())],
-                        display.display()
-                    ),
-                ));
-            }
+            out.extend(self.missing_photo_file(&p.sha256)?);
         }
         Ok(out)
     }
@@ -904,7 +890,13 @@ impl StoredDocument {
             version: self.version,
             subject: c.subject.name.clone(),
             signed_at: c.signed_at.clone(),
-            signers: c.signatures.iter().map(|s| format!("{} {}", s.role.label_zh(), s.name)).collect(),
+            signers: c
+                .signatures
+                .iter()
+                .map(|s| {
+                    format!("{} {}{}", s.role.label_zh(), s.name, if s.refusal.is_some() { "（拒绝签字）" } else { "" })
+                })
+                .collect(),
             verification_code: self.verification_code.clone(),
             replaces: self.replaces.as_deref().and_then(|r| r.parse().ok()),
             superseded_by: superseded_by.and_then(|r| r.parse().ok()),

@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A document cannot be signed yet: what is missing, each named.
     #[error("document not ready to sign: {} problem(s)", problems.len())]
     NotReady { problems: Vec<Message> },
+    /// A visit cannot end yet: everything it still lacks, each named (the visit's `gaps`).
+    #[error("visit not complete: {} gap(s)", problems.len())]
+    Incomplete { problems: Vec<Message> },
     /// A rule forbids what was asked (a commission R9 bars, a contract without a fee): every
     /// reason, each naming the record it comes from. Nothing was written.
     #[error("refused: {} reason(s)", problems.len())]
@@ -67,6 +70,7 @@ impl StoreError {
             Self::Invalid { .. } => "invalid_input",
             Self::Photo { code, .. } => code,
             Self::NotReady { .. } => "document_not_ready",
+            Self::Incomplete { .. } => "visit_incomplete",
             Self::Refused { .. } => "refused",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(_) => "internal",
@@ -109,6 +113,10 @@ impl StoreError {
                 format!("还不能签字：{}", problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；")),
                 format!("Not ready to sign: {}", problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; ")),
             ),
+            Self::Incomplete { problems } => Message::new(
+                format!("检查还不能结束，还有 {} 处需要补充：{}", problems.len(), first_few(problems, |p| &p.zh, "；")),
+                format!("The visit cannot end yet; {} thing(s) to complete: {}", problems.len(), first_few(problems, |p| &p.en, "; ")),
+            ),
             Self::Refused { problems } => Message::new(
                 problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；"),
                 problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; "),
@@ -121,6 +129,16 @@ impl StoreError {
             Self::Sqlite(_) => Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator."),
         }
     }
+}
+
+/// The first three messages joined, "…" when there are more: the list itself is on screen.
+fn first_few(problems: &[Message], text: impl Fn(&Message) -> &String, sep: &str) -> String {
+    let mut s = problems.iter().take(3).map(|p| text(p).as_str()).collect::<Vec<_>>().join(sep);
+    if problems.len() > 3 {
+        s.push_str(sep);
+        s.push('…');
+    }
+    s
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {

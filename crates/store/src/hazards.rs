@@ -211,6 +211,15 @@ impl Store {
     ) -> Result<HazardView, StoreError> {
         let visit_s = visit_id.to_string();
         require(&[("description", &form.description, "隐患描述", "description")])?;
+        // A hazard list is signed only with a targeted measure for every hazard (R6): asked for
+        // here, where the technician is looking at the hazard, not at signing.
+        if form.measure.trim().is_empty() {
+            return Err(invalid(
+                "measure",
+                "请填写整改措施：隐患清单上每项隐患都要有针对性的整改措施",
+                "Enter the rectification measure: every hazard on the list needs one",
+            ));
+        }
         let deadline = parse_deadline(&form.deadline)?;
         if deadline < today {
             return Err(invalid("deadline", "整改期限不能早于今天", "The deadline cannot be in the past"));
@@ -260,6 +269,10 @@ impl Store {
         if column == "description" && value.trim().is_empty() {
             return Err(invalid("description", "请填写隐患描述", "Enter the description"));
         }
+        // After the visit a field changes only through `supplement_hazard`, which records it.
+        if let Ok((_, _, visit)) = find(&self.conn, &id_s) {
+            visits::require_open(&self.conn, &visit)?;
+        }
         let n = self
             .conn
             .prepare_cached(&format!("UPDATE hazards SET {column} = ?2 WHERE id = ?1"))?
@@ -268,6 +281,58 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound { what: "hazard", id: id_s });
         }
+        Ok(())
+    }
+
+    /// Fills in, on a hazard of an ended visit, a field its signed list needs and it lacks (the
+    /// measure, or the responsible person a rectification notice names), as long as none of the
+    /// visit's documents is signed. The value is written with a `supplemented` event that
+    /// records it, in one transaction: the hazard's record shows what was added and when.
+    pub fn supplement_hazard(&mut self, id: HazardId, field: &HazardField, now: &str) -> Result<(), StoreError> {
+        let id_s = id.to_string();
+        let (column, label, value) = match field {
+            HazardField::Measure(v) => ("measure", "整改措施", v.trim()),
+            HazardField::Responsible(v) => ("responsible", "整改责任人", v.trim()),
+            _ => {
+                return Err(invalid(
+                    "field",
+                    "检查结束后只能补充整改措施或整改责任人",
+                    "After the visit only the measure or the responsible person can be completed",
+                ))
+            }
+        };
+        if value.is_empty() {
+            return Err(invalid(column, format!("请填写{label}"), format!("Enter the {column}")));
+        }
+        let tx = self.conn.transaction()?;
+        let (seq, _, visit) = find(&tx, &id_s)?;
+        if visits::is_open(&tx, &visit)? {
+            return Err(invalid(
+                "visit",
+                "检查尚未结束，请直接修改隐患",
+                "The visit is still open: edit the hazard itself",
+            ));
+        }
+        let signed = tx.prepare_cached("SELECT 1 FROM documents WHERE visit_id = ?1")?.exists([&visit])?;
+        if signed {
+            return Err(invalid(
+                "hazard",
+                "该检查的文书已签字，隐患不能再补充；如需改正请对文书「更正」",
+                "The visit's documents are signed; the hazard cannot change. Correct the document instead",
+            ));
+        }
+        let current: String =
+            tx.query_row(&format!("SELECT {column} FROM hazards WHERE seq = ?1"), [seq], |r| r.get(0))?;
+        if !current.trim().is_empty() {
+            return Err(invalid(
+                column,
+                format!("该隐患已有{label}，检查结束后不能更改"),
+                format!("The hazard already has a {column}; it cannot change after the visit"),
+            ));
+        }
+        tx.execute(&format!("UPDATE hazards SET {column} = ?2 WHERE seq = ?1"), params![seq, value]).map_err(frozen)?;
+        append_event(&tx, seq, HazardEventKind::Supplemented, now, None, &format!("{label}：{value}"))?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -280,6 +345,10 @@ impl Store {
         visit_id: Option<VisitId>,
         now: &str,
     ) -> Result<(), StoreError> {
+        if kind == HazardEventKind::Supplemented {
+            // It carries a value into the record: only `supplement_hazard` writes it.
+            return Err(invalid("event", "请通过补充整改措施或责任人来记录", "Use the completion of a field for this"));
+        }
         let id_s = id.to_string();
         let tx = self.conn.transaction()?;
         let (seq, level, _) = find(&tx, &id_s)?;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_documents.sql"),
     include_str!("../migrations/0004_sync.sql"),
     include_str!("../migrations/0005_supervision.sql"),
+    include_str!("../migrations/0006_hazard_completion.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -7,6 +7,7 @@ use crate::enterprises::invalid;
 use crate::views::{IngestedPhoto, PhotoRef, PhotoTarget};
 use crate::{visits, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::Message;
 use safeserve_media::{PhotoFiles, PhotoFormat, Processed, Stamp};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -281,6 +282,24 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "photo", id: sha256.to_owned() })?;
         Ok(format_of(&format))
+    }
+
+    /// A held photo whose display copy (what forms print) is gone from the photo folder:
+    /// what that means and how to put it right, or `None` when the file is there.
+    pub(crate) fn missing_photo_file(&self, sha256: &str) -> Result<Option<Message>, StoreError> {
+        let display = self.photo_path(sha256, Copy::Display)?;
+        if display.is_file() {
+            return Ok(None);
+        }
+        let short = &sha256[..12.min(sha256.len())];
+        Ok(Some(Message::new(
+            format!("照片 {short}… 的文件缺失（{}）：请重新添加同一张原图，或从备份恢复照片目录", display.display()),
+            format!(
+                "The file of photo {short}… is missing ({}): add the same original again, or restore the photo \
+                 folder from a backup",
+                display.display()
+            ),
+        )))
     }
 
     /// The file of one copy of a held photo.

@@ -13,6 +13,7 @@ const BUILTIN: &[&str] = &[
     include_str!("../../../assets/templates/agency-inspection.v1.json"),
     include_str!("../../../assets/templates/enterprise-general.v1.json"),
     include_str!("../../../assets/templates/dust-explosion.v1.json"),
+    include_str!("../../../assets/templates/dust-explosion.v2.json"),
 ];
 
 pub(crate) fn builtin() -> Vec<Template> {

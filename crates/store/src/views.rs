@@ -363,6 +363,25 @@ pub struct VisitDetail {
     pub plan: Option<ServicePlan>,
     /// For a re-inspection: the enterprise's hazards not yet closed, major first.
     pub open_hazards: Vec<HazardView>,
+    /// What the visit still lacks before it can end and its hazard list be signed, each where
+    /// it is; empty once there is nothing left to do.
+    pub gaps: Vec<VisitGap>,
+}
+
+/// Something a visit lacks, with where it is so the screen can take the user there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VisitGap {
+    pub at: GapAt,
+    pub message: Message,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "to", rename_all = "snake_case")]
+#[ts(export)]
+pub enum GapAt {
+    Item { code: String },
+    Hazard { id: HazardId },
 }
 
 /// A field of a visit saved as it is typed.

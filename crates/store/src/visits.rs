@@ -1,19 +1,23 @@
 //! Visits: started with the people sent (checked against the work, R7), a pinned checklist
 //! edition and a place; every answer is saved the moment it is given, so a visit interrupted
-//! by a closed lid or a killed process resumes where it stopped. Ending a visit needs every
-//! item answered and freezes its hazards.
+//! by a closed lid or a killed process resumes where it stopped. Ending a visit needs all its
+//! hazard list will need (its `gaps`: answers, measures, deadlines, photo files) and freezes it.
 
 use crate::contracts::parse_id;
 use crate::enterprises::invalid;
-use crate::views::{ItemAnswer, NewHazard, NewVisit, Place, VisitDetail, VisitField, VisitPerson, VisitSummary};
+use crate::views::{
+    GapAt, ItemAnswer, NewHazard, NewVisit, Place, VisitDetail, VisitField, VisitGap, VisitPerson, VisitSummary,
+};
 use crate::{hazards, people, photos, templates, Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::capability::{self, Mismatch, Sent};
 use safeserve_core::checklist::{Template, TemplateTarget};
+use safeserve_core::document::short;
+use safeserve_core::hazard::HazardGap;
 use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
-use safeserve_core::{EnterpriseId, Message, PersonId, VisitId};
+use safeserve_core::{AgencyId, EnterpriseId, Message, PersonId, VisitId};
 use std::collections::HashMap;
 
 /// The name and (for an enterprise) the industry of what a visit is made of.
@@ -166,6 +170,36 @@ impl Store {
         mismatches_for(&self.conn, kind, industry, people, today)
     }
 
+    /// Whom of `agency`'s staff to propose sending to `target_id` (two people): those whose
+    /// certificates fit the work (R7) first, so a high-risk visit does not start with a
+    /// mismatch to explain when the agency has the right people.
+    pub fn proposed_people(
+        &self,
+        kind: VisitKind,
+        target_id: &str,
+        agency: AgencyId,
+        today: NaiveDate,
+    ) -> Result<Vec<PersonId>, StoreError> {
+        let (_, industry) = target(&self.conn, kind, target_id)?;
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT p.id FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 \
+                 ORDER BY e.full_time DESC, p.seq",
+            )?
+            .query_map([agency.to_string()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut loaded = Vec::with_capacity(ids.len());
+        for id in &ids {
+            loaded.push((person_name(&self.conn, id)?, people::certificates(&self.conn, id)?));
+        }
+        let staff: Vec<Sent<'_>> = loaded.iter().map(|(name, certs)| Sent { name, certificates: certs }).collect();
+        capability::propose(industry.filter(|_| kind.by_agency()), &staff, today, 2)
+            .into_iter()
+            .map(|i| ids[i].parse().map_err(|_| StoreError::NotFound { what: "person", id: ids[i].clone() }))
+            .collect()
+    }
+
     /// Starts a visit. A capability mismatch needs a written reason, which is kept with it.
     pub fn start_visit(
         &mut self,
@@ -291,6 +325,15 @@ impl Store {
                     .prepare_cached("SELECT 1 FROM hazards WHERE visit_id = ?1 AND item_code = ?2")?
                     .exists(params![id_s, code])?;
                 if *result == Some(ItemResult::Fail) && !has_hazard {
+                    // The enterprise's safety contact sees rectification through day to day;
+                    // its principal when none is registered.
+                    let responsible: Option<String> = tx
+                        .prepare_cached(
+                            "SELECT coalesce(nullif(trim(e.safety_contact), ''), e.principal) FROM visits v \
+                             JOIN enterprises e ON e.id = v.enterprise_id WHERE v.id = ?1",
+                        )?
+                        .query_row([&id_s], |r| r.get(0))
+                        .optional()?;
                     proposal = Some(NewHazard {
                         item_code: Some(code.clone()),
                         description: if note.trim().is_empty() {
@@ -304,7 +347,7 @@ impl Store {
                         basis: item.basis.clone(),
                         measure: item.measure.clone(),
                         deadline: (today + Days::new(item.level.default_rectification_days())).to_string(),
-                        responsible: String::new(),
+                        responsible: responsible.unwrap_or_default(),
                     });
                 }
             }
@@ -313,24 +356,52 @@ impl Store {
         Ok(proposal)
     }
 
-    /// Ends a visit. Every item needs a result (不适用 is one); the hazards freeze.
+    /// Ends a visit once nothing it lacks stands in the way of signing its hazard list: every
+    /// item answered (不适用 is an answer), every hazard with a measure and a deadline, every
+    /// photo's file in the photo folder. The record then freezes.
     pub fn end_visit(&mut self, id: VisitId, now: &str, today: NaiveDate) -> Result<VisitDetail, StoreError> {
         let id_s = id.to_string();
         require_open(&self.conn, &id_s)?;
-        let template = pinned_template(&self.conn, &id_s)?;
-        let answers = answers(&self.conn, &id_s)?;
-        let answered: HashMap<&str, bool> = answers.iter().map(|a| (a.code.as_str(), a.result.is_some())).collect();
-        let missing: Vec<&str> =
-            template.items().map(|i| i.code.as_str()).filter(|c| !answered.get(c).copied().unwrap_or(false)).collect();
-        if !missing.is_empty() {
-            return Err(invalid(
-                "answers",
-                format!("还有 {} 项未填写检查结果：{}", missing.len(), missing.join("、")),
-                format!("{} items have no result yet: {}", missing.len(), missing.join(", ")),
-            ));
+        let before = self.visit(id, today)?;
+        if !before.gaps.is_empty() {
+            return Err(StoreError::Incomplete { problems: before.gaps.into_iter().map(|g| g.message).collect() });
         }
         self.conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", params![id_s, now])?;
         self.visit(id, today)
+    }
+
+    /// What `v` still lacks before it can end and its hazard list be signed, each where it is.
+    fn gaps(&self, v: &VisitDetail) -> Result<Vec<VisitGap>, StoreError> {
+        let mut out = Vec::new();
+        let answers: HashMap<&str, &ItemAnswer> = v.answers.iter().map(|a| (a.code.as_str(), a)).collect();
+        for item in v.template.items() {
+            let at = || GapAt::Item { code: item.code.clone() };
+            let answer = answers.get(item.code.as_str());
+            if answer.and_then(|a| a.result).is_none() {
+                let message = Message::new(
+                    format!("检查项 {} 未填写检查结果", item.code),
+                    format!("Item {} has no result yet", item.code),
+                );
+                out.push(VisitGap { at: at(), message });
+            }
+            for p in answer.map(|a| a.photos.as_slice()).unwrap_or_default() {
+                out.extend(self.missing_photo_file(&p.sha256)?.map(|message| VisitGap { at: at(), message }));
+            }
+        }
+        for h in &v.hazards {
+            let at = || GapAt::Hazard { id: h.id };
+            let which = Message::new(
+                format!("隐患「{}」", short(&h.description)),
+                format!("Hazard \"{}\"", short(&h.description)),
+            );
+            for gap in HazardGap::of(&h.measure, &h.deadline) {
+                out.push(VisitGap { at: at(), message: gap.message_for(&which) });
+            }
+            for p in &h.photos_before {
+                out.extend(self.missing_photo_file(&p.sha256)?.map(|message| VisitGap { at: at(), message }));
+            }
+        }
+        Ok(out)
     }
 
     /// A visit with its template, answers and hazards.
@@ -380,7 +451,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        Ok(VisitDetail {
+        let mut detail = VisitDetail {
             template: templates::load(&self.conn, &key, version)?,
             place: Place { latitude: lat, longitude: lon, description: place },
             people,
@@ -392,7 +463,10 @@ impl Store {
             plan: plan.and_then(|p| serde_json::from_str::<ServicePlan>(&p).ok()),
             open_hazards,
             summary,
-        })
+            gaps: Vec::new(),
+        };
+        detail.gaps = self.gaps(&detail)?;
+        Ok(detail)
     }
 
     /// Visits not yet ended, newest first: what to resume after a restart.

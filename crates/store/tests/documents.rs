@@ -57,6 +57,7 @@ fn sig(role: SignerRole, name: &str) -> HandSignature {
         width: 600,
         height: 200,
         strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700], [400, 60, 500]] }],
+        refusal: None,
     }
 }
 

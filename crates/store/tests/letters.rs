@@ -72,6 +72,7 @@ fn request(visit: VisitId) -> DocumentRequest {
             width: 600,
             height: 200,
             strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700]] }],
+            refusal: None,
         }],
         replaces: None,
         correction_reason: String::new(),

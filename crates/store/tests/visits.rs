@@ -272,9 +272,10 @@ fn templates_are_checked_before_import_and_editions_never_change() {
     let changed = shipped.replace("粉尘涉爆企业重大事故隐患排查表", "改过的标题");
     let err = store.import_template(&changed, NOW).unwrap_err();
     assert!(err.message().zh.contains("新的版本号"), "{}", err.message());
-    let v2 = changed.replace("\"version\": 1", "\"version\": 2");
-    let (t, new) = store.import_template(&v2, NOW).unwrap();
-    assert!(new && t.version == 2);
+    // Edition 2 ships too: the next one is 3.
+    let v3 = changed.replace("\"version\": 1", "\"version\": 3");
+    let (t, new) = store.import_template(&v3, NOW).unwrap();
+    assert!(new && t.version == 3);
     let err = store.import_template("{\"key\": \"Bad Key\"}", NOW).unwrap_err();
     assert_eq!(err.field(), Some("template"));
 }
@@ -287,4 +288,100 @@ fn the_demo_holds_visits_and_hazards_with_majors_reported() {
     assert!(counts.visits > 500 && counts.hazards > 1000, "{counts:?}");
     let visits = store.visits(None, 5).unwrap();
     assert_eq!(visits.len(), 5);
+}
+
+/// Everything a hazard list will need is asked for before the visit ends: a hazard without a
+/// measure is not registered, one whose measure was cleared keeps the visit open, named with
+/// where it is, and so does a photo whose file is gone — until the same photo is added again.
+#[test]
+fn a_visit_ends_only_with_what_its_hazard_list_needs() {
+    let (_dir, path) = fresh_db();
+    let mut store = Store::open(&path).unwrap();
+    let (e, staff) = enterprise_with_staff(&store, false);
+    let v = start(&mut store, VisitKind::Service, &e.id.to_string(), qualified(&staff), None).unwrap().summary.id;
+    let mut proposal = answer(&mut store, v, "FI-01", ItemResult::Fail).unwrap();
+    assert!(!proposal.measure.is_empty(), "the item proposes its measure");
+    assert!(!proposal.responsible.is_empty(), "the enterprise's contact is proposed as responsible");
+    proposal.measure = "  ".into();
+    let err = store.add_hazard(v, &proposal, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap_err();
+    assert_eq!(err.field(), Some("measure"), "{err:?}");
+    assert!(store.visit(v, today()).unwrap().hazards.is_empty(), "nothing registered");
+    proposal.measure = "更换过期灭火器".into();
+    let h = store.add_hazard(v, &proposal, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap().id;
+    store.ingest_photo(&png(9), Some(&PhotoTarget::Hazard { hazard_id: h, after: false }), NOW, String::new()).unwrap();
+    for code in store.visit(v, today()).unwrap().template.items().map(|i| i.code.clone()).collect::<Vec<_>>() {
+        if code != "FI-01" {
+            answer(&mut store, v, &code, ItemResult::Pass);
+        }
+    }
+    store.save_hazard_field(h, &HazardField::Measure(String::new())).unwrap();
+    let sha = store.visit(v, today()).unwrap().hazards[0].photos_before[0].sha256.clone();
+    let display = store.photo_path(&sha, safeserve_store::photos::Copy::Display).unwrap();
+    std::fs::remove_file(&display).unwrap();
+
+    let err = store.end_visit(v, NOW, today()).unwrap_err();
+    assert_eq!(err.code(), "visit_incomplete");
+    let gaps = store.visit(v, today()).unwrap().gaps;
+    assert_eq!(gaps.len(), 2, "{gaps:?}");
+    assert!(gaps.iter().all(|g| g.at == GapAt::Hazard { id: h }), "each names the hazard: {gaps:?}");
+    assert!(gaps[0].message.zh.ends_with("没有整改措施"), "{}", gaps[0].message.zh);
+    assert!(
+        gaps[1].message.zh.contains("文件缺失") && gaps[1].message.zh.contains("重新添加"),
+        "{}",
+        gaps[1].message.zh
+    );
+    assert!(store.visit(v, today()).unwrap().summary.ended_at.is_none(), "the visit stays open");
+
+    store.save_hazard_field(h, &HazardField::Measure("更换过期灭火器".into())).unwrap();
+    store.ingest_photo(&png(9), Some(&PhotoTarget::Hazard { hazard_id: h, after: false }), NOW, String::new()).unwrap();
+    assert!(display.is_file(), "adding the same original again puts its file back");
+    let ended = store.end_visit(v, NOW, today()).unwrap();
+    assert!(ended.gaps.is_empty() && ended.summary.ended_at.is_some());
+}
+
+/// A visit ended without a measure (by an earlier SafeServe) can still be signed: the measure is
+/// completed as a recorded event, once, and never after the list is signed.
+#[test]
+fn a_hazard_of_an_ended_unsigned_visit_is_completed_as_an_event() {
+    let (_dir, path) = fresh_db();
+    let mut store = Store::open(&path).unwrap();
+    let (e, staff) = enterprise_with_staff(&store, false);
+    let v = start(&mut store, VisitKind::Service, &e.id.to_string(), qualified(&staff), None).unwrap().summary.id;
+    let proposal = answer(&mut store, v, "FI-01", ItemResult::Fail).unwrap();
+    let h = store.add_hazard(v, &proposal, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap().id;
+    for code in store.visit(v, today()).unwrap().template.items().map(|i| i.code.clone()).collect::<Vec<_>>() {
+        if code != "FI-01" {
+            answer(&mut store, v, &code, ItemResult::Pass);
+        }
+    }
+    drop(store);
+    // As an older build left it: ended, with the measure empty.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE hazards SET measure = '' WHERE id = ?1", [h.to_string()]).unwrap();
+    conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", [v.to_string(), NOW.to_string()]).unwrap();
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    let gaps = store.visit(v, today()).unwrap().gaps;
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+
+    let err = store.save_hazard_field(h, &HazardField::Measure("直接改".into())).unwrap_err();
+    assert!(err.message().zh.contains("已锁定"), "only as a recorded completion: {}", err.message());
+    let err = store.supplement_hazard(h, &HazardField::Description("改描述".into()), NOW).unwrap_err();
+    assert_eq!(err.field(), Some("field"));
+    store.supplement_hazard(h, &HazardField::Measure("更换过期灭火器".into()), NOW).unwrap();
+    let hazard = store.hazard(h, today()).unwrap();
+    assert_eq!(hazard.measure, "更换过期灭火器");
+    let last = hazard.events.last().unwrap();
+    assert_eq!((last.kind, last.note.as_str()), (HazardEventKind::Supplemented, "整改措施：更换过期灭火器"));
+    assert!(store.visit(v, today()).unwrap().gaps.is_empty());
+    let err = store.supplement_hazard(h, &HazardField::Measure("再改".into()), NOW).unwrap_err();
+    assert!(err.message().zh.contains("已有整改措施"), "a measure once there does not change: {}", err.message());
+
+    // The database itself refuses any other change to the ended visit's hazard.
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn.execute("UPDATE hazards SET measure = 'x' WHERE id = ?1", [h.to_string()]).unwrap_err();
+    assert!(err.to_string().contains("hazard_frozen"), "{err}");
+    let err = conn.execute("UPDATE hazards SET description = 'x' WHERE id = ?1", [h.to_string()]).unwrap_err();
+    assert!(err.to_string().contains("hazard_frozen"), "{err}");
 }

@@ -10,7 +10,7 @@ use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_M
 use safeserve_core::{EnterpriseId, Message};
 use safeserve_print as print;
 use safeserve_store::StoreError;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 
 fn invalid(field: &str, message: Message) -> CommandError {
     CommandError { code: "invalid_input".into(), message, field: Some(field.into()) }
@@ -58,8 +58,8 @@ fn file_name(b: &Backtrace) -> String {
         .collect()
 }
 
-/// Draws the report, writes it beside the documents' PDFs and opens it in the system's PDF
-/// viewer, from which it prints. Returns the file's path.
+/// Draws the report, writes it into the export folder and opens it in the system's PDF
+/// viewer, from which it prints.
 #[tauri::command]
 pub async fn backtrace_pdf(
     app: AppHandle,
@@ -67,9 +67,9 @@ pub async fn backtrace_pdf(
     enterprise: String,
     date: String,
     months: Option<u32>,
-) -> Result<String, CommandError> {
+) -> Result<super::documents::OpenedPdf, CommandError> {
     let (id, period) = request(&enterprise, &date, months)?;
-    let dir = app.path().app_cache_dir().map_err(CommandError::internal)?.join("documents");
+    let dir = super::export_folder(&app)?;
     let path = state
         .with_store(move |s| {
             let b = trace(s, id, &period)?;
@@ -80,6 +80,5 @@ pub async fn backtrace_pdf(
             Ok(path)
         })
         .await?;
-    super::documents::open_path(&app, &path)?;
-    Ok(path.display().to_string())
+    Ok(super::documents::open_path(&app, &path))
 }

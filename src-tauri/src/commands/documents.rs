@@ -11,7 +11,7 @@ use safeserve_store::views::*;
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::ipc::{Channel, InvokeBody, Request};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
@@ -56,14 +56,30 @@ pub async fn list_documents(
     state.with_store(move |s| Ok(s.documents(of)?)).await
 }
 
-/// Renders a document and opens it in the system's PDF viewer, from which it prints.
+/// A PDF made for the user: where it is, and whether the system's viewer took it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OpenedPdf {
+    pub path: String,
+    pub viewer_opened: bool,
+}
+
+/// Renders a document into the export folder and opens it in the system's PDF viewer, from
+/// which it prints.
 #[tauri::command]
-pub async fn open_document(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<String, CommandError> {
+pub async fn open_document(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<OpenedPdf, CommandError> {
     let id: DocumentId = parse(&id)?;
-    let dir = app.path().app_cache_dir().map_err(CommandError::internal)?.join("documents");
+    let dir = super::export_folder(&app)?;
     let path = state.with_store(move |s| Ok(print::write_pdf(s, id, &dir)?)).await?;
-    open_path(&app, &path)?;
-    Ok(path.display().to_string())
+    Ok(open_path(&app, &path))
+}
+
+/// A freshly signed enterprise file (一企一档) and where its PDF is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OpenedEnterpriseFile {
+    pub document: DocumentSummary,
+    pub pdf: OpenedPdf,
 }
 
 /// Signs a fresh enterprise file (一企一档) bundling the enterprise's newest documents, and opens it.
@@ -72,33 +88,49 @@ pub async fn open_enterprise_file(
     app: AppHandle,
     state: State<'_, AppState>,
     enterprise_id: String,
-) -> Result<DocumentSummary, CommandError> {
+) -> Result<OpenedEnterpriseFile, CommandError> {
     let id: EnterpriseId = parse(&enterprise_id)?;
     let device = state.device()?;
-    let dir = app.path().app_cache_dir().map_err(CommandError::internal)?.join("documents");
-    let (summary, path) = state
+    let dir = super::export_folder(&app)?;
+    let (document, path) = state
         .with_store(move |s| {
             let summary = print::sign(s, &device, &print::enterprise_file_request(id))?;
             let path = print::write_pdf(s, summary.id, &dir)?;
             Ok((summary, path))
         })
         .await?;
-    open_path(&app, &path)?;
-    Ok(summary)
+    Ok(OpenedEnterpriseFile { document, pdf: open_path(&app, &path) })
 }
 
-pub(crate) fn open_path(app: &AppHandle, path: &std::path::Path) -> Result<(), CommandError> {
+/// Opens a PDF in the system's viewer. A viewer that fails is not an error the user can act
+/// on in SafeServe: the reason goes to the log, and the screen says where the file is and
+/// offers its folder (`reveal_file`).
+pub(crate) fn open_path(app: &AppHandle, path: &std::path::Path) -> OpenedPdf {
     // Under automated tests there is no desktop to open a viewer on.
-    if std::env::var_os("SAFESERVE_NO_VIEWER").is_some() {
-        return Ok(());
-    }
-    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|e| CommandError {
-        code: "viewer_failed".into(),
-        message: Message::new(
-            format!("PDF 已生成，但无法打开系统的 PDF 阅读器：{}（{e}）", path.display()),
-            format!("The PDF was made but no PDF viewer could be opened: {} ({e})", path.display()),
-        ),
-        field: None,
+    let viewer_opened = std::env::var_os("SAFESERVE_NO_VIEWER").is_none()
+        && match app.opener().open_path(path.display().to_string(), None::<&str>) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("safeserve: no PDF viewer opened {}: {e}", path.display());
+                false
+            }
+        };
+    OpenedPdf { path: path.display().to_string(), viewer_opened }
+}
+
+/// Shows a file in the system's file manager, selected in its folder.
+#[tauri::command]
+pub async fn reveal_file(app: AppHandle, path: String) -> Result<(), CommandError> {
+    app.opener().reveal_item_in_dir(&path).map_err(|e| {
+        eprintln!("safeserve: no file manager showed {path}: {e}");
+        CommandError {
+            code: "file_manager_failed".into(),
+            message: Message::new(
+                format!("无法打开文件夹。请在文件管理器中找到：{path}"),
+                format!("The folder could not be opened. Find the file in your file manager: {path}"),
+            ),
+            field: None,
+        }
     })
 }
 
@@ -136,13 +168,7 @@ pub async fn export_documents(
     let ids: Vec<DocumentId> = ids.iter().map(|i| parse(i)).collect::<Result<_, _>>()?;
     let folder = match folder.filter(|f| !f.trim().is_empty()) {
         Some(f) => PathBuf::from(f),
-        None => app
-            .path()
-            .document_dir()
-            .or_else(|_| app.path().home_dir())
-            .map_err(CommandError::internal)?
-            .join("SafeServe 导出")
-            .join(super::registers::today().to_string()),
+        None => super::export_folder(&app)?,
     };
     let total = ids.len() as u32;
     state

@@ -11,23 +11,28 @@ pub mod sync;
 pub mod visits;
 
 /// Where an export goes: the path given (a folder gets `file_name`), else
-/// 文档/SafeServe 导出/DATE/`file_name`, the folder every export of the app uses.
+/// [`export_folder`]/`file_name`.
 pub(crate) fn export_target(
     app: &tauri::AppHandle,
     path: Option<String>,
     file_name: &str,
 ) -> Result<std::path::PathBuf, crate::error::CommandError> {
-    use tauri::Manager;
     Ok(match path.filter(|p| !p.trim().is_empty()).map(std::path::PathBuf::from) {
         Some(p) if p.is_dir() => p.join(file_name),
         Some(p) => p,
-        None => app
-            .path()
-            .document_dir()
-            .or_else(|_| app.path().home_dir())
-            .map_err(crate::error::CommandError::internal)?
-            .join("SafeServe 导出")
-            .join(registers::today().to_string())
-            .join(file_name),
+        None => export_folder(app)?.join(file_name),
     })
+}
+
+/// 文档/SafeServe 导出/DATE: the folder every export and every opened PDF of the app goes to,
+/// where the user finds them again (not the app's cache).
+pub(crate) fn export_folder(app: &tauri::AppHandle) -> Result<std::path::PathBuf, crate::error::CommandError> {
+    use tauri::Manager;
+    Ok(app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(crate::error::CommandError::internal)?
+        .join("SafeServe 导出")
+        .join(registers::today().to_string()))
 }

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use safeserve_core::capability::Mismatch;
 use safeserve_core::hazard::HazardEventKind;
 use safeserve_core::visit::VisitKind;
-use safeserve_core::{HazardId, Message, PersonId, VisitId};
+use safeserve_core::{AgencyId, HazardId, Message, PersonId, VisitId};
 use safeserve_store::photos::Copy;
 use safeserve_store::views::*;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -35,6 +35,17 @@ pub async fn capability_check(
     people: Vec<PersonId>,
 ) -> Result<Vec<Mismatch>, CommandError> {
     state.with_store(move |s| Ok(s.capability_check(kind, &target_id, &people, today())?)).await
+}
+
+/// The serving agency's people to propose for a visit, those who fit the work (R7) first.
+#[tauri::command]
+pub async fn proposed_people(
+    state: State<'_, AppState>,
+    kind: VisitKind,
+    target_id: String,
+    agency_id: AgencyId,
+) -> Result<Vec<PersonId>, CommandError> {
+    state.with_store(move |s| Ok(s.proposed_people(kind, &target_id, agency_id, today())?)).await
 }
 
 #[tauri::command]
@@ -92,6 +103,13 @@ pub async fn add_hazard(
 pub async fn save_hazard_field(state: State<'_, AppState>, id: String, field: HazardField) -> Result<(), CommandError> {
     let id: HazardId = parse(&id)?;
     state.with_store(move |s| Ok(s.save_hazard_field(id, &field)?)).await
+}
+
+/// Completes a field signing needs on a hazard of an ended, unsigned visit (kept as an event).
+#[tauri::command]
+pub async fn supplement_hazard(state: State<'_, AppState>, id: String, field: HazardField) -> Result<(), CommandError> {
+    let id: HazardId = parse(&id)?;
+    state.with_store(move |s| Ok(s.supplement_hazard(id, &field, &now())?)).await
 }
 
 #[tauri::command]

@@ -2,4 +2,11 @@
 import type { SignerRole } from "./SignerRole";
 import type { Stroke } from "./Stroke";
 
-export type HandSignature = { role: SignerRole, name: string, width: number, height: number, strokes: Array<Stroke>, };
+export type HandSignature = { role: SignerRole, name: string, width: number, height: number, strokes: Array<Stroke>, 
+/**
+ * The enterprise's principal would not sign: what the technician or inspector recorded of
+ * it, printed in the principal's box instead of a signature (a case that happens on site,
+ * and must not leave the list unsigned). Absent from the signed bytes when not used, so
+ * documents signed before it existed keep their hash.
+ */
+refusal?: string, };

@@ -3,4 +3,4 @@
 /**
  * Something that happened to a hazard. Events are only ever appended.
  */
-export type HazardEventKind = "reported" | "rectification_reported" | "verified" | "kept_open" | "closed" | "overdue" | "reported_to_government" | "escalated";
+export type HazardEventKind = "reported" | "rectification_reported" | "verified" | "kept_open" | "closed" | "overdue" | "reported_to_government" | "escalated" | "supplemented";

@@ -18,4 +18,10 @@ level: HazardLevel, category: HazardCategory,
 /**
  * The usual rectification measure, proposed with the hazard.
  */
-measure: string, };
+measure: string, 
+/**
+ * What a failure means, as the hazard it proposes is first described: an item reads as
+ * what must hold (so 符合 means safe), its finding as the situation found. Optional; left
+ * out of the stored edition when empty, so earlier editions keep their exact bytes.
+ */
+finding?: string, };

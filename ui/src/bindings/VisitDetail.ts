@@ -5,6 +5,7 @@ import type { Mismatch } from "./Mismatch";
 import type { Place } from "./Place";
 import type { ServicePlan } from "./ServicePlan";
 import type { Template } from "./Template";
+import type { VisitGap } from "./VisitGap";
 import type { VisitPerson } from "./VisitPerson";
 import type { VisitSummary } from "./VisitSummary";
 
@@ -15,4 +16,9 @@ export type VisitDetail = { summary: VisitSummary, template: Template, place: Pl
 /**
  * For a re-inspection: the enterprise's hazards not yet closed, major first.
  */
-open_hazards: Array<HazardView>, };
+open_hazards: Array<HazardView>, 
+/**
+ * What the visit still lacks before it can end and its hazard list be signed, each where
+ * it is; empty once there is nothing left to do.
+ */
+gaps: Array<VisitGap>, };

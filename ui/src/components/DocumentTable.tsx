@@ -7,6 +7,7 @@ import { api, toCommandError } from '../api';
 import type { DocumentSummary } from '../bindings/DocumentSummary';
 import { formatTime } from '../format';
 import { DOCUMENT_KIND_LABELS, useI18n } from '../i18n';
+import { usePdfNotice } from './OpenedPdf';
 
 /** A verification code as printed: monospace, copyable, readable aloud. */
 export function CodeText({ code, testId }: { code: string; testId?: string }) {
@@ -21,12 +22,12 @@ export function CodeText({ code, testId }: { code: string; testId?: string }) {
 function OpenButton({ document: d }: { document: DocumentSummary }) {
   const { t, m } = useI18n();
   const { message } = AntApp.useApp();
+  const notice = usePdfNotice();
   const [opening, setOpening] = useState(false);
   const open = async () => {
     setOpening(true);
     try {
-      const path = await api.openDocument(d.id);
-      message.success({ content: t('pdfOpened', { path }), duration: 6 });
+      notice(await api.openDocument(d.id));
     } catch (e) {
       message.error({ content: m(toCommandError(e).message), duration: 10 });
     } finally {

@@ -9,6 +9,7 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { DocumentTable } from './DocumentTable';
 import { ErrorAlert } from './ErrorAlert';
+import { usePdfNotice } from './OpenedPdf';
 
 type Exporting = { done: number; total: number; bytes: number };
 
@@ -19,6 +20,7 @@ type Exporting = { done: number; total: number; bytes: number };
 export function EnterpriseDocuments({ enterpriseId }: { enterpriseId: string }) {
   const { t, m } = useI18n();
   const { message } = AntApp.useApp();
+  const notice = usePdfNotice();
   const load = useLoad(`enterprise-documents:${enterpriseId}`, () => api.listDocuments({ enterpriseId }));
   const documents = load.data ?? [];
   const [selected, setSelected] = useState<string[]>([]);
@@ -45,8 +47,9 @@ export function EnterpriseDocuments({ enterpriseId }: { enterpriseId: string }) 
   const makeFile = async () => {
     setBundling(true);
     try {
-      const d = await api.openEnterpriseFile(enterpriseId);
-      message.success({ content: t('enterpriseFileSigned', { code: d.verification_code }), duration: 8 });
+      const opened = await api.openEnterpriseFile(enterpriseId);
+      message.success({ content: t('enterpriseFileSigned', { code: opened.document.verification_code }), duration: 8 });
+      notice(opened.pdf);
       load.reload();
     } catch (e) {
       message.error({ content: m(toCommandError(e).message), duration: 10 });

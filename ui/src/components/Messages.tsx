@@ -1,16 +1,14 @@
-import { Typography } from 'antd';
 import type { Message } from '../bindings/Message';
+import { useI18n } from '../i18n';
 
-/** Messages from the Rust side, each in Chinese with the English below it. */
+/** Messages from the Rust side, each once, in the interface's language. */
 export function Messages({ messages, testId }: { messages: Message[]; testId?: string }) {
+  const { m } = useI18n();
   return (
     <ul style={{ margin: 0, paddingInlineStart: 18 }}>
       {messages.map((msg, i) => (
         <li key={i} data-testid={testId}>
-          <div>{msg.zh}</div>
-          <Typography.Text type="secondary" lang="en" style={{ fontSize: 12 }}>
-            {msg.en}
-          </Typography.Text>
+          {m(msg)}
         </li>
       ))}
     </ul>

@@ -117,8 +117,9 @@ export function PhotoStrip({
             accept="image/jpeg,image/png,.jpg,.jpeg,.png,.heic"
             multiple
             data-testid="photo-input"
-            // Present but invisible (not display:none), so the WebDriver tests can hand it a file.
-            style={{ position: 'absolute', width: 1, height: 1, opacity: 0 }}
+            // Present but invisible (not display:none), so the WebDriver tests can hand it a file;
+            // never in the way of a click on 添加照片, which opens it.
+            style={{ position: 'absolute', width: 1, height: 1, opacity: 0, pointerEvents: 'none' }}
             onChange={(e) => {
               if (e.target.files) void send(e.target.files);
               e.target.value = '';

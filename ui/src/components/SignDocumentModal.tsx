@@ -9,10 +9,12 @@ import type { DocumentRequest } from '../bindings/DocumentRequest';
 import type { DocumentSummary } from '../bindings/DocumentSummary';
 import type { Draft } from '../bindings/Draft';
 import type { HandSignature } from '../bindings/HandSignature';
+import type { OpenedPdf } from '../bindings/OpenedPdf';
 import type { SignerRole } from '../bindings/SignerRole';
 import { formatTime } from '../format';
 import { DOCUMENT_KIND_LABELS, HAZARD_LEVEL_LABELS, SIGNER_ROLE_LABELS, useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
+import { PdfLocation } from './OpenedPdf';
 import { Messages } from './Messages';
 import { emptySignature, SignaturePad } from './SignaturePad';
 
@@ -135,7 +137,9 @@ export function SignDocumentModal({
       title={<span data-testid="sign-modal-title">{title}</span>}
       onCancel={onClose}
       width={940}
-      style={{ top: 24 }}
+      // It fits the window (1366×768 included): the body scrolls, 确认签字 stays in view.
+      style={{ top: 12, paddingBottom: 0 }}
+      styles={{ body: { maxHeight: 'calc(100vh - 150px)', overflowY: 'auto', overflowX: 'hidden' } }}
       destroyOnHidden
       // A stray tap beside the pad must not throw a half-drawn signature away.
       mask={{ closable: false }}
@@ -198,7 +202,7 @@ export function SignDocumentModal({
   );
 }
 
-/** What stands in the way of signing, in Chinese with the English below; green when nothing does. */
+/** What stands in the way of signing, each once in the interface's language; green when nothing does. */
 function Problems({ problems, checking, known }: { problems: DraftProblems; checking: boolean; known: boolean }) {
   const { t } = useI18n();
   if (!known) return null;
@@ -313,11 +317,11 @@ function SignedResult({ document: d, onClose }: { document: DocumentSummary; onC
   const { t, l, m } = useI18n();
   const { message } = AntApp.useApp();
   const [opening, setOpening] = useState(false);
-  const [path, setPath] = useState<string | null>(null);
+  const [pdf, setPdf] = useState<OpenedPdf | null>(null);
   const open = async () => {
     setOpening(true);
     try {
-      setPath(await api.openDocument(d.id));
+      setPdf(await api.openDocument(d.id));
     } catch (e) {
       message.error({ content: m(toCommandError(e).message), duration: 10 });
     } finally {
@@ -345,11 +349,7 @@ function SignedResult({ document: d, onClose }: { document: DocumentSummary; onC
           {t('verificationCodeHint')}
         </Typography.Text>
       </Flex>
-      {path && (
-        <Typography.Text type="secondary" data-testid="pdf-path" data-path={path} style={{ fontSize: 12 }}>
-          {t('pdfOpened', { path })}
-        </Typography.Text>
-      )}
+      {pdf && <PdfLocation pdf={pdf} />}
       <Flex gap={8}>
         <Button type="primary" icon={<FilePdfOutlined />} loading={opening} onClick={() => void open()} data-testid="open-signed-pdf">
           {t('openPdf')}

@@ -1,4 +1,4 @@
-import { Button, Flex, Input, Typography } from 'antd';
+import { Button, Checkbox, Flex, Input, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import type { HandSignature } from '../bindings/HandSignature';
@@ -151,6 +151,7 @@ export function SignaturePad({
   };
 
   const empty = value.strokes.length === 0 && !drawing;
+  const refused = value.refusal !== undefined && value.refusal !== null;
 
   return (
     <Flex vertical gap={6} data-testid={`signer-${role}`} style={{ flex: '1 1 380px', minWidth: 0 }}>
@@ -169,6 +170,18 @@ export function SignaturePad({
           style={{ flex: 1, minWidth: 80 }}
           data-testid={`signer-name-${role}`}
         />
+        {role === 'principal' && (
+          // A principal who will not sign is recorded as such, with what happened: the list is
+          // still signed by the visitor, and the refusal is printed in the principal's box.
+          <Checkbox
+            checked={refused}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...latest.current, strokes: [], refusal: e.target.checked ? '' : undefined })}
+            data-testid="principal-refuses"
+          >
+            {t('refusesToSign')}
+          </Checkbox>
+        )}
         <Button
           size="small"
           disabled={disabled || value.strokes.length === 0}
@@ -178,7 +191,19 @@ export function SignaturePad({
           {t('clearPad')}
         </Button>
       </Flex>
+      {refused && (
+        <Input.TextArea
+          autoSize={{ minRows: 3, maxRows: 5 }}
+          value={value.refusal ?? ''}
+          disabled={disabled}
+          placeholder={t('refusalPlaceholder')}
+          status={(value.refusal ?? '').trim() === '' ? 'warning' : undefined}
+          onChange={(e) => onChange({ ...latest.current, refusal: e.target.value })}
+          data-testid="refusal-note"
+        />
+      )}
       <div
+        hidden={refused}
         style={{
           position: 'relative',
           width: '100%',

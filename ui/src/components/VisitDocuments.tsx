@@ -1,6 +1,6 @@
 import { EditOutlined } from '@ant-design/icons';
 import { Button, Card, Flex, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import type { DocumentKind } from '../bindings/DocumentKind';
 import type { DocumentSummary } from '../bindings/DocumentSummary';
@@ -18,9 +18,10 @@ const NO_SIGNERS: SignerRole[][] = [];
 
 /**
  * 文书 of an ended visit: each form that can be signed, with 签字 (or 更正 once signed), and
- * below the documents signed for the visit, every version kept.
+ * below the documents signed for the visit, every version kept. `signNow` (the visit has just
+ * ended) brings the card into view and opens the hazard list's signing: the principal signs next.
  */
-export function VisitDocuments({ visit }: { visit: VisitSummary }) {
+export function VisitDocuments({ visit, signNow }: { visit: VisitSummary; signNow?: boolean }) {
   const { t, l } = useI18n();
   const load = useLoad(`documents:${visit.id}`, async () => {
     const [forms, documents] = await Promise.all([api.documentForms(visit.id), api.listDocuments({ visitId: visit.id })]);
@@ -31,9 +32,19 @@ export function VisitDocuments({ visit }: { visit: VisitSummary }) {
   const documents = load.data?.documents ?? [];
   // The newest version of each form; a correction replaces it.
   const current = (kind: DocumentKind) => documents.find((d) => d.kind === kind && !d.superseded_by) ?? null;
+  const card = useRef<HTMLDivElement>(null);
+  const brought = useRef(false);
+  useEffect(() => {
+    if (!signNow || brought.current || !load.data) return;
+    brought.current = true;
+    card.current?.scrollIntoView({ block: 'start' });
+    const list = load.data.forms.find((f) => f.kind === 'hazard_list');
+    if (list && !load.data.documents.some((d) => d.kind === 'hazard_list')) setSigning({ kind: 'hazard_list', replaces: null });
+  }, [signNow, load.data]);
 
   return (
     <Card
+      ref={card}
       size="small"
       title={t('documentsTitle')}
       data-testid="visit-documents"

@@ -9,11 +9,13 @@ import type { CommandError } from '../bindings/CommandError';
 import type { ContractTrace } from '../bindings/ContractTrace';
 import type { DocumentTrace } from '../bindings/DocumentTrace';
 import type { HazardStanding } from '../bindings/HazardStanding';
+import type { OpenedPdf } from '../bindings/OpenedPdf';
 import type { HazardTrace } from '../bindings/HazardTrace';
 import type { Tally } from '../bindings/Tally';
 import type { VisitTrace } from '../bindings/VisitTrace';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { IndustryLabel } from '../components/IndustryLabel';
+import { PdfLocation } from '../components/OpenedPdf';
 import { ScreenHeader } from '../components/ScreenHeader';
 import type { TextKey } from '../i18n';
 import {
@@ -118,13 +120,11 @@ function PdfButton({ enterpriseId, date, months, disabled }: { enterpriseId: str
   const { t, m } = useI18n();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState(false);
-  const [written, setWritten] = useState<string | null>(null);
+  const [written, setWritten] = useState<OpenedPdf | null>(null);
   const run = async () => {
     setBusy(true);
     try {
-      const path = await api.backtracePdf(enterpriseId, date, months);
-      setWritten(path);
-      message.success(`${t('btExported')}${path}`);
+      setWritten(await api.backtracePdf(enterpriseId, date, months));
     } catch (e) {
       message.error(m(toCommandError(e).message));
     } finally {
@@ -137,9 +137,9 @@ function PdfButton({ enterpriseId, date, months, disabled }: { enterpriseId: str
         {t('btExportPdf')}
       </Button>
       {written && (
-        <Typography.Text type="secondary" copyable data-testid="backtrace-pdf-path">
-          {written}
-        </Typography.Text>
+        <div data-testid="backtrace-pdf-path" data-path={written.path}>
+          <PdfLocation pdf={written} />
+        </div>
       )}
     </>
   );

@@ -71,6 +71,7 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
             name: e.name,
             industry: e.industry,
             servingAgencyId: file.serving_agencies[0]?.id ?? null,
+            address: e.address,
           }}
           onClose={() => setStarting(false)}
           onStarted={(id) => {

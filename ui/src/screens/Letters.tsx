@@ -1,4 +1,4 @@
-import { App as AntApp, Button, Card, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { api, toCommandError } from '../api';
@@ -6,6 +6,7 @@ import type { CommandError } from '../bindings/CommandError';
 import type { LetterEventKind } from '../bindings/LetterEventKind';
 import type { LetterView } from '../bindings/LetterView';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { usePdfNotice } from '../components/OpenedPdf';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
@@ -36,7 +37,7 @@ function StateTag({ letter }: { letter: LetterView }) {
 export function Letters() {
   const { t } = useI18n();
   const nav = useNav();
-  const { message } = AntApp.useApp();
+  const notice = usePdfNotice();
   const load = useLoad('letters', async () => {
     const [letters, series] = await Promise.all([api.listLetters(null), api.letterNumbers()]);
     return { letters, series };
@@ -46,8 +47,7 @@ export function Letters() {
 
   const print = async (l: LetterView) => {
     try {
-      const path = await api.openDocument(l.latest);
-      message.success(path);
+      notice(await api.openDocument(l.latest));
     } catch (e) {
       setError(toCommandError(e));
     }

@@ -19,6 +19,8 @@ export interface VisitTarget {
   industry: Industry | null;
   /** The agency serving the enterprise, whose qualified staff are proposed as the people sent. */
   servingAgencyId: string | null;
+  /** The registered address, proposed as the place when the laptop cannot locate itself. */
+  address?: string | null;
 }
 
 const ENTERPRISE_KINDS: VisitKind[] = ['service', 'first_service', 'spot_check', 'reinspection'];
@@ -64,12 +66,15 @@ export function NewVisitModal({
       setTemplate((special ?? fit.find((x) => x.industries.length === 0) ?? fit[0])?.key ?? null);
     }, (e: unknown) => setError(toCommandError(e)));
     if (target.servingAgencyId) {
-      api.agencyDetail(target.servingAgencyId).then((a) => {
-        const proposed = a.staff.filter(qualified).slice(0, 2);
-        setPeople(proposed);
+      const agency = target.servingAgencyId;
+      Promise.all([api.agencyDetail(agency), api.proposedPeople(kinds[0], target.id, agency)]).then(([a, proposed]) => {
+        setPeople(proposed.flatMap((id) => a.staff.filter((p) => p.id === id)));
         setOptions(a.staff);
       }, () => {});
     }
+    // Without a location the enterprise's registered address is the place, to be made more
+    // precise (workshop, store) by hand.
+    if (target.address) setPlace((p) => (p.description === '' ? { ...p, description: target.address ?? '' } : p));
   }, [target]);
 
   const ids = useMemo(() => people.map((p) => p.id), [people]);

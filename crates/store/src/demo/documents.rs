@@ -47,7 +47,14 @@ fn strokes(g: &mut Gen, chars: usize) -> Vec<Stroke> {
 }
 
 fn signature(g: &mut Gen, role: SignerRole, name: &str) -> HandSignature {
-    HandSignature { role, name: name.into(), width: PAD.0, height: PAD.1, strokes: strokes(g, name.chars().count()) }
+    HandSignature {
+        role,
+        name: name.into(),
+        width: PAD.0,
+        height: PAD.1,
+        strokes: strokes(g, name.chars().count()),
+        refusal: None,
+    }
 }
 
 fn random(g: &mut Gen) -> [u8; 10] {

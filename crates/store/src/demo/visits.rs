@@ -75,7 +75,9 @@ pub(super) struct Templates {
 impl Templates {
     pub fn load() -> Self {
         let all = crate::templates::builtin();
-        let find = |k: &str| all.iter().find(|t| t.key == k).cloned().expect("shipped template");
+        // The newest edition of each, as a visit started today would pin.
+        let find =
+            |k: &str| all.iter().filter(|t| t.key == k).max_by_key(|t| t.version).cloned().expect("shipped template");
         Templates { general: find("enterprise-general"), dust: find("dust-explosion") }
     }
 }

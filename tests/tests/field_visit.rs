@@ -1,0 +1,43 @@
+//! The on-site visit of a dust-explosion enterprise, from the first click to the signed hazard
+//! list opened, in the real window (see `safeserve_e2e::field_run`): it can be done, with no
+//! scroll to reach the next action and within 40 interactions beyond typed text. The time it
+//! takes is the field-visit benchmark's to report, not this test's.
+
+use anyhow::Result;
+use safeserve_e2e::{field_run, App};
+use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::documents::DocumentsOf;
+use safeserve_store::Store;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    let today = chrono::Local::now().date_naive();
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today)?;
+    let enterprise = field_run::pick_enterprise(&Store::open(&db)?, today)?;
+    let photos = field_run::write_photos(dir.path())?;
+    let app = App::launch_signing(&db, dir.path()).await?;
+    let result = field_run::run(&app, &enterprise, &photos, "field-visit").await;
+    if result.is_err() {
+        let _ = app.screenshot("field-visit-failure.png").await;
+    }
+    app.close().await?;
+    let counts = result?;
+    println!("{counts:?}");
+    anyhow::ensure!(counts.scrolls == 0, "the next action was out of reach {} times", counts.scrolls);
+    anyhow::ensure!(counts.interactions() <= 40, "{} interactions beyond typed text", counts.interactions());
+
+    // What the window did is in the record: one signed, valid hazard list of three hazards
+    // with six photos, every item answered.
+    let store = Store::open(&db)?;
+    let visit = store.visits(Some(enterprise.id), 1)?.pop().expect("the visit is recorded");
+    let docs = store.documents(DocumentsOf::Visit(visit.id))?;
+    anyhow::ensure!(docs.len() == 1, "one document: {docs:?}");
+    let v = store.verify(docs[0].id, None)?;
+    anyhow::ensure!(v.verdict == safeserve_core::document::Verdict::Valid, "{:?}", v.reasons);
+    let detail = store.visit(visit.id, today)?;
+    anyhow::ensure!(detail.hazards.len() == 3, "three hazards");
+    anyhow::ensure!(detail.hazards.iter().all(|h| h.photos_before.len() == 2), "two photos each");
+    Ok(())
+}
