@@ -4,17 +4,12 @@
 //! proposal first).
 
 use safeserve_e2e::{desktop_binary, field_run, App};
-use safeserve_store::demo::{self, DemoSize};
-use safeserve_store::Store;
 
 fn main() -> anyhow::Result<()> {
     let binary = desktop_binary("release").or_else(|_| desktop_binary("debug"))?;
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("small.db");
-    let today = chrono::Local::now().date_naive();
-    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today)?;
-    let enterprise = field_run::pick_enterprise(&Store::open(&db)?, today)?;
-    let photos = field_run::write_photos(dir.path())?;
+    let field_run::Setting { db, enterprise, photos } =
+        field_run::prepare(dir.path(), chrono::Local::now().date_naive())?;
     let runtime = tokio::runtime::Runtime::new()?;
     let counts = runtime.block_on(async {
         let app = App::launch_signing_with(&binary, &db, dir.path()).await?;

@@ -63,6 +63,26 @@ pub fn pick_enterprise(store: &Store, today: chrono::NaiveDate) -> Result<Enterp
     Ok(served.swap_remove(named))
 }
 
+/// What a field run needs in `dir`: the small demo database (`demo.db`), the enterprise
+/// visited and six photos to take.
+pub struct Setting {
+    pub db: PathBuf,
+    pub enterprise: EnterpriseSummary,
+    pub photos: Vec<PathBuf>,
+}
+
+pub fn prepare(dir: &Path, today: chrono::NaiveDate) -> Result<Setting> {
+    let db = dir.join("demo.db");
+    safeserve_store::demo::generate(
+        &db,
+        safeserve_store::demo::DemoSize::Small,
+        safeserve_store::demo::DEFAULT_SEED,
+        today,
+    )?;
+    let enterprise = pick_enterprise(&Store::open(&db)?, today)?;
+    Ok(Setting { db, enterprise, photos: write_photos(dir)? })
+}
+
 /// A user's hand on the app, counting.
 struct Hand<'a> {
     app: &'a App,

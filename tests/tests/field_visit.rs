@@ -5,18 +5,14 @@
 
 use anyhow::Result;
 use safeserve_e2e::{field_run, App};
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::documents::DocumentsOf;
 use safeserve_store::Store;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("demo.db");
     let today = chrono::Local::now().date_naive();
-    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today)?;
-    let enterprise = field_run::pick_enterprise(&Store::open(&db)?, today)?;
-    let photos = field_run::write_photos(dir.path())?;
+    let field_run::Setting { db, enterprise, photos } = field_run::prepare(dir.path(), today)?;
     let app = App::launch_signing(&db, dir.path()).await?;
     let result = field_run::run(&app, &enterprise, &photos, "field-visit").await;
     if result.is_err() {
