@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
         Some(p) => std::path::PathBuf::from(p),
         None => {
             let p = tmp.path().join("small.db");
-            demo::generate(&p, DemoSize::Small, demo::DEFAULT_SEED, chrono::Local::now().date_naive())?;
+            demo::generate(&p, DemoSize::Small, demo::DEFAULT_SEED, safeserve_e2e::today())?;
             p
         }
     };

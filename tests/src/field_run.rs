@@ -7,7 +7,10 @@
 //! Every act of the hand is counted — clicks, non-text keys, file selections, pen strokes —
 //! and, before each, whether its target can be seen where the user is: when it cannot, the
 //! user would scroll first, which is counted (and done). After each act the time until the app
-//! shows what the act leads to is the app's own waiting. Typed text is free (a search term).
+//! shows what the act leads to is the app's own waiting, measured inside the page: from the
+//! input event (click, key, files chosen) to the first frame painted after the awaited element
+//! appears — so WebDriver's round trips, which a user's hand does not make, are not counted as
+//! the app's (they are kept apart as `observed`). Typed text is free (a search term).
 //! The file dialog cannot be driven through WebDriver: 添加照片 is checked to be in reach and
 //! counted as a click, the files chosen in the dialog as one selection, and they are handed to
 //! the dialog's input as the dialog would.
@@ -36,16 +39,26 @@ pub struct Counts {
     pub scrolls: u32,
     /// What was out of reach, each time.
     pub scrolled_to: Vec<String>,
-    /// From each act until the app showed its result.
+    /// From each act's input event until the app painted its result, measured in the page.
     pub waiting: Duration,
-    /// The slowest single wait and what it was for.
-    pub longest: (Duration, String),
+    /// The same waits as the harness saw them, WebDriver's round trips included.
+    pub observed: Duration,
+    /// Each wait and what it was for, in order.
+    pub waits: Vec<(Duration, String)>,
 }
 
 impl Counts {
     /// Interactions beyond free text.
     pub fn interactions(&self) -> u32 {
         self.clicks + self.keys + self.selections + self.strokes
+    }
+
+    /// The `n` slowest waits, slowest first.
+    pub fn slowest(&self, n: usize) -> Vec<(Duration, String)> {
+        let mut w = self.waits.clone();
+        w.sort_by_key(|(took, _)| std::cmp::Reverse(*took));
+        w.truncate(n);
+        w
     }
 }
 
@@ -131,23 +144,62 @@ impl Hand<'_> {
         Ok(el)
     }
 
-    /// Waits, polling closely, for `css`; the time is the app's.
-    async fn until(&mut self, css: &str, started: Instant) -> Result<()> {
-        let deadline = started + Duration::from_secs(30);
-        while self.app.client.find(Locator::Css(css)).await.is_err() {
-            ensure!(Instant::now() < deadline, "waiting for {css}");
-            tokio::time::sleep(Duration::from_millis(15)).await;
-        }
-        let took = started.elapsed();
+    /// Sets the page's stopwatch for the next act: it starts at the first input event the act
+    /// causes (or now, with `from_now`, for a result that follows no act of the hand) and stops
+    /// at the first animation frame after `then` matches, checked on every change to the page.
+    async fn arm(&self, then: &str, from_now: bool) -> Result<()> {
+        self.app
+            .client
+            .execute(
+                "const [css, fromNow] = arguments;
+                 const w = window.__ssWait = { css, t0: fromNow ? performance.now() : null, shown: null };
+                 const check = () => {
+                   if (window.__ssWait !== w || w.t0 === null || w.seen) return;
+                   if (!document.querySelector(css)) return;
+                   w.seen = true;
+                   requestAnimationFrame(() => { w.shown = performance.now(); });
+                 };
+                 w.check = check;
+                 if (!window.__ssStopwatch) {
+                   window.__ssStopwatch = new MutationObserver(() => window.__ssWait && window.__ssWait.check());
+                   window.__ssStopwatch.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+                   for (const kind of ['click', 'keydown', 'change']) {
+                     window.addEventListener(kind, (e) => {
+                       const v = window.__ssWait;
+                       if (v && v.t0 === null) { v.t0 = e.timeStamp; setTimeout(v.check, 0); }
+                     }, true);
+                   }
+                 }
+                 if (fromNow) check();",
+                vec![serde_json::json!(then), serde_json::json!(from_now)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Waits for the armed result; the page's stopwatch gives the app's time, the harness's
+    /// clock since `started` what WebDriver saw.
+    async fn until(&mut self, then: &str, started: Instant) -> Result<()> {
+        let done = self.app.client.execute_async(
+            "const done = arguments[arguments.length - 1];
+             const w = window.__ssWait;
+             const poll = () => (w.shown !== null ? done(w.shown - w.t0) : setTimeout(poll, 5));
+             poll();",
+            vec![],
+        );
+        let took = tokio::time::timeout(Duration::from_secs(30), done)
+            .await
+            .with_context(|| format!("waiting for {then}"))??;
+        let took = Duration::from_secs_f64(took.as_f64().context("the page's stopwatch")?.max(0.0) / 1000.0);
+        self.counts.observed += started.elapsed();
         self.counts.waiting += took;
-        if took > self.counts.longest.0 {
-            self.counts.longest = (took, css.to_owned());
-        }
+        self.counts.waits.push((took, then.to_owned()));
         Ok(())
     }
 
     async fn click(&mut self, css: &str, then: &str) -> Result<()> {
         let el = self.reach(css).await?;
+        self.arm(then, false).await?;
         let started = Instant::now();
         el.click().await.with_context(|| format!("click {css}"))?;
         self.counts.clicks += 1;
@@ -155,6 +207,7 @@ impl Hand<'_> {
     }
 
     async fn key(&mut self, key: char, then: &str) -> Result<()> {
+        self.arm(then, false).await?;
         let started = Instant::now();
         let press =
             KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
@@ -168,11 +221,18 @@ impl Hand<'_> {
         self.reach(&format!("{strip} a")).await?;
         self.counts.clicks += 1;
         let input = self.app.wait_for(&format!("{strip} [data-testid=photo-input]")).await?;
+        self.arm(then, false).await?;
         let started = Instant::now();
         let paths: Vec<String> = files.iter().map(|p| p.to_string_lossy().into_owned()).collect();
         input.send_keys(&paths.join("\n")).await.context("choose the photos")?;
         self.counts.selections += 1;
         self.until(then, started).await
+    }
+
+    /// A result that follows no act of the hand (确认签字 coming alive after the strokes).
+    async fn settles(&mut self, then: &str) -> Result<()> {
+        self.arm(then, true).await?;
+        self.until(then, Instant::now()).await
     }
 
     async fn sign(&mut self, role: &str) -> Result<()> {
@@ -206,9 +266,15 @@ pub fn write_photos(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect()
 }
 
-/// The whole visit, from the enterprise list to the signed list opened. `shots` names the
-/// screenshots it leaves (with a prefix), for a person to look at.
-pub async fn run(app: &App, enterprise: &EnterpriseSummary, photos: &[PathBuf], shots: &str) -> Result<Counts> {
+/// The whole visit, from the enterprise list to the signed list opened. `shots`, when given,
+/// names the screenshots it leaves (with a prefix), for a person to look at.
+pub async fn run(app: &App, enterprise: &EnterpriseSummary, photos: &[PathBuf], shots: Option<&str>) -> Result<Counts> {
+    let look = |name: &'static str| async move {
+        match shots {
+            Some(prefix) => app.look(&format!("{prefix}-{name}")).await,
+            None => Ok(()),
+        }
+    };
     let mut hand = Hand { app, counts: Counts::default() };
     let search = hand.reach("[data-testid=enterprise-search]").await?;
     search.send_keys(&enterprise.name).await?;
@@ -216,7 +282,7 @@ pub async fn run(app: &App, enterprise: &EnterpriseSummary, photos: &[PathBuf], 
     hand.click(&row, "[data-testid=enterprise-file][data-state=ready]").await?;
     hand.click("[data-testid=start-visit]", "[data-testid=capability-ok]").await.context("the people proposed fit")?;
     app.settled().await?;
-    app.look(&format!("{shots}-1-start.png")).await?;
+    look("1-start.png").await?;
     hand.click(
         "[data-testid=start-visit-ok]",
         "[data-testid=visit][data-state=ready] [data-testid=visit-state][data-open=yes]",
@@ -245,21 +311,20 @@ pub async fn run(app: &App, enterprise: &EnterpriseSummary, photos: &[PathBuf], 
             hand.photos(&strip, set, &format!("{strip}[data-count='2']")).await?;
         }
         if i == 3 {
-            app.look(&format!("{shots}-2-checklist.png")).await?;
+            look("2-checklist.png").await?;
         }
     }
-    app.look(&format!("{shots}-3-answered.png")).await?;
+    look("3-answered.png").await?;
     hand.click("[data-testid=end-visit]", "[data-testid=sign-modal][data-state=drafting] [data-testid=frozen-summary]")
         .await
         .context("ending the visit brings the hazard list's signing")?;
     app.settled().await?;
     hand.sign("principal").await?;
     hand.sign("technician").await?;
-    let started = Instant::now();
-    hand.until("[data-testid=confirm-sign]:not([disabled])", started).await.context("确认签字 comes alive")?;
-    app.look(&format!("{shots}-4-signing.png")).await?;
+    hand.settles("[data-testid=confirm-sign]:not([disabled])").await.context("确认签字 comes alive")?;
+    look("4-signing.png").await?;
     hand.click("[data-testid=confirm-sign]", "[data-testid=signed-code]").await?;
     hand.click("[data-testid=open-signed-pdf]", "[data-testid=pdf-path]").await?;
-    app.look(&format!("{shots}-5-signed.png")).await?;
+    look("5-signed.png").await?;
     Ok(hand.counts)
 }

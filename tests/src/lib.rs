@@ -18,6 +18,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The cargo target folder this test binary was built into (`…/target/debug/deps/x` → `…/target`).
+/// Today as SafeServe dates its records: China's calendar date, whatever zone this machine is in.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai()).date_naive()
+}
+
 pub fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     exe.ancestors().nth(3).expect("target/<profile>/deps/<bin>").to_owned()
@@ -37,7 +42,7 @@ pub fn desktop_binary(profile: &str) -> Result<PathBuf> {
 pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Result<safeserve_core::VisitId> {
     use safeserve_core::visit::{ItemResult, VisitKind};
     use safeserve_store::views::{NewVisit, Place, VisitField};
-    let today = chrono::Local::now().date_naive();
+    let today = today();
     let now = chrono::Local::now().to_rfc3339();
     let mut store = safeserve_store::Store::open(db)?;
     let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
@@ -234,6 +239,16 @@ impl App {
 
     /// As [`App::launch_signing`], with the given build of the app.
     pub async fn launch_signing_with(binary: &Path, db: &Path, dir: &Path) -> Result<Self> {
+        Self::launch_signing_env(binary, db, dir, &[]).await
+    }
+
+    /// As [`App::launch_signing_with`], with more environment for the app.
+    pub async fn launch_signing_env(
+        binary: &Path,
+        db: &Path,
+        dir: &Path,
+        extra: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<Self> {
         let key = dir.join("device-key");
         let cache = dir.join("cache");
         let config = dir.join("config");
@@ -242,12 +257,13 @@ impl App {
             config.join("user-dirs.dirs"),
             format!("XDG_DOCUMENTS_DIR=\"{}\"\n", dir.join("documents").display()),
         )?;
-        let env: [(&str, &std::ffi::OsStr); 4] = [
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = vec![
             ("SAFESERVE_NO_VIEWER", std::ffi::OsStr::new("1")),
             ("SAFESERVE_DEVICE_KEY", key.as_os_str()),
             ("XDG_CACHE_HOME", cache.as_os_str()),
             ("XDG_CONFIG_HOME", config.as_os_str()),
         ];
+        env.extend_from_slice(extra);
         Self::launch_with_env(binary, db, &env).await
     }
 

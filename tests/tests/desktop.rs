@@ -1,18 +1,14 @@
 //! The real desktop app, started under X and driven through WebDriver as a person would use it.
 
 use anyhow::{ensure, Context, Result};
-use chrono::NaiveDate;
 use fantoccini::key::Key;
 use fantoccini::Locator;
+use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
 use safeserve_store::Store;
 use std::time::{Duration, Instant};
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// An enterprise served today by an agency that fails R1, with a 2- and a 3-character piece
 /// of its name that find it among the first five results.

@@ -10,6 +10,7 @@ use fantoccini::Locator;
 use rusqlite::Connection;
 use safeserve_core::EnterpriseId;
 use safeserve_e2e::server::Server;
+use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::EnterpriseContact;
@@ -17,10 +18,6 @@ use safeserve_store::Store;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 fn count(db: &Path, sql: &str) -> Result<i64> {
     Ok(Connection::open(db)?.query_row(sql, [], |r| r.get(0))?)

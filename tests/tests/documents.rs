@@ -4,10 +4,10 @@
 //! unknown code.
 
 use anyhow::{ensure, Context, Result};
-use chrono::NaiveDate;
 use fantoccini::Locator;
 use safeserve_core::document::{DocumentKind, Verdict};
 use safeserve_core::visit::VisitKind;
+use safeserve_e2e::today;
 use safeserve_e2e::App;
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::documents::DocumentsOf;
@@ -15,10 +15,6 @@ use safeserve_store::views::VisitSummary;
 use safeserve_store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// The demo database, and the app started on it as a signing laptop ([`App::launch_signing`]).
 async fn launch(dir: &Path) -> Result<(std::path::PathBuf, App)> {

@@ -11,10 +11,10 @@ use safeserve_store::Store;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let today = chrono::Local::now().date_naive();
+    let today = safeserve_e2e::today();
     let field_run::Setting { db, enterprise, photos } = field_run::prepare(dir.path(), today)?;
     let app = App::launch_signing(&db, dir.path()).await?;
-    let result = field_run::run(&app, &enterprise, &photos, "field-visit").await;
+    let result = field_run::run(&app, &enterprise, &photos, Some("field-visit")).await;
     if result.is_err() {
         let _ = app.screenshot("field-visit-failure.png").await;
     }

@@ -4,20 +4,16 @@
 //! government-commissioned check.
 
 use anyhow::{ensure, Context, Result};
-use chrono::NaiveDate;
 use fantoccini::Locator;
 use safeserve_core::blacklist::SubjectKind;
 use safeserve_core::grading::{self, Grade, GradeRules};
 use safeserve_core::VisitId;
+use safeserve_e2e::today;
 use safeserve_e2e::{ended_agency_inspection, App};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::Store;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 fn demo_db(dir: &Path) -> Result<PathBuf> {
     let db = dir.join("demo.db");

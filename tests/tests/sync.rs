@@ -669,7 +669,7 @@ fn a_tampered_or_unknown_key_document_is_refused_and_the_laptop_says_so() -> Res
 /// An ended inspection of `agency` on this laptop, its first item failed, and the letter drafted.
 fn drafted_letter(db: &Path, agency: &str) -> Result<safeserve_core::VisitId> {
     let id = ended_agency_inspection(db, agency, "")?;
-    let (today, now) = (chrono::Local::now().date_naive(), chrono::Local::now().to_rfc3339());
+    let (today, now) = (safeserve_e2e::today(), chrono::Local::now().to_rfc3339());
     let mut store = Store::open(db)?;
     let findings = store.letter_candidates(id, today)?.into_iter().take(1).collect();
     let draft = safeserve_core::letter::LetterDraft {
@@ -750,7 +750,7 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     let c1 = drafted_letter(&c, &in_district)?;
     let refused = sign_letter(&c, c1, 3).expect_err("an inspector cannot approve");
     ensure!(refused.message().zh.contains("只有负责人"), "{}", refused.message().zh);
-    ensure!(Store::open(&c)?.letters(None, chrono::Local::now().date_naive())?.is_empty(), "nothing signed on refusal");
+    ensure!(Store::open(&c)?.letters(None, safeserve_e2e::today())?.is_empty(), "nothing signed on refusal");
 
     // The inspector's draft travels; the supervisor approves it on their own laptop as drafted.
     sync(&c)?;
@@ -758,7 +758,7 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     let drafted = Store::open(&a)?.letter_draft(c1)?.context("the inspector's draft reached the supervisor")?;
     ensure!(sign_letter(&a, c1, 1)? == format!("{prefix}〔{year}〕5号"), "the fifth letter of the series");
     let store = Store::open(&a)?;
-    let signed = store.letters(None, chrono::Local::now().date_naive())?;
+    let signed = store.letters(None, safeserve_e2e::today())?;
     let fifth = signed.iter().find(|l| l.visit_id.as_deref() == Some(&c1.to_string())).context("signed")?;
     ensure!(fifth.findings == drafted.findings.iter().map(|f| f.printed()).collect::<Vec<_>>(), "the draft's words");
     drop(store);

@@ -2,18 +2,14 @@
 //! hazard with a photo, a typed note — and the hazards come back major first.
 
 use anyhow::{ensure, Context, Result};
-use chrono::NaiveDate;
 use fantoccini::Locator;
+use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
 use safeserve_store::Store;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// A textile enterprise (no R7 specialist needed) served by an agency with qualified staff,
 /// whose full name finds it first.

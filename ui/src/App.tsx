@@ -13,7 +13,7 @@ import { App as AntApp, Button, ConfigProvider, Flex, Layout, Menu, Result, Spin
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, toCommandError } from './api';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CommandError } from './bindings/CommandError';
@@ -28,14 +28,17 @@ import { Letters } from './screens/Letters';
 import type { EnterpriseFilters } from './screens/Enterprises';
 
 // Only the first screen is in the start-up bundle; the others load when first opened, which
-// keeps JavaScript parsing off the path to the first list.
+// keeps JavaScript parsing off the path to the first list. The two screens of a visit on site
+// are fetched ahead, once the list is up (`preloadFieldScreens`).
+const loadEnterpriseFile = () => import('./screens/EnterpriseFile');
+const loadVisit = () => import('./screens/Visit');
 const Agencies = lazy(() => import('./screens/Agencies').then((m) => ({ default: m.Agencies })));
 const AgencyDetail = lazy(() => import('./screens/AgencyDetail').then((m) => ({ default: m.AgencyDetail })));
-const EnterpriseFile = lazy(() => import('./screens/EnterpriseFile').then((m) => ({ default: m.EnterpriseFile })));
+const EnterpriseFile = lazy(() => loadEnterpriseFile().then((m) => ({ default: m.EnterpriseFile })));
 const Backtrace = lazy(() => import('./screens/Backtrace').then((m) => ({ default: m.Backtrace })));
 const People = lazy(() => import('./screens/People').then((m) => ({ default: m.People })));
 const Visits = lazy(() => import('./screens/Visits').then((m) => ({ default: m.Visits })));
-const Visit = lazy(() => import('./screens/Visit').then((m) => ({ default: m.Visit })));
+const Visit = lazy(() => loadVisit().then((m) => ({ default: m.Visit })));
 const Verify = lazy(() => import('./screens/Verify').then((m) => ({ default: m.Verify })));
 const Sync = lazy(() => import('./screens/Sync').then((m) => ({ default: m.Sync })));
 const Coverage = lazy(() => import('./screens/Coverage').then((m) => ({ default: m.Coverage })));
@@ -170,10 +173,23 @@ function Shell({
     content.current?.scrollTo({ top: 0 });
   }, [route]);
 
+  // On site the next step from the list is an enterprise's file and a visit: their code is
+  // fetched and parsed while the user reads the list, so opening them waits for no download.
+  // Two seconds leave start-up (the first list in about one) alone.
+  useEffect(() => {
+    const timer = setTimeout(() => void Promise.all([loadEnterpriseFile(), loadVisit()]).catch(() => {}), 2000);
+    return () => clearTimeout(timer);
+  }, []);
+
+  // Moving between screens is a transition: while a screen's code is still arriving the one
+  // the user is on stays, instead of a spinner that React then keeps for at least 300 ms.
   const nav = useMemo<Nav>(
     () => ({
-      go: (r) => setStack((s) => (JSON.stringify(s[s.length - 1]) === JSON.stringify(r) ? s : [...s, r])),
-      back: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
+      go: (r) =>
+        startTransition(() =>
+          setStack((s) => (JSON.stringify(s[s.length - 1]) === JSON.stringify(r) ? s : [...s, r])),
+        ),
+      back: () => startTransition(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s))),
       canGoBack: stack.length > 1,
     }),
     [stack.length],
@@ -255,7 +271,7 @@ function Shell({
               mode="inline"
               selectedKeys={[sectionOf(route)]}
               items={menuItems}
-              onClick={({ key }) => setStack([{ name: key as Section }])}
+              onClick={({ key }) => startTransition(() => setStack([{ name: key as Section }]))}
               style={{ height: '100%', borderInlineEnd: 0 }}
             />
           </Layout.Sider>

@@ -62,7 +62,7 @@ pub enum EventArg {
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    safeserve_print::now().date_naive()
 }
 
 /// A letter by its reference number or id.

@@ -231,8 +231,9 @@ enum TemplateCommand {
     },
 }
 
+/// China's calendar date, as the app's (documents are dated there).
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    safeserve_print::now().date_naive()
 }
 
 fn fail(e: &StoreError) -> ExitCode {

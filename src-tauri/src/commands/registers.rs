@@ -9,9 +9,10 @@ use tauri::State;
 
 const LIST_LIMIT: usize = 50;
 
-/// Dates of the rules are the laptop's local date; the clock is read here, at the edge.
+/// Dates of the rules are China's calendar date, the one documents are dated in, whatever zone
+/// the laptop is set to; the clock is read here, at the edge.
 pub(crate) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    safeserve_print::now().date_naive()
 }
 
 pub(crate) fn now() -> String {

@@ -9,7 +9,8 @@ import type { SubjectKind } from '../bindings/SubjectKind';
 import { placeFieldError } from '../forms';
 import { keysOf, useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
-import { GROUND_LABELS, todayIso } from './AgencyTags';
+import { todayIso } from '../format';
+import { GROUND_LABELS } from './AgencyTags';
 
 interface EnterValues {
   ground: BlacklistGround | undefined;

@@ -8,7 +8,8 @@ import type { RaterKind } from '../bindings/RaterKind';
 import { placeFieldError } from '../forms';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
-import { RATER_LABELS, todayIso } from './AgencyTags';
+import { todayIso } from '../format';
+import { RATER_LABELS } from './AgencyTags';
 
 interface Values {
   rater_kind: RaterKind;

@@ -7,13 +7,6 @@ import { useI18n } from '../i18n';
 
 type Pair = { zh: string; en: string };
 
-/** Today's local date as YYYY-MM-DD (the laptop's calendar, not UTC). */
-export function todayIso(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 /** A green A through a red D: the colour says the standing before the letter is read. */
 export const GRADE_COLORS: Record<Grade, string> = { A: 'green', B: 'blue', C: 'orange', D: 'red' };
 

@@ -7,7 +7,7 @@ import type { CommandError } from '../bindings/CommandError';
 import { placeFieldError } from '../forms';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
-import { todayIso } from './AgencyTags';
+import { todayIso } from '../format';
 
 interface Values {
   person_id: string;

@@ -2,6 +2,7 @@ import { Alert, Checkbox, Col, Collapse, Form, Input, InputNumber, Modal, Row } 
 import type { ButtonProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, toCommandError } from '../api';
+import { todayIso } from '../format';
 import type { CommandError } from '../bindings/CommandError';
 import type { ContractView } from '../bindings/ContractView';
 import type { Message } from '../bindings/Message';
@@ -58,7 +59,6 @@ function toForm(enterpriseId: string, commissioned: boolean, v: Values): NewCont
   };
 }
 
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Records a service contract, or gives a government-commissioned check (政府委托, R9). What bars
@@ -104,13 +104,11 @@ export function ContractModal({
     };
   }, [values, enterpriseId, commissioned]);
 
-  const today = new Date();
-  const inAYear = new Date(today.getTime() + 364 * 86_400_000);
   const initial: Partial<Values> = {
     service_types: commissioned ? ['professional_technical'] : ['safety_management'],
     visits_per_year: commissioned ? 1 : 4,
-    starts_on: isoDate(today),
-    ends_on: isoDate(inAYear),
+    starts_on: todayIso(),
+    ends_on: todayIso(364),
     fee_yuan: null,
     filed_with: township,
   };

@@ -1,5 +1,6 @@
 import { DatePicker } from 'antd';
 import dayjs from 'dayjs';
+import { todayIso } from '../format';
 
 /**
  * A rectification deadline, picked from a calendar rather than typed: `YYYY-MM-DD` in and out,
@@ -29,7 +30,7 @@ export function DeadlinePicker({
         disabled={disabled}
         status={status}
         inputReadOnly
-        disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+        disabledDate={(d) => d.isBefore(dayjs(todayIso()), 'day')}
         onChange={(d) => d && onChange(d.format('YYYY-MM-DD'))}
         style={{ width: 150 }}
       />

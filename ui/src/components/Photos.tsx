@@ -66,21 +66,26 @@ export function PhotoStrip({
   const [busy, setBusy] = useState(0);
   const [over, setOver] = useState(false);
 
+  // The photos are stored one after another, in the order chosen (each file is read while the
+  // one before is being stored), and the record is shown again once, when all are in.
   const send = async (files: FileList | File[]) => {
-    for (const file of Array.from(files)) {
-      setBusy((n) => n + 1);
+    const chosen = Array.from(files);
+    setBusy((n) => n + chosen.length);
+    const reads = chosen.map((file) => file.arrayBuffer());
+    let stored = 0;
+    for (const [i, file] of chosen.entries()) {
       try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const added = await api.addPhoto(bytes, target);
+        const added = await api.addPhoto(new Uint8Array(await reads[i]), target);
+        stored += 1;
         for (const w of added.warnings) message.warning(m(w));
         if (added.look_alikes.length > 0) message.warning(t('photoLookAlike'));
-        onAdded();
       } catch (e) {
         message.error({ content: `${file.name}：${m(toCommandError(e).message)}`, duration: 8 });
       } finally {
         setBusy((n) => n - 1);
       }
     }
+    if (stored > 0) onAdded();
   };
 
   const onDrop = (e: DragEvent) => {

@@ -3,6 +3,7 @@ import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import type { HTMLAttributes, ReactNode } from 'react';
 import { api, toCommandError } from '../api';
+import { todayIso } from '../format';
 import type { AgencyTrace } from '../bindings/AgencyTrace';
 import type { Backtrace as BacktraceData } from '../bindings/Backtrace';
 import type { CommandError } from '../bindings/CommandError';
@@ -88,7 +89,7 @@ export function Backtrace({ enterpriseId }: { enterpriseId: string }) {
                 <DatePicker
                   format="YYYY-MM-DD"
                   allowClear={false}
-                  disabledDate={(d) => d.isAfter(new Date(), 'day')}
+                  disabledDate={(d) => d.format('YYYY-MM-DD') > todayIso()}
                   onChange={(d) => setDate(d ? d.format('YYYY-MM-DD') : null)}
                 />
               </span>

@@ -2,6 +2,7 @@ import { Button, Card, Flex, Form, Input, Modal, Space, Table, Tag, Typography }
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { api, toCommandError } from '../api';
+import { todayIso } from '../format';
 import type { CommandError } from '../bindings/CommandError';
 import type { LetterEventKind } from '../bindings/LetterEventKind';
 import type { LetterView } from '../bindings/LetterView';
@@ -194,7 +195,7 @@ function EventModal({ recording, onClose, onDone }: { recording: Recording; onCl
       onOk={submit}
       okButtonProps={{ loading: saving, 'data-testid': 'letter-event-submit' } as ButtonProps}
     >
-      <Form form={form} layout="vertical" initialValues={{ on_date: new Date().toISOString().slice(0, 10) }}>
+      <Form form={form} layout="vertical" initialValues={{ on_date: todayIso() }}>
         <Form.Item name="on_date" label={t('eventDate')}>
           <Input placeholder="YYYY-MM-DD" data-testid="letter-event-date" />
         </Form.Item>

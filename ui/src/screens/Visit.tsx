@@ -1,6 +1,7 @@
 import { App as AntApp, Alert, Button, Card, Descriptions, Flex, Input, Radio, Select, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, toCommandError } from '../api';
+import { todayIso } from '../format';
 import type { CommandError } from '../bindings/CommandError';
 import type { GapAt } from '../bindings/GapAt';
 import type { VisitGap } from '../bindings/VisitGap';
@@ -255,7 +256,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
                     level: 'general',
                     basis: '',
                     measure: '',
-                    deadline: new Date(Date.now() + 15 * 86_400_000).toISOString().slice(0, 10),
+                    deadline: todayIso(15),
                     responsible: '',
                   })
                 }
