@@ -786,3 +786,55 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     ensure!(store.letter_numbers()?.iter().all(|s| s.count == 5), "nothing was signed");
     Ok(())
 }
+
+/// A visit ended on one laptop reaches the server with its answers first and the visit itself
+/// last (ending it is its newest change), and a second laptop pulls them in that order. The
+/// answers wait for their visit there instead of being dropped, and the whole inspection —
+/// people, answers, the letter drafted, the signed letter — arrives and verifies.
+#[test]
+fn a_visit_ended_on_one_laptop_arrives_whole_on_another_and_its_letter_verifies() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
+    let city = district[..4].to_owned();
+    fx.user("zhao", "supervisor", &city)?;
+    fx.user("qian", "supervisor", &city)?;
+    let (a, b) = (fx.laptop("a", "zhao", 1)?, fx.laptop("b", "qian", 2)?);
+    sync(&a)?;
+    sync(&b)?;
+    let agency =
+        rows(&a, &format!("SELECT id, name FROM agencies WHERE division LIKE '{city}%' ORDER BY seq LIMIT 1"))?
+            .pop()
+            .context("the city has an agency")?
+            .0;
+    let visit = drafted_letter(&a, &agency)?;
+    sign_letter(&a, visit, 1)?;
+    let pushed = sync(&a)?;
+    ensure!(pushed.refused == 0, "{:?}", pushed.refusals);
+
+    let pulled = sync(&b)?;
+    ensure!(pulled.rejected.is_empty(), "nothing is left waiting: {:?}", pulled.rejected);
+    let held = |db: &Path| -> Result<Vec<i64>> {
+        let conn = Connection::open(db)?;
+        let id = visit.to_string();
+        [
+            "visits WHERE id = ?1",
+            "visit_people WHERE visit_id = ?1",
+            "visit_items WHERE visit_seq = (SELECT seq FROM visits WHERE id = ?1)",
+            "letter_drafts WHERE visit_id = ?1",
+            "documents WHERE visit_id = ?1",
+        ]
+        .iter()
+        .map(|t| Ok(conn.query_row(&format!("SELECT count(*) FROM {t}"), [&id], |r| r.get(0))?))
+        .collect()
+    };
+    let (on_a, on_b) = (held(&a)?, held(&b)?);
+    ensure!(on_a.iter().all(|&n| n > 0), "laptop A holds the whole inspection: {on_a:?}");
+    ensure!(on_a == on_b, "laptop B holds what A holds (visit, people, answers, draft, letter): {on_a:?} vs {on_b:?}");
+    let store = Store::open(&b)?;
+    ensure!(store.sync_status()?.waiting == 0);
+    for doc in store.documents(safeserve_store::documents::DocumentsOf::Visit(visit))? {
+        let v = store.verify(doc.id, None)?;
+        ensure!(v.verdict == safeserve_core::document::Verdict::Valid, "{:?} verifies on B: {:?}", doc.kind, v.reasons);
+    }
+    Ok(())
+}

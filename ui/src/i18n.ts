@@ -349,6 +349,10 @@ const TEXT = {
   syncConflicts: { zh: '冲突待查看', en: 'Conflicts to review' },
   syncRefused: { zh: '被拒收', en: 'Refused' },
   syncRefusedTitle: { zh: '服务器拒收了 {n} 条变更', en: 'The server refused {n} changes' },
+  syncWaitingTitle: {
+    zh: '从服务器收到的 {n} 条记录暂未写入本机（已保留，每次同步后重试）',
+    en: '{n} records from the server are not applied here yet (kept, and tried again after every sync)',
+  },
   syncRetryIn: { zh: '将在 {n} 秒内自动重试，也可点“立即同步”', en: 'Retries by itself within {n} s, or press Sync now' },
   syncClockAhead: { zh: '本机时钟比服务器快 {amount}，请校准本机日期和时间', en: "This laptop's clock is {amount} ahead of the server's; please correct it" },
   syncClockBehind: { zh: '本机时钟比服务器慢 {amount}，请校准本机日期和时间', en: "This laptop's clock is {amount} behind the server's; please correct it" },

@@ -64,8 +64,12 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
                     r.wire.received,
                     r.seconds
                 );
-                for reason in r.refusals.iter().chain(&r.rejected) {
-                    println!("  ! {reason}");
+                for reason in &r.refusals {
+                    println!("  ! 服务器拒收 / refused by the server: {reason}");
+                }
+                // Kept in the database and tried again after every pull.
+                for reason in &r.rejected {
+                    println!("  ! 暂未写入本机 / not applied here yet: {reason}");
                 }
             }
             if r.refused > 0 || !r.rejected.is_empty() {

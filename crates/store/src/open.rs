@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_sync.sql"),
     include_str!("../migrations/0005_supervision.sql"),
     include_str!("../migrations/0006_hazard_completion.sql"),
+    include_str!("../migrations/0007_sync_waiting.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 

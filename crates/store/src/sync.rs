@@ -45,6 +45,10 @@ pub struct SyncStatus {
     /// Changes the server refused (with the reasons in [`SyncStatus::refusals`]).
     pub refused: u32,
     pub refusals: Vec<String>,
+    /// Pulled changes that could not be applied here yet (with the reasons in
+    /// [`SyncStatus::waiting_reasons`]); kept and tried again after every pull.
+    pub waiting: u32,
+    pub waiting_reasons: Vec<String>,
     /// Photos whose original the server has not confirmed.
     pub photos_pending: u32,
     /// Conflicts not yet reviewed.
@@ -86,9 +90,28 @@ pub struct Applied {
     pub applied: u32,
     /// Older than the version held here (last writer wins), or evidence already held.
     pub skipped: u32,
-    /// Changes that could not be applied here (a signed document that does not verify, a row
-    /// the local rules refuse); the server keeps them.
+    /// Changes of this page that could not be applied here (a parent not held yet, a signed
+    /// document that does not verify, a row the local rules refuse), each with its reason.
+    /// None is dropped: they wait in `sync_waiting` ([`Store::waiting_changes`]).
     pub rejected: Vec<String>,
+    /// Changes that had waited and applied with this page (their parent arrived).
+    pub released: u32,
+}
+
+/// A pulled change waiting to be applied, and why it could not be yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaitingChange {
+    pub entity: Entity,
+    pub record_id: String,
+    pub reason: String,
+    /// When it first could not be applied (UTC).
+    pub since: String,
+}
+
+/// What applying one change did.
+enum Taken {
+    Applied,
+    Skipped,
 }
 
 /// A photo original the server has not confirmed yet.
@@ -522,6 +545,117 @@ fn apply_document(tx: &Transaction<'_>, body: &Map<String, Json>) -> Result<(), 
     Ok(())
 }
 
+/// Applies one pulled change unless the version held here wins, each in its own savepoint: one
+/// the local rules refuse is rolled back alone and its error returned.
+fn apply_change(tx: &Transaction<'_>, c: &Pulled, bulk: bool) -> Result<Taken, StoreError> {
+    let local: Option<(i64, String)> = tx
+        .prepare_cached("SELECT hlc, node FROM sync_versions WHERE entity = ?1 AND record_id = ?2")?
+        .query_row(params![c.entity.key(), c.record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let newer = match &local {
+        None => true,
+        Some((hlc, node)) => !c.entity.is_evidence() && wins(c.hlc, &c.node, *hlc, node),
+    };
+    if !newer {
+        return Ok(Taken::Skipped);
+    }
+    tx.prepare_cached("SAVEPOINT change")?.execute([])?;
+    let result = match c.op {
+        Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(tx, c.entity, &body, bulk)),
+        Op::Delete => apply_delete(tx, c.entity, &c.record_id),
+    };
+    if let Err(e) = result {
+        tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+        return Err(e);
+    }
+    tx.prepare_cached("RELEASE change")?.execute([])?;
+    tx.prepare_cached(
+        "INSERT INTO sync_versions(entity, record_id, hlc, node) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node",
+    )?
+    .execute(params![c.entity.key(), c.record_id, c.hlc, c.node])?;
+    if matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
+        // The server holds the original of a photo it hands out.
+        if let Some(sha) = c.record_id.rsplit('/').next() {
+            tx.prepare_cached("INSERT OR IGNORE INTO sync_photos(sha256, uploaded) VALUES (?1, 1)")?.execute([sha])?;
+        }
+    }
+    Ok(Taken::Applied)
+}
+
+/// Keeps a change that could not be applied, with its reason; of one record, the newest waits.
+fn wait(tx: &Transaction<'_>, c: &Pulled, reason: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO sync_waiting(entity, record_id, op, hlc, node, body, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT(entity, record_id) DO UPDATE SET op = excluded.op, hlc = excluded.hlc, node = excluded.node, \
+         body = excluded.body, reason = excluded.reason WHERE excluded.hlc >= sync_waiting.hlc",
+    )?
+    .execute(params![
+        c.entity.key(),
+        c.record_id,
+        c.op.key(),
+        c.hlc,
+        c.node,
+        c.body.as_deref().map(|b| b.get()),
+        reason
+    ])?;
+    Ok(())
+}
+
+/// Tries every waiting change again, round after round while any applies (an event waits for
+/// its hazard, which waited for its visit). Returns how many applied; the others keep waiting
+/// with their latest reason.
+fn release_waiting(tx: &Transaction<'_>, bulk: bool) -> Result<u32, StoreError> {
+    let mut released = 0;
+    loop {
+        let waiting: Vec<Pulled> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT entity, record_id, op, hlc, node, body FROM sync_waiting ORDER BY hlc, entity, record_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (entity, record_id, op, hlc, node, body) = row?;
+                let bad = || sync_error(format!("waiting change {entity} {record_id} is unreadable"));
+                let (kind, op) = (Entity::from_key(&entity).ok_or_else(bad)?, Op::from_key(&op).ok_or_else(bad)?);
+                let body = body.map(RawValue::from_string).transpose().map_err(|_| bad())?;
+                out.push(Pulled { seq: 0, entity: kind, record_id, op, hlc, node, body });
+            }
+            out
+        };
+        let mut progress = false;
+        for c in &waiting {
+            let outcome = apply_change(tx, c, bulk);
+            match outcome {
+                Ok(taken) => {
+                    tx.prepare_cached("DELETE FROM sync_waiting WHERE entity = ?1 AND record_id = ?2")?
+                        .execute(params![c.entity.key(), c.record_id])?;
+                    if matches!(taken, Taken::Applied) {
+                        released += 1;
+                        progress = true;
+                    }
+                }
+                Err(e) => {
+                    tx.prepare_cached("UPDATE sync_waiting SET reason = ?3 WHERE entity = ?1 AND record_id = ?2")?
+                        .execute(params![c.entity.key(), c.record_id, e.to_string()])?;
+                }
+            }
+        }
+        if !progress {
+            return Ok(released);
+        }
+    }
+}
+
 fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str) -> Result<(), StoreError> {
     match entity {
         Entity::VisitItem => {
@@ -697,52 +831,56 @@ impl Store {
         let mut max_hlc = 0;
         for c in changes {
             max_hlc = max_hlc.max(c.hlc);
-            let local: Option<(i64, String)> = tx
-                .prepare_cached("SELECT hlc, node FROM sync_versions WHERE entity = ?1 AND record_id = ?2")?
-                .query_row(params![c.entity.key(), c.record_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let newer = match &local {
-                None => true,
-                Some((hlc, node)) => !c.entity.is_evidence() && wins(c.hlc, &c.node, *hlc, node),
-            };
-            if !newer {
-                done.skipped += 1;
-                continue;
-            }
-            // Each change in its own savepoint: one the local rules refuse is rolled back
-            // alone and reported, and the rest of the page still applies.
-            tx.prepare_cached("SAVEPOINT change")?.execute([])?;
-            let result = match c.op {
-                Op::Upsert => object(c.body.as_deref()).and_then(|body| apply_upsert(&tx, c.entity, &body, bulk)),
-                Op::Delete => apply_delete(&tx, c.entity, &c.record_id),
-            };
-            match result {
-                Ok(()) => {
-                    tx.prepare_cached("RELEASE change")?.execute([])?;
-                    tx.prepare_cached(
-                        "INSERT INTO sync_versions(entity, record_id, hlc, node) VALUES (?1, ?2, ?3, ?4) \
-                         ON CONFLICT(entity, record_id) DO UPDATE SET hlc = excluded.hlc, node = excluded.node",
-                    )?
-                    .execute(params![c.entity.key(), c.record_id, c.hlc, c.node])?;
-                    if matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
-                        // The server holds the original of a photo it hands out.
-                        if let Some(sha) = c.record_id.rsplit('/').next() {
-                            tx.prepare_cached("INSERT OR IGNORE INTO sync_photos(sha256, uploaded) VALUES (?1, 1)")?
-                                .execute([sha])?;
-                        }
-                    }
+            match apply_change(&tx, c, bulk) {
+                Ok(Taken::Applied) => {
                     done.applied += 1;
+                    // A newer version that applied replaces an older one waiting.
+                    tx.prepare_cached("DELETE FROM sync_waiting WHERE entity = ?1 AND record_id = ?2 AND hlc <= ?3")?
+                        .execute(params![c.entity.key(), c.record_id, c.hlc])?;
                 }
+                Ok(Taken::Skipped) => done.skipped += 1,
                 Err(e) => {
-                    tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
-                    done.rejected.push(format!("{} {}: {}", c.entity.key(), c.record_id, e));
+                    let reason = e.to_string();
+                    done.rejected.push(format!("{} {}: {reason}", c.entity.key(), c.record_id));
+                    wait(&tx, c, &reason)?;
                 }
             }
+        }
+        // A first pull (bulk) may leave thousands waiting for parents on later pages: they are
+        // tried once, at its end (`end_bulk_pull`), instead of after every page.
+        if !bulk {
+            done.released = release_waiting(&tx, false)?;
         }
         tx.execute("UPDATE sync_clock SET applying = 0, hlc = max(hlc, ?1)", [max_hlc])?;
         tx.execute("UPDATE sync_account SET cursor = max(cursor, ?1)", [cursor])?;
         tx.commit()?;
         Ok(done)
+    }
+
+    fn release_waiting_tx(&mut self) -> Result<u32, StoreError> {
+        let bulk = self.bulk_pull;
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE sync_clock SET applying = 1", [])?;
+        let released = release_waiting(&tx, bulk)?;
+        tx.execute("UPDATE sync_clock SET applying = 0", [])?;
+        tx.commit()?;
+        Ok(released)
+    }
+
+    /// Pulled changes that could not be applied here yet, oldest first, with their reasons.
+    pub fn waiting_changes(&self) -> Result<Vec<WaitingChange>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT entity, record_id, reason, since FROM sync_waiting ORDER BY since, hlc")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (entity, record_id, reason, since) = row?;
+            let entity = Entity::from_key(&entity).ok_or_else(|| sync_error(format!("unknown entity {entity}")))?;
+            out.push(WaitingChange { entity, record_id, reason, since });
+        }
+        Ok(out)
     }
 
     /// A first pull brings registers by the hundred thousand. While it runs, pulled records
@@ -754,6 +892,11 @@ impl Store {
 
     /// Indexes whatever waits in `search_pending` (also what a pull cut off left there).
     pub fn end_bulk_pull(&mut self) -> Result<(), StoreError> {
+        // What waited for a later page of the pull goes in first, so that it is indexed too.
+        self.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+        let released = self.release_waiting_tx();
+        self.conn.execute_batch("PRAGMA foreign_keys=ON")?;
+        released?;
         self.bulk_pull = false;
         let tx = self.conn.transaction()?;
         let pending: Vec<(String, i64)> = {
@@ -868,6 +1011,10 @@ impl Store {
              WHERE outcome = 'refused' ORDER BY seq DESC LIMIT 20",
         )?;
         let refusals = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT entity || ' ' || record_id || '：' || reason FROM sync_waiting ORDER BY since, hlc LIMIT 20",
+        )?;
+        let waiting_reasons = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
         let (server, user_name, role, scope, last_sync, last_error, clock_skew_ms) = match account {
             Some((s, u, r, sc, l, e, k)) => (Some(s), Some(u), Some(r), Some(sc), l, e, k),
             None => Default::default(),
@@ -881,6 +1028,8 @@ impl Store {
             pending: count("SELECT count(*) FROM outbox WHERE receipt IS NULL AND outcome IS NULL")?,
             refused: count("SELECT count(*) FROM outbox WHERE outcome = 'refused'")?,
             refusals,
+            waiting: count("SELECT count(*) FROM sync_waiting")?,
+            waiting_reasons,
             photos_pending: count(
                 "SELECT count(*) FROM photos WHERE sha256 NOT IN (SELECT sha256 FROM sync_photos WHERE uploaded = 1)",
             )?,

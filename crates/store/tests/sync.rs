@@ -136,6 +136,38 @@ fn a_tampered_signed_document_is_not_taken_in() {
     assert!(ok.rejected.is_empty() && ok.applied as usize == docs.len());
 }
 
+/// The server hands out current values in the order they last changed, so a visit ended after
+/// its answers arrives after them, a hazard corrected after its first event after that event.
+/// Such a child waits on the laptop, with its reason, and is applied when its parent arrives —
+/// on a later page or a later sync — and nothing is lost on the way.
+#[test]
+fn a_record_pulled_before_its_parent_waits_for_it_and_is_then_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_db(dir.path());
+    let pulled = as_pulled(&source);
+    let target = dir.path().join("laptop.db");
+    let mut store = Store::open(&target).unwrap();
+    store.save_sync_account(&sample_account()).unwrap();
+    let parents = [Entity::Visit, Entity::Hazard];
+    let (later, first): (Vec<Pulled>, Vec<Pulled>) = pulled.into_iter().partition(|p| parents.contains(&p.entity));
+    let r = store.apply_pulled(&first, 1).unwrap();
+    assert!(!r.rejected.is_empty(), "answers, events and photos of visits not held yet cannot apply");
+    assert!(r.rejected.iter().any(|w| w.contains("not held")), "{:?}", &r.rejected[..3]);
+    let waiting = store.waiting_changes().unwrap();
+    assert_eq!(waiting.len(), r.rejected.len(), "every one of them waits, with its reason");
+    assert_eq!(store.sync_account().unwrap().unwrap().cursor, 1, "the cursor moves on: they are held here");
+
+    // Visits arrive on the next page, hazards on the one after: each lets more of what waits in.
+    let (visits, hazards): (Vec<Pulled>, Vec<Pulled>) = later.into_iter().partition(|p| p.entity == Entity::Visit);
+    let r = store.apply_pulled(&visits, 2).unwrap();
+    assert!(r.released > 0, "answers applied once their visit is here: {r:?}");
+    let r = store.apply_pulled(&hazards, 3).unwrap();
+    assert!(r.released > 0, "events and photos applied once their hazard is here: {r:?}");
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert!(store.waiting_changes().unwrap().is_empty(), "nothing waits any more");
+    assert_eq!(store.counts().unwrap(), Store::open(&source).unwrap().counts().unwrap(), "nothing was dropped");
+}
+
 fn sample_account() -> safeserve_store::sync::SyncAccount {
     safeserve_store::sync::SyncAccount {
         server: "http://127.0.0.1:1".into(),

@@ -297,6 +297,13 @@ pub fn pull(
     // Search entries of records pulled in bulk are written once, at the end (also after an
     // error: what was applied is searchable).
     store.end_bulk_pull()?;
+    // What this laptop could not apply is what still waits, whichever page brought it (a child
+    // that came before its parent and applied with it is not among them).
+    report.rejected = store
+        .waiting_changes()?
+        .into_iter()
+        .map(|w| format!("{} {}: {}", w.entity.key(), w.record_id, w.reason))
+        .collect();
     result
 }
 
@@ -314,9 +321,8 @@ fn pull_pages(
         }
         report.pulled += page.changes.len() as u64;
         let applied = store.apply_pulled(&page.changes, page.next)?;
-        report.applied += applied.applied as u64;
+        report.applied += (applied.applied + applied.released) as u64;
         report.skipped += applied.skipped as u64;
-        report.rejected.extend(applied.rejected);
         *cursor = page.next;
         progress(&Progress {
             phase: Phase::Pull,

@@ -14,6 +14,11 @@ pending: number,
  */
 refused: number, refusals: Array<string>, 
 /**
+ * Pulled changes that could not be applied here yet (with the reasons in
+ * [`SyncStatus::waiting_reasons`]); kept and tried again after every pull.
+ */
+waiting: number, waiting_reasons: Array<string>, 
+/**
  * Photos whose original the server has not confirmed.
  */
 photos_pending: number, 

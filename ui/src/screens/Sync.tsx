@@ -385,6 +385,22 @@ function StatusBody({ view }: { view: SyncView }) {
         />
       )}
 
+      {s.waiting > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="sync-waiting"
+          title={t('syncWaitingTitle', { n: s.waiting })}
+          description={
+            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+              {s.waiting_reasons.map((r, i) => (
+                <li key={i}>{r}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+
       {Math.abs(skew) > SKEW_WARN_MS && (
         <Alert
           type="warning"
