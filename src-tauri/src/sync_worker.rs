@@ -45,13 +45,17 @@ pub struct SyncWorker {
 }
 
 fn describe(r: &SyncReport) -> String {
-    format!(
+    let mut text = format!(
         "推送 {} 条，拉取 {} 条，上传照片 {} 张，下载照片 {} 张",
         r.pushed + r.superseded,
         r.applied,
         r.photos_uploaded,
         r.photos_downloaded
-    )
+    );
+    if !r.photos_failed.is_empty() {
+        text.push_str(&format!("，{} 张照片未能下载（下次同步重试）", r.photos_failed.len()));
+    }
+    text
 }
 
 impl SyncWorker {

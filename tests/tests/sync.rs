@@ -838,3 +838,36 @@ fn a_visit_ended_on_one_laptop_arrives_whole_on_another_and_its_letter_verifies(
     }
     Ok(())
 }
+
+/// A photo the server no longer has on disk costs the laptop that photo only: the others come
+/// down, the missing one is named with its reason, and it is asked for again next time.
+#[test]
+fn a_photo_missing_on_the_server_does_not_stop_the_others_coming_down() -> Result<()> {
+    let fx = Fixture::new(false)?;
+    fx.user("zhao", "supervisor", "33")?;
+    let a = fx.laptop("a", "zhao", 5)?;
+    let mut originals = Vec::new();
+    for shard in std::fs::read_dir(fx.server.data.join("photos"))? {
+        let shard = shard?.path();
+        if shard.file_name().is_some_and(|n| n.len() == 2) {
+            for f in std::fs::read_dir(&shard)? {
+                originals.push(f?.path());
+            }
+        }
+    }
+    originals.sort();
+    ensure!(originals.len() >= 3, "the demo's photos are on the server: {}", originals.len());
+    let gone = originals[originals.len() / 2].clone();
+    std::fs::remove_file(&gone)?;
+    let sha = gone.file_name().and_then(|n| n.to_str()).context("a photo's name")?.to_owned();
+
+    let report = sync(&a)?;
+    ensure!(report.photos_downloaded as usize == originals.len() - 1, "the others came down: {report:?}");
+    ensure!(report.photos_failed.len() == 1 && report.photos_failed[0].starts_with(&sha), "{:?}", report.photos_failed);
+    let store = Store::open(&a)?;
+    ensure!(store.photos_to_download()? == vec![sha], "only the missing one is asked for again");
+    let out = cli(&["sync", "--db", a.to_str().expect("utf-8")], &[])?;
+    ensure!(out.status.code() == Some(1), "safeserve sync says something is missing: {:?}", out.status);
+    ensure!(String::from_utf8(out.stdout)?.contains("照片未能下载"), "and names it");
+    Ok(())
+}

@@ -71,8 +71,11 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
                 for reason in &r.rejected {
                     println!("  ! 暂未写入本机 / not applied here yet: {reason}");
                 }
+                for reason in &r.photos_failed {
+                    println!("  ! 照片未能下载，下次同步重试 / photo not downloaded, retried next sync: {reason}");
+                }
             }
-            if r.refused > 0 || !r.rejected.is_empty() {
+            if r.refused > 0 || !r.rejected.is_empty() || !r.photos_failed.is_empty() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

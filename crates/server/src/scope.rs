@@ -115,6 +115,17 @@ fn need(body: &Map<String, Value>, key: &str) -> Result<String, String> {
     s(body, key).map(str::to_owned).ok_or_else(|| format!("缺少字段 {key}"))
 }
 
+/// A photo link's `sha256`, and its photo's: 64 lowercase hex digits. Laptops name files by
+/// it, so one malformed value accepted here would be refused by every laptop in scope.
+fn photo_sha(body: &Map<String, Value>) -> Result<String, String> {
+    let sha = need(body, "sha256")?;
+    let nested = body.get("photo").and_then(Value::as_object).and_then(|p| s(p, "sha256"));
+    if !crate::photos::is_sha256(&sha) || nested.is_some_and(|n| n != sha) {
+        return Err(format!("照片摘要 sha256 无效：{sha}"));
+    }
+    Ok(sha)
+}
+
 pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, String> {
     let mut d = Derived { record_id: String::new(), keys: vec![], inherits: vec![], parents: vec![], grants: vec![] };
     match entity {
@@ -182,13 +193,13 @@ pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, Stri
         }
         Entity::ItemPhoto => {
             let visit = need(body, "visit_id")?;
-            d.record_id = format!("{visit}/{}/{}", need(body, "code")?, need(body, "sha256")?);
+            d.record_id = format!("{visit}/{}/{}", need(body, "code")?, photo_sha(body)?);
             d.inherits.push((Entity::Visit, visit.clone(), Inherit::All));
             d.parents.push((Entity::Visit, visit));
         }
         Entity::HazardPhoto => {
             let hazard = need(body, "hazard_id")?;
-            d.record_id = format!("{hazard}/{}/{}", need(body, "phase")?, need(body, "sha256")?);
+            d.record_id = format!("{hazard}/{}/{}", need(body, "phase")?, photo_sha(body)?);
             d.inherits.push((Entity::Hazard, hazard.clone(), Inherit::All));
             d.parents.push((Entity::Hazard, hazard));
         }
@@ -282,5 +293,23 @@ mod tests {
         let d = derive(Entity::Contract, &contract).unwrap();
         assert_eq!(d.grants, vec![(Entity::Enterprise, "E".to_owned(), "a:A".to_owned())]);
         assert!(derive(Entity::Enterprise, &Map::new()).is_err());
+    }
+
+    #[test]
+    fn a_photo_link_names_its_photo_by_a_well_formed_hash() {
+        let sha = "ab".repeat(32);
+        let link = |sha: &str, nested: &str| -> Map<String, Value> {
+            serde_json::from_value(serde_json::json!({
+                "visit_id": "v1", "code": "A.1", "sha256": sha, "photo": { "sha256": nested }
+            }))
+            .unwrap()
+        };
+        assert_eq!(derive(Entity::ItemPhoto, &link(&sha, &sha)).unwrap().record_id, format!("v1/A.1/{sha}"));
+        for (bad, nested) in
+            [("../../etc/passwd", "../../etc/passwd"), (&"AB".repeat(32), &"AB".repeat(32)), (&sha, "cd")]
+        {
+            let refused = derive(Entity::ItemPhoto, &link(bad, nested)).err().expect("refused");
+            assert!(refused.contains("sha256"), "{refused}");
+        }
     }
 }

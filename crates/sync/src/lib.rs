@@ -117,6 +117,9 @@ pub struct SyncReport {
     pub photos_uploaded: u64,
     pub photo_bytes_sent: u64,
     pub photos_downloaded: u64,
+    /// Photos that could not be fetched this time (the server lacks the file, the bytes do not
+    /// match their hash …), each with its reason; they are asked for again at the next sync.
+    pub photos_failed: Vec<String>,
     pub wire: WireBytes,
     pub clock_skew_ms: Option<i64>,
     pub seconds: f64,
@@ -345,9 +348,20 @@ pub fn download_photos(
     let wanted = store.photos_to_download()?;
     let total = wanted.len() as u64;
     for sha in wanted {
-        let bytes = client.download_photo(&sha)?;
-        store.receive_photo(&sha, &bytes, chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string())?;
-        report.photos_downloaded += 1;
+        let received = client.download_photo(&sha).and_then(|bytes| {
+            let at = chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string();
+            Ok(store.receive_photo(&sha, &bytes, at)?)
+        });
+        match received {
+            Ok(()) => report.photos_downloaded += 1,
+            // The connection or the server is down: the rest would fail the same way.
+            Err(e) if Client::is_retryable(&e) => return Err(e),
+            // This photo alone: the others still come down, and it is asked for next time.
+            Err(e) => {
+                let m = e.message();
+                report.photos_failed.push(format!("{sha}：{}（{}）", m.zh, m.en));
+            }
+        }
         progress(&Progress {
             phase: Phase::Download,
             done: report.photos_downloaded,
