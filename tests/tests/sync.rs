@@ -871,3 +871,35 @@ fn a_photo_missing_on_the_server_does_not_stop_the_others_coming_down() -> Resul
     ensure!(String::from_utf8(out.stdout)?.contains("照片未能下载"), "and names it");
     Ok(())
 }
+
+/// Every sync starts by rotating the laptop's refresh token. Two syncs of one database at once
+/// (the app's worker and `safeserve sync`, or a letter approval) would both present the same
+/// token, and the server takes a second use for a stolen token and revokes the laptop. They
+/// take turns instead: every one succeeds and the laptop stays enrolled.
+#[test]
+fn syncs_of_one_database_from_several_processes_take_turns_and_the_laptop_stays_enrolled() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.inspector("zhang")?;
+    let a = fx.laptop("a", "zhang", 6)?;
+    sync(&a)?;
+    let db = a.to_str().context("utf-8 path")?;
+    for round in 0..3 {
+        let outputs: Vec<std::process::Output> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4).map(|_| s.spawn(|| cli(&["sync", "--db", db], &[]))).collect();
+            runs.into_iter().map(|r| r.join().expect("a sync thread")).collect::<Result<_>>()
+        })?;
+        for out in &outputs {
+            ensure!(
+                out.status.success(),
+                "round {round}: every sync succeeds ({:?}): {}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let devices = Server::admin(&fx.server.data, &["devices"])?;
+    ensure!(!devices.contains("revoked") && !devices.contains("已吊销"), "the laptop is not revoked: {devices}");
+    sync(&a)?;
+    Ok(())
+}

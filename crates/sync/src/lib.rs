@@ -5,6 +5,7 @@
 //! applies or sends anything twice. The protocol is written down in docs/sync.md.
 
 pub mod client;
+pub mod lock;
 pub mod wire;
 
 pub use client::{Client, WireBytes};
@@ -42,6 +43,8 @@ pub enum SyncError {
     #[error("photo {0} cannot be read")]
     Photo(String, #[source] std::io::Error),
     #[error(transparent)]
+    Lock(#[from] lock::LockError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -54,6 +57,7 @@ impl SyncError {
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::Protocol(_) => "protocol",
             SyncError::Photo(..) => "photo_missing",
+            SyncError::Lock(_) => "sync_lock",
             SyncError::Store(e) => e.code(),
         }
     }
@@ -80,6 +84,10 @@ impl SyncError {
             SyncError::Photo(p, e) => {
                 Message::new(format!("照片文件 {p} 无法读取：{e}"), format!("Photo file {p} cannot be read: {e}"))
             }
+            SyncError::Lock(e) => Message::new(
+                format!("无法锁定同步文件 {}：{}", e.path.display(), e.source),
+                format!("Cannot lock the sync file {}: {}", e.path.display(), e.source),
+            ),
             SyncError::Store(e) => e.message(),
         }
     }
@@ -153,7 +161,7 @@ pub fn enroll(
 }
 
 /// Opens a session: trades the stored refresh token for an access token, storing the new
-/// refresh token at once.
+/// refresh token at once. Callers hold the database's [`lock::SyncLock`] across it.
 pub fn connect(store: &mut Store) -> Result<Client, SyncError> {
     let account = store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
     let mut client = Client::new(&account.server)?;
@@ -192,6 +200,7 @@ pub fn sign_document(
             Some((prefix.to_owned(), rest.get(..4)?.parse::<i32>().ok()?))
         });
         if let (Some((prefix, year)), Some(visit)) = (series, draft.content.visit.as_ref()) {
+            let _turn = lock::SyncLock::acquire(store.path())?;
             let mut client = connect(store)?;
             push(&mut client, store, &mut SyncReport::default(), &mut |_| {})?;
             let request = wire::LetterNumberRequest { visit_id: visit.id.clone(), prefix, year };
@@ -204,7 +213,11 @@ pub fn sign_document(
 /// One whole sync: push, photos up, pull, photos down. The outcome (or the error) is
 /// recorded in the database for the sync status.
 pub fn sync(store: &mut Store, progress: &mut dyn FnMut(&Progress)) -> Result<SyncReport, SyncError> {
-    let result = connect(store).and_then(|mut client| sync_with(&mut client, store, progress));
+    // Taken before the refresh token is read: a sync waiting here reads the one the sync
+    // before it received.
+    let result = lock::SyncLock::acquire(store.path())
+        .map_err(SyncError::from)
+        .and_then(|_turn| connect(store).and_then(|mut client| sync_with(&mut client, store, progress)));
     let now = chrono::Utc::now().to_rfc3339();
     match &result {
         Ok(report) => store.record_sync_attempt(Some(&now), None, report.clock_skew_ms)?,
