@@ -63,11 +63,7 @@ fn the_outbox_is_written_in_the_records_transaction_and_the_demo_queues_nothing(
 #[test]
 fn a_pulled_page_is_applied_once_and_older_values_lose() {
     let dir = tempfile::tempdir().unwrap();
-    let source = demo_db(dir.path());
-    let pulled = as_pulled(&source);
-    let target = dir.path().join("laptop.db");
-    let mut store = Store::open(&target).unwrap();
-    store.save_sync_account(&sample_account()).unwrap();
+    let Laptop { source, pulled, target, mut store } = enrolled_laptop(dir.path());
     // In bulk, as a first pull runs: search entries are written once, at the end.
     store.begin_bulk_pull();
     let first = store.apply_pulled(&pulled, 42).unwrap();
@@ -116,11 +112,7 @@ fn a_pulled_page_is_applied_once_and_older_values_lose() {
 #[test]
 fn a_tampered_signed_document_is_not_taken_in() {
     let dir = tempfile::tempdir().unwrap();
-    let source = demo_db(dir.path());
-    let pulled = as_pulled(&source);
-    let target = dir.path().join("laptop.db");
-    let mut store = Store::open(&target).unwrap();
-    store.save_sync_account(&sample_account()).unwrap();
+    let Laptop { pulled, mut store, .. } = enrolled_laptop(dir.path());
     let (docs, rest): (Vec<Pulled>, Vec<Pulled>) = pulled.into_iter().partition(|p| p.entity == Entity::Document);
     store.apply_pulled(&rest, 1).unwrap();
     let mut doc = docs[0].clone();
@@ -143,11 +135,7 @@ fn a_tampered_signed_document_is_not_taken_in() {
 #[test]
 fn a_record_pulled_before_its_parent_waits_for_it_and_is_then_applied() {
     let dir = tempfile::tempdir().unwrap();
-    let source = demo_db(dir.path());
-    let pulled = as_pulled(&source);
-    let target = dir.path().join("laptop.db");
-    let mut store = Store::open(&target).unwrap();
-    store.save_sync_account(&sample_account()).unwrap();
+    let Laptop { source, pulled, mut store, .. } = enrolled_laptop(dir.path());
     let parents = [Entity::Visit, Entity::Hazard];
     let (later, first): (Vec<Pulled>, Vec<Pulled>) = pulled.into_iter().partition(|p| parents.contains(&p.entity));
     let r = store.apply_pulled(&first, 1).unwrap();
@@ -166,6 +154,24 @@ fn a_record_pulled_before_its_parent_waits_for_it_and_is_then_applied() {
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     assert!(store.waiting_changes().unwrap().is_empty(), "nothing waits any more");
     assert_eq!(store.counts().unwrap(), Store::open(&source).unwrap().counts().unwrap(), "nothing was dropped");
+}
+
+/// A demo database (`source`), everything it holds as it would be pulled, and an empty
+/// enrolled laptop database (`target`) to pull into.
+struct Laptop {
+    source: std::path::PathBuf,
+    pulled: Vec<Pulled>,
+    target: std::path::PathBuf,
+    store: Store,
+}
+
+fn enrolled_laptop(dir: &std::path::Path) -> Laptop {
+    let source = demo_db(dir);
+    let pulled = as_pulled(&source);
+    let target = dir.join("laptop.db");
+    let mut store = Store::open(&target).unwrap();
+    store.save_sync_account(&sample_account()).unwrap();
+    Laptop { source, pulled, target, store }
 }
 
 fn sample_account() -> safeserve_store::sync::SyncAccount {

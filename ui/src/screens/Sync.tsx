@@ -375,13 +375,7 @@ function StatusBody({ view }: { view: SyncView }) {
           showIcon
           data-testid="sync-refusals"
           title={t('syncRefusedTitle', { n: s.refused })}
-          description={
-            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-              {s.refusals.map((r, i) => (
-                <li key={i}>{r}</li>
-              ))}
-            </ul>
-          }
+          description={<Reasons reasons={s.refusals} />}
         />
       )}
 
@@ -391,13 +385,7 @@ function StatusBody({ view }: { view: SyncView }) {
           showIcon
           data-testid="sync-waiting"
           title={t('syncWaitingTitle', { n: s.waiting })}
-          description={
-            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-              {s.waiting_reasons.map((r, i) => (
-                <li key={i}>{r}</li>
-              ))}
-            </ul>
-          }
+          description={<Reasons reasons={s.waiting_reasons} />}
         />
       )}
 
@@ -410,6 +398,17 @@ function StatusBody({ view }: { view: SyncView }) {
         />
       )}
     </Flex>
+  );
+}
+
+/** Each record with the reason it was refused or waits, one per line. */
+function Reasons({ reasons }: { reasons: string[] }) {
+  return (
+    <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+      {reasons.map((r, i) => (
+        <li key={i}>{r}</li>
+      ))}
+    </ul>
   );
 }
 
