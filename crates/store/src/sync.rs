@@ -108,6 +108,13 @@ pub struct WaitingChange {
     pub since: String,
 }
 
+/// How the sync screen and `safeserve sync` name it: "visit_item ID：reason".
+impl std::fmt::Display for WaitingChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}：{}", self.entity.key(), self.record_id, self.reason)
+    }
+}
+
 /// What applying one change did.
 enum Taken {
     Applied,
@@ -869,9 +876,15 @@ impl Store {
 
     /// Pulled changes that could not be applied here yet, oldest first, with their reasons.
     pub fn waiting_changes(&self) -> Result<Vec<WaitingChange>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT entity, record_id, reason, since FROM sync_waiting ORDER BY since, hlc")?;
-        let rows = stmt.query_map([], |r| {
+        self.first_waiting(-1)
+    }
+
+    /// The `limit` oldest waiting changes (SQLite: -1 for all).
+    fn first_waiting(&self, limit: i64) -> Result<Vec<WaitingChange>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entity, record_id, reason, since FROM sync_waiting ORDER BY since, hlc LIMIT ?1")?;
+        let rows = stmt.query_map([limit], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;
         let mut out = Vec::new();
@@ -1011,10 +1024,7 @@ impl Store {
              WHERE outcome = 'refused' ORDER BY seq DESC LIMIT 20",
         )?;
         let refusals = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT entity || ' ' || record_id || '：' || reason FROM sync_waiting ORDER BY since, hlc LIMIT 20",
-        )?;
-        let waiting_reasons = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let waiting_reasons = self.first_waiting(20)?.iter().map(ToString::to_string).collect();
         let (server, user_name, role, scope, last_sync, last_error, clock_skew_ms) = match account {
             Some((s, u, r, sc, l, e, k)) => (Some(s), Some(u), Some(r), Some(sc), l, e, k),
             None => Default::default(),

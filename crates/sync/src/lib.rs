@@ -315,11 +315,7 @@ pub fn pull(
     store.end_bulk_pull()?;
     // What this laptop could not apply is what still waits, whichever page brought it (a child
     // that came before its parent and applied with it is not among them).
-    report.rejected = store
-        .waiting_changes()?
-        .into_iter()
-        .map(|w| format!("{} {}: {}", w.entity.key(), w.record_id, w.reason))
-        .collect();
+    report.rejected = store.waiting_changes()?.iter().map(ToString::to_string).collect();
     result
 }
 
