@@ -107,7 +107,7 @@ impl SyncWorker {
             };
             // Only try when the server answers its health check: cheap, and it keeps a laptop
             // offline on a factory floor from waiting on timeouts.
-            let health = safeserve_sync::Client::new(&account.server).and_then(|mut c| c.health());
+            let health = safeserve_sync::client_for(&account).and_then(|mut c| c.health());
             let result = if health.is_ok() {
                 self.update(&app, |a| {
                     a.running = true;

@@ -37,7 +37,7 @@ fn laptop(server: &Server, dir: &Path, name: &str, user: &str, seed: u8) -> Path
     let db = dir.join(format!("{name}.db"));
     let code = server.enrolment_code(user).expect("enrolment code");
     let mut store = Store::open(&db).expect("laptop database");
-    safeserve_sync::enroll(&mut store, &server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name).expect("enrol");
+    server.enroll(&mut store, &code, &SigningKey::from_bytes(&[seed; 32]), name).expect("enrol");
     db
 }
 

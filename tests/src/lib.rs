@@ -5,6 +5,7 @@
 
 pub mod binaries;
 pub mod field_run;
+pub mod proxy;
 pub mod server;
 
 use anyhow::{bail, ensure, Context, Result};

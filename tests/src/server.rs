@@ -1,6 +1,8 @@
 //! A real `safeserve-server` process on a free loopback port, and the `safeserve` CLI, for the
-//! sync tests. The server prints the address it bound; readiness is its health endpoint,
-//! polled with a deadline.
+//! sync tests. The server speaks HTTPS with a certificate from a CA the test makes (kept in
+//! the data folder, so a restarted server presents the same one); laptops enrol trusting that
+//! CA. The server prints the address it bound; readiness is its health endpoint, polled with a
+//! deadline.
 
 use anyhow::{bail, ensure, Context, Result};
 use std::io::{BufRead, BufReader};
@@ -16,20 +18,106 @@ pub fn binary(name: &str) -> Result<PathBuf> {
     crate::binaries::workspace_binary(&profile.to_string_lossy(), name)
 }
 
+/// A certificate authority made by a test, and the server certificates it issues.
+pub struct TestCa {
+    params: rcgen::CertificateParams,
+    key: rcgen::KeyPair,
+    /// The CA's own certificate, PEM: what a laptop is given at enrolment.
+    pub pem: String,
+}
+
+impl TestCa {
+    pub fn new(name: &str) -> Result<TestCa> {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+        let key = rcgen::KeyPair::generate()?;
+        let pem = params.self_signed(&key)?.pem();
+        Ok(TestCa { params, key, pem })
+    }
+
+    /// A server certificate for this machine's loopback names: (certificate PEM, key PEM).
+    pub fn issue(&self) -> Result<(String, String)> {
+        let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])?;
+        params.distinguished_name.push(rcgen::DnType::CommonName, "safeserve test server");
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let key = rcgen::KeyPair::generate()?;
+        let cert = params.signed_by(&key, &rcgen::Issuer::from_params(&self.params, &self.key))?;
+        Ok((cert.pem(), key.serialize_pem()))
+    }
+
+    /// Writes a server certificate and key into `dir/tls/` (kept if already there).
+    pub fn install(&self, dir: &Path) -> Result<TlsFiles> {
+        let files = TlsFiles::in_dir(dir);
+        if !files.cert.exists() {
+            std::fs::create_dir_all(dir.join("tls"))?;
+            let (cert, key) = self.issue()?;
+            std::fs::write(&files.cert, cert)?;
+            std::fs::write(&files.key, key)?;
+            std::fs::write(&files.ca, &self.pem)?;
+        }
+        Ok(files)
+    }
+}
+
+/// Where a test server's TLS files are.
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub ca: PathBuf,
+}
+
+impl TlsFiles {
+    fn in_dir(dir: &Path) -> TlsFiles {
+        let tls = dir.join("tls");
+        TlsFiles { cert: tls.join("server.pem"), key: tls.join("server.key"), ca: tls.join("ca.pem") }
+    }
+}
+
 pub struct Server {
     child: Child,
     pub url: String,
     pub data: PathBuf,
+    /// The CA certificate (PEM) laptops enrol with, and its file; `None` for plain HTTP.
+    pub ca: Option<String>,
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Server {
+    /// A server speaking HTTPS with a certificate from the data folder's test CA.
     pub fn start(data: &Path) -> Result<Server> {
         Server::start_with_env(data, &[])
     }
 
     pub fn start_with_env(data: &Path, env: &[(&str, &str)]) -> Result<Server> {
+        let files = TlsFiles::in_dir(data);
+        if !files.cert.exists() {
+            TestCa::new("SafeServe test CA")?.install(data)?;
+        }
+        Server::launch(data, env, Some(&files))
+    }
+
+    /// A server speaking plain HTTP on loopback (what laptops accept without TLS).
+    pub fn start_plain(data: &Path) -> Result<Server> {
+        Server::launch(data, &[], None)
+    }
+
+    /// A server presenting `cert`/`key` (PEM files).
+    pub fn start_with_tls(data: &Path, files: &TlsFiles) -> Result<Server> {
+        Server::launch(data, &[], Some(files))
+    }
+
+    fn launch(data: &Path, env: &[(&str, &str)], tls: Option<&TlsFiles>) -> Result<Server> {
         let mut cmd = Command::new(binary("safeserve-server")?);
         cmd.args(["serve", "--data"]).arg(data).args(["--listen", "127.0.0.1:0"]);
+        let (ca, ca_file) = match tls {
+            Some(files) => {
+                cmd.arg("--tls-cert").arg(&files.cert).arg("--tls-key").arg(&files.key);
+                (Some(std::fs::read_to_string(&files.ca).context("the test CA")?), Some(files.ca.clone()))
+            }
+            None => (None, None),
+        };
         cmd.env("RUST_LOG", "safeserve_server=warn").stdout(Stdio::piped()).stderr(Stdio::inherit());
         for (k, v) in env {
             cmd.env(k, v);
@@ -43,14 +131,45 @@ impl Server {
             let _ = child.kill();
             bail!("server did not say where it listens: {line:?}");
         };
-        let server = Server { child, url, data: data.to_owned() };
+        let server = Server { child, url, data: data.to_owned(), ca, ca_file };
         server.wait_healthy()?;
         Ok(server)
     }
 
+    /// The server's CA as a laptop pins it.
+    pub fn pin(&self) -> Result<Option<safeserve_sync::tls::Pin>> {
+        Ok(self.ca.as_deref().map(safeserve_sync::tls::Pin::from_pem).transpose()?)
+    }
+
+    /// A sync client that trusts this server's CA.
+    pub fn client(&self) -> Result<safeserve_sync::Client> {
+        Ok(safeserve_sync::Client::new(&self.url, self.pin()?.as_ref())?)
+    }
+
+    /// A bare HTTP client that trusts this server's CA, for requests a laptop would not make.
+    pub fn http(&self) -> Result<reqwest::blocking::Client> {
+        let builder = reqwest::blocking::Client::builder();
+        let builder = match self.pin()? {
+            Some(pin) => builder.tls_backend_preconfigured(safeserve_sync::tls::pinned(&pin)?),
+            None => builder,
+        };
+        Ok(builder.build()?)
+    }
+
+    /// Enrols a laptop's database the way `safeserve enroll --ca` does.
+    pub fn enroll(
+        &self,
+        store: &mut safeserve_store::Store,
+        code: &str,
+        key: &ed25519_dalek::SigningKey,
+        label: &str,
+    ) -> std::result::Result<safeserve_store::sync::SyncAccount, safeserve_sync::SyncError> {
+        safeserve_sync::enroll(store, &self.url, code, key, label, self.ca.as_deref())
+    }
+
     fn wait_healthy(&self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let mut client = safeserve_sync::Client::new(&self.url)?;
+        let mut client = self.client()?;
         loop {
             match client.health() {
                 Ok(h) if h.ok => return Ok(()),

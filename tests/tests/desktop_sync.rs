@@ -93,10 +93,11 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     let other = dir.path().join("other.db");
     let other_code = server.enrolment_code("li")?;
     blocking({
-        let (other, url) = (other.clone(), server.url.clone());
+        let (other, url, ca) = (other.clone(), server.url.clone(), server.ca.clone());
         move || {
             let mut store = Store::open(&other)?;
-            safeserve_sync::enroll(&mut store, &url, &other_code, &SigningKey::from_bytes(&[7; 32]), "li-laptop")?;
+            let key = SigningKey::from_bytes(&[7; 32]);
+            safeserve_sync::enroll(&mut store, &url, &other_code, &key, "li-laptop", ca.as_deref())?;
             safeserve_sync::sync(&mut store, &mut |_| {})?;
             Ok(())
         }
@@ -129,10 +130,15 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         );
         app.look("sync-not-enrolled.png").await?;
 
-        // Enrol as the inspector would: type the address and the code, press 注册本机. A code
-        // mistyped first is refused with the server's reason, and the laptop stays unenrolled.
+        // Enrol as the inspector would: type the address, choose the CA certificate the
+        // administrator gave, type the code, press 注册本机. A code mistyped first is refused
+        // with the server's reason, and the laptop stays unenrolled.
         let url = server.as_ref().context("server")?.url.clone();
+        ensure!(url.starts_with("https://"), "the server speaks TLS: {url}");
+        let ca = server.as_ref().and_then(|s| s.ca_file.clone()).context("the test CA")?;
         app.wait_for("[data-testid=sync-server]").await?.send_keys(&url).await?;
+        app.wait_for("[data-testid=sync-ca]").await?.send_keys(&ca.to_string_lossy()).await?;
+        wait_text(&app, "[data-testid=sync-ca-chosen]", "the CA file is chosen", |s| s.contains("ca.pem")).await?;
         app.wait_for("[data-testid=sync-code]").await?.send_keys("ABCD-EFGH").await?;
         app.click("[data-testid=sync-enroll]").await?;
         let refused = wait_text(&app, "[data-testid=command-error]", "a wrong code is refused", |s| !s.is_empty()).await?;

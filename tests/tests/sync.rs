@@ -8,7 +8,8 @@ use rusqlite::Connection;
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
 use safeserve_e2e::ended_agency_inspection;
-use safeserve_e2e::server::{cli, noisy_png, Server};
+use safeserve_e2e::proxy::Proxy;
+use safeserve_e2e::server::{cli, noisy_png, Server, TestCa};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
 use safeserve_store::Store;
@@ -61,7 +62,7 @@ impl Fixture {
         let db = self.dir.path().join(format!("{name}.db"));
         let mut store = Store::open(&db)?;
         let code = self.server.enrolment_code(user)?;
-        safeserve_sync::enroll(&mut store, &self.server.url, &code, &SigningKey::from_bytes(&[seed; 32]), name)?;
+        self.server.enroll(&mut store, &code, &SigningKey::from_bytes(&[seed; 32]), name)?;
         Ok(db)
     }
 
@@ -157,7 +158,8 @@ fn replay_worker() -> Result<()> {
     let Some(spec) = std::env::var_os("SAFESERVE_REPLAY") else { return Ok(()) };
     let spec: serde_json::Value = serde_json::from_slice(&std::fs::read(spec)?)?;
     let changes: Vec<Change> = serde_json::from_value(spec["changes"].clone())?;
-    let mut client = Client::new(spec["server"].as_str().context("server")?)?;
+    let pin = safeserve_sync::tls::Pin::from_pem(spec["ca"].as_str().context("ca")?)?;
+    let mut client = Client::new(spec["server"].as_str().context("server")?, Some(&pin))?;
     client.set_access(spec["token"].as_str().context("token")?.to_owned());
     for _ in 0..50 {
         let answer = client.push(changes.clone())?;
@@ -184,7 +186,7 @@ fn the_same_push_replayed_100_times_from_two_processes_is_applied_once() -> Resu
     std::fs::write(
         &spec,
         serde_json::to_vec(&serde_json::json!({
-            "server": fx.server.url, "token": client.access_token(), "changes": changes,
+            "server": fx.server.url, "ca": fx.server.ca, "token": client.access_token(), "changes": changes,
         }))?,
     )?;
     let workers: Vec<_> = (0..2)
@@ -331,8 +333,8 @@ struct Raw {
 }
 
 impl Raw {
-    fn new(url: &str, token: &str) -> Raw {
-        Raw { http: reqwest::blocking::Client::new(), url: url.to_owned(), token: token.to_owned() }
+    fn new(server: &Server, token: &str) -> Result<Raw> {
+        Ok(Raw { http: server.http()?, url: server.url.clone(), token: token.to_owned() })
     }
 
     fn post(&self, path: &str, body: &serde_json::Value) -> Result<(u16, serde_json::Value)> {
@@ -357,7 +359,8 @@ impl Raw {
     fn push_one(&self, entity: &str, record_id: &str, body: serde_json::Value) -> Result<(String, String)> {
         let change = serde_json::json!({
             "change_id": uuid::Uuid::now_v7(), "entity": entity, "record_id": record_id, "op": "upsert",
-            "hlc": i64::MAX / 2, "base_hlc": null, "node": "attacker", "body": body,
+            "hlc": safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis()), "base_hlc": null,
+            "node": "attacker", "body": body,
             // Claims a request body might make; the server reads scope from the token only.
             "scope": "admin", "agency": "B",
         });
@@ -413,7 +416,7 @@ fn a_technician_can_neither_read_nor_write_another_agencys_records() -> Result<(
 
     let mut store = Store::open(&a)?;
     let client = safeserve_sync::connect(&mut store)?;
-    let raw = Raw::new(&fx.server.url, client.access_token().context("token")?);
+    let raw = Raw::new(&fx.server, client.access_token().context("token")?)?;
     let (status, page) = raw.get("/v1/pull?after=0&limit=1000000")?;
     ensure!(status == 200);
     let page: serde_json::Value = serde_json::from_slice(&page)?;
@@ -520,14 +523,15 @@ fn expired_revoked_and_reused_tokens_are_refused() -> Result<()> {
     ensure!(listed.lines().filter(|l| l.contains("revoked")).count() == 2, "{listed}");
 
     // No token, an unknown one, and an enrolment code used twice.
-    ensure!(Raw::new(&fx.server.url, "").get("/v1/pull")?.0 == 401);
-    ensure!(Raw::new(&fx.server.url, "0123").get("/v1/pull")?.0 == 401);
+    ensure!(Raw::new(&fx.server, "")?.get("/v1/pull")?.0 == 401);
+    ensure!(Raw::new(&fx.server, "0123")?.get("/v1/pull")?.0 == 401);
     let code = fx.server.enrolment_code("zhao")?;
     let c = fx.dir.path().join("c.db");
-    safeserve_sync::enroll(&mut Store::open(&c)?, &fx.server.url, &code, &SigningKey::from_bytes(&[7; 32]), "c")?;
-    let again =
-        safeserve_sync::enroll(&mut Store::open(&c)?, &fx.server.url, &code, &SigningKey::from_bytes(&[8; 32]), "d")
-            .expect_err("a code works once");
+    fx.server.enroll(&mut Store::open(&c)?, &code, &SigningKey::from_bytes(&[7; 32]), "c")?;
+    let again = fx
+        .server
+        .enroll(&mut Store::open(&c)?, &code, &SigningKey::from_bytes(&[8; 32]), "d")
+        .expect_err("a code works once");
     ensure!(again.code() == "enrolment_code_invalid");
     Ok(())
 }
@@ -539,7 +543,7 @@ fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
     let a = fx.laptop("a", "zhao", 5)?;
     let mut store = Store::open(&a)?;
     let client = safeserve_sync::connect(&mut store)?;
-    let raw = Raw::new(&fx.server.url, client.access_token().context("token")?);
+    let raw = Raw::new(&fx.server, client.access_token().context("token")?)?;
     let http = &raw.http;
     let push = format!("{}/v1/push", raw.url);
 
@@ -575,6 +579,21 @@ fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
         .with_context(|| format!("400 body is JSON: {}", String::from_utf8_lossy(&body)))?;
     ensure!(status == 400 && body["code"] == "bad_request", "{status} {body}");
 
+    // Clocks: a change stamped near i64::MAX, or a day ahead, is refused whole with what to do;
+    // a node that is not a laptop's is refused.
+    for hlc in [i64::MAX - 1, safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis() + 86_400_000)] {
+        let mut c = change(1);
+        c["hlc"] = hlc.into();
+        let (status, body) = raw.post("/v1/push", &serde_json::json!({ "changes": [c] }))?;
+        ensure!(status == 422 && body["code"] == "clock_ahead", "{status} {body}");
+        ensure!(body["zh"].as_str().is_some_and(|z| z.contains("日期和时间")), "{body}");
+    }
+    for node in ["server", "", "a b", &"n".repeat(65)] {
+        let mut c = change(1);
+        c["node"] = node.into();
+        ensure!(raw.post("/v1/push", &serde_json::json!({ "changes": [c] }))?.0 == 400, "node {node:?}");
+    }
+
     // A laptop whose clock is three days slow: it syncs, and the server records the skew.
     let slow = chrono::Utc::now().timestamp_millis() - 3 * 86_400_000;
     let resp = http
@@ -593,18 +612,25 @@ fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
 }
 
 #[test]
-fn a_laptop_with_a_clock_days_ahead_does_not_win_forever() -> Result<()> {
+fn a_laptop_whose_clock_ran_days_ahead_syncs_once_corrected_and_does_not_win_forever() -> Result<()> {
     let fx = Fixture::new(true)?;
     let (a, b) = fx.two_inspectors()?;
     sync(&a)?;
     sync(&b)?;
     let e1 = rows(&a, "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1")?.remove(0).0;
-    // Laptop A's clock runs three days ahead: its edits carry stamps from the future.
+    // Laptop A's clock ran three days ahead while it recorded: its edits carry stamps from the
+    // future (edited twice, the second naming the first's stamp). Its clock is right again now.
     let ahead = (chrono::Utc::now().timestamp_millis() + 3 * 86_400_000) * 65_536;
     Connection::open(&a)?.execute("UPDATE sync_clock SET hlc = ?1", [ahead])?;
+    Store::open(&a)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-0000", "甲"))?;
     Store::open(&a)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-1111", "甲"))?;
-    sync(&a)?;
-    // B sees A's value, then corrects it: having seen A's stamp, its clock moves past it.
+    let report = sync(&a)?;
+    ensure!(report.restamped == 2 && report.pushed == 2 && report.refused == 0, "{report:?}");
+    ensure!(Store::open(&a)?.conflicts()?.is_empty(), "its own two edits are not a conflict");
+    let limit = safeserve_core::sync::latest_acceptable_hlc(chrono::Utc::now().timestamp_millis());
+    let clock: i64 = Connection::open(&a)?.query_row("SELECT hlc FROM sync_clock", [], |r| r.get(0))?;
+    ensure!(clock <= limit, "A's clock starts again from the right time");
+    // B sees A's value, then corrects it.
     sync(&b)?;
     Store::open(&b)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-2222", "乙"))?;
     let report = sync(&b)?;
@@ -901,5 +927,113 @@ fn syncs_of_one_database_from_several_processes_take_turns_and_the_laptop_stays_
     let devices = Server::admin(&fx.server.data, &["devices"])?;
     ensure!(!devices.contains("revoked") && !devices.contains("已吊销"), "the laptop is not revoked: {devices}");
     sync(&a)?;
+    Ok(())
+}
+
+fn has(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn the_laptop_speaks_tls_trusts_only_the_ca_it_enrolled_with_and_nothing_crosses_in_clear() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.inspector("zhang")?;
+    let ca = fx.server.ca_file.clone().context("the server speaks TLS")?;
+    let proxy = Proxy::start(fx.server.url.trim_start_matches("https://"))?;
+    let via_proxy = proxy.url(&fx.server.url);
+    let a = fx.dir.path().join("a.db");
+    let db = a.to_str().context("utf-8")?;
+    let code = fx.server.enrolment_code("zhang")?;
+
+    // Without the CA the administrator gave, the system's roots do not vouch for the server:
+    // refused before anything is sent, so the code still works afterwards.
+    let out = cli(&["enroll", "--db", db, "--server", &via_proxy, "--code", &code], &[])?;
+    let said = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.code() == Some(2) && said.contains("不受本机信任"), "{out:?}");
+    ensure!(!has(&proxy.seen(), &code), "the code never left the laptop");
+
+    // With it: enrolled and synced through the relay, which sees only ciphertext.
+    let ca_arg = ca.to_str().context("utf-8")?;
+    let out = cli(&["enroll", "--db", db, "--server", &via_proxy, "--code", &code, "--ca", ca_arg], &[])?;
+    ensure!(out.status.success(), "{out:?}");
+    let report = sync(&a)?;
+    ensure!(report.pulled > 100, "the district's registers came down: {report:?}");
+    let account = Store::open(&a)?.sync_account()?.context("enrolled")?;
+    ensure!(account.server_trust.as_deref().is_some_and(|p| p.contains("BEGIN CERTIFICATE")), "the CA is pinned");
+    let id_number = rows(&a, "SELECT id_number, name FROM people LIMIT 1")?.remove(0).0;
+    let enterprise = rows(&a, "SELECT name, id FROM enterprises LIMIT 1")?.remove(0).0;
+    let seen = proxy.seen();
+    for secret in [code.as_str(), &account.refresh_token, &id_number, &enterprise, "refresh_token", "/v1/"] {
+        ensure!(!has(&seen, secret), "{secret} crossed the network in clear");
+    }
+
+    // Another CA's certificate for the same address (a proxy's, a misissued one): refused,
+    // and the refresh token was never shown to it, so the genuine server still knows it.
+    let impostor_dir = fx.dir.path().join("impostor");
+    let impostor_tls = TestCa::new("Impostor CA")?.install(&impostor_dir)?;
+    let impostor = Server::start_with_tls(&impostor_dir, &impostor_tls)?;
+    Store::open(&a)?.set_sync_server(&impostor.url)?;
+    let err = sync(&a).expect_err("an impostor is refused");
+    ensure!(err.code() == "server_untrusted", "{err:?}");
+    ensure!(err.message().zh.contains("不受本机信任"), "{}", err.message().zh);
+    ensure!(Store::open(&a)?.sync_account()?.context("enrolled")?.refresh_token == account.refresh_token);
+    Store::open(&a)?.set_sync_server(&via_proxy)?;
+    sync(&a).context("the genuine server after the impostor")?;
+
+    // Plain HTTP goes nowhere but this machine; the reason is given before any connection.
+    let out = cli(&["enroll", "--db", db, "--server", "http://10.0.0.5:8470", "--code", "X"], &[])?;
+    let said = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.code() == Some(2) && said.contains("不能用 http://") && said.contains("https://"), "{said}");
+
+    // The same relay in front of a plain-HTTP server on loopback shows what TLS hides.
+    let data = fx.server.data.clone();
+    drop(fx.server);
+    let plain = Server::start_plain(&data)?;
+    let relay = Proxy::start(plain.url.trim_start_matches("http://"))?;
+    let b = fx.dir.path().join("b.db");
+    let code = plain.enrolment_code("zhang")?;
+    safeserve_sync::enroll(
+        &mut Store::open(&b)?,
+        &relay.url(&plain.url),
+        &code,
+        &SigningKey::from_bytes(&[9; 32]),
+        "b",
+        None,
+    )?;
+    sync(&b)?;
+    let seen = relay.seen();
+    ensure!(has(&seen, "POST /v1/enrol") && has(&seen, "Bearer "), "in clear, the relay reads requests and tokens");
+    Ok(())
+}
+
+#[test]
+fn a_lost_token_reply_is_retried_and_a_real_reuse_still_revokes() -> Result<()> {
+    // Plain HTTP on loopback, so the relay can tell which request is the token exchange.
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("server");
+    Server::admin(&data, &["user", "add", "zhao", "--role", "supervisor", "--division", "3301"])?;
+    let server = Server::start_plain(&data)?;
+    let proxy = Proxy::start(server.url.trim_start_matches("http://"))?;
+    let a = dir.path().join("a.db");
+    let code = server.enrolment_code("zhao")?;
+    let key = SigningKey::from_bytes(&[3; 32]);
+    safeserve_sync::enroll(&mut Store::open(&a)?, &proxy.url(&server.url), &code, &key, "a", None)?;
+    let sent = Store::open(&a)?.sync_account()?.context("enrolled")?.refresh_token;
+
+    // The server trades the refresh token; its reply never reaches the laptop.
+    proxy.drop_reply_to("POST /v1/token");
+    let lost = sync(&a).expect_err("the reply was lost");
+    ensure!(proxy.dropped() && lost.code() == "server_unreachable", "{lost:?}");
+    ensure!(Store::open(&a)?.sync_account()?.context("enrolled")?.refresh_token == sent, "the laptop kept its token");
+
+    // The next sync presents the same token again: a lost reply, not a copy; the laptop goes on.
+    sync(&a).context("the sync after the lost reply")?;
+    sync(&a).context("and the one after")?;
+
+    // Once what it was traded for has been used, the old token in anyone's hands is a copy.
+    let reused = Client::new(&server.url, None)?.refresh(&sent).expect_err("a reuse");
+    ensure!(reused.code() == "token_reused", "{reused:?}");
+    let revoked = sync(&a).expect_err("the device is revoked");
+    ensure!(revoked.code() == "device_revoked", "{revoked:?}");
     Ok(())
 }

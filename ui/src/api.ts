@@ -187,7 +187,8 @@ export const api = {
   // Sync with the central server
   syncStatus: () => call<SyncView>('sync_status'),
   /** Enrols this laptop with the administrator's one-time code; the first sync starts at once. */
-  enrollDevice: (server: string, code: string) => call<SyncView>('enroll_device', { server, code }),
+  enrollDevice: (server: string, code: string, ca: string | null) =>
+    call<SyncView>('enroll_device', { server, code, ca }),
   /** Wakes the background sync; the answer is the status at the moment it was woken. */
   syncNow: () => call<SyncView>('sync_now'),
   listConflicts: () => call<ConflictView[]>('list_conflicts'),

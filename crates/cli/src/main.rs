@@ -154,10 +154,16 @@ enum Command {
     Enroll {
         #[arg(long)]
         db: PathBuf,
+        /// The server's address: https://… (http:// only for a server on this machine).
         #[arg(long)]
         server: String,
         #[arg(long)]
         code: String,
+        /// The CA certificate (PEM) the administrator gave, when the server's certificate is
+        /// not from an authority this system trusts. Later syncs trust only the certificate
+        /// that vouched for the server at enrolment.
+        #[arg(long)]
+        ca: Option<PathBuf>,
     },
     /// Sync with the server: push what was recorded here, pull what is new (同步).
     /// Exit 0 done, 1 done with refusals, 2 error, 3 server unreachable (try later).
@@ -340,7 +346,7 @@ fn main() -> ExitCode {
             };
             documents::list(&db, of, json)
         }
-        Command::Enroll { db, server, code } => sync::enroll(&db, &server, &code),
+        Command::Enroll { db, server, code, ca } => sync::enroll(&db, &server, &code, ca.as_deref()),
         Command::Sync { db, json } => sync::sync(&db, json),
         Command::Coverage { db, json, date, within, xlsx } => {
             coverage::coverage(&db, date.unwrap_or_else(today), within.as_deref(), json, xlsx.as_deref())

@@ -13,7 +13,14 @@ fn sync_fail(e: &SyncError) -> ExitCode {
 }
 
 /// A laptop may enrol before it holds anything: the database is created if missing.
-pub fn enroll(db: &Path, server: &str, code: &str) -> ExitCode {
+pub fn enroll(db: &Path, server: &str, code: &str, ca: Option<&Path>) -> ExitCode {
+    let ca = match ca.map(std::fs::read_to_string).transpose() {
+        Ok(ca) => ca,
+        Err(e) => {
+            eprintln!("错误：无法读取证书文件：{e}\nerror: cannot read the certificate file: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut store = match safeserve_store::Store::open(db) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -26,7 +33,7 @@ pub fn enroll(db: &Path, server: &str, code: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label()) {
+    match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label(), ca.as_deref()) {
         Ok(a) => {
             println!(
                 "已注册到 {}：用户 {}（{}），范围 {}，设备 {}",

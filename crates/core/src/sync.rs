@@ -228,6 +228,24 @@ pub fn hlc_of_millis(ms: i64) -> i64 {
     ms.saturating_mul(65_536)
 }
 
+/// How far ahead of the server's clock a change may be stamped. Laptops' clocks drift by
+/// seconds; a change stamped further ahead comes from a wrong clock, and would win every later
+/// edit (or, near `i64::MAX`, stop every laptop that pulls it from ever winning again).
+pub const MAX_CLOCK_AHEAD_MS: i64 = 10 * 60 * 1000;
+
+/// The latest clock value acceptable at wall-clock time `now_ms`.
+pub fn latest_acceptable_hlc(now_ms: i64) -> i64 {
+    hlc_of_millis(now_ms.saturating_add(MAX_CLOCK_AHEAD_MS))
+}
+
+/// A node name (the tie-breaker between equal clock values): what laptops make, 1–64 letters,
+/// digits, `-` or `_`; `server` is the server's own.
+pub fn is_valid_node(node: &str) -> bool {
+    (1..=64).contains(&node.len())
+        && node != "server"
+        && node.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Last writer wins: does `(hlc, node)` beat `(other_hlc, other_node)`? Ties of clock values
 /// go to the greater node name, so every replica picks the same winner.
 pub fn wins(hlc: i64, node: &str, other_hlc: i64, other_node: &str) -> bool {

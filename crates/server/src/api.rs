@@ -294,27 +294,25 @@ async fn token(
 ) -> Result<Response> {
     let req: wire::RefreshRequest = decode(&headers, body)?;
     let hash = hash_token(req.refresh_token.trim());
-    let device_id = match blocking(&state, move |s| s.use_refresh(&hash, now_ms())).await? {
-        Refresh::Valid { device_id } => device_id,
+    let (tokens, issued) = mint(&state);
+    match blocking(&state, move |s| s.use_refresh(&hash, &issued, now_ms())).await? {
+        Refresh::Valid { .. } => Ok(reply(&headers, &tokens)),
         Refresh::Reused => {
             tracing::warn!("refresh token reused; device revoked");
-            return Err(unauthorized(
+            Err(unauthorized(
                 "token_reused",
                 "刷新令牌被重复使用，为安全起见本设备已被停用，请联系管理员重新注册",
                 "A refresh token was used twice; the device has been revoked",
-            ));
+            ))
         }
         Refresh::Expired => {
-            return Err(unauthorized("token_expired", "登录已过期，请重新注册本设备", "The refresh token has expired"))
+            Err(unauthorized("token_expired", "登录已过期，请重新注册本设备", "The refresh token has expired"))
         }
         Refresh::Revoked => {
-            return Err(unauthorized("device_revoked", "本设备已被停用，请联系管理员", "This device has been revoked"))
+            Err(unauthorized("device_revoked", "本设备已被停用，请联系管理员", "This device has been revoked"))
         }
-        Refresh::Unknown => return Err(unauthorized("token_unknown", "刷新令牌无效", "Unknown refresh token")),
-    };
-    let (tokens, issued) = mint(&state);
-    blocking(&state, move |s| s.store_tokens(&device_id, &issued)).await?;
-    Ok(reply(&headers, &tokens))
+        Refresh::Unknown => Err(unauthorized("token_unknown", "刷新令牌无效", "Unknown refresh token")),
+    }
 }
 
 async fn push(
@@ -332,12 +330,43 @@ async fn push(
             format!("At most {} changes per push", wire::MAX_BATCH),
         ));
     }
+    check_clocks(&req.changes, now_ms())?;
     let n = req.changes.len();
     let device = caller.device_id.clone();
     let receipts = blocking(&state, move |s| s.push(&caller, &req.changes, now_ms())).await?;
     let refused = receipts.iter().filter(|r| r.outcome == safeserve_core::sync::Outcome::Refused).count();
     tracing::info!(device = %device, changes = n, refused, "push");
     Ok(reply(&headers, &wire::PushResponse { receipts, server_time_ms: now_ms() }))
+}
+
+/// Refuses a push stamped by a clock too far ahead of ours, or by a malformed node: the whole
+/// push, so the laptop keeps every change and sends them again once its clock is right.
+fn check_clocks(changes: &[safeserve_core::sync::Change], now_ms: i64) -> Result<()> {
+    use safeserve_core::sync::{is_valid_node, latest_acceptable_hlc};
+    if let Some(c) = changes.iter().find(|c| !is_valid_node(&c.node)) {
+        return Err(ApiError::bad_request(format!("node {:?}", c.node.chars().take(80).collect::<String>())));
+    }
+    let Some(ahead) = changes.iter().map(|c| c.hlc).max().filter(|&h| h > latest_acceptable_hlc(now_ms)) else {
+        return Ok(());
+    };
+    let minutes = (ahead / 65_536).saturating_sub(now_ms) / 60_000;
+    let (zh, en) = match minutes {
+        m if m >= 2 * 24 * 60 => (format!("{} 天", m / 1440), format!("{} days", m / 1440)),
+        m if m >= 120 => (format!("{} 小时", m / 60), format!("{} hours", m / 60)),
+        m => (format!("{m} 分钟"), format!("{m} minutes")),
+    };
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "clock_ahead",
+        format!(
+            "本机记录的时间比服务器快了约 {zh}（电脑的日期或时间不对）。请把电脑的日期和时间改正确后再同步；\
+             本机记录的数据都在，一条也不会丢"
+        ),
+        format!(
+            "This laptop's records are stamped about {en} ahead of the server (its date or time is wrong). \
+             Correct the laptop's date and time, then sync again; nothing recorded here is lost"
+        ),
+    ))
 }
 
 #[derive(Deserialize)]

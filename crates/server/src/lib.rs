@@ -6,13 +6,15 @@
 pub mod admin;
 pub mod api;
 pub mod photos;
+pub mod schema;
 pub mod scope;
 pub mod sqlite;
 pub mod storage;
+pub mod tls;
 
 use api::AppState;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +26,10 @@ pub fn access_ttl() -> Duration {
 
 pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// How long after its first use a refresh token may be presented again when nothing traded for
+/// it has been used since: a reply lost on a factory floor's network is retried well within it.
+pub const REFRESH_RETRY: Duration = Duration::from_secs(10 * 60);
+
 pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
     let storage = sqlite::SqliteStorage::open(data)?;
     Ok(Arc::new(AppState {
@@ -34,16 +40,37 @@ pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
     }))
 }
 
-/// Serves until SIGINT or SIGTERM, then finishes the requests under way. The address bound
-/// is printed first (`listening on http://…`), so a caller that asked for port 0 learns it.
-pub async fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+/// The server's certificate chain and private key, PEM files.
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes the requests under way: HTTPS with `tls`,
+/// else plain HTTP for a TLS proxy in front (laptops refuse plain HTTP to any other machine).
+/// The address bound is printed first (`listening on https://…`), so a caller that asked for
+/// port 0 learns it.
+pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> anyhow::Result<()> {
+    let config = tls.map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
     let state = state(data)?;
     let app = api::router(state).layer(axum::middleware::from_fn(log_request));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    println!("listening on http://{addr}");
-    tracing::info!(%addr, data = %data.display(), "serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!(%addr, data = %data.display(), tls = config.is_some(), "serving");
+    match config {
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, config)?;
+            println!("listening on https://{addr}");
+            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+        }
+        None => {
+            if !addr.ip().is_loopback() {
+                tracing::warn!(%addr, "plain HTTP on a network address: laptops connect only through a TLS proxy");
+            }
+            println!("listening on http://{addr}");
+            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -24,6 +24,13 @@ enum Command {
         data: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8470")]
         listen: SocketAddr,
+        /// Serve HTTPS with this certificate chain (PEM); without it the server speaks plain
+        /// HTTP, for a TLS proxy in front of it (see docs/operations.md).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Users, devices and imports.
     Admin {
@@ -97,9 +104,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { data, listen } => {
+        Command::Serve { data, listen, tls_cert, tls_key } => {
+            let tls = tls_cert.zip(tls_key).map(|(cert, key)| safeserve_server::TlsFiles { cert, key });
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(safeserve_server::serve(&data, listen))
+            rt.block_on(safeserve_server::serve(&data, listen, tls.as_ref()))
         }
         Command::Admin { data, command } => {
             let storage = sqlite::SqliteStorage::open(&data)?;

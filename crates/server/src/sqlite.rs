@@ -13,94 +13,6 @@ use std::path::Path;
 use std::sync::Mutex;
 use uuid::Uuid;
 
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS users (
-    name     TEXT PRIMARY KEY,
-    role     TEXT NOT NULL,
-    agency   TEXT,
-    division TEXT
-);
-CREATE TABLE IF NOT EXISTS enrolments (
-    code_hash  TEXT PRIMARY KEY,
-    user       TEXT NOT NULL REFERENCES users(name),
-    expires_ms INTEGER NOT NULL,
-    used_ms    INTEGER
-);
-CREATE TABLE IF NOT EXISTS devices (
-    id             TEXT PRIMARY KEY,
-    user           TEXT NOT NULL REFERENCES users(name),
-    label          TEXT NOT NULL,
-    public_key     TEXT NOT NULL,
-    enrolled_at_ms INTEGER NOT NULL,
-    revoked_at_ms  INTEGER,
-    clock_skew_ms  INTEGER
-);
-CREATE TABLE IF NOT EXISTS signing_keys (
-    public_key    TEXT PRIMARY KEY,
-    label         TEXT NOT NULL,
-    registered_ms INTEGER NOT NULL
-);
--- Tokens are stored as SHA-256 hashes only.
-CREATE TABLE IF NOT EXISTS tokens (
-    hash       TEXT PRIMARY KEY,
-    device_id  TEXT NOT NULL REFERENCES devices(id),
-    kind       TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
-    expires_ms INTEGER NOT NULL,
-    used_ms    INTEGER
-);
-CREATE INDEX IF NOT EXISTS tokens_device ON tokens(device_id);
-
--- The change log. `seq` is the receipt and the pull cursor; `current` marks the change that
--- is its record's value (only those are pulled). Changes the server writes itself (conflicts,
--- a record re-sent to a newly granted scope) have no change id.
-CREATE TABLE IF NOT EXISTS changes (
-    seq         INTEGER PRIMARY KEY,
-    change_id   TEXT UNIQUE,
-    entity      TEXT NOT NULL,
-    record_id   TEXT NOT NULL,
-    op          TEXT NOT NULL,
-    hlc         INTEGER NOT NULL,
-    node        TEXT NOT NULL,
-    body        TEXT,
-    device_id   TEXT,
-    received_ms INTEGER NOT NULL,
-    outcome     TEXT NOT NULL,
-    current     INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS records (
-    entity    TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    seq       INTEGER NOT NULL,
-    hlc       INTEGER NOT NULL,
-    node      TEXT NOT NULL,
-    PRIMARY KEY (entity, record_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS record_scopes (
-    entity    TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    PRIMARY KEY (entity, record_id, key)
-) WITHOUT ROWID;
--- Letter reference numbers (文号), one series per bureau prefix and year for every laptop: given
--- out here at approval (idempotent per inspection visit) or registered when a letter numbered
--- offline arrives. A number is never given to two letters.
-CREATE TABLE IF NOT EXISTS letter_numbers (
-    prefix    TEXT NOT NULL,
-    year      INTEGER NOT NULL,
-    number    INTEGER NOT NULL,
-    visit_id  TEXT NOT NULL UNIQUE,
-    user      TEXT,
-    device_id TEXT,
-    issued_ms INTEGER NOT NULL,
-    PRIMARY KEY (prefix, year, number)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS photos (
-    sha256      TEXT PRIMARY KEY,
-    bytes       INTEGER NOT NULL,
-    received_ms INTEGER NOT NULL
-) WITHOUT ROWID;
-"#;
-
 /// The pseudo-entity under which a photo's scope keys are kept (those of the records that
 /// name it).
 const PHOTO: &str = "photo";
@@ -130,13 +42,15 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 impl SqliteStorage {
     pub fn open(dir: &Path) -> Result<SqliteStorage, StorageError> {
         std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join("server.db"))?;
+        let path = dir.join("server.db");
+        let mut conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Before anything writes: a database from a newer server must stay exactly as it is.
+        crate::schema::migrate(&mut conn, &path)?;
         // A push cycles through some 20 statements per change; keep them all prepared.
         conn.set_prepared_statement_cache_capacity(64);
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-        conn.execute_batch(SCHEMA)?;
         Ok(SqliteStorage { conn: Mutex::new(conn) })
     }
 
@@ -543,7 +457,7 @@ impl Storage for SqliteStorage {
             "INSERT OR IGNORE INTO signing_keys(public_key, label, registered_ms) VALUES (?1, ?2, ?3)",
             params![device.public_key, device.label, now_ms],
         )?;
-        insert_tokens(&tx, &device.id, tokens)?;
+        insert_tokens(&tx, &device.id, tokens, None)?;
         let u = tx.query_row("SELECT name, role, agency, division FROM users WHERE name = ?1", [&user], user_row)?;
         tx.commit()?;
         Ok(Some(u))
@@ -587,69 +501,93 @@ impl Storage for SqliteStorage {
 
     fn access(&self, access_hash: &str, now_ms: i64) -> Result<Access, StorageError> {
         let conn = self.lock();
-        let row: Option<(String, i64, Option<i64>, User)> = conn
+        let row = conn
             .prepare_cached(
-                "SELECT t.device_id, t.expires_ms, d.revoked_at_ms, u.name, u.role, u.agency, u.division \
+                "SELECT t.device_id, t.expires_ms, t.used_ms, t.superseded_ms, d.revoked_at_ms, \
+                 u.name, u.role, u.agency, u.division \
                  FROM tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.name = d.user \
                  WHERE t.hash = ?1 AND t.kind = 'access'",
             )?
             .query_row([access_hash], |r| {
-                let role: String = r.get(4)?;
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    User {
-                        name: r.get(3)?,
-                        role: Role::from_key(&role).unwrap_or(Role::Technician),
-                        agency: r.get(5)?,
-                        division: r.get(6)?,
-                    },
-                ))
+                let role: String = r.get(6)?;
+                let user = User {
+                    name: r.get(5)?,
+                    role: Role::from_key(&role).unwrap_or(Role::Technician),
+                    agency: r.get(7)?,
+                    division: r.get(8)?,
+                };
+                Ok((TokenRow::from_row(r)?, user))
             })
             .optional()?;
-        Ok(match row {
-            None => Access::Unknown,
-            Some((_, _, Some(_), _)) => Access::Revoked,
-            Some((_, expires, None, _)) if expires <= now_ms => Access::Expired,
-            Some((device_id, _, None, user)) => Access::Valid(Caller { device_id, user }),
+        let Some((t, user)) = row else { return Ok(Access::Unknown) };
+        if t.used_ms.is_none() {
+            // The first presentation: its refresh reply reached the laptop, so the refresh
+            // token it was traded for can no longer be retried (see `use_refresh`).
+            conn.prepare_cached("UPDATE tokens SET used_ms = ?2 WHERE hash = ?1")?
+                .execute(params![access_hash, now_ms])?;
+        }
+        Ok(if t.revoked_ms.is_some() {
+            Access::Revoked
+        } else if t.superseded_ms.is_some() {
+            Access::Unknown
+        } else if t.expires_ms <= now_ms {
+            Access::Expired
+        } else {
+            Access::Valid(Caller { device_id: t.device_id, user })
         })
     }
 
-    fn use_refresh(&self, refresh_hash: &str, now_ms: i64) -> Result<Refresh, StorageError> {
+    fn use_refresh(&self, refresh_hash: &str, issued: &IssuedTokens, now_ms: i64) -> Result<Refresh, StorageError> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let row: Option<(String, i64, Option<i64>, Option<i64>)> = tx
+        let row = tx
             .query_row(
-                "SELECT t.device_id, t.expires_ms, t.used_ms, d.revoked_at_ms FROM tokens t \
+                "SELECT t.device_id, t.expires_ms, t.used_ms, t.superseded_ms, d.revoked_at_ms FROM tokens t \
                  JOIN devices d ON d.id = t.device_id WHERE t.hash = ?1 AND t.kind = 'refresh'",
                 [refresh_hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                TokenRow::from_row,
             )
             .optional()?;
+        let revoke = |device_id: &str| {
+            tx.execute("UPDATE devices SET revoked_at_ms = ?2 WHERE id = ?1", params![device_id, now_ms])
+        };
         let out = match row {
             None => Refresh::Unknown,
-            Some((_, _, _, Some(_))) => Refresh::Revoked,
-            Some((device_id, _, Some(_), None)) => {
-                // A refresh token is good once. Seeing it again means a copy is out there:
-                // the device is revoked, and whoever holds its tokens is shut out.
-                tx.execute("UPDATE devices SET revoked_at_ms = ?2 WHERE id = ?1", params![device_id, now_ms])?;
+            Some(t) if t.revoked_ms.is_some() => Refresh::Revoked,
+            Some(t) if t.superseded_ms.is_some() => {
+                // Replaced after a retry, and presented anyway: two holders of one family.
+                revoke(&t.device_id)?;
                 Refresh::Reused
             }
-            Some((_, expires, None, None)) if expires <= now_ms => Refresh::Expired,
-            Some((device_id, _, None, None)) => {
+            Some(TokenRow { device_id, used_ms: Some(used), .. }) => {
+                // Seen before. If nothing traded for it has been presented since and it is
+                // recent, the reply was lost on the way: the laptop is given a new pair and the
+                // pair it never received is retired. Otherwise a copy is out there: the device
+                // is revoked, and whoever holds its tokens is shut out.
+                let children_used: bool = tx
+                    .prepare_cached("SELECT 1 FROM tokens WHERE parent = ?1 AND used_ms IS NOT NULL")?
+                    .exists([refresh_hash])?;
+                if children_used || now_ms - used > crate::REFRESH_RETRY.as_millis() as i64 {
+                    revoke(&device_id)?;
+                    Refresh::Reused
+                } else {
+                    tx.execute(
+                        "UPDATE tokens SET superseded_ms = ?2 WHERE parent = ?1 AND superseded_ms IS NULL",
+                        params![refresh_hash, now_ms],
+                    )?;
+                    insert_tokens(&tx, &device_id, issued, Some(refresh_hash))?;
+                    Refresh::Valid { device_id }
+                }
+            }
+            Some(t) if t.expires_ms <= now_ms => Refresh::Expired,
+            Some(t) => {
                 tx.execute("UPDATE tokens SET used_ms = ?2 WHERE hash = ?1", params![refresh_hash, now_ms])?;
-                Refresh::Valid { device_id }
+                insert_tokens(&tx, &t.device_id, issued, Some(refresh_hash))?;
+                Refresh::Valid { device_id: t.device_id }
             }
         };
         tx.commit()?;
         Ok(out)
-    }
-
-    fn store_tokens(&self, device_id: &str, tokens: &IssuedTokens) -> Result<(), StorageError> {
-        let conn = self.lock();
-        insert_tokens(&conn, device_id, tokens)?;
-        Ok(())
     }
 
     fn record_clock_skew(&self, device_id: &str, skew_ms: i64) -> Result<(), StorageError> {
@@ -777,10 +715,32 @@ impl Storage for SqliteStorage {
     }
 }
 
-fn insert_tokens(conn: &Connection, device_id: &str, t: &IssuedTokens) -> rusqlite::Result<()> {
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO tokens(hash, device_id, kind, expires_ms) VALUES (?1, ?2, ?3, ?4)")?;
-    stmt.execute(params![t.access_hash, device_id, "access", t.access_expires_ms])?;
-    stmt.execute(params![t.refresh_hash, device_id, "refresh", t.refresh_expires_ms])?;
+/// A token's row with its device's revocation: `device_id, expires_ms, used_ms, superseded_ms,
+/// revoked_at_ms`, the first five columns of the query.
+struct TokenRow {
+    device_id: String,
+    expires_ms: i64,
+    used_ms: Option<i64>,
+    superseded_ms: Option<i64>,
+    revoked_ms: Option<i64>,
+}
+
+impl TokenRow {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
+        Ok(TokenRow {
+            device_id: r.get(0)?,
+            expires_ms: r.get(1)?,
+            used_ms: r.get(2)?,
+            superseded_ms: r.get(3)?,
+            revoked_ms: r.get(4)?,
+        })
+    }
+}
+
+fn insert_tokens(conn: &Connection, device_id: &str, t: &IssuedTokens, parent: Option<&str>) -> rusqlite::Result<()> {
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO tokens(hash, device_id, kind, expires_ms, parent) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    stmt.execute(params![t.access_hash, device_id, "access", t.access_expires_ms, parent])?;
+    stmt.execute(params![t.refresh_hash, device_id, "refresh", t.refresh_expires_ms, parent])?;
     Ok(())
 }

@@ -14,6 +14,12 @@ pub enum StorageError {
     Invalid(String),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error(
+        "{} 由较新版本的服务器写入（数据库版本 {found}，本程序支持到 {supported}），未作任何改动；请升级服务器 / \
+         written by a newer server (schema {found}, this one knows up to {supported}); left untouched, upgrade the server",
+        path.display()
+    )]
+    NewerSchema { path: std::path::PathBuf, found: i64, supported: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +72,7 @@ pub enum Access {
 /// What presenting a refresh token did.
 #[derive(Debug)]
 pub enum Refresh {
-    /// Valid: it is now used up; the device may be given new tokens.
+    /// Valid: it is now used up and `issued` stored; the device may be given them.
     Valid {
         device_id: String,
     },
@@ -115,8 +121,10 @@ pub trait Storage: Send + Sync + 'static {
     fn register_signing_key(&self, public_key: &str, label: &str, now_ms: i64) -> Result<(), StorageError>;
 
     fn access(&self, access_hash: &str, now_ms: i64) -> Result<Access, StorageError>;
-    fn use_refresh(&self, refresh_hash: &str, now_ms: i64) -> Result<Refresh, StorageError>;
-    fn store_tokens(&self, device_id: &str, tokens: &IssuedTokens) -> Result<(), StorageError>;
+    /// Trades a refresh token for `issued`: once, or again while nothing traded for it has been
+    /// presented (its reply was lost) within [`crate::REFRESH_RETRY`]; any other reuse revokes
+    /// the device.
+    fn use_refresh(&self, refresh_hash: &str, issued: &IssuedTokens, now_ms: i64) -> Result<Refresh, StorageError>;
     fn record_clock_skew(&self, device_id: &str, skew_ms: i64) -> Result<(), StorageError>;
 
     /// Applies pushed changes for a caller: refuses what is out of their scope, applies each

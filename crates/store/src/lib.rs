@@ -32,7 +32,7 @@ pub mod views;
 mod visits;
 
 pub use error::StoreError;
-pub use open::{OpenOptions, LATEST_VERSION};
+pub use open::{backup_path, OpenOptions, LATEST_VERSION};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

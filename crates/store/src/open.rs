@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_supervision.sql"),
     include_str!("../migrations/0006_hazard_completion.sql"),
     include_str!("../migrations/0007_sync_waiting.sql"),
+    include_str!("../migrations/0008_server_trust.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -61,7 +62,9 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-fn backup_path(path: &Path, version: i64) -> PathBuf {
+/// Where the copy of a database taken before migrating it from `version` goes
+/// (`NAME.db.bak-vN`, numbered on when taken before); the server's database uses it too.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
     let mut n = 0;
     loop {
         let suffix = if n == 0 { format!("bak-v{version}") } else { format!("bak-v{version}-{n}") };

@@ -8,7 +8,9 @@ use crate::{Store, StoreError};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
-use safeserve_core::sync::{body_list as array, wins, Change, Entity, Op, Pulled, Receipt};
+use safeserve_core::sync::{
+    body_list as array, hlc_of_millis, latest_acceptable_hlc, wins, Change, Entity, Op, Pulled, Receipt,
+};
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -29,6 +31,8 @@ pub struct SyncAccount {
     pub scope: String,
     pub refresh_token: String,
     pub cursor: i64,
+    /// The certificate (PEM) later syncs trust for the server, recorded at enrolment.
+    pub server_trust: Option<String>,
 }
 
 /// What the sync screen shows.
@@ -764,6 +768,41 @@ impl Store {
     }
 
     /// This database's node name (the clock's tie-breaker).
+    /// Puts right what a clock that ran ahead stamped, once the clock is right again: the
+    /// server refuses changes stamped more than ten minutes ahead of it, so pending changes
+    /// stamped beyond that from `now_ms` are stamped again from now, in their order (with the
+    /// versions and later edits that name their stamps), and the clock starts again from now.
+    /// Returns how many were stamped again. While the laptop's clock is still ahead nothing
+    /// changes here and the server's refusal says what to do.
+    pub fn restamp_after_a_fast_clock(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        let limit = latest_acceptable_hlc(now_ms);
+        let tx = self.conn.transaction()?;
+        let (clock, node): (i64, String) =
+            tx.query_row("SELECT hlc, node FROM sync_clock", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if clock <= limit {
+            return Ok(0);
+        }
+        let ahead: Vec<(i64, i64)> = tx
+            .prepare(
+                "SELECT seq, hlc FROM outbox WHERE receipt IS NULL AND outcome IS NULL AND hlc > ?1 ORDER BY hlc, seq",
+            )?
+            .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let start = hlc_of_millis(now_ms);
+        for (i, (seq, old)) in ahead.iter().enumerate() {
+            let new = start + i as i64 + 1;
+            tx.execute("UPDATE outbox SET hlc = ?2 WHERE seq = ?1", params![seq, new])?;
+            tx.execute(
+                "UPDATE outbox SET base_hlc = ?2 WHERE base_hlc = ?1 AND receipt IS NULL AND outcome IS NULL",
+                params![old, new],
+            )?;
+            tx.execute("UPDATE sync_versions SET hlc = ?2 WHERE hlc = ?1 AND node = ?3", params![old, new, node])?;
+        }
+        tx.execute("UPDATE sync_clock SET hlc = ?1", [start + ahead.len() as i64])?;
+        tx.commit()?;
+        Ok(ahead.len())
+    }
+
     pub fn sync_node(&self) -> Result<String, StoreError> {
         Ok(self.conn.query_row("SELECT node FROM sync_clock", [], |r| r.get(0))?)
     }
@@ -858,6 +897,9 @@ impl Store {
         if !bulk {
             done.released = release_waiting(&tx, false)?;
         }
+        // A value from a clock far ahead (held from before the server bounded them) does not
+        // drag this laptop's clock with it, or nothing it stamps later could be sent.
+        let max_hlc = max_hlc.min(latest_acceptable_hlc(chrono::Utc::now().timestamp_millis()));
         tx.execute("UPDATE sync_clock SET applying = 0, hlc = max(hlc, ?1)", [max_hlc])?;
         tx.execute("UPDATE sync_account SET cursor = max(cursor, ?1)", [cursor])?;
         tx.commit()?;
@@ -941,7 +983,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT server, device_id, user_name, role, scope, refresh_token, cursor FROM sync_account",
+                "SELECT server, device_id, user_name, role, scope, refresh_token, cursor, server_trust FROM sync_account",
                 [],
                 |r| {
                     Ok(SyncAccount {
@@ -952,6 +994,7 @@ impl Store {
                         scope: r.get(4)?,
                         refresh_token: r.get(5)?,
                         cursor: r.get(6)?,
+                        server_trust: r.get(7)?,
                     })
                 },
             )
@@ -963,9 +1006,9 @@ impl Store {
     pub fn save_sync_account(&mut self, a: &SyncAccount) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT OR REPLACE INTO sync_account(one, server, device_id, user_name, role, scope, refresh_token, cursor) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![a.server, a.device_id, a.user_name, a.role, a.scope, a.refresh_token, a.cursor],
+            "INSERT OR REPLACE INTO sync_account(one, server, device_id, user_name, role, scope, refresh_token, cursor, \
+             server_trust) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![a.server, a.device_id, a.user_name, a.role, a.scope, a.refresh_token, a.cursor, a.server_trust],
         )?;
         tx.commit()?;
         Ok(())

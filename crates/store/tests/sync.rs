@@ -183,5 +183,6 @@ fn sample_account() -> safeserve_store::sync::SyncAccount {
         scope: "全部".into(),
         refresh_token: "t".into(),
         cursor: 0,
+        server_trust: None,
     }
 }

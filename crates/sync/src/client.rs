@@ -2,6 +2,7 @@
 //! thread, the CLI directly): a sync is a sequence of steps each of which must finish before
 //! the next one starts.
 
+use crate::tls::{self, Pin, Vouching};
 use crate::wire::{self, ErrorBody, Health, PhotoList, PullResponse, PushRequest, PushResponse, UploadState};
 use crate::SyncError;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Bytes on the wire (bodies, as sent and received, compressed where they are).
@@ -35,17 +37,52 @@ fn now_ms() -> i64 {
 }
 
 impl Client {
-    pub fn new(server: &str) -> Result<Client, SyncError> {
+    /// A client for an enrolled laptop: HTTPS trusting only `pin` (the system's roots when the
+    /// laptop was enrolled before pinning), or plain HTTP to this machine.
+    pub fn new(server: &str, pin: Option<&Pin>) -> Result<Client, SyncError> {
+        Client::build(server, |_| match pin {
+            Some(pin) => tls::pinned(pin),
+            None => tls::system(),
+        })
+    }
+
+    /// A client for enrolment, trusting the CA certificate given (PEM) or the system's roots;
+    /// the second value tells, after the first request, which certificate vouched for the server.
+    pub fn enrolling(server: &str, ca_pem: Option<&str>) -> Result<(Client, Option<Arc<Vouching>>), SyncError> {
+        let mut vouching = None;
+        let client = Client::build(server, |_| {
+            let (config, v) = tls::enrolment(ca_pem)?;
+            vouching = Some(v);
+            Ok(config)
+        })?;
+        Ok((client, vouching))
+    }
+
+    fn build(
+        server: &str,
+        tls: impl FnOnce(&reqwest::Url) -> Result<rustls::ClientConfig, tls::TrustError>,
+    ) -> Result<Client, SyncError> {
         let base = server.trim().trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::BadAddress(base));
-        }
-        let http = Http::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(120))
-            .build()
-            .map_err(|e| SyncError::Unreachable { server: base.clone(), source: e })?;
+        let url = reqwest::Url::parse(&base).map_err(|_| SyncError::BadAddress(base.clone()))?;
+        // reqwest sets TLS up even for a plain-HTTP client; ring is the one provider here.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let builder = Http::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(120));
+        let builder = match url.scheme() {
+            "https" => builder.tls_backend_preconfigured(tls(&url)?).https_only(true),
+            "http" if tls::is_loopback(&url) => builder,
+            "http" => return Err(SyncError::PlainHttp(base)),
+            _ => return Err(SyncError::BadAddress(base)),
+        };
+        let http = builder.build().map_err(|e| SyncError::Unreachable { server: base.clone(), source: e })?;
         Ok(Client { base, http, access: None, wire: WireBytes::default(), chunk: 1024 * 1024 })
+    }
+
+    /// A failed request: a certificate the laptop does not trust, or a network that is not there.
+    fn failed(&self, e: reqwest::Error) -> SyncError {
+        match tls::certificate_problem(&e) {
+            Some(problem) => SyncError::Untrusted { server: self.base.clone(), problem },
+            None => SyncError::Unreachable { server: self.base.clone(), source: e },
+        }
     }
 
     pub fn server(&self) -> &str {
@@ -71,7 +108,7 @@ impl Client {
         }
         // Counted before sending: bytes of a request cut off mid-way were on the wire too.
         self.wire.sent += sent as u64;
-        let resp = req.send().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
+        let resp = req.send().map_err(|e| self.failed(e))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -88,7 +125,7 @@ impl Client {
     /// A response body, decompressed when the server compressed it.
     fn body(&mut self, resp: Response) -> Result<Vec<u8>, SyncError> {
         let zstd = resp.headers().get(CONTENT_ENCODING).is_some_and(|v| v == "zstd");
-        let bytes = resp.bytes().map_err(|e| SyncError::Unreachable { server: self.base.clone(), source: e })?;
+        let bytes = resp.bytes().map_err(|e| self.failed(e))?;
         self.wire.received += bytes.len() as u64;
         if zstd {
             zstd::bulk::decompress(&bytes, wire::MAX_BODY).map_err(|e| SyncError::Protocol(e.to_string()))

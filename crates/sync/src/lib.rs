@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod lock;
+pub mod tls;
 pub mod wire;
 
 pub use client::{Client, WireBytes};
@@ -28,6 +29,12 @@ pub const PULL_PAGE: usize = 5_000;
 pub enum SyncError {
     #[error("server address {0} is not an http(s) URL")]
     BadAddress(String),
+    #[error("plain http to {0}, which is not this machine")]
+    PlainHttp(String),
+    #[error("the server's certificate cannot be used: {0}")]
+    Trust(#[from] tls::TrustError),
+    #[error("{server} presented a certificate this laptop does not trust: {problem}")]
+    Untrusted { server: String, problem: rustls::Error },
     #[error("cannot reach {server}")]
     Unreachable {
         server: String,
@@ -52,6 +59,9 @@ impl SyncError {
     pub fn code(&self) -> &str {
         match self {
             SyncError::BadAddress(_) => "bad_address",
+            SyncError::PlainHttp(_) => "plain_http",
+            SyncError::Trust(_) => "server_certificate_unusable",
+            SyncError::Untrusted { .. } => "server_untrusted",
             SyncError::Unreachable { .. } => "server_unreachable",
             SyncError::Refused { body, .. } => &body.code,
             SyncError::NotEnrolled => "not_enrolled",
@@ -68,6 +78,30 @@ impl SyncError {
             SyncError::BadAddress(a) => Message::new(
                 format!("服务器地址“{a}”无效，应以 http:// 或 https:// 开头"),
                 format!("Server address \"{a}\" must start with http:// or https://"),
+            ),
+            SyncError::PlainHttp(a) => Message::new(
+                format!(
+                    "不能用 http:// 连接 {a}：访问令牌、身份证号和照片会以明文经过网络。请使用 https:// 地址\
+                     （http:// 只用于本机 127.0.0.1 / localhost 上的服务器）"
+                ),
+                format!(
+                    "Refusing plain http:// to {a}: tokens, ID numbers and photos would cross the network in clear. \
+                     Use the https:// address (http:// is only for a server on this machine)"
+                ),
+            ),
+            SyncError::Trust(e) => Message::new(
+                format!("服务器证书（CA）文件无法使用：{e}。请使用管理员提供的 PEM 格式证书"),
+                format!("The server certificate (CA) file cannot be used: {e}. Use the PEM file your administrator gave you"),
+            ),
+            SyncError::Untrusted { server, problem } => Message::new(
+                format!(
+                    "服务器 {server} 出示的证书不受本机信任（{problem}），连接已中止，未发送任何数据。\
+                     可能有人冒充服务器；如服务器确已更换证书机构，请管理员确认后重新注册本机"
+                ),
+                format!(
+                    "{server} presented a certificate this laptop does not trust ({problem}); nothing was sent. \
+                     Someone may be posing as the server; if its certificate authority really changed, enrol again"
+                ),
             ),
             SyncError::Unreachable { server, .. } => Message::new(
                 format!("无法连接服务器 {server}。数据都保存在本机，联网后会自动同步"),
@@ -118,6 +152,8 @@ pub struct SyncReport {
     pub superseded: u64,
     pub refused: u64,
     pub refusals: Vec<String>,
+    /// Changes stamped while this laptop's clock ran ahead, stamped again from the right time.
+    pub restamped: u64,
     pub pulled: u64,
     pub applied: u64,
     pub skipped: u64,
@@ -134,15 +170,18 @@ pub struct SyncReport {
 }
 
 /// Enrols this laptop: proves it holds `key` (the key its documents are signed with), and
-/// stores the server, the user and the refresh token in the database.
+/// stores the server, the user, the refresh token and the certificate that vouched for the
+/// server (`ca_pem`, the CA the administrator gave, or else one of the system's roots) in the
+/// database; later syncs trust only that certificate.
 pub fn enroll(
     store: &mut Store,
     server: &str,
     code: &str,
     key: &SigningKey,
     label: &str,
+    ca_pem: Option<&str>,
 ) -> Result<SyncAccount, SyncError> {
-    let mut client = Client::new(server)?;
+    let (mut client, vouching) = Client::enrolling(server, ca_pem)?;
     let public_key = hex(key.verifying_key().as_bytes());
     let code = code.trim().to_uppercase();
     let signature = hex(&key.sign(&wire::enrolment_message(&code, &public_key)).to_bytes());
@@ -155,16 +194,23 @@ pub fn enroll(
         scope: enrolled.scope,
         refresh_token: enrolled.tokens.refresh_token,
         cursor: 0,
+        server_trust: vouching.and_then(|v| v.pin()).map(|pin| pin.to_pem()),
     };
     store.save_sync_account(&account)?;
     Ok(account)
+}
+
+/// A client for an enrolled laptop's server, trusting what was pinned at enrolment.
+pub fn client_for(account: &SyncAccount) -> Result<Client, SyncError> {
+    let pin = account.server_trust.as_deref().map(tls::Pin::from_pem).transpose()?;
+    Client::new(&account.server, pin.as_ref())
 }
 
 /// Opens a session: trades the stored refresh token for an access token, storing the new
 /// refresh token at once. Callers hold the database's [`lock::SyncLock`] across it.
 pub fn connect(store: &mut Store) -> Result<Client, SyncError> {
     let account = store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
-    let mut client = Client::new(&account.server)?;
+    let mut client = client_for(&account)?;
     let tokens = client.refresh(&account.refresh_token)?;
     store.save_refresh_token(&tokens.refresh_token)?;
     Ok(client)
@@ -249,6 +295,7 @@ pub fn push(
     report: &mut SyncReport,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(), SyncError> {
+    report.restamped += store.restamp_after_a_fast_clock(chrono::Utc::now().timestamp_millis())? as u64;
     let total = store.sync_status()?.pending as u64;
     loop {
         let batch = store.pending_changes(PUSH_BATCH)?;

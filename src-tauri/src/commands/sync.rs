@@ -39,13 +39,20 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncView, Command
 }
 
 /// Enrols this laptop with the one-time code an administrator gave, registering the key this
-/// laptop signs documents with; then starts a first sync.
+/// laptop signs documents with; then starts a first sync. `ca` is the PEM text of the CA
+/// certificate the administrator gave, when the server's certificate is not from an authority
+/// the system trusts.
 #[tauri::command]
-pub async fn enroll_device(state: State<'_, AppState>, server: String, code: String) -> Result<SyncView, CommandError> {
+pub async fn enroll_device(
+    state: State<'_, AppState>,
+    server: String,
+    code: String,
+    ca: Option<String>,
+) -> Result<SyncView, CommandError> {
     let device = state.device()?;
     state
         .with_store(move |s| {
-            safeserve_sync::enroll(s, &server, &code, &device.key, &device.label())?;
+            safeserve_sync::enroll(s, &server, &code, &device.key, &device.label(), ca.as_deref())?;
             Ok(())
         })
         .await?;

@@ -219,6 +219,8 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
   const { t, l } = useI18n();
   const [server, setServer] = useState('');
   const [code, setCode] = useState('');
+  // The CA certificate the administrator handed out, as PEM text, with its file name.
+  const [ca, setCa] = useState<{ name: string; pem: string } | null>(null);
   const [enrolling, setEnrolling] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
 
@@ -247,7 +249,7 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
     setEnrolling(true);
     setError(null);
     try {
-      onEnrolled(await api.enrollDevice(server.trim(), code.trim()));
+      onEnrolled(await api.enrollDevice(server.trim(), code.trim(), ca?.pem ?? null));
       setCode('');
     } catch (e) {
       setError(toCommandError(e));
@@ -283,6 +285,31 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
             style={{ fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' }}
             data-testid="sync-code"
           />
+        </label>
+        <label>
+          <div style={{ marginBottom: 4 }}>{t('syncCa')}</div>
+          <Flex gap={8} align="center">
+            <input
+              type="file"
+              accept=".pem,.crt,.cer"
+              data-testid="sync-ca"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) void file.text().then((pem) => setCa({ name: file.name, pem }));
+                e.target.value = '';
+              }}
+            />
+            {ca && (
+              <>
+                <Tag color="blue" data-testid="sync-ca-chosen">
+                  {t('syncCaChosen')}：{ca.name}
+                </Tag>
+                <Button size="small" onClick={() => setCa(null)}>
+                  {t('syncCaClear')}
+                </Button>
+              </>
+            )}
+          </Flex>
         </label>
         <div>
           <Button type="primary" loading={enrolling} disabled={!ready} onClick={() => void enrol()} data-testid="sync-enroll">

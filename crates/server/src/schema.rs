@@ -1,0 +1,76 @@
+//! The server database's numbered migrations, kept as the laptop's store keeps its own: each
+//! step once, in order, in its own transaction, recorded in `user_version`; a copy of the file
+//! first (`server.db.bak-vN`) whenever one runs on a database that holds anything; and a
+//! database written by a newer server refused untouched.
+
+use crate::storage::StorageError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Never edit a released step; add one.
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_initial.sql"), include_str!("../migrations/0002_token_retry.sql")];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StorageError> {
+    let version: i64 = conn.query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))?;
+    if version > LATEST {
+        return Err(StorageError::NewerSchema { path: path.to_owned(), found: version, supported: LATEST });
+    }
+    if version == LATEST {
+        return Ok(());
+    }
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    if tables > 0 {
+        let backup = safeserve_store::backup_path(path, version);
+        conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
+        tracing::info!(from = version, to = LATEST, backup = %backup.display(), "migrating the server database");
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> i64 {
+        conn.query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_server_from_before_migrations_is_copied_then_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 0).unwrap();
+        conn.execute("INSERT INTO users(name, role) VALUES ('zhang', 'inspector')", []).unwrap();
+        migrate(&mut conn, &path).unwrap();
+        assert_eq!(version(&conn), LATEST);
+        let backup = Connection::open(dir.path().join("server.db.bak-v0")).unwrap();
+        assert_eq!(backup.query_row("SELECT name FROM users", [], |r| r.get::<_, String>(0)).unwrap(), "zhang");
+        assert_eq!(version(&backup), 0);
+        // Nothing to do the second time: no second copy.
+        migrate(&mut conn, &path).unwrap();
+        assert!(!dir.path().join("server.db.bak-v0-1").exists());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", LATEST + 1).unwrap();
+        let err = migrate(&mut conn, &path).unwrap_err();
+        assert!(matches!(err, StorageError::NewerSchema { found, .. } if found == LATEST + 1), "{err}");
+        assert!(err.to_string().contains("较新版本"), "{err}");
+        assert_eq!(version(&conn), LATEST + 1);
+    }
+}
