@@ -357,8 +357,12 @@ impl Raw {
 
     /// Pushes one forged change; the receipt's outcome and reason.
     fn push_one(&self, entity: &str, record_id: &str, body: serde_json::Value) -> Result<(String, String)> {
+        self.push_op(entity, record_id, "upsert", body)
+    }
+
+    fn push_op(&self, entity: &str, record_id: &str, op: &str, body: serde_json::Value) -> Result<(String, String)> {
         let change = serde_json::json!({
-            "change_id": uuid::Uuid::now_v7(), "entity": entity, "record_id": record_id, "op": "upsert",
+            "change_id": uuid::Uuid::now_v7(), "entity": entity, "record_id": record_id, "op": op,
             "hlc": safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis()), "base_hlc": null,
             "node": "attacker", "body": body,
             // Claims a request body might make; the server reads scope from the token only.
@@ -647,7 +651,9 @@ fn a_laptop_whose_clock_ran_days_ahead_syncs_once_corrected_and_does_not_win_for
 #[test]
 fn a_tampered_or_unknown_key_document_is_refused_and_the_laptop_says_so() -> Result<()> {
     let fx = Fixture::new(false)?;
-    fx.user("zhao", "supervisor", "33")?;
+    // An administrator, whom the role table lets write any document: only the signature and the
+    // hash stand in the way.
+    fx.user("zhao", "admin", "33")?;
     let a = fx.laptop("a", "zhao", 9)?;
     sync(&a)?;
     let conn = Connection::open(&a)?;
@@ -1035,5 +1041,185 @@ fn a_lost_token_reply_is_retried_and_a_real_reuse_still_revokes() -> Result<()> 
     ensure!(reused.code() == "token_reused", "{reused:?}");
     let revoked = sync(&a).expect_err("the device is revoked");
     ensure!(revoked.code() == "device_revoked", "{revoked:?}");
+    Ok(())
+}
+
+/// A forged change and what must come of it: `Ok(())` applied, `Err(words)` refused with a
+/// reason containing `words`.
+type Attempt<'a> = (&'a str, &'a str, String, serde_json::Value, std::result::Result<(), &'a str>);
+
+fn attempt_all(raw: &Raw, who: &str, attempts: Vec<Attempt<'_>>) -> Result<()> {
+    for (entity, op, id, body, expected) in attempts {
+        let (outcome, reason) = raw.push_op(entity, &id, op, body)?;
+        match expected {
+            Ok(()) => ensure!(outcome == "applied", "{who} {op} {entity} {id}: {outcome} {reason}"),
+            Err(words) => ensure!(
+                outcome == "refused" && reason.contains(words),
+                "{who} {op} {entity} {id}: {outcome} {reason:?} (expected a refusal saying {words:?})"
+            ),
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()> {
+    let fx = Fixture::new(false)?;
+    let q = |sql: &str| fx.demo_query(sql);
+    let body = |view: &str, id: &str| -> Result<serde_json::Value> {
+        Ok(serde_json::from_str(&q(&format!("SELECT body FROM {view} WHERE record_id = '{id}'"))?)?)
+    };
+    let new_id = || uuid::Uuid::now_v7().to_string();
+    // Agency A sends people on service visits and has hazards with photos; B is another agency.
+    let by_agency = "SELECT e.agency_id FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id \
+                     JOIN visit_people vp ON vp.visit_id = h.visit_id JOIN employments e ON e.person_id = vp.person_id";
+    let a = q(&format!("{by_agency} GROUP BY e.agency_id ORDER BY e.agency_id LIMIT 1"))?;
+    let b = q(&format!("{by_agency} WHERE e.agency_id <> '{a}' GROUP BY e.agency_id ORDER BY e.agency_id LIMIT 1"))?;
+    let hazard = q(&format!(
+        "SELECT h.id FROM hazards h JOIN visit_people vp ON vp.visit_id = h.visit_id \
+         JOIN employments e ON e.person_id = vp.person_id WHERE e.agency_id = '{a}' LIMIT 1"
+    ))?;
+    let enterprise = q(&format!("SELECT enterprise_id FROM contracts WHERE agency_id = '{a}' LIMIT 1"))?;
+    let (a_person, b_person) = (
+        q(&format!("SELECT person_id FROM employments WHERE agency_id = '{a}' LIMIT 1"))?,
+        q(&format!(
+            "SELECT person_id FROM employments WHERE agency_id = '{b}' AND person_id NOT IN \
+                    (SELECT person_id FROM employments WHERE agency_id = '{a}') LIMIT 1"
+        ))?,
+    );
+    let b_photo = q(&format!(
+        "SELECT hp.sha256 FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id \
+         JOIN visit_people vp ON vp.visit_id = h.visit_id JOIN employments e ON e.person_id = vp.person_id \
+         WHERE e.agency_id = '{b}' AND hp.sha256 NOT IN (SELECT hp2.sha256 FROM hazard_photos hp2 \
+         JOIN hazards h2 ON h2.id = hp2.hazard_id JOIN visit_people vp2 ON vp2.visit_id = h2.visit_id \
+         JOIN employments e2 ON e2.person_id = vp2.person_id WHERE e2.agency_id = '{a}') LIMIT 1"
+    ))?;
+    let district = q(&format!("SELECT substr(division, 1, 6) FROM enterprises WHERE id = '{enterprise}'"))?;
+    let elsewhere = q(&format!(
+        "SELECT substr(division, 1, 6) FROM enterprises WHERE substr(division, 1, 6) <> '{district}' LIMIT 1"
+    ))?;
+    fx.user("tech", "technician", &a)?;
+    fx.user("far", "inspector", &elsewhere)?;
+    fx.user("boss", "supervisor", "33")?;
+    let token = |user: &str, seed: u8| -> Result<Raw> {
+        let db = fx.laptop(user, user, seed)?;
+        let client = safeserve_sync::connect(&mut Store::open(&db)?)?;
+        Raw::new(&fx.server, client.access_token().context("token")?)
+    };
+
+    let mut renamed = body("sync_agency", &a)?;
+    renamed["name"] = "改名的机构".into();
+    let mut certified = body("sync_person", &a_person)?;
+    certified["certificates"] = serde_json::json!([{"kind": "registered_safety_engineer", "number": "FAKE1",
+        "issuer": "应急管理部", "specialty": "化工", "expires_on": "2099-12-31"}]);
+    let mut contact = body("sync_enterprise", &enterprise)?;
+    contact["phone"] = "0571-12345678".into();
+    let mut moved = contact.clone();
+    moved["division"] = "330000".into();
+    let visit = |kind: &str, people: Vec<&str>| {
+        let id = new_id();
+        let people: Vec<_> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| serde_json::json!({"person_id": p, "position": i, "certificates": "[]"}))
+            .collect();
+        let agency = (kind == "agency_inspection").then(|| a.clone());
+        let enterprise = (kind != "agency_inspection").then(|| enterprise.clone());
+        (
+            id.clone(),
+            serde_json::json!({"id": id, "kind": kind, "enterprise_id": enterprise, "agency_id": agency,
+            "template_key": "enterprise-general", "template_version": 1, "started_at": "2026-11-30T09:00:00+08:00",
+            "ended_at": null, "place": "厂区", "assessment": "", "mismatches": "[]", "people": people}),
+        )
+    };
+    let commission = |agency: &str, starts: &str, ends: &str| {
+        let id = new_id();
+        let (_, _, mut body) = contract(&id, agency, &enterprise);
+        body["government_commissioned"] = 1.into();
+        body["service_types"] = "[\"safety_management\"]".into();
+        body["starts_on"] = starts.into();
+        body["ends_on"] = ends.into();
+        (id, body)
+    };
+    let link = serde_json::json!({"hazard_id": hazard, "phase": "before", "sha256": b_photo,
+        "added_at": "2026-11-30T10:00:00+08:00", "photo": {"sha256": b_photo, "format": "png", "bytes": 10}});
+    let evaluation = |id: String| {
+        serde_json::json!({"id": id, "agency_id": a, "rater_kind": "inspector",
+        "rater": "x", "quality": 1, "timeliness": 1, "fees": 1, "rated_on": "2026-11-30", "recorded_at": "2026-11-30T10:00:00+08:00"})
+    };
+    let (market, market_body) = {
+        let id = new_id();
+        let (_, _, body) = contract(&id, &a, &enterprise);
+        (id, body)
+    };
+
+    // A technician of agency A.
+    let tech = token("tech", 21)?;
+    let (inspection, inspection_body) = visit("agency_inspection", vec![]);
+    let (spot, spot_body) = visit("spot_check", vec![]);
+    let (with_b, with_b_body) = visit("service", vec![&a_person, &b_person]);
+    let (service, service_body) = visit("service", vec![&a_person]);
+    let (commissioned, commissioned_body) = commission(&a, "2027-01-01", "2027-12-31");
+    let e = new_id();
+    attempt_all(
+        &tech,
+        "technician",
+        vec![
+            ("agency", "upsert", a.clone(), renamed.clone(), Err("服务机构登记信息")),
+            ("person", "upsert", a_person.clone(), certified, Err("证书")),
+            ("contract", "upsert", commissioned, commissioned_body, Err("政府委托")),
+            ("visit", "upsert", inspection, inspection_body, Err("机构检查")),
+            ("visit", "upsert", spot, spot_body, Err("企业抽查")),
+            ("evaluation", "upsert", e.clone(), evaluation(e), Err("评价")),
+            ("enterprise", "delete", enterprise.clone(), serde_json::Value::Null, Err("不能删除")),
+            ("enterprise", "upsert", enterprise.clone(), moved.clone(), Err("division")),
+            ("visit", "upsert", with_b, with_b_body, Err("其他服务机构")),
+            ("hazard_photo", "upsert", format!("{hazard}/before/{b_photo}"), link, Err("范围以外")),
+            // What is theirs: a contact correction, their own market contract, a service visit.
+            ("enterprise", "upsert", enterprise.clone(), contact.clone(), Ok(())),
+            ("contract", "upsert", market.clone(), market_body, Ok(())),
+            ("visit", "upsert", service, service_body, Ok(())),
+        ],
+    )?;
+    ensure!(tech.get(&format!("/v1/photos/{b_photo}"))?.0 == 403, "B's photo stays B's");
+
+    // An inspector of another district: nothing here is theirs.
+    let far = token("far", 22)?;
+    let e = new_id();
+    attempt_all(
+        &far,
+        "inspector elsewhere",
+        vec![
+            ("enterprise", "upsert", enterprise.clone(), contact.clone(), Err("范围")),
+            ("evaluation", "upsert", e.clone(), evaluation(e), Err("范围")),
+        ],
+    )?;
+
+    // A supervisor of the province: registers yes, deletions no; R9 decided on the server.
+    let boss = token("boss", 23)?;
+    let (first, first_body) = commission(&b, "2027-01-01", "2027-06-30");
+    let (overlapping, overlapping_body) = commission(
+        &fx.demo_query(&format!("SELECT id FROM agencies WHERE id NOT IN ('{a}', '{b}') LIMIT 1"))?,
+        "2027-06-01",
+        "2027-12-31",
+    );
+    let (own_work, own_work_body) = commission(&a, "2026-06-01", "2026-08-31");
+    attempt_all(
+        &boss,
+        "supervisor",
+        vec![
+            ("agency", "upsert", a.clone(), renamed, Ok(())),
+            ("enterprise", "upsert", enterprise.clone(), moved, Ok(())),
+            ("enterprise", "delete", enterprise.clone(), serde_json::Value::Null, Err("不能删除")),
+            ("contract", "upsert", first, first_body, Ok(())),
+            ("contract", "upsert", overlapping, overlapping_body, Err("重叠")),
+            ("contract", "upsert", own_work, own_work_body, Err("交叉服务")),
+        ],
+    )?;
+    let server = fx.server_db()?;
+    ensure!(
+        count(&server, "SELECT count(*) FROM changes WHERE node = 'attacker' AND outcome <> 'applied'")? == 0,
+        "a refused change leaves nothing on the server"
+    );
     Ok(())
 }

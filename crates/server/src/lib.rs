@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api;
 pub mod photos;
+pub mod policy;
 pub mod schema;
 pub mod scope;
 pub mod sqlite;

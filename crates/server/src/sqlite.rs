@@ -1,11 +1,13 @@
 //! The embedded default storage: one SQLite file, `server.db`, in the data folder.
 
+use crate::policy::{self, Operation, Write};
 use crate::scope::{derive, Role, Scope};
 use crate::storage::{Access, Caller, Device, IssuedTokens, Page, Refresh, Storage, StorageError, User};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
 use safeserve_core::letter;
 use safeserve_core::sync::{wins, Change, Entity, Op, Outcome, Pulled, Receipt};
+use safeserve_core::visit::VisitKind;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -207,6 +209,123 @@ fn check_letter_number(tx: &Connection, claim: &(String, i32, u32, String)) -> R
     }
 }
 
+/// The body the server holds for a record now.
+fn current_body(tx: &Connection, entity: Entity, id: &str) -> rusqlite::Result<Option<Map<String, Value>>> {
+    let Some(cur) = current(tx, entity.key(), id)? else { return Ok(None) };
+    Ok(body_of(tx, cur.seq)?.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// The kind of the visit a record is part of, as the server holds that visit: the record's own
+/// `visit_id` (a hazard event's is the visit it was recorded in), else its hazard's visit.
+fn visit_kind_of(
+    tx: &Connection,
+    entity: Entity,
+    body: Option<&Map<String, Value>>,
+) -> rusqlite::Result<Option<VisitKind>> {
+    let field = |b: &Map<String, Value>, k: &str| b.get(k).and_then(Value::as_str).map(str::to_owned);
+    let Some(body) = body else { return Ok(None) };
+    let visit = match entity {
+        Entity::Visit => return Ok(field(body, "kind").as_deref().and_then(VisitKind::from_key)),
+        Entity::HazardEvent | Entity::HazardPhoto => match field(body, "visit_id") {
+            Some(v) => Some(v),
+            None => match field(body, "hazard_id") {
+                Some(h) => current_body(tx, Entity::Hazard, &h)?.and_then(|hb| field(&hb, "visit_id")),
+                None => None,
+            },
+        },
+        _ => field(body, "visit_id"),
+    };
+    let Some(visit) = visit else { return Ok(None) };
+    Ok(current_body(tx, Entity::Visit, &visit)?
+        .and_then(|vb| field(&vb, "kind"))
+        .as_deref()
+        .and_then(VisitKind::from_key))
+}
+
+/// A photo link naming bytes that records out of the caller's scope already name: linking
+/// them would make someone else's photo readable to the caller. Refused.
+fn photo_taken_from_others(tx: &Connection, scope: &Scope, c: &Change) -> rusqlite::Result<Option<String>> {
+    if !matches!(c.entity, Entity::ItemPhoto | Entity::HazardPhoto) {
+        return Ok(None);
+    }
+    let Some(sha) = c.record_id.rsplit('/').next() else { return Ok(None) };
+    let held = keys_of(tx, PHOTO, sha)?;
+    Ok((!held.is_empty() && !scope.covers_any(&held)).then(|| {
+        "该照片属于本账号范围以外的记录，不能引用 / The photo belongs to records outside this account's scope"
+            .to_owned()
+    }))
+}
+
+/// R9 again, on the server and inside the push's transaction: two laptops offline can each
+/// have given a commission that the other's makes overlapping. The contracts the server holds
+/// for the enterprise decide; a commission to a blacklisted agency is refused too.
+fn commission_conflict(tx: &Connection, id: &str, body: &Map<String, Value>) -> rusqlite::Result<Option<String>> {
+    use safeserve_core::commission::{conflicts, HeldContract, Proposed};
+    let Some(proposed) = held_contract(id, body).filter(|c| c.government_commissioned) else { return Ok(None) };
+    let mut stmt = tx.prepare_cached(
+        "SELECT r.record_id, c.body FROM records r JOIN changes c ON c.seq = r.seq \
+         WHERE r.entity = 'contract' AND r.record_id <> ?1 AND json_extract(c.body, '$.enterprise_id') = ?2",
+    )?;
+    let enterprise = body.get("enterprise_id").and_then(Value::as_str).unwrap_or_default();
+    let rows = stmt.query_map(params![id, enterprise], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut held: Vec<HeldContract> = Vec::new();
+    for row in rows {
+        let (other, text) = row?;
+        if let Some(mut c) = serde_json::from_str(&text).ok().and_then(|b| held_contract(&other, &b)) {
+            c.agency_name = agency_name(tx, &c.agency.to_string())?;
+            held.push(c);
+        }
+    }
+    let ask = Proposed {
+        agency: proposed.agency,
+        service_types: proposed.service_types.clone(),
+        starts_on: proposed.starts_on,
+        ends_on: proposed.ends_on,
+    };
+    if let Some(conflict) = conflicts(&ask, &held).into_iter().next() {
+        return Ok(Some(format!("{} / {}", conflict.message.zh, conflict.message.en)));
+    }
+    let blacklisted: bool = tx
+        .prepare_cached(
+            "SELECT 1 FROM records r JOIN changes e ON e.seq = r.seq WHERE r.entity = 'blacklist_entry' \
+             AND json_extract(e.body, '$.subject_kind') = 'agency' AND json_extract(e.body, '$.subject_id') = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM records l WHERE l.entity = 'blacklist_lift' AND l.record_id = e.record_id)",
+        )?
+        .exists([proposed.agency.to_string()])?;
+    Ok(blacklisted.then(|| {
+        "该服务机构已列入严重失信名单，不得承接政府委托 / The agency is on the serious-dishonesty list and cannot be commissioned"
+            .to_owned()
+    }))
+}
+
+/// A contract body as R9 reads it (its agency's name filled in by the caller).
+fn held_contract(id: &str, b: &Map<String, Value>) -> Option<safeserve_core::commission::HeldContract> {
+    let text = |k: &str| b.get(k).and_then(Value::as_str);
+    let date = |k: &str| text(k).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let types = match b.get("service_types") {
+        Some(Value::String(s)) => serde_json::from_str(s).ok()?,
+        Some(v) => serde_json::from_value(v.clone()).ok()?,
+        None => Vec::new(),
+    };
+    Some(safeserve_core::commission::HeldContract {
+        id: id.parse().ok()?,
+        agency: text("agency_id")?.parse().ok()?,
+        agency_name: String::new(),
+        service_types: types,
+        starts_on: date("starts_on")?,
+        ends_on: date("ends_on")?,
+        government_commissioned: b
+            .get("government_commissioned")
+            .is_some_and(|v| v.as_bool().unwrap_or(false) || v.as_i64().is_some_and(|n| n != 0)),
+    })
+}
+
+fn agency_name(tx: &Connection, agency: &str) -> rusqlite::Result<String> {
+    Ok(current_body(tx, Entity::Agency, agency)?
+        .and_then(|b| b.get("name").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| agency.to_owned()))
+}
+
 /// One change, inside the push transaction. Returns its receipt.
 fn apply(
     tx: &Transaction<'_>,
@@ -226,37 +345,49 @@ fn apply(
         return Ok(Receipt { change_id: c.change_id, seq: Some(seq), outcome, reason: None });
     }
     let entity = c.entity.key();
-    if c.entity == Entity::Conflict {
-        return Ok(refused(c, "冲突记录只由服务器生成"));
-    }
-    if c.entity.is_supervision() && scope.role == Role::Technician {
-        return Ok(refused(c, "函告、评价和黑名单记录只能由监管人员填写"));
-    }
     let existing = current(tx, entity, &c.record_id)?;
     let existing_keys = keys_of(tx, entity, &c.record_id)?;
     if existing.is_some() && !scope.covers_any(&existing_keys) {
         return Ok(refused(c, "无权修改该记录（不在本账号的范围内）"));
     }
     let body_text = c.body.as_ref().map(|b| b.get());
+    let body: Option<Map<String, Value>> = match (c.op, body_text) {
+        (Op::Delete, _) => None,
+        (Op::Upsert, None) => return Ok(refused(c, "缺少记录内容")),
+        (Op::Upsert, Some(text)) => match serde_json::from_str(text) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => return Ok(refused(c, "记录内容不是 JSON 对象")),
+        },
+    };
+    let held_body = match &existing {
+        Some(cur) => body_of(tx, cur.seq)?.and_then(|t| serde_json::from_str::<Map<String, Value>>(&t).ok()),
+        None => None,
+    };
+    let write = Write {
+        entity: c.entity,
+        op: match (c.op, &existing) {
+            (Op::Delete, _) => Operation::Delete,
+            (Op::Upsert, Some(_)) => Operation::Update,
+            (Op::Upsert, None) => Operation::Create,
+        },
+        body: body.as_ref(),
+        held: held_body.as_ref(),
+        visit_kind: visit_kind_of(tx, c.entity, body.as_ref().or(held_body.as_ref()))?,
+    };
+    if let Err(refusal) = policy::decide(scope, &write) {
+        return Ok(refused(c, refusal.reason()));
+    }
     let mut keys = Vec::new();
     let mut grants = Vec::new();
     let mut letter = None;
-    match c.op {
-        Op::Delete => {
-            if c.entity.is_evidence() || matches!(c.entity, Entity::Visit | Entity::Hazard) {
-                return Ok(refused(c, "证据记录只增不删，不能删除"));
-            }
+    match body {
+        None => {
             if existing.is_none() {
                 return Ok(refused(c, "要删除的记录不存在"));
             }
             keys.clone_from(&existing_keys);
         }
-        Op::Upsert => {
-            let Some(text) = body_text else { return Ok(refused(c, "缺少记录内容")) };
-            let body: Map<String, Value> = match serde_json::from_str(text) {
-                Ok(Value::Object(m)) => m,
-                _ => return Ok(refused(c, "记录内容不是 JSON 对象")),
-            };
+        Some(body) => {
             let derived = match derive(c.entity, &body) {
                 Ok(d) => d,
                 Err(reason) => return Ok(refused(c, reason)),
@@ -293,6 +424,27 @@ fn apply(
             keys.dedup();
             if !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
                 return Ok(refused(c, "无权写入该记录（不在本账号的范围内）"));
+            }
+            if let Some(own) = scope.creator_key() {
+                // A technician's record belongs to their agency and to no other.
+                if let Some(other) = keys.iter().find(|k| k.starts_with("a:") && **k != own) {
+                    return Ok(refused(
+                        c,
+                        format!(
+                            "该记录关联到其他服务机构（{}），技术服务人员只能写入本机构的记录 / \
+                             The record is attached to another agency; a technician writes only their own agency's",
+                            &other[2..]
+                        ),
+                    ));
+                }
+            }
+            if let Some(reason) = photo_taken_from_others(tx, scope, c)? {
+                return Ok(refused(c, reason));
+            }
+            if c.entity == Entity::Contract {
+                if let Some(reason) = commission_conflict(tx, &c.record_id, &body)? {
+                    return Ok(refused(c, reason));
+                }
             }
             grants = derived.grants;
         }
