@@ -7,7 +7,7 @@
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::HazardId;
-use safeserve_e2e::server::{noisy_png, Server};
+use safeserve_e2e::server::{announce, noisy_png, Server};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::PhotoTarget;
 use safeserve_store::Store;
@@ -41,33 +41,31 @@ fn laptop(server: &Server, dir: &Path, name: &str, user: &str, seed: u8) -> Path
     db
 }
 
-fn main() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let demo = large_demo(tmp.path());
-    let data = tmp.path().join("server");
+struct Figures {
+    first_pull_s: f64,
+    applied_per_s: f64,
+    pull_per_s: f64,
+    push_s: f64,
+    pull_ratio: f64,
+}
 
-    let started = Instant::now();
-    let imported = admin(&data, &["import", "--from", demo.to_str().expect("utf-8"), "--registers-only"]);
-    println!("server import of the registers: {:.1} s ({})", started.elapsed().as_secs_f64(), imported.trim());
-    admin(&data, &["user", "add", "zhao", "--role", "supervisor", "--division", "33"]);
-    let server = Server::start(&data).expect("server");
-
-    // First pull: an empty laptop of a supervisor of the whole province.
-    let a = laptop(&server, tmp.path(), "a", "zhao", 1);
+/// First pull into an empty laptop of a supervisor of the whole province, the raw pull, and a
+/// push of 10,000 changes, through `server`.
+fn figures(server: &Server, dir: &Path, name: &str, seed: u8) -> Figures {
+    let a = laptop(server, dir, name, "zhao", seed);
     let mut store = Store::open(&a).expect("open");
     let started = Instant::now();
     let report = safeserve_sync::sync(&mut store, &mut |_| {}).expect("first sync");
     let first = started.elapsed().as_secs_f64();
     let counts = store.counts().expect("counts");
     println!(
-        "first pull of the large demo registers: {first:.1} s (target ≤ 30 s): {} records applied \
-         ({} enterprises, {} agencies, {} people, {} contracts), {:.0} records/s, {:.1} MB received",
+        "[{name}] first pull of the large demo registers: {first:.1} s: {} records applied \
+         ({} enterprises, {} agencies, {} people, {} contracts), {:.1} MB received",
         report.applied,
         counts.enterprises,
         counts.agencies,
         counts.people,
         counts.contracts,
-        report.applied as f64 / first,
         report.wire.received as f64 / 1e6
     );
 
@@ -87,17 +85,7 @@ fn main() {
     }
     let secs = started.elapsed().as_secs_f64();
     let wire = client.wire.received - before;
-    println!(
-        "pull: {records} records in {secs:.2} s = {:.0} records/s (target ≥ 100,000; bare axum+reqwest+SQLite \
-         loop here: 200,000, with zstd 112,000)",
-        records as f64 / secs
-    );
-    println!(
-        "pull bytes on the wire: {:.1} MB against {:.1} MB of raw JSON = {:.3}× (target ≤ 0.25×; zstd measured 0.20×)",
-        wire as f64 / 1e6,
-        raw_json as f64 / 1e6,
-        wire as f64 / raw_json as f64
-    );
+    println!("[{name}] pull: {records} records in {secs:.2} s (bare axum+reqwest+SQLite loop here: 200,000/s, with zstd 112,000/s)");
 
     // Push: 10,000 changes written by the outbox triggers in one transaction.
     Connection::open(&a)
@@ -107,29 +95,81 @@ fn main() {
              (SELECT seq FROM enterprises ORDER BY seq LIMIT 10000)",
         )
         .expect("10,000 edits");
-    let pending = store.pending_changes(20_000).expect("pending");
-    let raw_push =
-        serde_json::to_vec(&safeserve_sync::wire::PushRequest { changes: pending.clone() }).expect("json").len();
     let mut client = safeserve_sync::connect(&mut store).expect("session");
-    let mut report = SyncReport::default();
+    let mut pushed = SyncReport::default();
     let started = Instant::now();
-    safeserve_sync::push(&mut client, &mut store, &mut report, &mut |_| {}).expect("push");
-    let secs = started.elapsed().as_secs_f64();
+    safeserve_sync::push(&mut client, &mut store, &mut pushed, &mut |_| {}).expect("push");
+    let push_s = started.elapsed().as_secs_f64();
+    assert_eq!(pushed.pushed, 10_000, "{pushed:?}");
     println!(
-        "push of {} changes: {secs:.2} s = {:.0} changes/s (target ≤ 2 s; bare loop here: 51,000/s, with zstd 44,000/s)",
-        report.pushed,
-        report.pushed as f64 / secs
+        "[{name}] push of {} changes: {push_s:.2} s; {:.2} MB on the wire (bare loop here: 51,000/s, with zstd 44,000/s)",
+        pushed.pushed,
+        client.wire.sent as f64 / 1e6
     );
-    println!(
-        "push bytes on the wire: {:.2} MB against {:.2} MB of raw JSON = {:.3}×",
-        client.wire.sent as f64 / 1e6,
-        raw_push as f64 / 1e6,
-        client.wire.sent as f64 / raw_push as f64
+    Figures {
+        first_pull_s: first,
+        applied_per_s: report.applied as f64 / first,
+        pull_per_s: records as f64 / secs,
+        push_s,
+        pull_ratio: wire as f64 / raw_json as f64,
+    }
+}
+
+fn main() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let demo = large_demo(tmp.path());
+    let data = tmp.path().join("server");
+
+    let started = Instant::now();
+    let imported = admin(&data, &["import", "--from", demo.to_str().expect("utf-8"), "--registers-only"]);
+    println!("server import of the registers: {:.1} s ({})", started.elapsed().as_secs_f64(), imported.trim());
+    admin(&data, &["user", "add", "zhao", "--role", "supervisor", "--division", "33"]);
+    // The same figures through TLS (what laptops use) and through plain HTTP on loopback, one
+    // after the other on the same server data.
+    let tls = Server::start(&data).expect("server");
+    let through_tls = figures(&tls, tmp.path(), "tls", 1);
+    drop(tls);
+    let plain = Server::start_plain(&data).expect("server");
+    let through_plain = figures(&plain, tmp.path(), "plain", 3);
+    drop(plain);
+    println!("\n{:<48} {:>12} {:>12}  target", "", "TLS", "plain HTTP");
+    let row = |what: &str, t: String, p: String, target: &str| println!("{what:<48} {t:>12} {p:>12}  {target}");
+    row(
+        "first pull of the large demo registers (s)",
+        format!("{:.1}", through_tls.first_pull_s),
+        format!("{:.1}", through_plain.first_pull_s),
+        "≤ 30 s",
     );
+    row(
+        "  records applied per second",
+        format!("{:.0}", through_tls.applied_per_s),
+        format!("{:.0}", through_plain.applied_per_s),
+        "",
+    );
+    row(
+        "pull, protocol alone (records/s)",
+        format!("{:.0}", through_tls.pull_per_s),
+        format!("{:.0}", through_plain.pull_per_s),
+        "≥ 100,000",
+    );
+    row(
+        "push of 10,000 changes (s)",
+        format!("{:.2}", through_tls.push_s),
+        format!("{:.2}", through_plain.push_s),
+        "≤ 2 s",
+    );
+    row(
+        "pull bytes on the wire / raw JSON",
+        format!("{:.3}×", through_tls.pull_ratio),
+        format!("{:.3}×", through_plain.pull_ratio),
+        "≤ 0.25×",
+    );
+    println!();
+
+    flood(&data, tmp.path());
 
     // Photos: 200 MB as after-photos of a technician's open hazards, on a server holding the
     // whole small demo (visits and hazards included).
-    drop(server);
     let small = tmp.path().join("small.db");
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
     demo::generate(&small, DemoSize::Small, demo::DEFAULT_SEED, as_of).expect("small demo");
@@ -213,4 +253,110 @@ fn main() {
         secs
     );
     assert_eq!(tech.sync_status().expect("status").photos_pending, 0);
+}
+
+/// The server's resident memory now (kB), from /proc.
+fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Pushes of 500 changes each, timed one by one (ms).
+fn timed_pushes(db: &Path, round: u32, n: usize) -> Vec<f64> {
+    let mut store = Store::open(db).expect("open");
+    let mut client = safeserve_sync::connect(&mut store).expect("session");
+    let mut times = Vec::new();
+    for i in 0..n {
+        Connection::open(db)
+            .expect("open")
+            .execute(
+                "UPDATE enterprises SET phone = '0572-' || ?1 || '-' || seq WHERE seq IN \
+                 (SELECT seq FROM enterprises ORDER BY seq LIMIT 500 OFFSET ?2)",
+                rusqlite::params![round * 1000 + i as u32, (i * 500) as i64],
+            )
+            .expect("500 edits");
+        let batch = store.pending_changes(500).expect("pending");
+        let started = Instant::now();
+        let answer = client.push(batch).expect("push");
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        store.store_receipts(&answer.receipts).expect("receipts");
+    }
+    times
+}
+
+fn p95(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 * 0.95).ceil() as usize).saturating_sub(1).min(v.len() - 1)]
+}
+
+/// 10,000 unauthenticated requests announcing 64 MB bodies, from another address, while a
+/// laptop pushes: the server's peak memory and the laptop's push p95 against its quiet figure.
+fn flood(data: &Path, dir: &Path) {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let server = Server::start(data).expect("server");
+    let db = dir.join("tls.db");
+    Store::open(&db).expect("open").set_sync_server(&server.url).expect("address");
+    let quiet = timed_pushes(&db, 1, 20);
+    let rss_quiet = rss_kb(server.pid(), "VmRSS:");
+
+    let statuses: [AtomicU64; 6] = Default::default();
+    let next = AtomicU64::new(0);
+    let done = AtomicBool::new(false);
+    let peak = AtomicU64::new(0);
+    let pid = server.pid();
+    let started = Instant::now();
+    let (flooded, flood_s) = std::thread::scope(|scope| {
+        for _ in 0..32 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= 10_000 {
+                    return;
+                }
+                let path = ["/v1/enrol", "/v1/push", "/v1/token", "/v1/photos/missing"][i as usize % 4];
+                let elsewhere = Some(std::net::IpAddr::from([127, 0, 0, 2]));
+                let answer = announce(&server, elsewhere, path, None, 64 * 1024 * 1024, 64 * 1024).map(|a| a.0);
+                let slot = match answer.unwrap_or(0) {
+                    401 => 0,
+                    413 => 1,
+                    429 => 2,
+                    400 => 3,
+                    0 => 4,
+                    _ => 5,
+                };
+                statuses[slot].fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        scope.spawn(|| {
+            while !done.load(Ordering::SeqCst) {
+                peak.fetch_max(rss_kb(pid, "VmRSS:"), Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        let flooded = timed_pushes(&db, 2, 20);
+        while next.load(Ordering::SeqCst) < 10_000 + 32 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let flood_s = started.elapsed().as_secs_f64();
+        done.store(true, Ordering::SeqCst);
+        (flooded, flood_s)
+    });
+    let s: Vec<u64> = statuses.iter().map(|a| a.load(Ordering::SeqCst)).collect();
+    println!(
+        "flood: 10,000 unauthenticated requests announcing 64 MB bodies over TLS from 127.0.0.2 in {flood_s:.1} s: \
+         {} × 401, {} × 413, {} × 429, {} × 400, {} cut off, {} other",
+        s[0], s[1], s[2], s[3], s[4], s[5]
+    );
+    println!(
+        "server memory: {:.0} MB quiet, peak {:.0} MB during the flood (target ≤ 200 MB; VmHWM {:.0} MB)",
+        rss_quiet as f64 / 1024.0,
+        peak.load(Ordering::SeqCst) as f64 / 1024.0,
+        rss_kb(pid, "VmHWM:") as f64 / 1024.0
+    );
+    let (q, f) = (p95(quiet), p95(flooded));
+    println!(
+        "laptop push of 500 changes, p95: {q:.0} ms quiet, {f:.0} ms during the flood = {:.2}× (target ≤ 2×)",
+        f / q
+    );
 }

@@ -136,6 +136,11 @@ impl Server {
         Ok(server)
     }
 
+    /// The server's process id (for its memory figures).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's CA as a laptop pins it.
     pub fn pin(&self) -> Result<Option<safeserve_sync::tls::Pin>> {
         Ok(self.ca.as_deref().map(safeserve_sync::tls::Pin::from_pem).transpose()?)
@@ -243,4 +248,44 @@ pub fn noisy_png(bytes: usize, seed: u64) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).expect("PNG encodes in memory");
     out.into_inner()
+}
+
+/// An attacker's request over TLS without a client library in the way: the head of a POST
+/// announcing a `declared`-byte body (with `token`, if any), then `sent` bytes of it, and the
+/// server's answer (status, body) read until it closes. `from` binds another loopback address
+/// (another machine, as far as the server can tell).
+pub fn announce(
+    server: &Server,
+    from: Option<std::net::IpAddr>,
+    path: &str,
+    token: Option<&str>,
+    declared: u64,
+    sent: usize,
+) -> Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let addr: std::net::SocketAddr = server.url.trim_start_matches("https://").parse()?;
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    if let Some(ip) = from {
+        socket.bind(&std::net::SocketAddr::new(ip, 0).into())?;
+    }
+    socket.connect(&addr.into())?;
+    let tcp: std::net::TcpStream = socket.into();
+    tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let pin = server.pin()?.context("the server speaks TLS")?;
+    let config = std::sync::Arc::new(safeserve_sync::tls::pinned(&pin)?);
+    let conn = rustls::ClientConnection::new(config, rustls::pki_types::ServerName::try_from("127.0.0.1")?)?;
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+    );
+    tls.write_all(head.as_bytes())?;
+    // The server may answer and close before taking all of it; what it does not take is lost.
+    let _ = tls.write_all(&vec![b' '; sent]);
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Ok((status, body))
 }

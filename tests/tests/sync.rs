@@ -9,7 +9,7 @@ use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
 use safeserve_e2e::ended_agency_inspection;
 use safeserve_e2e::proxy::Proxy;
-use safeserve_e2e::server::{cli, noisy_png, Server, TestCa};
+use safeserve_e2e::server::{announce, cli, noisy_png, Server, TestCa};
 use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
 use safeserve_store::Store;
@@ -556,10 +556,10 @@ fn bad_requests_get_a_clear_4xx_and_a_wrong_clock_is_recorded() -> Result<()> {
     let body: serde_json::Value = serde_json::from_slice(&malformed.bytes()?).context("bad request body is JSON")?;
     ensure!(body["code"] == "bad_request" && body["zh"].as_str().is_some_and(|z| z.contains("请求格式有误")));
 
-    let oversized = http.post(&push).bearer_auth(&raw.token).body(vec![b' '; 65 * 1024 * 1024]).send()?;
-    // (The server answers before reading 65 MB and closes the connection, so only the status
-    // reaches this client; the bomb below shows the body of the same refusal.)
-    ensure!(oversized.status().as_u16() == 413, "{}", oversized.status());
+    // Announced over the limit: refused before a byte of it is read.
+    let (status, body) = announce(&fx.server, None, "/v1/push", Some(&raw.token), 65 * 1024 * 1024, 0)?;
+    let body: serde_json::Value = serde_json::from_str(&body).with_context(|| format!("{status} {body:?}"))?;
+    ensure!(status == 413 && body["code"] == "body_too_large", "{status} {body}");
 
     // 200 MB of zeros compress to almost nothing: refused once decompressed past the bound.
     let bomb = zstd::bulk::compress(&vec![b' '; 200 * 1024 * 1024], 3)?;
@@ -1221,5 +1221,54 @@ fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()>
         count(&server, "SELECT count(*) FROM changes WHERE node = 'attacker' AND outcome <> 'applied'")? == 0,
         "a refused change leaves nothing on the server"
     );
+    Ok(())
+}
+
+#[test]
+fn a_flood_from_one_address_is_slowed_with_429_while_a_laptop_syncs_and_oversized_bodies_stop_early() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.inspector("zhang")?;
+    let a = fx.laptop("a", "zhang", 1)?;
+    sync(&a)?;
+    let pin = fx.server.pin()?.context("TLS")?;
+    // Another machine on the network, as far as the server can tell.
+    let flood = reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(safeserve_sync::tls::pinned(&pin)?)
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>()?)
+        .build()?;
+    let mut limited = None;
+    for _ in 0..2_000 {
+        let resp = flood.get(format!("{}/v1/pull", fx.server.url)).send()?;
+        match resp.status().as_u16() {
+            401 => {}
+            429 => {
+                let wait = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+                limited = Some((wait, serde_json::from_slice::<serde_json::Value>(&resp.bytes()?)?));
+                break;
+            }
+            other => anyhow::bail!("a flood request answered {other}"),
+        }
+    }
+    let (wait, body) = limited.context("2,000 requests in a burst from one address are slowed down")?;
+    ensure!(wait.is_some_and(|s| s >= 1) && body["code"] == "rate_limited", "{wait:?} {body}");
+    ensure!(body["zh"].as_str().is_some_and(|z| z.contains("秒后再试")), "{body}");
+
+    // The laptop, from its own address, is not slowed by someone else's flood.
+    let e1 = rows(&a, "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1")?.remove(0).0;
+    Store::open(&a)?.update_enterprise_contact(e1.parse::<EnterpriseId>()?, &contact("0571-3333", "丙"))?;
+    let report = sync(&a)?;
+    ensure!(report.pushed == 1, "{report:?}");
+
+    // A body too large for a route without a token is refused before it is read.
+    let (status, body) = announce(&fx.server, None, "/v1/enrol", None, 64 * 1024 * 1024, 0)?;
+    let body: serde_json::Value = serde_json::from_str(&body).with_context(|| format!("{status} {body:?}"))?;
+    ensure!(status == 413 && body["code"] == "body_too_large", "{status} {body}");
+
+    // A connection that never starts its TLS handshake is closed, not kept.
+    let mut idle = std::net::TcpStream::connect(fx.server.url.trim_start_matches("https://"))?;
+    idle.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let started = Instant::now();
+    let n = std::io::Read::read(&mut idle, &mut [0u8; 16]).unwrap_or(0);
+    ensure!(n == 0 && started.elapsed() < Duration::from_secs(15), "closed after {:?}", started.elapsed());
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::storage::{Access, Caller, Device, IssuedTokens, Refresh, Storage, Sto
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
-use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,6 +24,7 @@ use std::time::Duration;
 
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
+    pub limits: Arc<crate::limits::Limits>,
     pub photos: PhotoFiles,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
@@ -40,11 +41,18 @@ pub fn now_ms() -> i64 {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody { code: code.to_owned(), zh: zh.into(), en: en.into() } }
+        ApiError { status, body: ErrorBody { code: code.to_owned(), zh: zh.into(), en: en.into() }, retry_after: None }
+    }
+
+    /// Tells the client when to come back (`Retry-After`, seconds).
+    pub fn retry_after(mut self, secs: u64) -> ApiError {
+        self.retry_after = Some(secs);
+        self
     }
 
     fn bad_request(what: impl std::fmt::Display) -> ApiError {
@@ -75,7 +83,11 @@ impl From<StorageError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(self.body)).into_response()
+        let mut resp = (self.status, axum::Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        resp
     }
 }
 
@@ -133,12 +145,7 @@ fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: std::result::Result<By
 /// axum's own refusals (body over the limit, unreadable) as our JSON errors.
 fn body_rejected(e: BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("请求内容超过 {} MB 上限", wire::MAX_BODY / 1024 / 1024),
-            format!("The body is over the {} MB limit", wire::MAX_BODY / 1024 / 1024),
-        )
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容超过上限", "The body is over the limit")
     } else {
         ApiError::bad_request(e.body_text())
     }
@@ -202,6 +209,7 @@ impl FromRequestParts<Shared> for Caller {
             }
             Access::Unknown => return Err(unauthorized("token_unknown", "访问令牌无效", "Unknown access token")),
         };
+        state.limits.device(&caller.device_id)?;
         // The laptop's clock as it says, against ours: recorded, never trusted for ordering.
         if let Some(theirs) =
             parts.headers.get(wire::CLOCK_HEADER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<i64>().ok())
@@ -215,17 +223,26 @@ impl FromRequestParts<Shared> for Caller {
 }
 
 pub fn router(state: Shared) -> Router {
+    use crate::limits::PRE_AUTH_BODY as SMALL;
+    // Bodies are bounded per route, by what they announce and by what arrives: small where no
+    // token has been checked yet; the others are read only after the `Caller` extractor has
+    // checked the token.
+    fn bounded(route: axum::routing::MethodRouter<Shared>, limit: usize) -> axum::routing::MethodRouter<Shared> {
+        route
+            .layer(DefaultBodyLimit::max(limit))
+            .layer(axum::middleware::from_fn_with_state(limit, crate::limits::announced))
+    }
     Router::new()
         .route("/v1/health", get(health))
-        .route("/v1/enrol", post(enrol))
-        .route("/v1/token", post(token))
-        .route("/v1/push", post(push))
+        .route("/v1/enrol", bounded(post(enrol), SMALL))
+        .route("/v1/token", bounded(post(token), SMALL))
+        .route("/v1/push", bounded(post(push), wire::MAX_BODY))
         .route("/v1/pull", get(pull))
-        .route("/v1/letters/number", post(letter_number))
-        .route("/v1/photos/missing", post(photos_missing))
-        .route("/v1/photos/{sha}/upload", get(upload_state).put(upload_chunk))
+        .route("/v1/letters/number", bounded(post(letter_number), SMALL))
+        .route("/v1/photos/missing", bounded(post(photos_missing), wire::MAX_BODY))
+        .route("/v1/photos/{sha}/upload", bounded(get(upload_state).put(upload_chunk), wire::MAX_CHUNK))
         .route("/v1/photos/{sha}", get(photo))
-        .layer(DefaultBodyLimit::max(wire::MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::guard))
         .with_state(state)
 }
 
@@ -545,16 +562,21 @@ async fn upload_chunk(
     }
 }
 
+/// A photo original, streamed from its file: a 200 MB photo costs a buffer, not 200 MB.
 async fn photo(State(state): State<Shared>, caller: Caller, Path(sha): Path<String>) -> Result<Response> {
     check_sha(&sha)?;
     visible(&state, caller, &sha).await?;
-    let bytes = tokio::fs::read(state.photos.path(&sha)).await.map_err(|_| {
+    let not_held = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "photo_not_held",
             "服务器尚未收到该照片",
             "The server does not hold this photo yet",
         )
-    })?;
-    Ok(([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+    };
+    let file = tokio::fs::File::open(state.photos.path(&sha)).await.map_err(|_| not_held())?;
+    let len = file.metadata().await.map_err(|_| not_held())?.len();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024));
+    Ok(([(CONTENT_TYPE, "application/octet-stream".to_owned()), (CONTENT_LENGTH, len.to_string())], body)
+        .into_response())
 }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod limits;
 pub mod photos;
 pub mod policy;
 pub mod schema;
@@ -35,6 +36,7 @@ pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
     let storage = sqlite::SqliteStorage::open(data)?;
     Ok(Arc::new(AppState {
         storage: Arc::new(storage),
+        limits: Arc::default(),
         photos: photos::PhotoFiles::new(data)?,
         access_ttl: access_ttl(),
         refresh_ttl: REFRESH_TTL,
@@ -54,6 +56,13 @@ pub struct TlsFiles {
 pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> anyhow::Result<()> {
     let config = tls.map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
     let state = state(data)?;
+    let limits = state.limits.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            limits.forget_idle();
+        }
+    });
     let app = api::router(state).layer(axum::middleware::from_fn(log_request));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
@@ -62,18 +71,59 @@ pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> a
         Some(config) => {
             let listener = tls::TlsListener::new(listener, config)?;
             println!("listening on https://{addr}");
-            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            connections(listener, app).await;
         }
         None => {
             if !addr.ip().is_loopback() {
                 tracing::warn!(%addr, "plain HTTP on a network address: laptops connect only through a TLS proxy");
             }
             println!("listening on http://{addr}");
-            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+            connections(listener, app).await;
         }
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Serves each connection with HTTP/1.1, headers due within [`limits::HEADER_TIMEOUT`], the
+/// peer's address handed to the handlers; on SIGINT/SIGTERM stops accepting and lets the
+/// requests under way finish (30 s at most).
+async fn connections<L>(mut listener: L, app: axum::Router)
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits::HEADER_TIMEOUT);
+    let builder = builder.http1_only();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (io, peer) = tokio::select! {
+            conn = listener.accept() => conn,
+            _ = &mut stop => break,
+        };
+        let service = app.clone().map_request(move |req: axum::http::Request<hyper::body::Incoming>| {
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            req
+        });
+        let conn = builder.serve_connection(TokioIo::new(io), TowerToHyperService::new(service)).into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended");
+            }
+        });
+    }
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(30)) => tracing::warn!("requests still under way after 30 s; stopping"),
+    }
 }
 
 async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {

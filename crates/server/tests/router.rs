@@ -124,3 +124,23 @@ async fn a_push_from_a_clock_a_day_ahead_is_refused_whole_and_says_what_to_do() 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["changes"].as_array().unwrap().len(), 0, "{body}");
 }
+
+#[tokio::test]
+async fn one_device_asking_too_fast_is_told_when_to_come_back() {
+    let api = Api::new();
+    let token = api.enrolled("li", Role::Inspector, None, Some("3301")).await;
+    let mut answers = Vec::new();
+    for _ in 0..800 {
+        let pull = Request::get("/v1/pull?after=0").header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let resp = api.router.clone().oneshot(pull.body(Body::empty()).unwrap()).await.unwrap();
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            let wait = resp.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            let body: Value = serde_json::from_slice(&to_bytes(resp.into_body(), 1 << 16).await.unwrap()).unwrap();
+            refusal(&body, "rate_limited");
+            assert!(wait.is_some_and(|s| s >= 1), "Retry-After: {wait:?}");
+            return;
+        }
+        answers.push(resp.status());
+    }
+    panic!("800 pulls in a burst were all answered: {:?}", answers.last());
+}

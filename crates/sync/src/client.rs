@@ -32,6 +32,9 @@ pub struct Client {
     pub chunk: usize,
 }
 
+/// The longest `Retry-After` a sync waits out by itself.
+const MAX_RETRY_AFTER_SECS: u64 = 10;
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -106,9 +109,28 @@ impl Client {
         if let Some(token) = &self.access {
             req = req.header(AUTHORIZATION, format!("Bearer {token}"));
         }
-        // Counted before sending: bytes of a request cut off mid-way were on the wire too.
-        self.wire.sent += sent as u64;
-        let resp = req.send().map_err(|e| self.failed(e))?;
+        let mut retries = 0;
+        let resp = loop {
+            let again = req.try_clone();
+            // Counted before sending: bytes of a request cut off mid-way were on the wire too.
+            self.wire.sent += sent as u64;
+            let resp = req.send().map_err(|e| self.failed(e))?;
+            // A busy server says when to come back: a few short waits belong to the sync,
+            // a longer one is the next sync's (the error says try later).
+            let wait = (resp.status() == StatusCode::TOO_MANY_REQUESTS)
+                .then(|| resp.headers().get(reqwest::header::RETRY_AFTER))
+                .flatten()
+                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                .filter(|&secs| secs <= MAX_RETRY_AFTER_SECS && retries < 3);
+            match (wait, again) {
+                (Some(secs), Some(again)) => {
+                    retries += 1;
+                    std::thread::sleep(Duration::from_secs(secs));
+                    req = again;
+                }
+                _ => break resp,
+            }
+        };
         if resp.status().is_success() {
             return Ok(resp);
         }
