@@ -139,6 +139,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         app.wait_for("[data-testid=sync-server]").await?.send_keys(&url).await?;
         app.wait_for("[data-testid=sync-ca]").await?.send_keys(&ca.to_string_lossy()).await?;
         wait_text(&app, "[data-testid=sync-ca-chosen]", "the CA file is chosen", |s| s.contains("ca.pem")).await?;
+        app.look("sync-ca-chosen.png").await?;
         app.wait_for("[data-testid=sync-code]").await?.send_keys("ABCD-EFGH").await?;
         app.click("[data-testid=sync-enroll]").await?;
         let refused = wait_text(&app, "[data-testid=command-error]", "a wrong code is refused", |s| !s.is_empty()).await?;

@@ -335,6 +335,7 @@ const TEXT = {
   syncServer: { zh: '服务器地址', en: 'Server address' },
   syncServerPlaceholder: { zh: '如：https://aq.example.gov.cn', en: 'e.g. https://aq.example.gov.cn' },
   syncCa: { zh: '服务器证书（CA，管理员提供时选择）', en: 'Server certificate (CA, when the administrator gives one)' },
+  syncCaChoose: { zh: '选择证书文件…', en: 'Choose certificate file…' },
   syncCaChosen: { zh: '已选择', en: 'Chosen' },
   syncCaClear: { zh: '不用证书文件', en: 'No certificate file' },
   syncCode: { zh: '注册码', en: 'Enrolment code' },

@@ -57,10 +57,11 @@ pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> a
     let config = tls.map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
     let state = state(data)?;
     let limits = state.limits.clone();
+    let idle = limits.clone();
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
-            limits.forget_idle();
+            idle.forget_idle();
         }
     });
     let app = api::router(state).layer(axum::middleware::from_fn(log_request));
@@ -69,7 +70,7 @@ pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> a
     tracing::info!(%addr, data = %data.display(), tls = config.is_some(), "serving");
     match config {
         Some(config) => {
-            let listener = tls::TlsListener::new(listener, config)?;
+            let listener = tls::TlsListener::new(listener, config, limits)?;
             println!("listening on https://{addr}");
             connections(listener, app).await;
         }

@@ -38,6 +38,7 @@ fn quota(per_second: u32, burst: u32) -> Quota {
 
 pub struct Limits {
     by_address: DefaultKeyedRateLimiter<IpAddr>,
+    connections: DefaultKeyedRateLimiter<IpAddr>,
     by_device: DefaultKeyedRateLimiter<String>,
     in_flight: Arc<Semaphore>,
     clock: DefaultClock,
@@ -49,6 +50,8 @@ impl Default for Limits {
         // generous bursts, a steady rate well above what a laptop needs and far below a flood.
         Limits {
             by_address: RateLimiter::keyed(quota(200, 1_000)),
+            // A laptop keeps its connection; new ones come by the handful.
+            connections: RateLimiter::keyed(quota(20, 100)),
             by_device: RateLimiter::keyed(quota(100, 500)),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             clock: DefaultClock::default(),
@@ -77,9 +80,16 @@ impl Limits {
         self.by_address.check_key(&ip).map_err(|n| too_many(n.wait_time_from(self.clock.now())))
     }
 
+    /// Whether a new connection from `ip` is worth a TLS handshake: one address opening
+    /// connections faster than any laptop does is closed before the handshake's cost.
+    pub fn connection(&self, ip: IpAddr) -> bool {
+        self.connections.check_key(&ip).is_ok()
+    }
+
     /// Forgets buckets that have refilled, so addresses seen once do not accumulate.
     pub fn forget_idle(&self) {
         self.by_address.retain_recent();
+        self.connections.retain_recent();
         self.by_device.retain_recent();
     }
 }

@@ -8,8 +8,11 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Never edit a released step; add one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_initial.sql"), include_str!("../migrations/0002_token_retry.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_token_retry.sql"),
+    include_str!("../migrations/0003_contracts_by_enterprise.sql"),
+];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 

@@ -263,8 +263,8 @@ fn commission_conflict(tx: &Connection, id: &str, body: &Map<String, Value>) -> 
     use safeserve_core::commission::{conflicts, HeldContract, Proposed};
     let Some(proposed) = held_contract(id, body).filter(|c| c.government_commissioned) else { return Ok(None) };
     let mut stmt = tx.prepare_cached(
-        "SELECT r.record_id, c.body FROM records r JOIN changes c ON c.seq = r.seq \
-         WHERE r.entity = 'contract' AND r.record_id <> ?1 AND json_extract(c.body, '$.enterprise_id') = ?2",
+        "SELECT record_id, body FROM changes WHERE entity = 'contract' AND current = 1 \
+         AND json_extract(body, '$.enterprise_id') = ?2 AND record_id <> ?1",
     )?;
     let enterprise = body.get("enterprise_id").and_then(Value::as_str).unwrap_or_default();
     let rows = stmt.query_map(params![id, enterprise], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -441,7 +441,8 @@ fn apply(
             if let Some(reason) = photo_taken_from_others(tx, scope, c)? {
                 return Ok(refused(c, reason));
             }
-            if c.entity == Entity::Contract {
+            // A laptop's new commission; an import loads a database's history as it stands.
+            if c.entity == Entity::Contract && device.is_some() {
                 if let Some(reason) = commission_conflict(tx, &c.record_id, &body)? {
                     return Ok(refused(c, reason));
                 }

@@ -1,8 +1,10 @@
 //! HTTPS served by the server itself (`serve --tls-cert --tls-key`), rustls on ring. Handshakes
 //! run in tasks of their own, bounded in number and time, and only finished TLS connections
 //! reach axum: a client that opens a socket and never speaks holds one slot for ten seconds,
-//! not the accept loop.
+//! not the accept loop. An address opening connections faster than any laptop does is closed
+//! before its handshake (the costly part).
 
+use crate::limits::Limits;
 use axum::serve::Listener;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -45,7 +47,7 @@ pub struct TlsListener {
 }
 
 impl TlsListener {
-    pub fn new(tcp: TcpListener, config: rustls::ServerConfig) -> io::Result<TlsListener> {
+    pub fn new(tcp: TcpListener, config: rustls::ServerConfig, limits: Arc<Limits>) -> io::Result<TlsListener> {
         let local = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let (tx, ready) = mpsc::channel(HANDSHAKES);
@@ -62,6 +64,10 @@ impl TlsListener {
                         continue;
                     }
                 };
+                if !limits.connection(peer.ip()) {
+                    tracing::debug!(%peer, "too many new connections; closed before the handshake");
+                    continue;
+                }
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
                     let _slot = slot;

@@ -221,6 +221,7 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
   const [code, setCode] = useState('');
   // The CA certificate the administrator handed out, as PEM text, with its file name.
   const [ca, setCa] = useState<{ name: string; pem: string } | null>(null);
+  const caInput = useRef<HTMLInputElement>(null);
   const [enrolling, setEnrolling] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
 
@@ -286,19 +287,26 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
             data-testid="sync-code"
           />
         </label>
-        <label>
+        <div>
           <div style={{ marginBottom: 4 }}>{t('syncCa')}</div>
           <Flex gap={8} align="center">
             <input
+              ref={caInput}
               type="file"
               accept=".pem,.crt,.cer"
               data-testid="sync-ca"
+              // Present but invisible (not display:none), so the WebDriver tests can hand it a file;
+              // the browser's own "no file selected" would contradict the chip beside it.
+              style={{ position: 'absolute', width: 1, height: 1, opacity: 0, pointerEvents: 'none' }}
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 if (file) void file.text().then((pem) => setCa({ name: file.name, pem }));
                 e.target.value = '';
               }}
             />
+            <Button onClick={() => caInput.current?.click()} data-testid="sync-ca-choose">
+              {t('syncCaChoose')}
+            </Button>
             {ca && (
               <>
                 <Tag color="blue" data-testid="sync-ca-chosen">
@@ -310,7 +318,7 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
               </>
             )}
           </Flex>
-        </label>
+        </div>
         <div>
           <Button type="primary" loading={enrolling} disabled={!ready} onClick={() => void enrol()} data-testid="sync-enroll">
             {t('syncEnrol')}
