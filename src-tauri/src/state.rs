@@ -63,6 +63,13 @@ impl AppState {
             .clone()
     }
 
+    /// This laptop's PDF signer (its document key and certificate), which also says whose
+    /// signatures it believes.
+    pub async fn pdf_signer(&self) -> Result<safeserve_print::PdfSigner, CommandError> {
+        let device = self.device()?;
+        self.with_store(move |s| Ok(safeserve_print::PdfSigner::load(s, &device)?)).await
+    }
+
     pub async fn status(&self) -> AppStatus {
         let db_path = self.db_path.display().to_string();
         match self.with_store(|s| Ok(s.counts()?)).await {

@@ -86,12 +86,7 @@ pub struct Setting {
 
 pub fn prepare(dir: &Path, today: chrono::NaiveDate) -> Result<Setting> {
     let db = dir.join("demo.db");
-    safeserve_store::demo::generate(
-        &db,
-        safeserve_store::demo::DemoSize::Small,
-        safeserve_store::demo::DEFAULT_SEED,
-        today,
-    )?;
+    crate::demo_for_app(dir, &db, today)?;
     let enterprise = pick_enterprise(&Store::open(&db)?, today)?;
     Ok(Setting { db, enterprise, photos: write_photos(dir)? })
 }

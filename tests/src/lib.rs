@@ -4,6 +4,7 @@
 //! Readiness is polled with a deadline, never slept for.
 
 pub mod binaries;
+pub mod browser;
 pub mod field_run;
 pub mod proxy;
 pub mod server;
@@ -18,12 +19,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The cargo target folder this test binary was built into (`…/target/debug/deps/x` → `…/target`).
 /// Today as SafeServe dates its records: China's calendar date, whatever zone this machine is in.
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai()).date_naive()
 }
 
+/// The device key an app launched on `dir` signs with (`dir/device-key`, made when missing).
+pub fn app_device(dir: &Path) -> Result<safeserve_device::DeviceKey> {
+    Ok(safeserve_device::from_file_or_new(&dir.join("device-key"))?)
+}
+
+/// The small demo database at `db`, its documents signed by the app launched on `dir`, as
+/// `safeserve demo` signs a laptop's demo with the laptop's own key.
+pub fn demo_for_app(dir: &Path, db: &Path, as_of: chrono::NaiveDate) -> Result<()> {
+    use safeserve_store::demo;
+    demo::generate_signed_by(db, demo::DemoSize::Small, demo::DEFAULT_SEED, as_of, &app_device(dir)?.key)?;
+    Ok(())
+}
+
+/// Whom the app launched on `dir` believes when it has never been enrolled: itself.
+pub fn app_trust(dir: &Path) -> Result<impl Fn(&str, Option<&str>) -> bool> {
+    let own = app_device(dir)?.public_hex();
+    Ok(move |key: &str, _certificate: Option<&str>| key == own)
+}
+
+/// The cargo target folder this test binary was built into (`…/target/debug/deps/x` → `…/target`).
 pub fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     exe.ancestors().nth(3).expect("target/<profile>/deps/<bin>").to_owned()
@@ -83,7 +103,7 @@ pub fn output_dir() -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
 }
 

@@ -95,22 +95,27 @@ impl Server {
         if !files.cert.exists() {
             TestCa::new("SafeServe test CA")?.install(data)?;
         }
-        Server::launch(data, env, Some(&files))
+        Server::launch(data, env, &[], Some(&files))
     }
 
     /// A server speaking plain HTTP on loopback (what laptops accept without TLS).
     pub fn start_plain(data: &Path) -> Result<Server> {
-        Server::launch(data, &[], None)
+        Server::launch(data, &[], &[], None)
+    }
+
+    /// A plain-HTTP server on loopback started with more `serve` arguments.
+    pub fn start_plain_with(data: &Path, args: &[&str]) -> Result<Server> {
+        Server::launch(data, &[], args, None)
     }
 
     /// A server presenting `cert`/`key` (PEM files).
     pub fn start_with_tls(data: &Path, files: &TlsFiles) -> Result<Server> {
-        Server::launch(data, &[], Some(files))
+        Server::launch(data, &[], &[], Some(files))
     }
 
-    fn launch(data: &Path, env: &[(&str, &str)], tls: Option<&TlsFiles>) -> Result<Server> {
+    fn launch(data: &Path, env: &[(&str, &str)], args: &[&str], tls: Option<&TlsFiles>) -> Result<Server> {
         let mut cmd = Command::new(binary("safeserve-server")?);
-        cmd.args(["serve", "--data"]).arg(data).args(["--listen", "127.0.0.1:0"]);
+        cmd.args(["serve", "--data"]).arg(data).args(["--listen", "127.0.0.1:0"]).args(args);
         let (ca, ca_file) = match tls {
             Some(files) => {
                 cmd.arg("--tls-cert").arg(&files.cert).arg("--tls-key").arg(&files.key);

@@ -9,7 +9,6 @@ use safeserve_core::document::{DocumentKind, Verdict};
 use safeserve_core::visit::VisitKind;
 use safeserve_e2e::today;
 use safeserve_e2e::App;
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::documents::DocumentsOf;
 use safeserve_store::views::VisitSummary;
 use safeserve_store::Store;
@@ -19,7 +18,7 @@ use std::time::{Duration, Instant};
 /// The demo database, and the app started on it as a signing laptop ([`App::launch_signing`]).
 async fn launch(dir: &Path) -> Result<(std::path::PathBuf, App)> {
     let db = dir.join("demo.db");
-    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    safeserve_e2e::demo_for_app(dir, &db, today())?;
     let app = App::launch_signing(&db, dir).await?;
     Ok((db, app))
 }
@@ -130,7 +129,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         let doc = &docs[0];
         ensure!(doc.kind == DocumentKind::HazardList && doc.verification_code == code, "code on screen {code}");
         ensure!(doc.signers.iter().any(|s| s.contains(&principal)), "signers {:?}", doc.signers);
-        let v = store.verify(doc.id, None)?;
+        let v = store.verify(doc.id, None, &safeserve_e2e::app_trust(dir.path())?)?;
         ensure!(v.verdict == Verdict::Valid, "verify: {:?} {:?}", v.verdict, v.reasons);
 
         // 打开 PDF: written, and it says what it is and whom it is about.
@@ -204,7 +203,7 @@ async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> R
         let store = Store::open(&db)?;
         let lists = store.documents(DocumentsOf::Kind(DocumentKind::HazardList))?;
         let old = lists.iter().find(|d| d.superseded_by.is_some()).context("the demo's corrected hazard list")?;
-        let v = store.verify(old.id, None)?;
+        let v = store.verify(old.id, None, &safeserve_e2e::app_trust(dir.path())?)?;
         ensure!(v.verdict == Verdict::Superseded, "the store calls it superseded");
         let newest = v.superseded_by.context("its newest version")?;
         let valid = lists

@@ -30,7 +30,7 @@ async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling
     let visit = store.visits(Some(enterprise.id), 1)?.pop().expect("the visit is recorded");
     let docs = store.documents(DocumentsOf::Visit(visit.id))?;
     anyhow::ensure!(docs.len() == 1, "one document: {docs:?}");
-    let v = store.verify(docs[0].id, None)?;
+    let v = store.verify(docs[0].id, None, &safeserve_e2e::app_trust(dir.path())?)?;
     anyhow::ensure!(v.verdict == safeserve_core::document::Verdict::Valid, "{:?}", v.reasons);
     let detail = store.visit(visit.id, today)?;
     anyhow::ensure!(detail.hazards.len() == 3, "three hazards");

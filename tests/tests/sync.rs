@@ -864,9 +864,31 @@ fn a_visit_ended_on_one_laptop_arrives_whole_on_another_and_its_letter_verifies(
     ensure!(on_a == on_b, "laptop B holds what A holds (visit, people, answers, draft, letter): {on_a:?} vs {on_b:?}");
     let store = Store::open(&b)?;
     ensure!(store.sync_status()?.waiting == 0);
+    // B believes A's signature because the bureau's certificate, issued to A at enrolment,
+    // came with A's documents; and B signs its own PDFs with the certificate issued to B.
+    let b_key = safeserve_device::DeviceKey {
+        key: SigningKey::from_bytes(&[2; 32]),
+        home: safeserve_device::KeyHome::File(fx.dir.path().join("b-key")),
+    };
+    let b_signer = safeserve_print::PdfSigner::load(&store, &b_key)?;
+    let mut verified = 0;
     for doc in store.documents(safeserve_store::documents::DocumentsOf::Visit(visit))? {
-        let v = store.verify(doc.id, None)?;
+        let v = store.verify(doc.id, None, &b_signer)?;
         ensure!(v.verdict == safeserve_core::document::Verdict::Valid, "{:?} verifies on B: {:?}", doc.kind, v.reasons);
+        let (_, pdf) = safeserve_print::pdf(&store, &b_signer, doc.id)?;
+        let path = fx.dir.path().join(format!("on-b-{verified}.pdf"));
+        std::fs::write(&path, &pdf)?;
+        let pdfsig = String::from_utf8_lossy(&Command::new("pdfsig").arg(&path).output()?.stdout).into_owned();
+        ensure!(pdfsig.contains("Signature is Valid.") && pdfsig.contains("qian"), "B's PDF names qian: {pdfsig}");
+        verified += 1;
+    }
+    ensure!(verified > 0, "the letter reached B");
+    // A device key put into B's database by hand, without the bureau's certificate, is not
+    // believed: A's documents then verify only while A's row keeps its certificate.
+    Connection::open(&b)?.execute("UPDATE devices SET certificate = NULL", [])?;
+    for doc in store.documents(safeserve_store::documents::DocumentsOf::Visit(visit))? {
+        let v = store.verify(doc.id, None, &b_signer)?;
+        ensure!(v.verdict == safeserve_core::document::Verdict::Altered, "without A's certificate: {:?}", v.reasons);
     }
     Ok(())
 }

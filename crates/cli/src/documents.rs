@@ -85,13 +85,19 @@ fn resolve(store: &mut Store, kind: DocumentKind, id: &str) -> Result<DocumentId
     }
 }
 
+/// This laptop's PDF signer: its document key, from the device key, and its certificate.
+pub fn pdf_signer(store: &Store) -> Result<safeserve_print::PdfSigner, PrintError> {
+    let device = safeserve_device::load_or_create(&safeserve_device::default_data_dir())?;
+    safeserve_print::PdfSigner::load(store, &device)
+}
+
 pub fn report(db: &Path, form: Form, id: &str, out: &Path) -> ExitCode {
     let mut store = match crate::open_existing(db) {
         Ok(s) => s,
         Err(e) => return crate::fail(&e),
     };
     let result = resolve(&mut store, form.kind(), id).and_then(|doc| {
-        let (doc, bytes) = safeserve_print::pdf(&store, doc)?;
+        let (doc, bytes) = safeserve_print::pdf(&store, &pdf_signer(&store)?, doc)?;
         safeserve_print::write_file(out, &bytes)?;
         Ok((doc, bytes.len()))
     });
@@ -118,7 +124,7 @@ pub fn verify(db: &Path, file: Option<&Path>, code: Option<&str>, json: bool) ->
     };
     let result = match (file, code) {
         (Some(f), _) => match std::fs::read(f) {
-            Ok(bytes) => safeserve_print::verify_pdf(&store, &bytes),
+            Ok(bytes) => pdf_signer(&store).and_then(|signer| safeserve_print::verify_pdf(&store, &signer, &bytes)),
             Err(e) => {
                 return say_error(&Message::new(
                     format!("无法读取文件 {}（{e}）", f.display()),
@@ -126,7 +132,7 @@ pub fn verify(db: &Path, file: Option<&Path>, code: Option<&str>, json: bool) ->
                 ))
             }
         },
-        (None, Some(c)) => store.verify_code(c).map_err(PrintError::from),
+        (None, Some(c)) => pdf_signer(&store).and_then(|signer| Ok(store.verify_code(c, &signer)?)),
         (None, None) => {
             return say_error(&Message::new("请给出 PDF 文件或 --code 验证码", "Give a PDF file or --code"))
         }

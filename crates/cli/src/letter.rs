@@ -141,10 +141,12 @@ pub fn run(command: LetterCommand) -> ExitCode {
         }),
         LetterCommand::Print { db, letter, out } => with_store(&db, |store| {
             let l = find(store, &letter)?;
-            let printed = safeserve_print::pdf(store, l.latest).and_then(|(doc, bytes)| {
-                safeserve_print::write_file(&out, &bytes)?;
-                Ok((doc, bytes.len()))
-            });
+            let printed = crate::documents::pdf_signer(store)
+                .and_then(|signer| safeserve_print::pdf(store, &signer, l.latest))
+                .and_then(|(doc, bytes)| {
+                    safeserve_print::write_file(&out, &bytes)?;
+                    Ok((doc, bytes.len()))
+                });
             match printed {
                 Ok((doc, size)) => {
                     println!(

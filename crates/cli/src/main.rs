@@ -268,7 +268,16 @@ fn main() -> ExitCode {
                 Size::Large => DemoSize::Large,
             };
             let started = Instant::now();
-            match demo::generate(&db, size, seed, as_of.unwrap_or_else(today)) {
+            // The demo's documents are signed by this laptop, the one signer it believes.
+            let device = match safeserve_device::load_or_create(&safeserve_device::default_data_dir()) {
+                Ok(d) => d,
+                Err(e) => {
+                    let m = safeserve_print::PrintError::from(e).message();
+                    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
+                    return ExitCode::from(2);
+                }
+            };
+            match demo::generate_signed_by(&db, size, seed, as_of.unwrap_or_else(today), &device.key) {
                 Ok(c) => {
                     println!(
                         "演示数据库已生成 demo database written: {} — {} enterprises, {} agencies, {} people, {} contracts, \

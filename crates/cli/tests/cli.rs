@@ -214,6 +214,18 @@ fn report_enterprise_file_signs_a_bundle_with_this_laptops_key() {
     assert!(key.is_file(), "the key was made on first use");
     let files = json_lines(&safeserve(&["documents", "--db", &db, "--form", "enterprise-file", "--json"]));
     assert_eq!(files.len(), 2, "the new bundle is kept beside the demo's");
-    let v = safeserve(&["verify", "--db", &db, &out_s]);
+    let v = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+        .args(["verify", "--db", &db, &out_s])
+        .env("SAFESERVE_DEVICE_KEY", &key)
+        .output()
+        .unwrap();
     assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
+    // Another laptop, holding no certificate from the bureau for that key, does not believe it.
+    let elsewhere = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+        .args(["verify", "--db", &db, &out_s])
+        .env("SAFESERVE_DEVICE_KEY", dir.path().join("another-key"))
+        .output()
+        .unwrap();
+    assert_eq!(elsewhere.status.code(), Some(1), "{}", stdout(&elsewhere));
+    assert!(stdout(&elsewhere).contains("已被篡改"), "{}", stdout(&elsewhere));
 }

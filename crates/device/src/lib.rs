@@ -4,8 +4,10 @@
 //! The key is made at first start from the operating system's randomness and kept in the OS
 //! keyring (Secret Service on Linux, Keychain, Credential Manager) when one answers; otherwise in
 //! `device-key` in SafeServe's data folder, created with mode 0600 so only the user can read it.
-//! Once a key file exists it is always used, so a keyring that is sometimes locked can never
-//! make a laptop sign with two different keys. `SAFESERVE_DEVICE_KEY` names a key file to use
+//! Once a key file exists it is always used; once the key is in the keyring, its public half is
+//! noted beside the data (`device-key.in-keyring`) and a keyring that is locked, empty or holds
+//! another key stops signing with a message instead of letting a second key be made. The
+//! document key that signs PDFs is derived from this one (`safeserve-pki`), never kept apart. `SAFESERVE_DEVICE_KEY` names a key file to use
 //! instead (tests, a second profile). It depends on nothing of SafeServe but the core.
 
 use ed25519_dalek::SigningKey;
@@ -63,6 +65,8 @@ pub enum DeviceError {
     },
     #[error("the operating system gave no randomness: {0}")]
     Random(String),
+    #[error("the keyring holding this laptop's key did not give it: {reason}")]
+    Keyring { reason: String },
 }
 
 impl DeviceError {
@@ -75,6 +79,10 @@ impl DeviceError {
             DeviceError::Write { path, source } => Message::new(
                 format!("无法保存本机签名密钥：{}（{source}）", path.display()),
                 format!("Cannot save this laptop's signing key: {} ({source})", path.display()),
+            ),
+            DeviceError::Keyring { reason } => Message::new(
+                format!("系统密钥环没有交出本机的签名密钥（{reason}）。为免本机出现第二把密钥，未签署任何文书；请解锁密钥环（登录桌面）后重试，或联系管理员。"),
+                format!("The system keyring did not give this laptop's signing key ({reason}). So that the laptop never gets a second key, nothing was signed; unlock the keyring (sign in to the desktop) and try again, or contact your administrator."),
             ),
             DeviceError::Random(e) => Message::new(format!("系统无法提供随机数，无法生成签名密钥（{e}）"), format!("The system gave no randomness to make a signing key ({e})")),
         }
@@ -95,29 +103,90 @@ pub fn load_or_create(data_dir: &Path) -> Result<DeviceKey, DeviceError> {
     if let Some(file) = std::env::var_os("SAFESERVE_DEVICE_KEY") {
         return from_file_or_new(&PathBuf::from(file));
     }
+    load_with(data_dir, &OsKeyring(keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).ok()))
+}
+
+/// Where a key may be kept besides a file: the OS keyring, or a stand-in in tests.
+trait SecretStore {
+    /// `Ok(None)`: the store answered and holds no key; `Err`: it did not answer.
+    fn get(&self) -> Result<Option<String>, String>;
+    fn set(&self, secret: &str) -> Result<(), String>;
+}
+
+struct OsKeyring(Option<keyring::Entry>);
+
+impl SecretStore for OsKeyring {
+    fn get(&self) -> Result<Option<String>, String> {
+        let Some(entry) = &self.0 else { return Err("no keyring on this system".into()) };
+        match entry.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn set(&self, secret: &str) -> Result<(), String> {
+        let Some(entry) = &self.0 else { return Err("no keyring on this system".into()) };
+        entry.set_password(secret).map_err(|e| e.to_string())
+    }
+}
+
+/// The key's public half, written beside the data once the key lives in the keyring: from then
+/// on a keyring that does not answer, or answers with another key, stops signing instead of
+/// letting a second key be made.
+const KEYRING_MARKER: &str = "device-key.in-keyring";
+
+fn load_with(data_dir: &Path, keyring: &dyn SecretStore) -> Result<DeviceKey, DeviceError> {
     let file = data_dir.join(KEY_FILE);
     if file.exists() {
         return from_file_or_new(&file);
     }
-    let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).ok();
-    if let Some(entry) = &entry {
-        if let Ok(secret) = entry.get_password() {
-            if let Some(key) = parse(&secret) {
-                return Ok(DeviceKey { key, home: KeyHome::Keyring });
+    let marker = data_dir.join(KEYRING_MARKER);
+    let expected = std::fs::read_to_string(&marker).ok().map(|s| s.trim().to_string());
+    match (keyring.get(), expected) {
+        (Ok(Some(secret)), expected) => {
+            let key = parse(&secret)
+                .ok_or(DeviceError::Keyring { reason: "the keyring holds something that is not a key".into() })?;
+            let found = DeviceKey { key, home: KeyHome::Keyring };
+            match expected {
+                Some(e) if e != found.public_hex() => {
+                    Err(DeviceError::Keyring { reason: "the keyring holds another key than this laptop's".into() })
+                }
+                Some(_) => Ok(found),
+                None => {
+                    write_marker(&marker, &found)?;
+                    Ok(found)
+                }
             }
         }
-    }
-    let key = new_key()?;
-    if let Some(entry) = &entry {
-        // Read back: a keyring that accepts a secret but cannot return it must not hold the key.
-        if entry.set_password(&hex(&key.to_bytes())).is_ok()
-            && entry.get_password().ok().and_then(|s| parse(&s)).is_some()
-        {
-            return Ok(DeviceKey { key, home: KeyHome::Keyring });
+        (Err(reason), Some(_)) => Err(DeviceError::Keyring { reason }),
+        (Ok(None), Some(_)) => {
+            Err(DeviceError::Keyring { reason: "the keyring no longer holds this laptop's key".into() })
+        }
+        (answer, None) => {
+            let key = new_key()?;
+            let kept = DeviceKey { key, home: KeyHome::Keyring };
+            // Read back: a keyring that accepts a secret but cannot return it must not hold the key.
+            let secret = hex(&kept.key.to_bytes());
+            if answer.is_ok()
+                && keyring.set(&secret).is_ok()
+                && keyring.get().ok().flatten().and_then(|s| parse(&s)).is_some_and(|k| k == kept.key)
+            {
+                write_marker(&marker, &kept)?;
+                return Ok(kept);
+            }
+            write_new(&file, &kept.key)?;
+            Ok(DeviceKey { key: kept.key, home: KeyHome::File(file) })
         }
     }
-    write_new(&file, &key)?;
-    Ok(DeviceKey { key, home: KeyHome::File(file) })
+}
+
+fn write_marker(path: &Path, key: &DeviceKey) -> Result<(), DeviceError> {
+    let err = |source| DeviceError::Write { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    std::fs::write(path, key.public_hex()).map_err(err)
 }
 
 fn parse(secret: &str) -> Option<SigningKey> {
@@ -131,7 +200,9 @@ fn new_key() -> Result<SigningKey, DeviceError> {
     Ok(SigningKey::from_bytes(&seed))
 }
 
-fn from_file_or_new(path: &Path) -> Result<DeviceKey, DeviceError> {
+/// The key kept in the file at `path` (what `SAFESERVE_DEVICE_KEY` names), made there on first
+/// use; a file that exists but does not hold a key is an error, never replaced.
+pub fn from_file_or_new(path: &Path) -> Result<DeviceKey, DeviceError> {
     match std::fs::read_to_string(path) {
         Ok(s) => parse(&s)
             .map(|key| DeviceKey { key, home: KeyHome::File(path.to_path_buf()) })
@@ -177,6 +248,53 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    /// A keyring stand-in: what it answers, and what was put into it.
+    struct Keyring {
+        answer: std::cell::RefCell<Result<Option<String>, String>>,
+    }
+
+    impl SecretStore for Keyring {
+        fn get(&self) -> Result<Option<String>, String> {
+            self.answer.borrow().clone()
+        }
+        fn set(&self, secret: &str) -> Result<(), String> {
+            let mut a = self.answer.borrow_mut();
+            if a.is_err() {
+                return Err("locked".into());
+            }
+            *a = Ok(Some(secret.to_string()));
+            Ok(())
+        }
+    }
+
+    fn keyring(answer: Result<Option<String>, String>) -> Keyring {
+        Keyring { answer: std::cell::RefCell::new(answer) }
+    }
+
+    #[test]
+    fn a_key_in_the_keyring_is_never_replaced_when_the_keyring_fails_to_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let ring = keyring(Ok(None));
+        let first = load_with(dir.path(), &ring).unwrap();
+        assert_eq!(first.home, KeyHome::Keyring);
+        assert_eq!(load_with(dir.path(), &ring).unwrap().public_hex(), first.public_hex(), "the same key again");
+        for answer in [Err("locked".to_string()), Ok(None), Ok(Some("garbage".to_string())), Ok(Some(hex(&[9; 32])))] {
+            let e = load_with(dir.path(), &keyring(answer.clone())).unwrap_err();
+            assert!(matches!(e, DeviceError::Keyring { .. }), "{answer:?}: {e}");
+            assert!(e.message().zh.contains("未签署任何文书"), "{}", e.message().zh);
+        }
+        assert!(!dir.path().join(KEY_FILE).exists(), "no second key was made in a file");
+    }
+
+    #[test]
+    fn without_a_keyring_the_key_lives_in_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = load_with(dir.path(), &keyring(Err("no keyring".into()))).unwrap();
+        assert!(matches!(key.home, KeyHome::File(_)));
+        let again = load_with(dir.path(), &keyring(Ok(None))).unwrap();
+        assert_eq!(again.public_hex(), key.public_hex(), "the file is used from then on");
     }
 
     #[test]

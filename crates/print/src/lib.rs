@@ -4,14 +4,17 @@
 //! PDF file from the frozen content only, and reads a PDF's stamp back to verify it against the
 //! record. It owns no rules: those are in the core, the store and the report crate.
 
+mod pdf_signature;
 pub mod spreadsheets;
 
+pub use pdf_signature::{verify_pdf, PdfSigner};
+
 use chrono::{DateTime, FixedOffset};
-use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument, Verdict};
+use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument};
 use safeserve_core::{DocumentId, EnterpriseId, Message};
 use safeserve_device::{DeviceError, DeviceKey};
 use safeserve_report::{PhotoSource, ReportError};
-use safeserve_store::views::{DocumentRequest, DocumentSummary, Verification};
+use safeserve_store::views::{DocumentRequest, DocumentSummary};
 use safeserve_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +28,8 @@ pub enum PrintError {
     Device(#[from] DeviceError),
     #[error(transparent)]
     Sync(Box<safeserve_sync::SyncError>),
+    #[error("PDF signature")]
+    Pki(#[from] safeserve_pki::PkiError),
     #[error("cannot write {path}")]
     Write {
         path: PathBuf,
@@ -44,6 +49,7 @@ impl PrintError {
                 e => e.code(),
             },
             PrintError::Write { .. } => "write_failed",
+            PrintError::Pki(_) => "pdf_signature",
         }
     }
 
@@ -63,6 +69,10 @@ impl PrintError {
                 ),
                 e => e.message(),
             },
+            PrintError::Pki(e) => Message::new(
+                format!("无法为 PDF 加数字签名：{e}。未写出文件"),
+                format!("Cannot put the digital signature on the PDF: {e}. No file was written"),
+            ),
             PrintError::Write { path, source } => Message::new(
                 format!("无法写入 PDF：{}（{source}）", path.display()),
                 format!("Cannot write the PDF: {} ({source})", path.display()),
@@ -123,20 +133,30 @@ impl PhotoSource for StorePhotos<'_> {
     }
 }
 
-/// The PDF of a stored document; an enterprise file carries its bundled documents' pages.
-pub fn pdf(store: &Store, id: DocumentId) -> Result<(SignedDocument, Vec<u8>), PrintError> {
+/// A stored document drawn as a PDF, its signature hole still empty; an enterprise file
+/// carries its bundled documents' pages. Once enrolled, the QR codes open the bureau's
+/// verification page.
+fn render(store: &Store, id: DocumentId) -> Result<(SignedDocument, Vec<u8>), PrintError> {
     let doc = store.document(id)?;
     let photos = StorePhotos(store);
+    let verify_url = store.sync_account()?.and_then(|a| a.verify_url);
     let bytes = if doc.kind == DocumentKind::EnterpriseFile {
         let mut bundled = Vec::with_capacity(doc.content.bundled.len());
         for r in &doc.content.bundled {
             let id = r.id.parse().map_err(|_| StoreError::NotFound { what: "document", id: r.id.clone() })?;
             bundled.push(store.document(id)?);
         }
-        safeserve_report::render_bundle(&doc, &bundled, &photos)?
+        safeserve_report::render_bundle_for(&doc, &bundled, &photos, verify_url.as_deref())?
     } else {
-        safeserve_report::render(&doc, &photos)?
+        safeserve_report::render_for(&doc, &photos, verify_url.as_deref())?
     };
+    Ok((doc, bytes))
+}
+
+/// The PDF of a stored document, signed by this laptop.
+pub fn pdf(store: &Store, signer: &PdfSigner, id: DocumentId) -> Result<(SignedDocument, Vec<u8>), PrintError> {
+    let (doc, mut bytes) = render(store, id)?;
+    signer.sign(&mut bytes)?;
     Ok((doc, bytes))
 }
 
@@ -164,25 +184,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
 }
 
 /// Writes a document's PDF into `dir` under [`file_name`] and returns the path.
-pub fn write_pdf(store: &Store, id: DocumentId, dir: &Path) -> Result<PathBuf, PrintError> {
-    let (doc, bytes) = pdf(store, id)?;
+pub fn write_pdf(store: &Store, signer: &PdfSigner, id: DocumentId, dir: &Path) -> Result<PathBuf, PrintError> {
+    let (doc, bytes) = pdf(store, signer, id)?;
     let path = dir.join(file_name(&doc));
     write_file(&path, &bytes)?;
     Ok(path)
-}
-
-/// A PDF's stamp (document id and content hash) checked against the record.
-pub fn verify_pdf(store: &Store, bytes: &[u8]) -> Result<Verification, PrintError> {
-    match safeserve_report::read_stamp(bytes) {
-        Some((id, hash)) => Ok(store.verify(DocumentId(id), Some(&hash))?),
-        None => Ok(Verification {
-            verdict: Verdict::Unknown,
-            reasons: vec![Message::new(
-                "这不是 SafeServe 生成的文书 PDF（文件中没有验证信息）",
-                "This is not a document PDF made by SafeServe (it carries no verification stamp)",
-            )],
-            document: None,
-            superseded_by: None,
-        }),
-    }
 }

@@ -45,15 +45,23 @@ struct World {
     dir: PathBuf,
     store: Store,
     key: ed25519_dalek::SigningKey,
+    signer: safeserve_print::PdfSigner,
 }
 
 impl World {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("forms.db");
-        demo::generate(&db, demo::DemoSize::Small, demo::DEFAULT_SEED, today()).unwrap();
+        // The laptop's demo, signed by the laptop (`safeserve demo` does the same).
+        let key = demo::documents::demo_key(99);
+        demo::generate_signed_by(&db, demo::DemoSize::Small, demo::DEFAULT_SEED, today(), &key).unwrap();
         let store = Store::open(&db).unwrap();
-        World { dir: dir.path().to_path_buf(), _dir: dir, store, key: demo::documents::demo_key(99) }
+        let device = safeserve_device::DeviceKey {
+            key: key.clone(),
+            home: safeserve_device::KeyHome::File(dir.path().join("k")),
+        };
+        let signer = safeserve_print::PdfSigner::load(&store, &device).unwrap();
+        World { dir: dir.path().to_path_buf(), _dir: dir, store, key, signer }
     }
 
     fn start(&mut self, kind: VisitKind, target: String, people: Vec<PersonId>) -> VisitDetail {
@@ -157,7 +165,7 @@ impl World {
 
     /// The PDF written, checked by qpdf, and its text.
     fn print(&self, doc: &SignedDocument) -> String {
-        let path = safeserve_print::write_pdf(&self.store, doc.id, &self.dir).unwrap();
+        let path = safeserve_print::write_pdf(&self.store, &self.signer, doc.id, &self.dir).unwrap();
         let qpdf =
             Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf is installed (./dev installs it)");
         assert!(qpdf.status.success(), "qpdf --check {}: {}", path.display(), String::from_utf8_lossy(&qpdf.stdout));
@@ -242,7 +250,7 @@ fn every_shipped_template_walks_from_failed_items_to_a_signed_hazard_list() {
             "{}: every failed item is on the list",
             t.key
         );
-        assert_eq!(w.store.verify(list.id, None).unwrap().verdict, Verdict::Valid);
+        assert_eq!(w.store.verify(list.id, None, &w.signer).unwrap().verdict, Verdict::Valid);
         let printed = compact(&w.print(&list));
         let measure = compact(&list.content.hazards[0].measure);
         assert!(printed.contains(&measure.chars().take(6).collect::<String>()), "{}: the measure is printed", t.key);
@@ -269,7 +277,7 @@ fn a_refusal_to_sign_is_recorded_printed_and_verifies() {
             correction_reason: String::new(),
         })
         .unwrap();
-    assert_eq!(w.store.verify(list.id, None).unwrap().verdict, Verdict::Valid);
+    assert_eq!(w.store.verify(list.id, None, &w.signer).unwrap().verdict, Verdict::Valid);
     let printed = compact(&w.print(&list));
     assert!(printed.contains("拒绝签字") && printed.contains("请示集团总部"), "{printed}");
 }
@@ -362,23 +370,225 @@ fn every_form_prints_from_real_records_and_reads_back_in_chinese() {
         assert!(t.contains(&r.verification_code), "bundled {:?} {} is in the file", r.kind, r.verification_code);
     }
     for d in [&list, &notice, &reinspection, &record, &letters[0], &bundle] {
-        let v = w.store.verify(d.id, Some(&d.content_hash)).unwrap();
+        let v = w.store.verify(d.id, Some(&d.content_hash), &w.signer).unwrap();
         assert_eq!(v.verdict, Verdict::Valid, "{:?}: {:?}", d.kind, v.reasons);
     }
 }
 
+/// `pdfsig`'s verdict on a file: the signature line and whether the whole file is signed.
+fn pdfsig(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("pdfsig").arg(&path).output().expect("pdfsig (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn replace_once(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len(), "in place");
+    let at = bytes.windows(from.len()).position(|w| w == from).expect("found");
+    let mut out = bytes.to_vec();
+    out[at..at + from.len()].copy_from_slice(to);
+    out
+}
+
+fn verdict(w: &World, bytes: &[u8]) -> (Verdict, String) {
+    let v = safeserve_print::verify_pdf(&w.store, &w.signer, bytes).unwrap();
+    (v.verdict, v.reasons.iter().map(|r| r.zh.clone()).collect::<Vec<_>>().join(" | "))
+}
+
 #[test]
-fn a_pdf_reads_back_its_stamp_and_verifies_and_a_foreign_pdf_is_unknown() {
-    let mut w = World::new();
+fn a_pdf_is_judged_by_its_bytes_and_signature_not_by_its_stamp() {
+    let w = World::new();
     let docs = w.store.documents(safeserve_store::documents::DocumentsOf::Kind(DocumentKind::HazardList)).unwrap();
     let current = docs.iter().find(|d| d.superseded_by.is_none()).unwrap();
-    let (_, bytes) = safeserve_print::pdf(&w.store, current.id).unwrap();
-    assert_eq!(safeserve_print::verify_pdf(&w.store, &bytes).unwrap().verdict, Verdict::Valid);
-    let old = docs.iter().find(|d| d.superseded_by.is_some()).unwrap();
-    let (_, bytes) = safeserve_print::pdf(&w.store, old.id).unwrap();
-    assert_eq!(safeserve_print::verify_pdf(&w.store, &bytes).unwrap().verdict, Verdict::Superseded);
-    let foreign = safeserve_print::verify_pdf(&w.store, b"%PDF-1.4\n%%EOF\n").unwrap();
-    assert_eq!(foreign.verdict, Verdict::Unknown);
-    assert!(foreign.reasons[0].zh.contains("不是 SafeServe 生成"));
-    let _ = &mut w;
+    let (doc, bytes) = safeserve_print::pdf(&w.store, &w.signer, current.id).unwrap();
+    assert_eq!(verdict(&w, &bytes).0, Verdict::Valid, "{}", verdict(&w, &bytes).1);
+    let (_, again) = safeserve_print::pdf(&w.store, &w.signer, current.id).unwrap();
+    assert_eq!(again, bytes, "signed twice, the same bytes");
+    let sig = pdfsig(&w.dir, "untouched.pdf", &bytes);
+    assert!(sig.contains("Signature Validation: Signature is Valid."), "{sig}");
+    assert!(sig.contains("Total document signed"), "{sig}");
+    assert!(sig.contains("ETSI.CAdES.detached"), "{sig}");
+
+    // An incremental update after %%EOF: a new version of an object appended, as an editor saves.
+    let mut appended = bytes.clone();
+    appended.extend_from_slice(b"\n1 0 obj\n<< /Changed true >>\nendobj\ntrailer\n<< >>\n%%EOF\n");
+    let (v, why) = verdict(&w, &appended);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("签名之后文件被追加了内容"), "{why}");
+    let sig = pdfsig(&w.dir, "appended.pdf", &appended);
+    assert!(sig.contains("Not total document signed"), "{sig}");
+
+    // One object replaced in place: a byte of a photo flipped.
+    let photo_start = bytes.windows(2).position(|p| p == [0xFF, 0xD8]).expect("a JPEG in the file");
+    let mut flipped = bytes.clone();
+    flipped[photo_start + 400] ^= 0x55;
+    let (v, why) = verdict(&w, &flipped);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("数字签名不成立") && why.contains("图片或其他对象"), "{why}");
+    let sig = pdfsig(&w.dir, "flipped.pdf", &flipped);
+    assert!(!sig.contains("Signature is Valid."), "{sig}");
+
+    // A page's content changed: the file rewritten with one more line on page 1.
+    let mut edited = lopdf::Document::load_mem(&bytes).unwrap();
+    let first = *edited.get_pages().values().next().unwrap();
+    let mut content = edited.get_page_content(first);
+    content.extend_from_slice(b"\nBT /F1 12 Tf 100 100 Td (forged) Tj ET\n");
+    edited.change_page_content(first, content).unwrap();
+    let mut rewritten = Vec::new();
+    edited.save_to(&mut rewritten).unwrap();
+    let (v, why) = verdict(&w, &rewritten);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("第 1 页的内容与签字存档不一致"), "{why}");
+    assert!(!why.contains("第 2 页"), "only page 1 changed: {why}");
+
+    // The stamp of one document carried by another's file.
+    let other = docs.iter().find(|d| d.superseded_by.is_some()).unwrap();
+    let (other_doc, other_bytes) = safeserve_print::pdf(&w.store, &w.signer, other.id).unwrap();
+    let own = format!("SAFESERVE:DOC:{}:{}", other_doc.id.0, other_doc.content_hash);
+    let borrowed = format!("SAFESERVE:DOC:{}:{}", doc.id.0, doc.content_hash);
+    let moved = replace_once(&other_bytes, own.as_bytes(), borrowed.as_bytes());
+    let (v, why) = verdict(&w, &moved);
+    assert_eq!(v, Verdict::Altered, "{why}");
+
+    // A file made from scratch that carries a real document's stamp.
+    let scratch =
+        format!("%PDF-1.4\n1 0 obj\n<< /SafeServeStamp ({borrowed}) >>\nendobj\ntrailer\n<< /Info 1 0 R >>\n%%EOF\n");
+    let (v, why) = verdict(&w, scratch.as_bytes());
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("没有 SafeServe 的数字签名"), "{why}");
+
+    // A signature by a key this laptop does not trust, over an otherwise perfect file.
+    let stranger_key = safeserve_device::DeviceKey {
+        key: demo::documents::demo_key(7),
+        home: safeserve_device::KeyHome::File(w.dir.join("other")),
+    };
+    let stranger =
+        safeserve_print::PdfSigner::load(&Store::open(w.dir.join("stranger.db")).unwrap(), &stranger_key).unwrap();
+    let (_, theirs) = safeserve_print::pdf(&w.store, &stranger, current.id).unwrap();
+    let (v, why) = verdict(&w, &theirs);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("既不是本机的"), "{why}");
+
+    // Superseded documents still say so; a truncated file and files of other kinds are never valid.
+    let (_, old) = safeserve_print::pdf(&w.store, &w.signer, other.id).unwrap();
+    assert_eq!(verdict(&w, &old).0, Verdict::Superseded);
+    let (v, why) = verdict(&w, &bytes[..bytes.len() / 2]);
+    assert_ne!(v, Verdict::Valid, "{why}");
+    assert!(why.contains("已损坏") || why.contains("数字签名"), "{why}");
+    for foreign in [&b"%PDF-1.4\n%%EOF\n"[..], b"PK\x03\x04 a zip", b""] {
+        let (v, why) = verdict(&w, foreign);
+        assert_eq!(v, Verdict::Unknown, "{why}");
+        assert!(why.contains("不是 SafeServe 生成") || why.contains("不是 PDF 文件"), "{why}");
+    }
+}
+
+/// A laptop enrolled with the bureau: its own key and certificate, and the bureau's root.
+fn enrolled(
+    store: &mut Store,
+    bureau: &safeserve_pki::Authority,
+    key: &ed25519_dalek::SigningKey,
+    user: &str,
+) -> String {
+    let device_hex = safeserve_core::document::hex(key.verifying_key().as_bytes());
+    let subject = safeserve_pki::Subject {
+        name: user.into(),
+        role: "机构技术人员（technician）".into(),
+        organisation: "杭州市应急管理局".into(),
+        unit: "笔记本".into(),
+        device: device_hex.clone(),
+    };
+    let document_key = safeserve_pki::DocumentKey::derive(&key.to_bytes()).public_key_der();
+    let cert = safeserve_pki::certificate_pem(&bureau.issue(&document_key, &subject, 1_800_000_000).unwrap()).unwrap();
+    store
+        .save_sync_account(&safeserve_store::sync::SyncAccount {
+            server: "https://127.0.0.1:1".into(),
+            device_id: user.into(),
+            user_name: user.into(),
+            role: "technician".into(),
+            scope: String::new(),
+            refresh_token: String::new(),
+            cursor: 0,
+            server_trust: None,
+            document_certificate: Some(cert.clone()),
+            bureau_authority: Some(safeserve_pki::certificate_pem(&bureau.certificate).unwrap()),
+            verify_url: None,
+        })
+        .unwrap();
+    cert
+}
+
+/// Another laptop the bureau vouches for prints a document: the file is valid here, and
+/// `pdfsig` names the user the bureau's certificate names. The same laptop cannot put its
+/// signature to pages the record does not hold, and a certificate from another authority
+/// vouches for nothing.
+#[test]
+fn a_laptop_the_bureau_vouches_for_signs_what_the_record_holds_and_nothing_else() {
+    let bureau = safeserve_pki::Authority::create(
+        &safeserve_pki::Subject {
+            name: "杭州市应急管理局 文书签发".into(),
+            organisation: "杭州市应急管理局".into(),
+            ..Default::default()
+        },
+        1_800_000_000,
+    )
+    .unwrap();
+    let mut w = World::new();
+    let key = w.key.clone();
+    enrolled(&mut w.store, &bureau, &key, "赵敏");
+    let here = safeserve_device::DeviceKey { key, home: safeserve_device::KeyHome::File(w.dir.join("k")) };
+    w.signer = safeserve_print::PdfSigner::load(&w.store, &here).unwrap();
+
+    let other_key = demo::documents::demo_key(7);
+    let mut other_store = Store::open(w.dir.join("other.db")).unwrap();
+    let other_cert = enrolled(&mut other_store, &bureau, &other_key, "钱进");
+    let other_device =
+        safeserve_device::DeviceKey { key: other_key.clone(), home: safeserve_device::KeyHome::File(w.dir.join("o")) };
+    let other = safeserve_print::PdfSigner::load(&other_store, &other_device).unwrap();
+
+    let docs = w.store.documents(safeserve_store::documents::DocumentsOf::Kind(DocumentKind::HazardList)).unwrap();
+    let current = docs.iter().find(|d| d.superseded_by.is_none()).unwrap();
+    let (doc, theirs) = safeserve_print::pdf(&w.store, &other, current.id).unwrap();
+    let (v, why) = verdict(&w, &theirs);
+    assert_eq!(v, Verdict::Valid, "{why}");
+    let sig = pdfsig(&w.dir, "vouched.pdf", &theirs);
+    assert!(sig.contains("Signature is Valid.") && sig.contains("钱进"), "{sig}");
+
+    // Another document's pages under this document's stamp, signed by the vouched-for laptop.
+    let previous = docs.iter().find(|d| d.superseded_by.is_some()).unwrap();
+    let (prev_doc, prev_bytes) = safeserve_print::pdf(&w.store, &other, previous.id).unwrap();
+    // (The stamp is in the document information and in the XMP metadata: both are changed.)
+    let (from, to) = (
+        format!("SAFESERVE:DOC:{}:{}", prev_doc.id.0, prev_doc.content_hash),
+        format!("SAFESERVE:DOC:{}:{}", doc.id.0, doc.content_hash),
+    );
+    let mut forged = prev_bytes.clone();
+    while forged.windows(from.len()).any(|w| w == from.as_bytes()) {
+        forged = replace_once(&forged, from.as_bytes(), to.as_bytes());
+    }
+    other.sign(&mut forged).unwrap();
+    assert!(pdfsig(&w.dir, "forged.pdf", &forged).contains("Signature is Valid."), "the signature itself holds");
+    let (v, why) = verdict(&w, &forged);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("页的内容与签字存档不一致") || why.contains("页数不符"), "{why}");
+
+    // Documents signed by the other laptop: believed with the bureau's certificate, not without.
+    let signed_there = safeserve_core::document::hex(other_key.verifying_key().as_bytes());
+    assert!(safeserve_store::SignerTrust::trusts(&w.signer, &signed_there, Some(&other_cert)));
+    assert!(!safeserve_store::SignerTrust::trusts(&w.signer, &signed_there, None));
+    let elsewhere = safeserve_pki::Authority::create(
+        &safeserve_pki::Subject { name: "杭州市应急管理局 文书签发".into(), ..Default::default() },
+        1_800_000_000,
+    )
+    .unwrap();
+    let mut third = Store::open(w.dir.join("third.db")).unwrap();
+    let forged_cert = enrolled(&mut third, &elsewhere, &other_key, "钱进");
+    assert!(
+        !safeserve_store::SignerTrust::trusts(&w.signer, &signed_there, Some(&forged_cert)),
+        "another authority's certificate"
+    );
+    assert!(
+        !safeserve_store::SignerTrust::trusts(&w.signer, &"ab".repeat(32), Some(&other_cert)),
+        "a certificate names one device"
+    );
 }

@@ -51,6 +51,7 @@ pub fn render_backtrace(b: &Backtrace, generated_at: &str) -> Result<Vec<u8>, Re
         id,
         content_hash: digest,
         signed_at: generated_at.to_string(),
+        signature_field: false,
     };
     unstamp(pdf::assemble(pages, images, &meta)?)
 }

@@ -6,16 +6,33 @@ use crate::layout::{Page, TextStyle, GREY, RULE};
 use crate::photos::ImageBank;
 use safeserve_core::document::SignedDocument;
 
+/// What a page's QR code holds: the address of the bureau's verification page for the
+/// document when the laptop knows it (a phone camera opens it), else the document's stamp
+/// (read by SafeServe itself).
+pub(crate) fn qr_text(doc: &SignedDocument, verify_url: Option<&str>) -> String {
+    match verify_url {
+        Some(base) => format!("{}/verify/{}", base.trim_end_matches('/'), doc.verification_code),
+        None => doc.qr_payload(),
+    }
+}
+
 pub(crate) fn page_of(n: usize, total: usize) -> String {
     format!("第 {n} 页 共 {total} 页")
 }
 
 /// The footer of the forms (everything but the letter).
-pub(crate) fn form(page: &mut Page, n: usize, total: usize, doc: &SignedDocument, images: &mut ImageBank) {
+pub(crate) fn form(
+    page: &mut Page,
+    n: usize,
+    total: usize,
+    doc: &SignedDocument,
+    images: &mut ImageBank,
+    qr_text: &str,
+) {
     let (left, right) = (18.0, 192.0);
     let qr_size = 19.0;
     page.line(left, 272.0, right, 272.0, 0.4, RULE);
-    if let Some(qr) = images.qr(&doc.qr_payload()) {
+    if let Some(qr) = images.qr(qr_text) {
         page.image(&qr, right - qr_size + 1.0, 273.5, qr_size, qr_size);
     }
     let code = TextStyle::sans(9.5).bold();
@@ -30,7 +47,14 @@ pub(crate) fn form(page: &mut Page, n: usize, total: usize, doc: &SignedDocument
 /// digits between two dashes, 7 mm under the text area, odd pages at the right and even pages
 /// at the left, one character in from the edge; below it, small in the margin, the
 /// verification code and QR code.
-pub(crate) fn letter(page: &mut Page, n: usize, total: usize, doc: &SignedDocument, images: &mut ImageBank) {
+pub(crate) fn letter(
+    page: &mut Page,
+    n: usize,
+    total: usize,
+    doc: &SignedDocument,
+    images: &mut ImageBank,
+    qr_text: &str,
+) {
     let (left, right) = (28.0, 184.0);
     let ts = TextStyle::serif(14.0);
     let number = format!("— {n} —");
@@ -42,7 +66,7 @@ pub(crate) fn letter(page: &mut Page, n: usize, total: usize, doc: &SignedDocume
         page.text(left + one_char, baseline, &number, &ts);
     }
     let qr_size = 14.0;
-    if let Some(qr) = images.qr(&doc.qr_payload()) {
+    if let Some(qr) = images.qr(qr_text) {
         page.image(&qr, right - qr_size + 0.5, 279.0, qr_size, qr_size);
     }
     let small = TextStyle::sans(7.0).color(GREY);

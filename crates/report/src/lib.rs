@@ -16,6 +16,7 @@ mod footer;
 mod forms;
 mod layout;
 mod letter;
+pub mod pades;
 mod pdf;
 mod photos;
 mod qr;
@@ -40,14 +41,24 @@ pub trait PhotoSource {
     fn jpeg(&self, photo: &PhotoFacts) -> Result<Vec<u8>, String>;
 }
 
-/// The form of `doc` as a PDF.
+/// The form of `doc` as a PDF, its QR codes holding the document's stamp.
 pub fn render(doc: &SignedDocument, photos: &dyn PhotoSource) -> Result<Vec<u8>, ReportError> {
+    render_for(doc, photos, None)
+}
+
+/// [`render`], the QR codes opening `{verify_url}/verify/{code}` (the bureau's public
+/// verification page) when the laptop knows that address.
+pub fn render_for(
+    doc: &SignedDocument,
+    photos: &dyn PhotoSource,
+    verify_url: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
     check_glyphs(&doc.content)?;
     let mut images = ImageBank::default();
     let mut pages = layout(doc, &mut images, photos, None)?;
     let total = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
-        add_footer(page, i + 1, total, doc, &mut images);
+        add_footer(page, i + 1, total, doc, &mut images, verify_url);
     }
     pdf::assemble(pages, images, &meta(doc))
 }
@@ -63,6 +74,16 @@ pub fn render_bundle(
     cover: &SignedDocument,
     docs: &[SignedDocument],
     photos: &dyn PhotoSource,
+) -> Result<Vec<u8>, ReportError> {
+    render_bundle_for(cover, docs, photos, None)
+}
+
+/// [`render_bundle`] with the QR codes of [`render_for`].
+pub fn render_bundle_for(
+    cover: &SignedDocument,
+    docs: &[SignedDocument],
+    photos: &dyn PhotoSource,
+    verify_url: Option<&str>,
 ) -> Result<Vec<u8>, ReportError> {
     if cover.kind != DocumentKind::EnterpriseFile {
         return Err(ReportError::Bundle(format!("封面应为一企一档，实为{}", cover.kind.label_zh())));
@@ -113,7 +134,7 @@ pub fn render_bundle(
         .into_iter()
         .enumerate()
         .map(|(i, (mut page, d))| {
-            add_footer(&mut page, i + 1, total, d, &mut images);
+            add_footer(&mut page, i + 1, total, d, &mut images, verify_url);
             page
         })
         .collect();
@@ -152,11 +173,19 @@ fn layout(
     }
 }
 
-fn add_footer(page: &mut Page, n: usize, total: usize, doc: &SignedDocument, images: &mut ImageBank) {
+fn add_footer(
+    page: &mut Page,
+    n: usize,
+    total: usize,
+    doc: &SignedDocument,
+    images: &mut ImageBank,
+    verify_url: Option<&str>,
+) {
+    let qr = footer::qr_text(doc, verify_url);
     if doc.kind == DocumentKind::Letter {
-        footer::letter(page, n, total, doc, images);
+        footer::letter(page, n, total, doc, images, &qr);
     } else {
-        footer::form(page, n, total, doc, images);
+        footer::form(page, n, total, doc, images, &qr);
     }
 }
 
@@ -174,5 +203,6 @@ fn meta(doc: &SignedDocument) -> stamp::Meta {
         id: doc.id.0,
         content_hash: doc.content_hash.clone(),
         signed_at: c.signed_at.clone(),
+        signature_field: true,
     }
 }

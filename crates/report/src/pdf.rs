@@ -8,6 +8,7 @@
 
 use crate::fonts::{self, Face};
 use crate::layout::{Page, PAGE_H, PAGE_W};
+use crate::pades;
 use crate::photos::ImageBank;
 use crate::stamp::{self, Meta};
 use crate::ReportError;
@@ -87,7 +88,13 @@ pub(crate) fn assemble(pages: Vec<Page>, images: ImageBank, meta: &Meta) -> Resu
             }
         }
     }
+    if meta.signature_field {
+        pades::add_field(&mut lo, &meta.signed_at)?;
+    }
     let mut out = Vec::new();
     lo.save_to(&mut out).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    if meta.signature_field {
+        pades::finish(&mut out)?;
+    }
     Ok(out)
 }

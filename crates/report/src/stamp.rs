@@ -20,6 +20,8 @@ pub(crate) struct Meta {
     /// RFC 3339, the moment of signing: the file's creation date, so the same document always
     /// gives the same bytes.
     pub signed_at: String,
+    /// Whether the file gets a signature field for a PDF signature ([`crate::pades`]).
+    pub signature_field: bool,
 }
 
 /// Text strings outside ASCII are UTF-16BE with a byte-order mark (ISO 32000-1 7.9.2.2).
@@ -80,11 +82,7 @@ fn from_info(pdf: &[u8]) -> Option<(Uuid, String)> {
 }
 
 fn from_bytes(pdf: &[u8]) -> Option<(Uuid, String)> {
-    let needle = format!("/{KEY} (SAFESERVE:DOC:");
-    let at = pdf.windows(needle.len()).position(|w| w == needle.as_bytes())?;
-    let rest = &pdf[at + needle.len() - "SAFESERVE:DOC:".len()..];
-    let end = rest.iter().position(|&b| b == b')')?;
-    parse_qr_payload(std::str::from_utf8(&rest[..end]).ok()?)
+    safeserve_pki::pdf::stamp(pdf, KEY.as_bytes()).and_then(parse_qr_payload)
 }
 
 #[cfg(test)]

@@ -28,6 +28,11 @@ pub struct AppState {
     pub photos: PhotoFiles,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// The bureau's certificate authority.
+    pub bureau: Arc<crate::bureau::Bureau>,
+    /// The address the public reaches this server at (`serve --public-url`), for the QR codes
+    /// of documents printed on enrolled laptops.
+    pub public_url: Option<String>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -55,7 +60,7 @@ impl ApiError {
         self
     }
 
-    fn bad_request(what: impl std::fmt::Display) -> ApiError {
+    pub(crate) fn bad_request(what: impl std::fmt::Display) -> ApiError {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -94,7 +99,7 @@ impl IntoResponse for ApiError {
 type Result<T> = std::result::Result<T, ApiError>;
 
 /// Runs storage work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &Shared,
     f: impl FnOnce(&dyn Storage) -> std::result::Result<T, StorageError> + Send + 'static,
 ) -> Result<T> {
@@ -242,6 +247,18 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/photos/missing", bounded(post(photos_missing), wire::MAX_BODY))
         .route("/v1/photos/{sha}/upload", bounded(get(upload_state).put(upload_chunk), wire::MAX_CHUNK))
         .route("/v1/photos/{sha}", get(photo))
+        // The public verification page: no token, its own stricter rate per address.
+        .route(
+            "/verify",
+            get(crate::verify_page::form_page)
+                .merge(bounded(post(crate::verify_page::pdf_page), crate::verify_page::MAX_PDF))
+                .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::public)),
+        )
+        .route(
+            "/verify/{code}",
+            get(crate::verify_page::code_page)
+                .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::public)),
+        )
         .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::guard))
         .with_state(state)
 }
@@ -294,12 +311,25 @@ async fn enrol(
         )
     })?;
     tracing::info!(device = %device.id, user = %user.name, "device enrolled");
+    // The bureau vouches for the laptop's document key under the user's name. A key that is
+    // not a P-256 SubjectPublicKeyInfo gets no certificate (the laptop then signs PDFs with its
+    // self-issued one), never a refused enrolment: the code is already spent.
+    let certificate = req.document_key.as_deref().and_then(safeserve_core::document::unhex).and_then(|der| {
+        state
+            .bureau
+            .issue(&der, &user.name, user.role.title(), &device.label, &device.public_key)
+            .inspect_err(|e| tracing::warn!(device = %device.id, error = %e, "no certificate issued"))
+            .ok()
+    });
     let enrolled = wire::Enrolled {
         device_id: device.id,
         user_name: user.name.clone(),
         role: user.role.key().to_owned(),
         scope: user.scope().describe(),
         tokens,
+        authority: certificate.as_ref().and_then(|_| state.bureau.root_pem().ok()),
+        certificate,
+        verify_url: state.public_url.clone(),
     };
     Ok(reply(&headers, &enrolled))
 }

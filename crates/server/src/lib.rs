@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod bureau;
 pub mod limits;
 pub mod photos;
 pub mod policy;
@@ -13,6 +14,7 @@ pub mod scope;
 pub mod sqlite;
 pub mod storage;
 pub mod tls;
+pub mod verify_page;
 
 use api::AppState;
 use std::net::SocketAddr;
@@ -32,7 +34,7 @@ pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// it has been used since: a reply lost on a factory floor's network is retried well within it.
 pub const REFRESH_RETRY: Duration = Duration::from_secs(10 * 60);
 
-pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
+pub fn state(data: &Path, public_url: Option<&str>) -> anyhow::Result<Arc<AppState>> {
     let storage = sqlite::SqliteStorage::open(data)?;
     Ok(Arc::new(AppState {
         storage: Arc::new(storage),
@@ -40,6 +42,8 @@ pub fn state(data: &Path) -> anyhow::Result<Arc<AppState>> {
         photos: photos::PhotoFiles::new(data)?,
         access_ttl: access_ttl(),
         refresh_ttl: REFRESH_TTL,
+        bureau: Arc::new(bureau::Bureau::load_or_create(data)?),
+        public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
     }))
 }
 
@@ -53,9 +57,14 @@ pub struct TlsFiles {
 /// else plain HTTP for a TLS proxy in front (laptops refuse plain HTTP to any other machine).
 /// The address bound is printed first (`listening on https://…`), so a caller that asked for
 /// port 0 learns it.
-pub async fn serve(data: &Path, listen: SocketAddr, tls: Option<&TlsFiles>) -> anyhow::Result<()> {
+pub async fn serve(
+    data: &Path,
+    listen: SocketAddr,
+    tls: Option<&TlsFiles>,
+    public_url: Option<&str>,
+) -> anyhow::Result<()> {
     let config = tls.map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
-    let state = state(data)?;
+    let state = state(data, public_url)?;
     let limits = state.limits.clone();
     let idle = limits.clone();
     tokio::spawn(async move {

@@ -7,7 +7,8 @@
 //!   authenticated routes read their (larger) body only after the token is checked.
 //! - At most [`MAX_IN_FLIGHT`] requests are handled at once; the others wait their turn.
 //! - Rate limits per address (before anything else) and per device (after its token), each a
-//!   token bucket; beyond them `429` with `Retry-After`, which the laptop's client honours.
+//!   token bucket; beyond them `429` with `Retry-After`, which the laptop's client honours. The
+//!   public verification page has a stricter one of its own.
 //!
 //! Behind a TLS proxy on this machine every connection comes from loopback; the address is
 //! then the proxy's `X-Forwarded-For`, believed from loopback only.
@@ -40,6 +41,7 @@ pub struct Limits {
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     connections: DefaultKeyedRateLimiter<IpAddr>,
     by_device: DefaultKeyedRateLimiter<String>,
+    public: DefaultKeyedRateLimiter<IpAddr>,
     in_flight: Arc<Semaphore>,
     clock: DefaultClock,
 }
@@ -53,6 +55,8 @@ impl Default for Limits {
             // A laptop keeps its connection; new ones come by the handful.
             connections: RateLimiter::keyed(quota(20, 100)),
             by_device: RateLimiter::keyed(quota(100, 500)),
+            // A person checking papers: a few pages a second at most.
+            public: RateLimiter::keyed(quota(2, 20)),
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             clock: DefaultClock::default(),
         }
@@ -91,7 +95,18 @@ impl Limits {
         self.by_address.retain_recent();
         self.connections.retain_recent();
         self.by_device.retain_recent();
+        self.public.retain_recent();
     }
+}
+
+/// The public verification page's stricter rate per address, on top of [`guard`]'s.
+pub async fn public(State(limits): State<Arc<Limits>>, req: Request, next: Next) -> Response {
+    if let Some(ip) = client_ip(&req) {
+        if let Err(n) = limits.public.check_key(&ip) {
+            return too_many(n.wait_time_from(limits.clock.now())).into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// The client's address: the peer's, or the proxy's `X-Forwarded-For` when the peer is this

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use safeserve_server::scope::Role;
 use safeserve_server::storage::Storage;
-use safeserve_server::{admin, api, photos, sqlite};
+use safeserve_server::{admin, api, bureau, photos, sqlite};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,11 @@ enum Command {
         /// The private key (PEM) of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// The address the public reaches this server at (`https://verify.example.gov.cn`):
+        /// laptops enrolled from now on print it in their documents' QR codes, which open its
+        /// `/verify/{code}` page.
+        #[arg(long)]
+        public_url: Option<String>,
     },
     /// Users, devices and imports.
     Admin {
@@ -69,6 +74,26 @@ enum AdminCommand {
         #[arg(long)]
         device: String,
     },
+    /// The bureau's certificate authority, which vouches for every laptop's PDF signatures.
+    Ca {
+        #[command(subcommand)]
+        command: CaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaCommand {
+    /// Make the authority, naming the bureau (before the first enrolment; `serve` otherwise
+    /// makes one named 安全生产监督管理部门).
+    Init {
+        #[arg(long)]
+        bureau: String,
+    },
+    /// Write the root certificate (PEM) for PDF readers to trust: to --out, or to standard output.
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,10 +129,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { data, listen, tls_cert, tls_key } => {
+        Command::Serve { data, listen, tls_cert, tls_key, public_url } => {
             let tls = tls_cert.zip(tls_key).map(|(cert, key)| safeserve_server::TlsFiles { cert, key });
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(safeserve_server::serve(&data, listen, tls.as_ref()))
+            rt.block_on(safeserve_server::serve(&data, listen, tls.as_ref(), public_url.as_deref()))
         }
         Command::Admin { data, command } => {
             let storage = sqlite::SqliteStorage::open(&data)?;
@@ -140,6 +165,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             if d.revoked_at_ms.is_some() { "revoked" } else { "active" },
                             d.clock_skew_ms.map(|s| s.to_string()).unwrap_or_default()
                         );
+                    }
+                }
+                AdminCommand::Ca { command: CaCommand::Init { bureau } } => {
+                    bureau::Bureau::create(&data, &bureau)?;
+                    println!("已为 {bureau} 建立文书签发机构 / the bureau's authority is made");
+                }
+                AdminCommand::Ca { command: CaCommand::Export { out } } => {
+                    let pem = bureau::Bureau::load_or_create(&data)?.root_pem()?;
+                    match out {
+                        Some(path) => {
+                            std::fs::write(&path, pem)?;
+                            println!("根证书已写入 / root certificate written: {}", path.display());
+                        }
+                        None => print!("{pem}"),
                     }
                 }
                 AdminCommand::Revoke { device } => {

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_token_retry.sql"),
     include_str!("../migrations/0003_contracts_by_enterprise.sql"),
+    include_str!("../migrations/0004_documents_by_code.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

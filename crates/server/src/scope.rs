@@ -26,6 +26,16 @@ impl Role {
         }
     }
 
+    /// How a certificate names the role: `机构技术人员（technician）`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Role::Technician => "机构技术人员（technician）",
+            Role::Inspector => "监管检查人员（inspector）",
+            Role::Supervisor => "监管负责人（supervisor）",
+            Role::Admin => "管理员（admin）",
+        }
+    }
+
     pub fn from_key(k: &str) -> Option<Role> {
         [Role::Technician, Role::Inspector, Role::Supervisor, Role::Admin].into_iter().find(|r| r.key() == k)
     }

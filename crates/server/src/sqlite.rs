@@ -2,7 +2,9 @@
 
 use crate::policy::{self, Operation, Write};
 use crate::scope::{derive, Role, Scope};
-use crate::storage::{Access, Caller, Device, IssuedTokens, Page, Refresh, Storage, StorageError, User};
+use crate::storage::{
+    Access, Caller, Device, DocumentLookup, HeldDocument, IssuedTokens, Page, Refresh, Storage, StorageError, User,
+};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
 use safeserve_core::letter;
@@ -163,6 +165,9 @@ fn check_document(tx: &Connection, body: &Map<String, Value>) -> Result<(), Stri
     }
     if !signature_holds(key, get("signature"), id, &digest) {
         return Err("文书签名验证失败，拒收".to_owned());
+    }
+    if safeserve_core::document::verification_code(id, &digest) != get("verification_code") {
+        return Err("文书验证码与其内容不符，拒收".to_owned());
     }
     Ok(())
 }
@@ -865,6 +870,36 @@ impl Storage for SqliteStorage {
             params![sha256, bytes as i64, now_ms],
         )?;
         Ok(())
+    }
+
+    fn public_document(&self, by: DocumentLookup<'_>) -> Result<Option<HeldDocument>, StorageError> {
+        let c = self.lock();
+        // Both lookups use the indexes of migration 0004 (expressions and filter as written there).
+        let (filter, key) = match by {
+            DocumentLookup::Code(code) => ("json_extract(body, '$.verification_code') = ?1", code),
+            DocumentLookup::Id(id) => ("record_id = ?1", id),
+        };
+        let sql = format!("SELECT record_id, body FROM changes WHERE entity = 'document' AND current = 1 AND {filter}");
+        let find = |sql: &str, key: &str| -> rusqlite::Result<Option<(String, String)>> {
+            c.prepare_cached(sql)?.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+        };
+        let Some((id, body)) = find(&sql, key)? else { return Ok(None) };
+        let replacing = "SELECT record_id, body FROM changes WHERE entity = 'document' AND current = 1 \
+                         AND json_extract(body, '$.replaces') = ?1";
+        let (mut newest, mut at) = (None, id);
+        // A chain of corrections is short; the bound only guards against a cycle.
+        for _ in 0..1000 {
+            let Some((next, body)) = find(replacing, &at)? else { break };
+            newest = Some(body);
+            at = next;
+        }
+        let device_key = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|b| b.get("device_key").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default();
+        let key_registered =
+            c.prepare_cached("SELECT 1 FROM signing_keys WHERE public_key = ?1")?.exists([&device_key])?;
+        Ok(Some(HeldDocument { body, key_registered, newest }))
     }
 }
 

@@ -135,7 +135,6 @@ pub trait Storage: Send + Sync + 'static {
     /// The current versions the caller may see, after `after`.
     fn pull(&self, caller: &Caller, after: i64, limit: usize) -> Result<Page, StorageError>;
 
-    /// Whether a record the caller may see names this photo.
     /// The reference number of the letter of `visit_id` in the series (`prefix`, `year`): the
     /// next free one the first time, the same one on every later call. `None` when the visit is
     /// not in the caller's scope (or not on the server yet).
@@ -147,7 +146,31 @@ pub trait Storage: Send + Sync + 'static {
         year: i32,
         now_ms: i64,
     ) -> Result<Option<u32>, StorageError>;
+    /// Whether a record the caller may see names this photo.
     fn photo_visible(&self, caller: &Caller, sha256: &str) -> Result<bool, StorageError>;
     fn photo_held(&self, sha256: &str) -> Result<bool, StorageError>;
     fn photo_completed(&self, sha256: &str, bytes: u64, now_ms: i64) -> Result<(), StorageError>;
+
+    /// A signed document for the public verification page, by its code or its id, with the
+    /// newest version that replaces it; `None` when the server holds no such document.
+    fn public_document(&self, by: DocumentLookup<'_>) -> Result<Option<HeldDocument>, StorageError>;
+}
+
+/// How the public verification page names a document.
+#[derive(Debug, Clone, Copy)]
+pub enum DocumentLookup<'a> {
+    /// The verification code printed on it (normalised: `ABCD-EFGH-…`).
+    Code(&'a str),
+    /// Its id, as a PDF's stamp carries it.
+    Id(&'a str),
+}
+
+/// A signed document as the server holds it (the body laptops pushed, JSON).
+#[derive(Debug, Clone)]
+pub struct HeldDocument {
+    pub body: String,
+    /// Whether the key that signed it is one the server registered.
+    pub key_registered: bool,
+    /// The body of the newest version replacing it, if any.
+    pub newest: Option<String>,
 }

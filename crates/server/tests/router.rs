@@ -22,7 +22,7 @@ struct Api {
 impl Api {
     fn new() -> Api {
         let dir = tempfile::tempdir().unwrap();
-        let state = state(dir.path()).unwrap();
+        let state = state(dir.path(), None).unwrap();
         Api { router: api::router(state.clone()), state, _dir: dir }
     }
 

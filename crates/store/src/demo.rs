@@ -225,9 +225,23 @@ fn contract_terms(rng: &mut ChaCha8Rng, c: &Contract, township: &str) -> contrac
     }
 }
 
-/// Writes a demo database at `path`. It is built beside the target and moved into place only
-/// when complete, so an interrupted run never leaves a half-made database under that name.
+/// Writes a demo database at `path`, its documents signed by the seed's demo device. It is
+/// built beside the target and moved into place only when complete, so an interrupted run
+/// never leaves a half-made database under that name.
 pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Result<RegisterCounts, StoreError> {
+    generate_signed_by(path, size, seed, as_of, &documents::demo_key(seed))
+}
+
+/// [`generate`], the documents signed by `signer`: a laptop's demo is signed by the laptop
+/// itself, the only key a laptop never enrolled believes (the demo device's key can be derived
+/// by anyone from the seed, so no laptop may trust it).
+pub fn generate_signed_by(
+    path: &Path,
+    size: DemoSize,
+    seed: u64,
+    as_of: NaiveDate,
+    signer: &ed25519_dalek::SigningKey,
+) -> Result<RegisterCounts, StoreError> {
     let partial = path.with_extension("partial");
     for p in [&partial, &partial.with_extension("partial-wal"), &partial.with_extension("partial-shm")] {
         let _ = std::fs::remove_file(p);
@@ -571,7 +585,7 @@ pub fn generate(path: &Path, size: DemoSize, seed: u64, as_of: NaiveDate) -> Res
         .and_local_timezone(shanghai())
         .single()
         .expect("fixed offset");
-    documents::generate(&mut g, &mut store, seed, signed_at)?;
+    documents::generate(&mut g, &mut store, signer, signed_at)?;
     supervision::generate(&mut store, seed, as_of)?;
     let counts = store.counts()?;
     store.set_recording(true)?;

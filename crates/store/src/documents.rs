@@ -485,8 +485,11 @@ impl Store {
             device_key,
             content,
         };
+        // This laptop's certificate from the bureau, once enrolled, travels with its documents.
         tx.execute(
-            "INSERT OR IGNORE INTO devices(public_key, label, first_seen) VALUES (?1, ?2, ?3)",
+            "INSERT INTO devices(public_key, label, first_seen, certificate) \
+             VALUES (?1, ?2, ?3, (SELECT document_certificate FROM sync_account)) \
+             ON CONFLICT(public_key) DO UPDATE SET certificate = coalesce(devices.certificate, excluded.certificate)",
             params![signed.device_key, device_label, signed.content.signed_at],
         )?;
         let (visit, enterprise, agency) = self.subject_ids(req)?;
@@ -647,14 +650,18 @@ impl Store {
     }
 
     /// Checks a printed or exported document by its verification code (as typed from paper).
-    pub fn verify_code(&self, typed: &str) -> Result<Verification, StoreError> {
+    /// The code only finds the document: [`Store::verify`] computes it again from the
+    /// document's id and content.
+    pub fn verify_code(&self, typed: &str, trust: &dyn SignerTrust) -> Result<Verification, StoreError> {
         let code = doc::normalise_code(typed);
         let id: Option<String> = self
             .conn
             .query_row("SELECT id FROM documents WHERE verification_code = ?1", [&code], |r| r.get(0))
             .optional()?;
         match id {
-            Some(id) => self.verify(id.parse().map_err(|_| StoreError::NotFound { what: "document", id })?, None),
+            Some(id) => {
+                self.verify(id.parse().map_err(|_| StoreError::NotFound { what: "document", id })?, None, trust)
+            }
             None => Ok(Verification::unknown(Message::new(
                 format!("验证码 {code} 不属于本数据库中的任何文书"),
                 format!("No document in this database has the code {code}"),
@@ -663,8 +670,14 @@ impl Store {
     }
 
     /// Checks a document: the content hash a PDF or QR code claims, the stored bytes, the
-    /// device's signature, the photo files, and the live records the content was drawn from.
-    pub fn verify(&self, id: DocumentId, claimed_hash: Option<&str>) -> Result<Verification, StoreError> {
+    /// verification code, the device's signature and whether `trust` believes its key, the
+    /// photo files, and the live records the content was drawn from.
+    pub fn verify(
+        &self,
+        id: DocumentId,
+        claimed_hash: Option<&str>,
+        trust: &dyn SignerTrust,
+    ) -> Result<Verification, StoreError> {
         let Some(row) = self.stored_row(&id.to_string())? else {
             return Ok(Verification::unknown(Message::new(
                 format!("文书 {id} 不在本数据库中（可能尚未同步）"),
@@ -687,13 +700,33 @@ impl Store {
                 "The document's content in the database was changed (its hash no longer matches)",
             ));
         }
-        let known_device: bool =
-            self.conn.prepare_cached("SELECT 1 FROM devices WHERE public_key = ?1")?.exists([&row.device_key])?;
-        if !known_device || !doc::signature_holds(&row.device_key, &row.signature, id.0, &actual) {
+        if doc::verification_code(id.0, &actual) != row.verification_code {
             reasons.push(Message::new(
-                "设备签名无效：内容或签名在签字后被改动，或签名设备未登记",
-                "The device signature does not hold: content or signature changed after signing, or the device is unknown",
+                "验证码与文书内容不符：内容在签字后被改动",
+                "The verification code does not match the document's content: it was changed after signing",
             ));
+        }
+        if !doc::signature_holds(&row.device_key, &row.signature, id.0, &actual) {
+            reasons.push(Message::new(
+                "设备签名无效：内容或签名在签字后被改动",
+                "The device signature does not hold: content or signature changed after signing",
+            ));
+        } else {
+            let certificate: Option<String> = self
+                .conn
+                .prepare_cached("SELECT certificate FROM devices WHERE public_key = ?1")?
+                .query_row([&row.device_key], |r| r.get(0))
+                .optional()?
+                .flatten();
+            if !trust.trusts(&row.device_key, certificate.as_deref()) {
+                reasons.push(Message::new(
+                    format!("签名设备（{}）既不是本机，也没有主管部门签发的证书：其签名不足为凭", doc::short(&row.device_key)),
+                    format!(
+                        "The signing device ({}) is neither this laptop nor vouched for by the bureau's certificate: its signature proves nothing",
+                        doc::short(&row.device_key)
+                    ),
+                ));
+            }
         }
         let signed = match serde_json::from_slice::<DocumentContent>(&row.content) {
             Ok(content) => Some(content),
@@ -1076,4 +1109,21 @@ fn c_items_failed(template: &Template, v: &VisitDetail) -> Vec<String> {
         .filter(|i| i.result == safeserve_core::visit::ItemResult::Fail.label_zh())
         .map(|i| if i.note.is_empty() { i.text } else { format!("{}（{}）", i.text, i.note) })
         .collect()
+}
+
+/// Which device keys a laptop believes as signers of documents: its own (from its keyring) and
+/// those the bureau vouched for with a certificate. A key that is merely in the local `devices`
+/// table is not believed: anyone with the file could have put it there.
+pub trait SignerTrust {
+    /// `certificate`: the PEM held here for the device, as it arrived; checking it is the
+    /// implementation's work.
+    fn trusts(&self, device_key_hex: &str, certificate: Option<&str>) -> bool;
+}
+
+/// Trust decided by a function of the key and its certificate (tests, and tools that believe a
+/// fixed set of keys).
+impl<F: Fn(&str, Option<&str>) -> bool> SignerTrust for F {
+    fn trusts(&self, device_key_hex: &str, certificate: Option<&str>) -> bool {
+        self(device_key_hex, certificate)
+    }
 }

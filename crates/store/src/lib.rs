@@ -31,6 +31,7 @@ mod templates;
 pub mod views;
 mod visits;
 
+pub use documents::SignerTrust;
 pub use error::StoreError;
 pub use open::{backup_path, OpenOptions, LATEST_VERSION};
 

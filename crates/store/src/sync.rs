@@ -33,6 +33,13 @@ pub struct SyncAccount {
     pub cursor: i64,
     /// The certificate (PEM) later syncs trust for the server, recorded at enrolment.
     pub server_trust: Option<String>,
+    /// The certificate (PEM) the bureau issued at enrolment for this laptop's document key.
+    pub document_certificate: Option<String>,
+    /// The bureau's root certificate (PEM): the authority behind every device certificate.
+    pub bureau_authority: Option<String>,
+    /// The bureau's public address (`https://…`), whose `/verify/{code}` page the QR codes of
+    /// documents printed here open.
+    pub verify_url: Option<String>,
 }
 
 /// What the sync screen shows.
@@ -530,9 +537,18 @@ fn apply_document(tx: &Transaction<'_>, body: &Map<String, Json>) -> Result<(), 
     if sha256_hex(content.as_bytes()) != hash || !signature_holds(key, text(body, "signature")?, uuid, &digest) {
         return Err(sync_error(format!("文书 {id} 的签名不成立，未接收")));
     }
-    tx.prepare_cached("INSERT OR IGNORE INTO devices(public_key, label, first_seen) VALUES (?1, ?2, ?3)")?.execute(
-        params![key, body.get("device_label").and_then(Json::as_str).unwrap_or(""), text(body, "signed_at")?],
-    )?;
+    // The certificate is kept as it came; whether it vouches for the key is decided when a
+    // document is verified, against the bureau's root (a forged one vouches for nothing).
+    tx.prepare_cached(
+        "INSERT INTO devices(public_key, label, first_seen, certificate) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT(public_key) DO UPDATE SET certificate = coalesce(devices.certificate, excluded.certificate)",
+    )?
+    .execute(params![
+        key,
+        body.get("device_label").and_then(Json::as_str).unwrap_or(""),
+        text(body, "signed_at")?,
+        body.get("device_certificate").and_then(Json::as_str),
+    ])?;
     tx.prepare_cached(
         "INSERT INTO documents(id, kind, version, replaces, visit_id, enterprise_id, agency_id, content, content_hash, \
          device_key, signature, verification_code, signed_at) \
@@ -983,7 +999,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT server, device_id, user_name, role, scope, refresh_token, cursor, server_trust FROM sync_account",
+                "SELECT server, device_id, user_name, role, scope, refresh_token, cursor, server_trust, \
+                 document_certificate, bureau_authority, verify_url FROM sync_account",
                 [],
                 |r| {
                     Ok(SyncAccount {
@@ -995,6 +1012,9 @@ impl Store {
                         refresh_token: r.get(5)?,
                         cursor: r.get(6)?,
                         server_trust: r.get(7)?,
+                        document_certificate: r.get(8)?,
+                        bureau_authority: r.get(9)?,
+                        verify_url: r.get(10)?,
                     })
                 },
             )
@@ -1007,10 +1027,33 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR REPLACE INTO sync_account(one, server, device_id, user_name, role, scope, refresh_token, cursor, \
-             server_trust) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![a.server, a.device_id, a.user_name, a.role, a.scope, a.refresh_token, a.cursor, a.server_trust],
+             server_trust, document_certificate, bureau_authority, verify_url) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                a.server,
+                a.device_id,
+                a.user_name,
+                a.role,
+                a.scope,
+                a.refresh_token,
+                a.cursor,
+                a.server_trust,
+                a.document_certificate,
+                a.bureau_authority,
+                a.verify_url
+            ],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// The bureau's certificate for this laptop's key, on its row of `devices`: the documents
+    /// it signs from now on carry it to other laptops.
+    pub fn record_device_certificate(&self, public_key: &str, certificate: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE devices SET certificate = ?2 WHERE public_key = ?1 AND certificate IS NULL",
+            params![public_key, certificate],
+        )?;
         Ok(())
     }
 

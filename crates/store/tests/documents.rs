@@ -121,6 +121,14 @@ fn signed_list() -> (tempfile::TempDir, PathBuf, Store, doc::SignedDocument) {
     (dir, path, store, d)
 }
 
+/// The keys these tests' documents are signed with, as a laptop believes its own: the demo
+/// device's and the test device's.
+fn trusted(key: &str, _certificate: Option<&str>) -> bool {
+    [demo::documents::demo_key(demo::DEFAULT_SEED), demo::documents::demo_key(7)]
+        .iter()
+        .any(|k| doc::hex(k.verifying_key().as_bytes()) == key)
+}
+
 /// Opens the file behind the store's back, as someone editing it with a SQLite tool would.
 fn raw(path: &Path) -> Connection {
     Connection::open(path).unwrap()
@@ -138,9 +146,9 @@ fn a_signed_hazard_list_verifies_and_holds_its_hazards_photos_and_strokes() {
     assert!(d.content.hazards.windows(2).all(|w| w[0].major >= w[1].major), "major first (R8)");
     assert!(d.content.people.iter().all(|p| p.id_number.contains("********")), "ID numbers masked");
     assert_eq!(d.content.signatures[0].strokes[0].points.len(), 3, "strokes kept as vectors");
-    let v = store.verify(d.id, Some(&d.content_hash)).unwrap();
+    let v = store.verify(d.id, Some(&d.content_hash), &trusted).unwrap();
     assert_eq!(v.verdict, Verdict::Valid, "{:?}", v.reasons);
-    let by_code = store.verify_code(&d.verification_code.to_lowercase().replace('-', " ")).unwrap();
+    let by_code = store.verify_code(&d.verification_code.to_lowercase().replace('-', " "), &trusted).unwrap();
     assert_eq!(by_code.verdict, Verdict::Valid, "typed code with spaces and lower case");
 }
 
@@ -198,7 +206,7 @@ fn one_changed_byte_of_content_is_detected() {
     bytes[at + 3] ^= 0x01;
     c.execute("UPDATE documents SET content = ?2 WHERE id = ?1", rusqlite::params![d.id.to_string(), bytes]).unwrap();
     drop(c);
-    let v = Store::open(&path).unwrap().verify(d.id, None).unwrap();
+    let v = Store::open(&path).unwrap().verify(d.id, None, &trusted).unwrap();
     assert_eq!(v.verdict, Verdict::Altered);
     assert!(v.reasons.iter().any(|r| r.zh.contains("内容指纹不符")), "{:?}", v.reasons);
 }
@@ -219,12 +227,57 @@ fn a_changed_stroke_with_a_recomputed_hash_fails_the_device_signature() {
     .unwrap();
     drop(c);
     let store = Store::open(&path).unwrap();
-    let v = store.verify(d.id, None).unwrap();
+    let v = store.verify(d.id, None, &trusted).unwrap();
     assert_eq!(v.verdict, Verdict::Altered);
     assert!(v.reasons.iter().any(|r| r.zh.contains("设备签名无效")), "{:?}", v.reasons);
     // The paper copy still carries the hash as signed: it no longer matches the record either.
-    let v = store.verify(d.id, Some(&d.content_hash)).unwrap();
+    let v = store.verify(d.id, Some(&d.content_hash), &trusted).unwrap();
     assert!(v.reasons.iter().any(|r| r.zh.contains("内容指纹与签字存档不一致")), "{:?}", v.reasons);
+}
+
+/// A forger with the database file: changes a hazard in the document and in its row, hashes
+/// and signs the new content with a key of their own put into `devices`, and keeps the old
+/// code so the paper still "matches". The key vouches for nothing and the code is computed
+/// again from the content, so the document is altered — by code as by id.
+#[test]
+fn a_document_re_signed_with_an_inserted_key_under_its_old_code_is_altered() {
+    let (_d, path, store, d) = signed_list();
+    drop(store);
+    let mut content = d.content.clone();
+    content.hazards[0].description = format!("{}（已整改完毕）", content.hazards[0].description);
+    let bytes = content.canonical_bytes();
+    let hash: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&bytes).into();
+    let forger = ed25519_dalek::SigningKey::from_bytes(&[99; 32]);
+    let forger_hex = doc::hex(forger.verifying_key().as_bytes());
+    let c = raw(&path);
+    c.execute_batch("DROP TRIGGER documents_frozen; DROP TRIGGER hazards_frozen").unwrap();
+    c.execute(
+        "INSERT INTO devices(public_key, label, first_seen) VALUES (?1, '本局设备', '2026-01-01T00:00:00+08:00')",
+        [&forger_hex],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE documents SET content = ?2, content_hash = ?3, device_key = ?4, signature = ?5 WHERE id = ?1",
+        rusqlite::params![d.id.to_string(), bytes, doc::hex(&hash), forger_hex, doc::sign(&forger, d.id.0, &hash)],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE hazards SET description = ?2 WHERE id = ?1",
+        rusqlite::params![content.hazards[0].id, content.hazards[0].description],
+    )
+    .unwrap();
+    drop(c);
+    let store = Store::open(&path).unwrap();
+    for v in [store.verify(d.id, None, &trusted).unwrap(), store.verify_code(&d.verification_code, &trusted).unwrap()] {
+        assert_eq!(v.verdict, Verdict::Altered, "{:?}", v.reasons);
+        assert!(v.reasons.iter().any(|r| r.zh.contains("验证码与文书内容不符")), "{:?}", v.reasons);
+        assert!(v.reasons.iter().any(|r| r.zh.contains("没有主管部门签发的证书")), "{:?}", v.reasons);
+    }
+    // Even a laptop that believed the inserted key would see the code no longer fits.
+    let believing = |_: &str, _: Option<&str>| true;
+    let v = store.verify(d.id, None, &believing).unwrap();
+    assert_eq!(v.verdict, Verdict::Altered);
+    assert_eq!(v.reasons.len(), 1, "only the code gives it away: {:?}", v.reasons);
 }
 
 #[test]
@@ -236,7 +289,7 @@ fn a_changed_photo_file_is_detected_and_named() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0xff;
     std::fs::write(&original, bytes).unwrap();
-    let v = store.verify(d.id, None).unwrap();
+    let v = store.verify(d.id, None, &trusted).unwrap();
     assert_eq!(v.verdict, Verdict::Altered);
     assert!(v.reasons.iter().any(|r| r.zh.contains(&photo[..12]) && r.zh.contains("已被改动")), "{:?}", v.reasons);
 }
@@ -249,7 +302,7 @@ fn a_hazard_record_changed_after_signing_is_named_by_field() {
     c.execute_batch("DROP TRIGGER hazards_frozen").unwrap();
     c.execute("UPDATE hazards SET measure = '已整改' WHERE id = ?1", [&d.content.hazards[0].id]).unwrap();
     drop(c);
-    let v = Store::open(&path).unwrap().verify(d.id, None).unwrap();
+    let v = Store::open(&path).unwrap().verify(d.id, None, &trusted).unwrap();
     assert_eq!(v.verdict, Verdict::Altered);
     assert!(
         v.reasons.iter().any(|r| r.zh.contains("隐患 · 第 1 项 · 整改措施") && r.zh.contains("已整改")),
@@ -267,10 +320,10 @@ fn a_correction_supersedes_the_original_and_both_are_kept() {
     let v2 = sign(&mut store, DocumentKind::HazardList, visit, Some(v1.id)).unwrap();
     assert_eq!(v2.version, v1.version + 1);
     assert_eq!(v2.content.replaces.as_deref(), Some(v1.id.to_string().as_str()));
-    let old = store.verify(v1.id, Some(&v1.content_hash)).unwrap();
+    let old = store.verify(v1.id, Some(&v1.content_hash), &trusted).unwrap();
     assert_eq!(old.verdict, Verdict::Superseded);
     assert_eq!(old.superseded_by.unwrap().id, v2.id);
-    assert_eq!(store.verify(v2.id, None).unwrap().verdict, Verdict::Valid);
+    assert_eq!(store.verify(v2.id, None, &trusted).unwrap().verdict, Verdict::Valid);
     let again = request(DocumentKind::HazardList, visit, None);
     match store.sign_document(&again, &demo::documents::demo_key(7), "t", now(), &rand_bytes(), &|_| Vec::new()) {
         Err(StoreError::NotReady { problems }) => {
@@ -335,8 +388,8 @@ fn signing_without_strokes_or_with_a_missing_photo_file_is_refused_and_writes_no
 fn unknown_ids_and_codes_are_unknown() {
     let (_d, path) = fresh_db();
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.verify(DocumentId(uuid::Uuid::now_v7()), None).unwrap().verdict, Verdict::Unknown);
-    assert_eq!(store.verify_code("0000-0000-0000-0000").unwrap().verdict, Verdict::Unknown);
+    assert_eq!(store.verify(DocumentId(uuid::Uuid::now_v7()), None, &trusted).unwrap().verdict, Verdict::Unknown);
+    assert_eq!(store.verify_code("0000-0000-0000-0000", &trusted).unwrap().verdict, Verdict::Unknown);
 }
 
 #[test]
@@ -346,10 +399,10 @@ fn the_demo_holds_signed_lists_a_correction_and_an_enterprise_file_all_valid() {
     assert!(store.counts().unwrap().documents >= 10);
     let files = store.documents(DocumentsOf::Kind(DocumentKind::EnterpriseFile)).unwrap();
     assert_eq!(files.len(), 1);
-    let f = store.verify(files[0].id, None).unwrap();
+    let f = store.verify(files[0].id, None, &trusted).unwrap();
     assert_eq!(f.verdict, Verdict::Valid, "{:?}", f.reasons);
     for d in store.documents(DocumentsOf::Kind(DocumentKind::HazardList)).unwrap() {
-        let v = store.verify(d.id, None).unwrap();
+        let v = store.verify(d.id, None, &trusted).unwrap();
         let expected = if d.superseded_by.is_some() { Verdict::Superseded } else { Verdict::Valid };
         assert_eq!(v.verdict, expected, "{:?}", v.reasons);
     }

@@ -184,5 +184,8 @@ fn sample_account() -> safeserve_store::sync::SyncAccount {
         refresh_token: "t".into(),
         cursor: 0,
         server_trust: None,
+        document_certificate: None,
+        bureau_authority: None,
+        verify_url: None,
     }
 }

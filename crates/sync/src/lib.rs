@@ -172,7 +172,8 @@ pub struct SyncReport {
 /// Enrols this laptop: proves it holds `key` (the key its documents are signed with), and
 /// stores the server, the user, the refresh token and the certificate that vouched for the
 /// server (`ca_pem`, the CA the administrator gave, or else one of the system's roots) in the
-/// database; later syncs trust only that certificate.
+/// database; later syncs trust only that certificate. The bureau's certificate for the
+/// laptop's document key, and the bureau's root, are kept too: PDFs are signed with them.
 pub fn enroll(
     store: &mut Store,
     server: &str,
@@ -185,7 +186,9 @@ pub fn enroll(
     let public_key = hex(key.verifying_key().as_bytes());
     let code = code.trim().to_uppercase();
     let signature = hex(&key.sign(&wire::enrolment_message(&code, &public_key)).to_bytes());
-    let enrolled = client.enrol(&wire::EnrolRequest { code, public_key, label: label.to_owned(), signature })?;
+    let document_key = Some(hex(&safeserve_pki::DocumentKey::derive(&key.to_bytes()).public_key_der()));
+    let enrolled =
+        client.enrol(&wire::EnrolRequest { code, public_key, label: label.to_owned(), signature, document_key })?;
     let account = SyncAccount {
         server: client.server().to_owned(),
         device_id: enrolled.device_id,
@@ -195,8 +198,14 @@ pub fn enroll(
         refresh_token: enrolled.tokens.refresh_token,
         cursor: 0,
         server_trust: vouching.and_then(|v| v.pin()).map(|pin| pin.to_pem()),
+        document_certificate: enrolled.certificate,
+        bureau_authority: enrolled.authority,
+        verify_url: enrolled.verify_url,
     };
     store.save_sync_account(&account)?;
+    if let Some(cert) = &account.document_certificate {
+        store.record_device_certificate(&hex(key.verifying_key().as_bytes()), cert)?;
+    }
     Ok(account)
 }
 

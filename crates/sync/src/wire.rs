@@ -29,6 +29,10 @@ pub struct EnrolRequest {
     pub label: String,
     /// Hex signature of [`enrolment_message`].
     pub signature: String,
+    /// Hex SubjectPublicKeyInfo (DER) of the laptop's PDF document key (P-256, derived from
+    /// the same seed), for the bureau's certificate. Absent from laptops older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +51,16 @@ pub struct Enrolled {
     pub scope: String,
     #[serde(flatten)]
     pub tokens: Tokens,
+    /// The certificate (PEM) the bureau issued for the document key, naming the user, role,
+    /// bureau and device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// The bureau's root certificate (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// The bureau's public address, for the QR codes (`serve --public-url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

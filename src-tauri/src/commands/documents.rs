@@ -70,7 +70,8 @@ pub struct OpenedPdf {
 pub async fn open_document(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<OpenedPdf, CommandError> {
     let id: DocumentId = parse(&id)?;
     let dir = super::export_folder(&app)?;
-    let path = state.with_store(move |s| Ok(print::write_pdf(s, id, &dir)?)).await?;
+    let signer = state.pdf_signer().await?;
+    let path = state.with_store(move |s| Ok(print::write_pdf(s, &signer, id, &dir)?)).await?;
     Ok(open_path(&app, &path))
 }
 
@@ -91,11 +92,12 @@ pub async fn open_enterprise_file(
 ) -> Result<OpenedEnterpriseFile, CommandError> {
     let id: EnterpriseId = parse(&enterprise_id)?;
     let device = state.device()?;
+    let signer = state.pdf_signer().await?;
     let dir = super::export_folder(&app)?;
     let (document, path) = state
         .with_store(move |s| {
             let summary = print::sign(s, &device, &print::enterprise_file_request(id))?;
-            let path = print::write_pdf(s, summary.id, &dir)?;
+            let path = print::write_pdf(s, &signer, summary.id, &dir)?;
             Ok((summary, path))
         })
         .await?;
@@ -171,12 +173,13 @@ pub async fn export_documents(
         None => super::export_folder(&app)?,
     };
     let total = ids.len() as u32;
+    let signer = state.pdf_signer().await?;
     state
         .with_store(move |s| {
             let mut files = Vec::new();
             let mut bytes = 0;
             for (i, id) in ids.into_iter().enumerate() {
-                let path = print::write_pdf(s, id, &folder)?;
+                let path = print::write_pdf(s, &signer, id, &folder)?;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 bytes += size;
                 let file = path.display().to_string();
@@ -191,7 +194,8 @@ pub async fn export_documents(
 /// Checks a verification code typed from paper.
 #[tauri::command]
 pub async fn verify_code(state: State<'_, AppState>, code: String) -> Result<Verification, CommandError> {
-    state.with_store(move |s| Ok(s.verify_code(&code)?)).await
+    let signer = state.pdf_signer().await?;
+    state.with_store(move |s| Ok(s.verify_code(&code, &signer)?)).await
 }
 
 /// Checks a PDF file (its bytes as the raw request body) against the record it came from.
@@ -205,5 +209,6 @@ pub async fn verify_pdf(state: State<'_, AppState>, request: Request<'_>) -> Res
         });
     };
     let bytes = bytes.clone();
-    state.with_store(move |s| Ok(print::verify_pdf(s, &bytes)?)).await
+    let signer = state.pdf_signer().await?;
+    state.with_store(move |s| Ok(print::verify_pdf(s, &signer, &bytes)?)).await
 }

@@ -1,8 +1,8 @@
 //! Demo signed documents: the hazard lists (and rectification notices) of the visits whose
 //! hazards have photos, signed by the enterprise's principal and the first technician with
 //! strokes drawn from the seed, one of them corrected once, and an enterprise file bundling one
-//! enterprise's documents. The demo device's key is derived from the seed; only its public key
-//! is kept.
+//! enterprise's documents, signed by the key [`super::generate_signed_by`] is given (by default
+//! the demo device's, derived from the seed; only its public key is kept).
 
 use super::Gen;
 use crate::views::DocumentRequest;
@@ -64,10 +64,9 @@ fn random(g: &mut Gen) -> [u8; 10] {
 pub(super) fn generate(
     g: &mut Gen,
     store: &mut Store,
-    seed: u64,
+    key: &SigningKey,
     now: DateTime<FixedOffset>,
 ) -> Result<usize, StoreError> {
-    let key = demo_key(seed);
     let visits: Vec<(String, String, String, String)> = {
         let mut stmt = store.conn.prepare(
             "SELECT DISTINCT v.id, v.enterprise_id, e.principal, \
@@ -101,7 +100,7 @@ pub(super) fn generate(
                 correction_reason: String::new(),
             };
             let r = random(g);
-            let doc = store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+            let doc = store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
             signed += 1;
             if first.is_none() {
                 first = Some((enterprise.clone(), doc.id));
@@ -116,7 +115,7 @@ pub(super) fn generate(
                     ..req
                 };
                 let r = random(g);
-                store.sign_document(&correction, &key, "演示设备 Demo device", now, &r, &none)?;
+                store.sign_document(&correction, key, "演示设备 Demo device", now, &r, &none)?;
                 signed += 1;
             }
         }
@@ -144,7 +143,7 @@ pub(super) fn generate(
             correction_reason: String::new(),
         };
         let r = random(g);
-        store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+        store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
         signed += 1;
     }
     if let Some((enterprise, _)) = first {
@@ -157,7 +156,7 @@ pub(super) fn generate(
             correction_reason: String::new(),
         };
         let r = random(g);
-        store.sign_document(&req, &key, "演示设备 Demo device", now, &r, &none)?;
+        store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
         signed += 1;
     }
     Ok(signed)
