@@ -113,6 +113,14 @@ impl SyncWorker {
                     a.running = true;
                     a.retry_in_s = None;
                 });
+                // Enrolled before the server issued certificates: ask for this laptop's once.
+                // Not having one never stops a sync (PDFs are then signed self-issued).
+                if account.document_certificate.is_none() {
+                    use tauri::Manager;
+                    if let Ok(device) = app.state::<crate::state::AppState>().device() {
+                        let _ = safeserve_sync::certify(store, &device.key);
+                    }
+                }
                 let result = safeserve_sync::sync(store, &mut |p: &Progress| {
                     self.update(&app, |a| {
                         a.phase = Some(

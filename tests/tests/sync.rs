@@ -1294,3 +1294,30 @@ fn a_flood_from_one_address_is_slowed_with_429_while_a_laptop_syncs_and_oversize
     ensure!(n == 0 && started.elapsed() < Duration::from_secs(15), "closed after {:?}", started.elapsed());
     Ok(())
 }
+
+/// A laptop enrolled before the server issued certificates asks for its own at its next sync:
+/// it names the user and role, the bureau's root comes with it, and it is asked for only once.
+#[test]
+fn a_laptop_enrolled_before_certificates_gets_its_own_once() -> Result<()> {
+    let fx = Fixture::new(true)?;
+    fx.inspector("zhou")?;
+    let db = fx.laptop("old", "zhou", 7)?;
+    let conn = Connection::open(&db)?;
+    conn.execute("UPDATE sync_account SET document_certificate = NULL, bureau_authority = NULL", [])?;
+    conn.execute("UPDATE devices SET certificate = NULL", [])?;
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let mut store = Store::open(&db)?;
+    ensure!(safeserve_sync::certify(&mut store, &key)?, "asked for and given");
+    let account = store.sync_account()?.context("enrolled")?;
+    let cert = safeserve_pki::certificate_from_pem(account.document_certificate.as_deref().context("a certificate")?)?;
+    let root = safeserve_pki::certificate_from_pem(account.bureau_authority.as_deref().context("the root")?)?;
+    ensure!(safeserve_pki::issued_by(&cert, &root), "issued by the bureau's root");
+    let subject = safeserve_pki::subject_text(&cert);
+    ensure!(subject.contains("zhou") && subject.contains("inspector"), "{subject}");
+    let device = safeserve_core::document::hex(key.verifying_key().as_bytes());
+    ensure!(safeserve_pki::device_of(&cert).as_deref() == Some(device.as_str()), "it names the device's key");
+    ensure!(!safeserve_sync::certify(&mut store, &key)?, "only once");
+    // The laptop still syncs with the token the request rotated.
+    sync(&db)?;
+    Ok(())
+}

@@ -50,6 +50,10 @@ fn the_public_page_tells_valid_superseded_unknown_and_altered_documents_apart() 
     let account = server.enroll(&mut store, &server.enrolment_code("孙悦")?, &key, "孙悦的笔记本")?;
     ensure!(account.verify_url.as_deref() == Some(PUBLIC_URL), "{:?}", account.verify_url);
     ensure!(account.document_certificate.is_some() && account.bureau_authority.is_some(), "the bureau's certificate");
+    // The root readers are given is the one the laptop received, and it is made only once.
+    let exported = Server::admin(&data, &["ca", "export"])?;
+    ensure!(Some(exported.trim()) == account.bureau_authority.as_deref().map(str::trim), "admin ca export: {exported}");
+    ensure!(Server::admin(&data, &["ca", "init", "--bureau", "另一个局"]).is_err(), "a second root is refused");
     safeserve_sync::sync(&mut store, &mut |_| {})?;
 
     let lists = store.documents(DocumentsOf::Kind(DocumentKind::HazardList))?;

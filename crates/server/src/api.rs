@@ -244,6 +244,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/push", bounded(post(push), wire::MAX_BODY))
         .route("/v1/pull", get(pull))
         .route("/v1/letters/number", bounded(post(letter_number), SMALL))
+        .route("/v1/certificate", bounded(post(certificate), SMALL))
         .route("/v1/photos/missing", bounded(post(photos_missing), wire::MAX_BODY))
         .route("/v1/photos/{sha}/upload", bounded(get(upload_state).put(upload_chunk), wire::MAX_CHUNK))
         .route("/v1/photos/{sha}", get(photo))
@@ -332,6 +333,30 @@ async fn enrol(
         verify_url: state.public_url.clone(),
     };
     Ok(reply(&headers, &enrolled))
+}
+
+/// The bureau's certificate for the caller's document key, for a laptop enrolled before the
+/// server issued them at enrolment: it names the caller's user and role and the device.
+async fn certificate(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::CertificateRequest = decode(&headers, body)?;
+    let der =
+        safeserve_core::document::unhex(&req.document_key).ok_or_else(|| ApiError::bad_request("document_key"))?;
+    let id = caller.device_id.clone();
+    let device = blocking(&state, move |s| Ok(s.devices()?.into_iter().find(|d| d.id == id)))
+        .await?
+        .ok_or_else(|| unauthorized("device_revoked", "本设备未登记", "This device is not enrolled"))?;
+    let certificate = state
+        .bureau
+        .issue(&der, &caller.user.name, caller.user.role.title(), &device.label, &device.public_key)
+        .map_err(|_| ApiError::bad_request("document_key"))?;
+    let authority = state.bureau.root_pem().map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?;
+    tracing::info!(device = %device.id, user = %caller.user.name, "certificate issued");
+    Ok(reply(&headers, &wire::Certified { certificate, authority, verify_url: state.public_url.clone() }))
 }
 
 async fn token(

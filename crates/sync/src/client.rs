@@ -206,6 +206,12 @@ impl Client {
     }
 
     /// The reference number of a letter in its bureau's series (see `POST /v1/letters/number`).
+    /// The bureau's certificate for this laptop's document key (laptops enrolled before the
+    /// server issued them at enrolment).
+    pub fn certificate(&mut self, request: &wire::CertificateRequest) -> Result<wire::Certified, SyncError> {
+        self.post("/v1/certificate", request)
+    }
+
     pub fn letter_number(&mut self, request: &wire::LetterNumberRequest) -> Result<u32, SyncError> {
         let answer: wire::LetterNumber = self.post("/v1/letters/number", request)?;
         Ok(answer.number)

@@ -209,6 +209,28 @@ pub fn enroll(
     Ok(account)
 }
 
+/// A laptop enrolled before the server issued certificates asks for the bureau's certificate
+/// of its document key, once: afterwards its PDFs name the user, role and bureau, and other
+/// laptops believe the documents it signs. `Ok(false)`: not enrolled, or it holds one already.
+pub fn certify(store: &mut Store, key: &SigningKey) -> Result<bool, SyncError> {
+    match store.sync_account()? {
+        Some(a) if a.document_certificate.is_none() => {}
+        _ => return Ok(false),
+    }
+    let _turn = lock::SyncLock::acquire(store.path())?;
+    let mut client = connect(store)?;
+    let document_key = hex(&safeserve_pki::DocumentKey::derive(&key.to_bytes()).public_key_der());
+    let certified = client.certificate(&wire::CertificateRequest { document_key })?;
+    // Read again: `connect` stored a new refresh token.
+    let mut account = store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
+    account.document_certificate = Some(certified.certificate.clone());
+    account.bureau_authority = Some(certified.authority);
+    account.verify_url = certified.verify_url.or(account.verify_url);
+    store.save_sync_account(&account)?;
+    store.record_device_certificate(&hex(key.verifying_key().as_bytes()), &certified.certificate)?;
+    Ok(true)
+}
+
 /// A client for an enrolled laptop's server, trusting what was pinned at enrolment.
 pub fn client_for(account: &SyncAccount) -> Result<Client, SyncError> {
     let pin = account.server_trust.as_deref().map(tls::Pin::from_pem).transpose()?;

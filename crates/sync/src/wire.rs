@@ -63,6 +63,22 @@ pub struct Enrolled {
     pub verify_url: Option<String>,
 }
 
+/// `POST /v1/certificate`: a laptop enrolled before the bureau's certificate authority asks for
+/// the certificate of its document key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateRequest {
+    /// Hex SubjectPublicKeyInfo (DER) of the P-256 document key.
+    pub document_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Certified {
+    pub certificate: String,
+    pub authority: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_url: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh_token: String,
