@@ -23,8 +23,7 @@ pub struct Request<'a> {
 }
 
 fn say(m: &Message) -> ExitCode {
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    crate::output::error(m)
 }
 
 pub fn run(r: &Request<'_>, today: NaiveDate) -> ExitCode {
@@ -48,7 +47,7 @@ pub fn run(r: &Request<'_>, today: NaiveDate) -> ExitCode {
             .and_then(|bytes| safeserve_print::write_file(out, &bytes).map(|_| bytes.len()));
         return match written {
             Ok(bytes) => {
-                println!(
+                say!(
                     "已生成事故关联倒查报告 back-trace report written: {}（{} KB）",
                     out.display(),
                     bytes.div_ceil(1024)
@@ -59,9 +58,9 @@ pub fn run(r: &Request<'_>, today: NaiveDate) -> ExitCode {
         };
     }
     if r.json {
-        println!("{}", serde_json::to_string(&trace).expect("a trace serialises"));
+        say!("{}", serde_json::to_string(&trace).expect("a trace serialises"));
     } else {
-        print!("{}", summary(&trace));
+        say_raw!("{}", summary(&trace));
     }
     ExitCode::SUCCESS
 }

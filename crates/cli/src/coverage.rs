@@ -8,8 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn say_error(m: &Message) -> ExitCode {
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    crate::output::error(m)
 }
 
 pub fn coverage(db: &Path, day: NaiveDate, within: Option<&str>, json: bool, out: Option<&Path>) -> ExitCode {
@@ -27,7 +26,7 @@ pub fn coverage(db: &Path, day: NaiveDate, within: Option<&str>, json: bool, out
         }
     }
     if json {
-        println!("{}", serde_json::to_string(&report).expect("reports serialise"));
+        say!("{}", serde_json::to_string(&report).expect("reports serialise"));
     } else {
         let mut text = tables_text(&report);
         if let Some(out) = out {

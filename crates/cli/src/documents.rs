@@ -37,8 +37,7 @@ impl Form {
 }
 
 fn say_error(m: &Message) -> ExitCode {
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    crate::output::error(m)
 }
 
 fn print_error(e: &PrintError) -> ExitCode {
@@ -103,7 +102,7 @@ pub fn report(db: &Path, form: Form, id: &str, out: &Path) -> ExitCode {
     });
     match result {
         Ok((doc, size)) => {
-            println!(
+            say!(
                 "{} 第 {} 版 → {}（{} KB）验证码 {}",
                 doc.kind.label_zh(),
                 doc.version,
@@ -142,7 +141,7 @@ pub fn verify(db: &Path, file: Option<&Path>, code: Option<&str>, json: bool) ->
         Err(e) => return print_error(&e),
     };
     if json {
-        println!("{}", serde_json::to_string(&v).expect("verifications serialise"));
+        say!("{}", serde_json::to_string(&v).expect("verifications serialise"));
     } else {
         print_verification(&v);
     }
@@ -154,15 +153,15 @@ pub fn verify(db: &Path, file: Option<&Path>, code: Option<&str>, json: bool) ->
 }
 
 fn print_verification(v: &Verification) {
-    println!("{} {}", v.verdict.label_zh(), v.verdict.label_en());
+    say!("{} {}", v.verdict.label_zh(), v.verdict.label_en());
     if let Some(d) = &v.document {
-        println!("  {}", line(d));
+        say!("  {}", line(d));
     }
     for r in &v.reasons {
-        println!("  - {}（{}）", r.zh, r.en);
+        say!("  - {}（{}）", r.zh, r.en);
     }
     if let Some(n) = &v.superseded_by {
-        println!("  最新版本 newest version: {}", line(n));
+        say!("  最新版本 newest version: {}", line(n));
     }
 }
 
@@ -188,10 +187,10 @@ pub fn list(db: &Path, of: DocumentsOf, json: bool) -> ExitCode {
         Ok(docs) => {
             for d in &docs {
                 if json {
-                    println!("{}", serde_json::to_string(d).expect("summaries serialise"));
+                    say!("{}", serde_json::to_string(d).expect("summaries serialise"));
                 } else {
                     let note = if d.superseded_by.is_some() { " [已被更正 superseded]" } else { "" };
-                    println!("{}{note}", line(d));
+                    say!("{}{note}", line(d));
                 }
             }
             ExitCode::SUCCESS

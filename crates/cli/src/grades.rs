@@ -16,8 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn say_error(m: &Message) -> ExitCode {
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    crate::output::error(m)
 }
 
 /// The rules from `path`, or the shipped ones.
@@ -61,12 +60,12 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
     }
     if json {
         for a in &ranking {
-            println!("{}", serde_json::to_string(a).expect("grades serialise"));
+            say!("{}", serde_json::to_string(a).expect("grades serialise"));
         }
         return ExitCode::SUCCESS;
     }
-    println!("信用评级 credit grades — {day} — 规则 rules: {}", rules.label());
-    println!("{:>4}  {:<2}  {:>6}  机构名称 · 主要扣分", "名次", "等级", "得分");
+    say!("信用评级 credit grades — {day} — 规则 rules: {}", rules.label());
+    say!("{:>4}  {:<2}  {:>6}  机构名称 · 主要扣分", "名次", "等级", "得分");
     for a in &ranking {
         let mut flags = String::new();
         if a.blacklisted {
@@ -76,7 +75,7 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
             flags.push_str(&format!(" [{} → {}]", a.previous.map_or("—", Grade::key), a.grade.key()));
         }
         let top = top_deductions(a, 3);
-        println!(
+        say!(
             "{:>4}  {:<4}  {:>6.2}  {}{}{}",
             a.rank,
             a.grade.key(),
@@ -87,7 +86,7 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
         );
     }
     let count = |g: Grade| ranking.iter().filter(|a| a.grade == g).count();
-    println!(
+    say!(
         "共 {} 家 agencies: A {} · B {} · C {} · D {}；本次记录等级变动 {} 家 changes recorded ({:.2} s)",
         ranking.len(),
         count(Grade::A),
@@ -98,7 +97,7 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
         took.as_secs_f64()
     );
     if let Some(out) = out {
-        println!("已导出 Excel exported: {}", out.display());
+        say!("已导出 Excel exported: {}", out.display());
     }
     ExitCode::SUCCESS
 }
@@ -169,7 +168,7 @@ pub enum BlacklistCommand {
 fn print_change(c: &safeserve_store::blacklist::BlacklistChange) {
     let e = &c.entry;
     match &e.lifted {
-        None => println!(
+        None => say!(
             "已列入 entered: {} {}（{}）— {}",
             e.subject_kind.label_zh(),
             e.subject_name,
@@ -177,11 +176,11 @@ fn print_change(c: &safeserve_store::blacklist::BlacklistChange) {
             e.ground.label_zh()
         ),
         Some(l) => {
-            println!("已移出 lifted: {} {}（{}）于 {}", e.subject_kind.label_zh(), e.subject_name, e.id, l.lifted_on)
+            say!("已移出 lifted: {} {}（{}）于 {}", e.subject_kind.label_zh(), e.subject_name, e.id, l.lifted_on)
         }
     }
     if let Some(g) = &c.grade {
-        println!("信用等级 grade: {} → {}（得分 {:.2}）", g.previous.map_or("—", Grade::key), g.grade.key(), g.score);
+        say!("信用等级 grade: {} → {}（得分 {:.2}）", g.previous.map_or("—", Grade::key), g.grade.key(), g.score);
     }
 }
 
@@ -259,10 +258,10 @@ pub fn blacklist(command: BlacklistCommand) -> ExitCode {
             };
             for e in &entries {
                 if json {
-                    println!("{}", serde_json::to_string(e).expect("entries serialise"));
+                    say!("{}", serde_json::to_string(e).expect("entries serialise"));
                     continue;
                 }
-                println!(
+                say!(
                     "{} · {} {} · {} · {}{}\n    {}",
                     e.entered_on,
                     e.subject_kind.label_zh(),
@@ -274,7 +273,7 @@ pub fn blacklist(command: BlacklistCommand) -> ExitCode {
                 );
             }
             if !json {
-                println!("共 {} 条 entries", entries.len());
+                say!("共 {} 条 entries", entries.len());
             }
             ExitCode::SUCCESS
         }

@@ -89,11 +89,11 @@ pub fn run(command: LetterCommand) -> ExitCode {
         LetterCommand::List { db, json } => with_store(&db, |store| {
             let letters = store.letters(None, today())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&letters).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&letters).unwrap_or_default());
             } else {
-                println!("函告 {} 件", letters.len());
+                say!("函告 {} 件", letters.len());
                 for l in &letters {
-                    println!(
+                    say!(
                         "{}  {}  发文 {}  回复期限 {}  {}",
                         l.reference,
                         l.recipient,
@@ -109,11 +109,11 @@ pub fn run(command: LetterCommand) -> ExitCode {
             let series = store.letter_numbers()?;
             let broken = series.iter().any(|s| !s.missing.is_empty() || !s.repeated.is_empty());
             if json {
-                println!("{}", serde_json::to_string_pretty(&series).unwrap_or_default());
+                say!("{}", serde_json::to_string_pretty(&series).unwrap_or_default());
             } else {
                 for s in &series {
                     let join = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
-                    println!(
+                    say!(
                         "{}〔{}〕 共 {} 件，最大 {} 号；缺号：{}；重号：{}",
                         s.prefix,
                         s.year,
@@ -136,7 +136,7 @@ pub fn run(command: LetterCommand) -> ExitCode {
             let now = chrono::Local::now().to_rfc3339();
             let event = NewLetterEvent { kind, on_date: date, note, by };
             let l = store.record_letter_event(l.id, &event, &now, today())?;
-            println!("{}：{}", l.reference, state_zh(&l));
+            say!("{}：{}", l.reference, state_zh(&l));
             Ok(ExitCode::SUCCESS)
         }),
         LetterCommand::Print { db, letter, out } => with_store(&db, |store| {
@@ -149,13 +149,7 @@ pub fn run(command: LetterCommand) -> ExitCode {
                 });
             match printed {
                 Ok((doc, size)) => {
-                    println!(
-                        "{} → {}（{} KB）验证码 {}",
-                        l.reference,
-                        out.display(),
-                        size / 1024,
-                        doc.verification_code
-                    );
+                    say!("{} → {}（{} KB）验证码 {}", l.reference, out.display(), size / 1024, doc.verification_code);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => Ok(say(&e.message())),
@@ -165,8 +159,7 @@ pub fn run(command: LetterCommand) -> ExitCode {
 }
 
 fn say(m: &Message) -> ExitCode {
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    crate::output::error(m)
 }
 
 fn with_store(db: &Path, f: impl FnOnce(&mut Store) -> Result<ExitCode, StoreError>) -> ExitCode {

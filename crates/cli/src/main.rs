@@ -3,11 +3,27 @@
 //! and `--json` for one JSON object per line. Exit status: 0 done, 1 the answer is "no"
 //! (an invalid code), 2 an error (message in Chinese and English on stderr).
 
+/// `println!` for the program's output: a reader that has stopped reading (`| head -1`) ends
+/// the program quietly, as a Unix tool does, where `println!` would panic on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::line(::std::format_args!($($arg)*))
+    };
+}
+
+/// `print!` of [`say!`]: no newline added.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        $crate::output::raw(::std::format_args!($($arg)*))
+    };
+}
+
 mod backtrace;
 mod coverage;
 mod documents;
 mod grades;
 mod letter;
+mod output;
 mod sync;
 
 use chrono::NaiveDate;
@@ -243,9 +259,7 @@ fn today() -> NaiveDate {
 }
 
 fn fail(e: &StoreError) -> ExitCode {
-    let m = e.message();
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-    ExitCode::from(2)
+    output::error(&e.message())
 }
 
 fn open_existing(db: &std::path::Path) -> Result<Store, StoreError> {
@@ -271,15 +285,11 @@ fn main() -> ExitCode {
             // The demo's documents are signed by this laptop, the one signer it believes.
             let device = match safeserve_device::load_or_create(&safeserve_device::default_data_dir()) {
                 Ok(d) => d,
-                Err(e) => {
-                    let m = safeserve_print::PrintError::from(e).message();
-                    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-                    return ExitCode::from(2);
-                }
+                Err(e) => return output::error(&safeserve_print::PrintError::from(e).message()),
             };
             match demo::generate_signed_by(&db, size, seed, as_of.unwrap_or_else(today), &device.key) {
                 Ok(c) => {
-                    println!(
+                    say!(
                         "演示数据库已生成 demo database written: {} — {} enterprises, {} agencies, {} people, {} contracts, \
                          {} visits, {} hazards in {:.1} s",
                         db.display(),
@@ -305,14 +315,14 @@ fn main() -> ExitCode {
                 Ok(hits) => {
                     for h in hits {
                         if json {
-                            println!("{}", serde_json::to_string(&h).expect("hits serialise"));
+                            say!("{}", serde_json::to_string(&h).expect("hits serialise"));
                         } else {
                             let kind = match h.kind {
                                 safeserve_store::views::HitKind::Enterprise => "企业",
                                 safeserve_store::views::HitKind::Agency => "机构",
                                 safeserve_store::views::HitKind::Person => "人员",
                             };
-                            println!("[{kind}] {}  {}  ({})", h.title, h.subtitle, h.id);
+                            say!("[{kind}] {}  {}  ({})", h.title, h.subtitle, h.id);
                         }
                     }
                     ExitCode::SUCCESS
@@ -323,15 +333,15 @@ fn main() -> ExitCode {
         Command::CheckCode { code, json } => {
             let check = CodeCheck::run(&code, None);
             if json {
-                println!("{}", serde_json::to_string(&check).expect("checks serialise"));
+                say!("{}", serde_json::to_string(&check).expect("checks serialise"));
             } else {
                 let kind = match check.kind {
                     safeserve_core::CodeKind::CreditCode => "统一社会信用代码 credit code",
                     safeserve_core::CodeKind::IdNumber => "身份证号码 ID number",
                 };
                 match (&check.error, &check.display) {
-                    (None, Some(d)) => println!("有效 valid: {kind} {d}"),
-                    (Some(m), _) => println!("无效 invalid: {kind} — {}（{}）", m.zh, m.en),
+                    (None, Some(d)) => say!("有效 valid: {kind} {d}"),
+                    (Some(m), _) => say!("无效 invalid: {kind} — {}（{}）", m.zh, m.en),
                     (None, None) => unreachable!("a check is either valid or has an error"),
                 }
             }
@@ -405,9 +415,9 @@ fn ingest_photos(db: &std::path::Path, files: &[PathBuf], json: bool) -> ExitCod
                         "look_alikes": p.look_alikes,
                         "warnings": p.warnings,
                     });
-                    println!("{line}");
+                    say!("{line}");
                 } else {
-                    println!(
+                    say!(
                         "{}  sha256 {}  display {}×{} {}  thumb {}  phash {}{}",
                         file.display(),
                         p.photo.sha256,
@@ -419,10 +429,10 @@ fn ingest_photos(db: &std::path::Path, files: &[PathBuf], json: bool) -> ExitCod
                         if p.already_held { "  (已存在 already held)" } else { "" }
                     );
                     for w in &p.warnings {
-                        println!("  注意：{}（{}）", w.zh, w.en);
+                        say!("  注意：{}（{}）", w.zh, w.en);
                     }
                     if !p.look_alikes.is_empty() {
-                        println!("  疑似重复使用的照片 looks like: {}", p.look_alikes.join(", "));
+                        say!("  疑似重复使用的照片 looks like: {}", p.look_alikes.join(", "));
                     }
                 }
             }
@@ -456,10 +466,10 @@ fn list_visits(db: &std::path::Path, enterprise: Option<EnterpriseId>, limit: us
         };
         if json {
             let line = serde_json::json!({ "visit": v, "hazards": detail.hazards });
-            println!("{line}");
+            say!("{line}");
             continue;
         }
-        println!(
+        say!(
             "{} {} · {} · {} · {}{}",
             &v.started_at[..16.min(v.started_at.len())],
             v.kind.label_zh(),
@@ -469,7 +479,7 @@ fn list_visits(db: &std::path::Path, enterprise: Option<EnterpriseId>, limit: us
             if v.ended_at.is_none() { " （未完成 unfinished）" } else { "" }
         );
         for h in &detail.hazards {
-            println!(
+            say!(
                 "  [{}] {} · {} · 期限 {}{}",
                 h.level.label_zh(),
                 h.description,
@@ -497,7 +507,7 @@ fn import_template(db: &std::path::Path, file: &std::path::Path) -> ExitCode {
     match store.import_template(&json, &now()) {
         Ok((t, new)) => {
             let state = if new { "已导入 imported" } else { "已存在，未改动 already present, unchanged" };
-            println!("{state}: {} v{} — {}（{} 项 items）", t.key, t.version, t.title, t.items);
+            say!("{state}: {} v{} — {}（{} 项 items）", t.key, t.version, t.title, t.items);
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),

@@ -6,8 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn sync_fail(e: &SyncError) -> ExitCode {
-    let m = e.message();
-    eprintln!("错误：{}\nerror: {}", m.zh, m.en);
+    crate::output::error(&e.message());
     // 3: try again later (network); 2: will not work as asked.
     ExitCode::from(if safeserve_sync::Client::is_retryable(e) { 3 } else { 2 })
 }
@@ -27,19 +26,12 @@ pub fn enroll(db: &Path, server: &str, code: &str, ca: Option<&Path>) -> ExitCod
     };
     let device = match safeserve_device::load_or_create(&safeserve_device::default_data_dir()) {
         Ok(d) => d,
-        Err(e) => {
-            let m = e.message();
-            eprintln!("错误：{}\nerror: {}", m.zh, m.en);
-            return ExitCode::from(2);
-        }
+        Err(e) => return crate::output::error(&e.message()),
     };
     match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label(), ca.as_deref()) {
         Ok(a) => {
-            println!(
-                "已注册到 {}：用户 {}（{}），范围 {}，设备 {}",
-                a.server, a.user_name, a.role, a.scope, a.device_id
-            );
-            println!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role, a.device_id);
+            say!("已注册到 {}：用户 {}（{}），范围 {}，设备 {}", a.server, a.user_name, a.role, a.scope, a.device_id);
+            say!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role, a.device_id);
             ExitCode::SUCCESS
         }
         Err(e) => sync_fail(&e),
@@ -66,9 +58,9 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
     match result {
         Ok(r) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&r).expect("reports serialise"));
+                say!("{}", serde_json::to_string_pretty(&r).expect("reports serialise"));
             } else {
-                println!(
+                say!(
                     "推送 {} 条（被更新值覆盖 {}，拒收 {}），拉取 {} 条（应用 {}），上传照片 {} 张，下载照片 {} 张；\
                      传输 {} / {} 字节，用时 {:.2} 秒",
                     r.pushed + r.superseded + r.refused,
@@ -83,14 +75,14 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
                     r.seconds
                 );
                 for reason in &r.refusals {
-                    println!("  ! 服务器拒收 / refused by the server: {reason}");
+                    say!("  ! 服务器拒收 / refused by the server: {reason}");
                 }
                 // Kept in the database and tried again after every pull.
                 for reason in &r.rejected {
-                    println!("  ! 暂未写入本机 / not applied here yet: {reason}");
+                    say!("  ! 暂未写入本机 / not applied here yet: {reason}");
                 }
                 for reason in &r.photos_failed {
-                    println!("  ! 照片未能下载，下次同步重试 / photo not downloaded, retried next sync: {reason}");
+                    say!("  ! 照片未能下载，下次同步重试 / photo not downloaded, retried next sync: {reason}");
                 }
             }
             if r.refused > 0 || !r.rejected.is_empty() || !r.photos_failed.is_empty() {

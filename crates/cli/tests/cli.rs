@@ -229,3 +229,26 @@ fn report_enterprise_file_signs_a_bundle_with_this_laptops_key() {
     assert_eq!(elsewhere.status.code(), Some(1), "{}", stdout(&elsewhere));
     assert!(stdout(&elsewhere).contains("已被篡改"), "{}", stdout(&elsewhere));
 }
+
+/// `safeserve visits --json | head -1`: the reader goes after one line and the program ends
+/// quietly, status 0, without a panic on the closed pipe.
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+        .args(["visits", "--db", &db, "--json", "--limit", "100000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    // The reader is dropped here: the pipe is closed with most of the output unread.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && err.is_empty(), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -44,6 +44,27 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StorageError> {
 mod tests {
     use super::*;
 
+    /// A migration that has been released runs on laptops (or servers) already: changing its
+    /// text would leave them with another schema than a new database gets. A change goes into a
+    /// new numbered file; a new file adds its SHA-256 here.
+    #[test]
+    fn released_migrations_never_change() {
+        const RELEASED: &[&str] = &[
+            "82a532e1dfa8c1e4e8b143dc9d0f831727e6c191dfd2a0288c1fc6875ef58f04",
+            "e944d7a53fe2c005400a84d378b027de2258e81dae6cbfa8221b6d061d001c10",
+            "4756abc7223932990081d758534b2d7068e00647b8b40f939569e013f25d0df6",
+            "fde51866081ed855cab63b195aee3d0747a95ba6c60a67ba9e2abe8be6604c06",
+        ];
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let hash = safeserve_core::document::sha256_hex(sql.as_bytes());
+            match RELEASED.get(i) {
+                Some(released) => assert_eq!(&hash, released, "migration {} was changed after its release", i + 1),
+                None => panic!("migration {} is new: add its SHA-256 {hash} to RELEASED", i + 1),
+            }
+        }
+        assert_eq!(MIGRATIONS.len(), RELEASED.len(), "a released migration was removed");
+    }
+
     fn version(conn: &Connection) -> i64 {
         conn.query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0)).unwrap()
     }

@@ -50,7 +50,7 @@ fn enterprise(conn: &Connection, id: &str) -> Result<EnterpriseFacts, StoreError
             credit_code: r.get(2)?,
             address: r.get(3)?,
             division_name: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-            industry: Industry::from_key(&r.get::<_, String>(5)?).unwrap_or(Industry::Trade),
+            industry: crate::known(("行业", "industry"), &r.get::<_, String>(5)?, Industry::from_key)?,
             high_risk: r.get(6)?,
             principal: r.get(7)?,
         })

@@ -392,7 +392,7 @@ impl Store {
         let rows = stmt.query_map([id.to_string()], |r| {
             Ok(DocumentRef {
                 id: r.get(0)?,
-                kind: DocumentKind::from_key(&r.get::<_, String>(1)?).unwrap_or(DocumentKind::HazardList),
+                kind: crate::known(("文书类别", "document kind"), &r.get::<_, String>(1)?, DocumentKind::from_key)?,
                 version: r.get(2)?,
                 signed_at: r.get(3)?,
                 content_hash: r.get(4)?,

@@ -59,9 +59,9 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
         address: r.get(3)?,
         division: r.get(4)?,
         division_name: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-        industry: Industry::from_key(&industry).unwrap_or(Industry::Trade),
+        industry: crate::known(("行业", "industry"), &industry, Industry::from_key)?,
         high_risk: r.get(7)?,
-        size: EnterpriseSize::from_key(&size).unwrap_or(EnterpriseSize::Small),
+        size: crate::known(("企业规模", "enterprise size"), &size, EnterpriseSize::from_key)?,
         park: r.get(9)?,
     })
 }

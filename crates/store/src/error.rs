@@ -73,6 +73,7 @@ impl StoreError {
             Self::Incomplete { .. } => "visit_incomplete",
             Self::Refused { .. } => "refused",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
+            Self::Sqlite(e) if unknown_key(e).is_some() => "unknown_key",
             Self::Sqlite(_) => "internal",
         }
     }
@@ -126,6 +127,19 @@ impl StoreError {
                 "磁盘空间已满，本次内容未保存，之前的记录完好。请清理磁盘后重试。",
                 "The disk is full. This change was not saved; earlier records are intact. Free some space and try again.",
             ),
+            Self::Sqlite(e) if unknown_key(e).is_some() => {
+                let k = unknown_key(e).expect("just matched");
+                Message::new(
+                    format!(
+                        "数据库中有本版本 SafeServe 不认识的{}「{}」（可能来自更新版本，或被手工改动），未按任何已知类别处理。请升级 SafeServe 或联系管理员。",
+                        k.what.0, k.key
+                    ),
+                    format!(
+                        "The database holds a {} this version of SafeServe does not know, \"{}\" (from a newer version, or edited by hand); it is not taken for any known one. Update SafeServe or contact your administrator.",
+                        k.what.1, k.key
+                    ),
+                )
+            }
             Self::Sqlite(_) => Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator."),
         }
     }
@@ -139,6 +153,46 @@ fn first_few(problems: &[Message], text: impl Fn(&Message) -> &String, sep: &str
         s.push('…');
     }
     s
+}
+
+/// A stored key (a certificate kind, a visit kind …) this version does not know. Read as an
+/// error that names it, never as some default: an unknown certificate kind taken for a title
+/// would count towards R1.
+#[derive(Debug)]
+pub struct UnknownKey {
+    /// What the key names, in Chinese and English.
+    pub what: (&'static str, &'static str),
+    pub key: String,
+}
+
+impl std::fmt::Display for UnknownKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {}: {:?}", self.what.1, self.key)
+    }
+}
+
+impl std::error::Error for UnknownKey {}
+
+/// `from_key(key)`, or the error naming the key.
+pub(crate) fn known<T>(
+    what: (&'static str, &'static str),
+    key: &str,
+    from_key: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    from_key(key).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownKey { what, key: key.to_owned() }),
+        )
+    })
+}
+
+fn unknown_key(e: &rusqlite::Error) -> Option<&UnknownKey> {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.downcast_ref::<UnknownKey>(),
+        _ => None,
+    }
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {

@@ -221,7 +221,7 @@ impl Store {
             Ok(EvaluationView {
                 id: r.get(0)?,
                 agency_id: parse_id(r, 1)?,
-                rater_kind: RaterKind::from_key(&r.get::<_, String>(2)?).unwrap_or(RaterKind::Inspector),
+                rater_kind: crate::known(("评价人类别", "rater kind"), &r.get::<_, String>(2)?, RaterKind::from_key)?,
                 enterprise_id: r.get::<_, Option<String>>(3)?.and_then(|s| s.parse().ok()),
                 enterprise_name: r.get(4)?,
                 visit_id: r.get::<_, Option<String>>(5)?.and_then(|s| s.parse().ok()),

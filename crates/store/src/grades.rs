@@ -89,7 +89,7 @@ fn staff_by_agency(conn: &Connection) -> Result<HashMap<String, Vec<StaffMember>
         let kind: String = r.get(1)?;
         let expires: Option<String> = r.get(5)?;
         certs.entry(r.get(0)?).or_default().push(Certificate {
-            kind: CertificateKind::from_key(&kind).unwrap_or(CertificateKind::MidTitle),
+            kind: crate::known(("证书类别", "certificate kind"), &kind, CertificateKind::from_key)?,
             number: r.get(2)?,
             issuer: r.get(3)?,
             specialty: r.get(4)?,
@@ -130,7 +130,7 @@ fn staff_by_agency(conn: &Connection) -> Result<HashMap<String, Vec<StaffMember>
         };
         out.entry(agency.clone()).or_default().push(StaffMember {
             name: name.clone(),
-            role: StaffRole::from_key(role).unwrap_or(StaffRole::PartTime),
+            role: crate::known(("人员身份", "staff role"), role, StaffRole::from_key)?,
             full_time: *full_time,
             certificates: certs.get(person).cloned().unwrap_or_default(),
             capability_passed: passed.get(person).copied(),
@@ -469,7 +469,7 @@ impl Store {
         let rows = stmt.query_map([agency.to_string()], |r| {
             Ok(GradeChangeView {
                 seq: r.get(0)?,
-                grade: Grade::from_key(&r.get::<_, String>(1)?).unwrap_or(Grade::D),
+                grade: crate::known(("等级", "grade"), &r.get::<_, String>(1)?, Grade::from_key)?,
                 previous: r.get::<_, Option<String>>(2)?.and_then(|g| Grade::from_key(&g)),
                 score: r.get(3)?,
                 reasons: parse_deductions(&r.get::<_, String>(4)?),

@@ -99,7 +99,7 @@ fn events_of(conn: &Connection, hazard: i64) -> Result<Vec<HazardEvent>, StoreEr
         let kind: String = r.get(0)?;
         let on: String = r.get(1)?;
         Ok(HazardEvent {
-            kind: HazardEventKind::from_key(&kind).unwrap_or(HazardEventKind::Reported),
+            kind: crate::known(("隐患事件", "hazard event"), &kind, HazardEventKind::from_key)?,
             on: on.parse().unwrap_or(NaiveDate::MIN),
         })
     })?;
@@ -113,7 +113,7 @@ fn find(conn: &Connection, hazard_id: &str) -> Result<(i64, HazardLevel, String)
         .query_row([hazard_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| StoreError::NotFound { what: "hazard", id: hazard_id.to_owned() })?;
-    Ok((seq, HazardLevel::from_key(&level).unwrap_or(HazardLevel::General), visit))
+    Ok((seq, crate::known(("隐患级别", "hazard level"), &level, HazardLevel::from_key)?, visit))
 }
 
 /// Hazards of `scope`, each with its events and photos, in list order (R8: major first).
@@ -131,7 +131,7 @@ pub(crate) fn views(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Re
     ))?;
     let mut rows = stmt.query([key])?;
     while let Some(r) = rows.next()? {
-        let kind = HazardEventKind::from_key(&r.get::<_, String>(1)?).unwrap_or(HazardEventKind::Reported);
+        let kind = crate::known(("隐患事件", "hazard event"), &r.get::<_, String>(1)?, HazardEventKind::from_key)?;
         let at: String = r.get(2)?;
         let visit: Option<String> = r.get(4)?;
         let on = at.get(..10).and_then(|d| d.parse().ok()).unwrap_or(NaiveDate::MIN);
@@ -154,7 +154,7 @@ pub(crate) fn views(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Re
         let (evs, event_views): (Vec<_>, Vec<_>) = events.remove(&id).unwrap_or_default().into_iter().unzip();
         let deadline_s: String = r.get(10)?;
         let deadline = deadline_s.parse().unwrap_or(NaiveDate::MAX);
-        let level = HazardLevel::from_key(&r.get::<_, String>(7)?).unwrap_or(HazardLevel::General);
+        let level = crate::known(("隐患级别", "hazard level"), &r.get::<_, String>(7)?, HazardLevel::from_key)?;
         let state = hazard::state(&evs, deadline, today);
         let (before, after) = photos.remove(&id).unwrap_or_default();
         let ranked = Ranked { level, state, deadline, seq: r.get(13)? };
@@ -167,7 +167,11 @@ pub(crate) fn views(conn: &Connection, scope: Scope<'_>, today: NaiveDate) -> Re
                 item_code: r.get(3)?,
                 description: r.get(4)?,
                 location: r.get(5)?,
-                category: HazardCategory::from_key(&r.get::<_, String>(6)?).unwrap_or(HazardCategory::Other),
+                category: crate::known(
+                    ("隐患类别", "hazard category"),
+                    &r.get::<_, String>(6)?,
+                    HazardCategory::from_key,
+                )?,
                 level,
                 basis: r.get(8)?,
                 measure: r.get(9)?,

@@ -271,7 +271,11 @@ impl Store {
             let events = ev
                 .query_map([&first, &id], |r| {
                     Ok(crate::views::LetterEventView {
-                        kind: LetterEventKind::from_key(&r.get::<_, String>(0)?).unwrap_or(LetterEventKind::Replied),
+                        kind: crate::known(
+                            ("函告事件", "letter event"),
+                            &r.get::<_, String>(0)?,
+                            LetterEventKind::from_key,
+                        )?,
                         on_date: r.get(1)?,
                         note: r.get(2)?,
                         recorded_by: r.get(3)?,

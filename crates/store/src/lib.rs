@@ -32,7 +32,8 @@ pub mod views;
 mod visits;
 
 pub use documents::SignerTrust;
-pub use error::StoreError;
+pub(crate) use error::known;
+pub use error::{StoreError, UnknownKey};
 pub use open::{backup_path, OpenOptions, LATEST_VERSION};
 
 use rusqlite::Connection;

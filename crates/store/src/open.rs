@@ -170,6 +170,32 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// A migration that has been released runs on laptops (or servers) already: changing its
+    /// text would leave them with another schema than a new database gets. A change goes into a
+    /// new numbered file; a new file adds its SHA-256 here.
+    #[test]
+    fn released_migrations_never_change() {
+        const RELEASED: &[&str] = &[
+            "1d687ab64d93efa4d6b1c4d42ceef29ee1c667b2de577a9dfe520e582cebda48",
+            "46e37843333217d8697e97cab2843efa4247a846293a286019259266d704b735",
+            "8a8ba5ac433b9f781be99754c430dfbe8cbc53053e4ecf7c900d878fcbc46280",
+            "57ae108e2adb113e882c0c75a2626a5768471bb074aaf922f63f6080341ea8d9",
+            "ad6d836a4859a030d4616e4b59bedef5f403089fd6940cb2b6367c80516046a1",
+            "e5d8a17608e024b2af2b0f4ffda04a8e2932a25b821f21da971a3b027dd113ca",
+            "60caa60cf6bf229fc091385f0e7bb3a7a8624b673e16bee938f59c2690fae860",
+            "fa7a2b4615e72a775190dd3a095fab2ea462b230a5eae71fb4ab00cbf0f9cd8e",
+            "123c1f9928117c59184c1a01e8ae3dd9d578bf43c0e6acab15efb3d2afaca825",
+        ];
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let hash = safeserve_core::document::sha256_hex(sql.as_bytes());
+            match RELEASED.get(i) {
+                Some(released) => assert_eq!(&hash, released, "migration {} was changed after its release", i + 1),
+                None => panic!("migration {} is new: add its SHA-256 {hash} to RELEASED", i + 1),
+            }
+        }
+        assert_eq!(MIGRATIONS.len(), RELEASED.len(), "a released migration was removed");
+    }
+
     #[test]
     fn new_database_is_at_the_latest_version_with_evidence_pragmas() {
         let dir = tempfile::tempdir().unwrap();

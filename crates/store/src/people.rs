@@ -56,7 +56,7 @@ pub(crate) fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Resu
         let kind: String = r.get(0)?;
         let expires: Option<String> = r.get(4)?;
         Ok(Certificate {
-            kind: CertificateKind::from_key(&kind).unwrap_or(CertificateKind::MidTitle),
+            kind: crate::known(("证书类别", "certificate kind"), &kind, CertificateKind::from_key)?,
             number: r.get(1)?,
             issuer: r.get(2)?,
             specialty: r.get(3)?,
@@ -94,7 +94,7 @@ pub(crate) fn staff_of(conn: &Connection, agency_id: &str) -> rusqlite::Result<V
         let (id, name, role, full_time, elsewhere) = row?;
         out.push(StaffMember {
             name,
-            role: StaffRole::from_key(&role).unwrap_or(StaffRole::PartTime),
+            role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
             full_time,
             certificates: certificates(conn, &id)?,
             capability_passed: latest_capability(conn, &id)?,
@@ -155,7 +155,7 @@ fn person_summary(conn: &Connection, seq_or_id: PersonKey<'_>, today: NaiveDate)
             Ok(EmploymentView {
                 agency_id: parse_id(r, 0)?,
                 agency_name: r.get(1)?,
-                role: StaffRole::from_key(&role).unwrap_or(StaffRole::PartTime),
+                role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
                 full_time: r.get(3)?,
             })
         })?

@@ -114,7 +114,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitSummary> {
     let people: Option<String> = r.get(7)?;
     Ok(VisitSummary {
         id: parse_id(r, 0)?,
-        kind: VisitKind::from_key(&kind).unwrap_or(VisitKind::Service),
+        kind: crate::known(("检查类别", "visit kind"), &kind, VisitKind::from_key)?,
         target_id: r.get(2)?,
         target_name: r.get(3)?,
         started_at: r.get(4)?,

@@ -284,3 +284,28 @@ fn pass_rates_by_quarter_use_each_persons_latest_result() {
     );
     assert_eq!(store.capability_tests(person).unwrap().len(), 3);
 }
+
+/// A certificate kind this version does not know (written by a newer SafeServe, or by hand) is
+/// an error that names it — never read as some known kind, where it would count as a title
+/// towards R1.
+#[test]
+fn an_unknown_certificate_kind_is_named_never_counted_as_a_title() {
+    let (_dir, store) = fresh();
+    let a = clean_agency(&store);
+    let person = store.agency_detail(a.agency_id, today()).unwrap().staff[0].id.to_string();
+    let path = store.path().to_owned();
+    drop(store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO certificates(person_id, kind, number, issuer) VALUES (?1, 'borrowed_title', 'JG-0001', '某机构')",
+            [&person],
+        )
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let err = store.agency_detail(a.agency_id, today()).unwrap_err();
+    assert_eq!(err.code(), "unknown_key");
+    let m = err.message();
+    assert!(m.zh.contains("证书类别") && m.zh.contains("borrowed_title"), "{}", m.zh);
+    assert!(m.en.contains("certificate kind") && m.en.contains("borrowed_title"), "{}", m.en);
+}
