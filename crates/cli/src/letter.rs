@@ -133,7 +133,7 @@ pub fn run(command: LetterCommand) -> ExitCode {
                 EventArg::Accepted => LetterEventKind::Accepted,
                 EventArg::Rejected => LetterEventKind::Rejected,
             };
-            let now = chrono::Local::now().to_rfc3339();
+            let now = safeserve_print::now().to_rfc3339();
             let event = NewLetterEvent { kind, on_date: date, note, by };
             let l = store.record_letter_event(l.id, &event, &now, today())?;
             say!("{}：{}", l.reference, state_zh(&l));

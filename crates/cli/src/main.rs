@@ -267,7 +267,7 @@ fn open_existing(db: &std::path::Path) -> Result<Store, StoreError> {
 }
 
 fn now() -> String {
-    chrono::Local::now().to_rfc3339()
+    safeserve_print::now().to_rfc3339()
 }
 
 fn main() -> ExitCode {
@@ -397,7 +397,7 @@ fn ingest_photos(db: &std::path::Path, files: &[PathBuf], json: bool) -> ExitCod
                 continue;
             }
         };
-        let time = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+        let time = safeserve_print::now().format("%Y-%m-%d %H:%M").to_string();
         match store.ingest_photo(&bytes, None, &now(), time) {
             Ok(p) => {
                 if json {

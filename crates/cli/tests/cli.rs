@@ -252,3 +252,27 @@ fn a_reader_that_stops_early_ends_the_program_quietly() {
     assert!(!err.contains("panicked") && err.is_empty(), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Times are China's, whatever zone the laptop's system is set to: a photo taken in is dated
+/// by the clock SafeServe keeps (Asia/Shanghai, +08:00), not by the system's zone.
+#[test]
+fn a_laptop_set_to_another_zone_still_dates_in_china() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let photo = dir.path().join("no-exif.png");
+    image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 60])).save(&photo).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+        .args(["photo", "ingest", "--db", &db, photo.to_str().unwrap(), "--json"])
+        .env("TZ", "America/Los_Angeles")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sha = json_lines(&o)[0]["sha256"].as_str().unwrap().to_owned();
+    let imported: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT imported_at FROM photos WHERE sha256 = ?1", [&sha], |r| r.get(0))
+        .unwrap();
+    assert!(imported.ends_with("+08:00"), "dated {imported}");
+    let at = chrono::DateTime::parse_from_rfc3339(&imported).unwrap();
+    assert!((chrono::Utc::now() - at.to_utc()).num_seconds().abs() < 120, "dated now: {imported}");
+}

@@ -81,7 +81,9 @@ impl PrintError {
     }
 }
 
-/// Now, in China Standard Time: documents are dated there.
+/// Now, in China Standard Time (Asia/Shanghai, UTC+8 all year): the one clock the app and the
+/// command line read, whatever zone the laptop's system is set to — records and documents are
+/// dated in China.
 pub fn now() -> DateTime<FixedOffset> {
     chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai())
 }

@@ -16,7 +16,7 @@ pub(crate) fn today() -> NaiveDate {
 }
 
 pub(crate) fn now() -> String {
-    chrono::Local::now().to_rfc3339()
+    safeserve_print::now().to_rfc3339()
 }
 
 pub(crate) fn parse<T: std::str::FromStr>(id: &str) -> Result<T, CommandError> {

@@ -73,6 +73,6 @@ pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictVi
 
 #[tauri::command]
 pub async fn review_conflict(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    let now = chrono::Local::now().to_rfc3339();
+    let now = safeserve_print::now().to_rfc3339();
     state.with_store(move |s| Ok(s.review_conflict(&id, &now)?)).await
 }

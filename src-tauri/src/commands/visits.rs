@@ -162,7 +162,7 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Resu
         .and_then(|h| h.to_str().ok())
         .and_then(|h| serde_json::from_str(h).ok())
         .ok_or_else(|| bad("target"))?;
-    let time = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let time = safeserve_print::now().format("%Y-%m-%d %H:%M").to_string();
     state.with_store(move |s| Ok(s.ingest_photo(&bytes, Some(&target), &now(), time)?)).await
 }
 
