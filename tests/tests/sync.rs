@@ -776,6 +776,26 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
         "one series across both laptops, in order of approval: {references:?}"
     );
 
+    // A letter numbered in one series is not numbered again in another: 409, in both languages.
+    let mut store = Store::open(&a)?;
+    let mut client = safeserve_sync::connect(&mut store)?;
+    let request = safeserve_sync::wire::LetterNumberRequest {
+        visit_id: a1.to_string(),
+        prefix: "另局函".into(),
+        year: year.parse()?,
+    };
+    match client.letter_number(&request) {
+        Err(SyncError::Refused { status: 409, body }) => ensure!(
+            body.code == "letter_numbered"
+                && body.zh.contains(&references[0])
+                && body.en.contains("already numbered")
+                && body.en.contains(&references[0]),
+            "{body:?}"
+        ),
+        other => anyhow::bail!("a second number for one letter: {other:?}"),
+    }
+    drop(store);
+
     // An inspector's laptop cannot take a number: approval is the supervisor's.
     let (in_district, _) =
         rows(&c, "SELECT id, name FROM agencies ORDER BY seq LIMIT 1")?.pop().context("an agency")?;

@@ -497,9 +497,12 @@ async fn letter_number(
             "服务器上没有这次检查（或不在本账号的辖区内）：请先同步，再签发函告",
             "The server does not hold this inspection in your jurisdiction: sync first, then approve the letter",
         )),
-        Err(StorageError::Invalid(why)) => {
-            Err(ApiError::new(StatusCode::CONFLICT, "letter_numbered", why.clone(), why))
-        }
+        Err(StorageError::LetterNumbered { reference }) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "letter_numbered",
+            format!("该检查的函告已取得文号 {reference}"),
+            format!("The letter of this inspection is already numbered {reference}"),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -835,7 +835,7 @@ impl Storage for SqliteStorage {
             // Asked again (a retry, or signing failed after the number came back): the same number.
             Some((p, y, n)) if p == prefix && y == year => n,
             Some((p, y, n)) => {
-                return Err(StorageError::Invalid(format!("该检查的函告已取得文号 {p}〔{y}〕{n}号")));
+                return Err(StorageError::LetterNumbered { reference: format!("{p}〔{y}〕{n}号") });
             }
             None => {
                 let n: u32 = tx.query_row(

@@ -12,6 +12,9 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
+    /// The letter of this inspection already holds a number in another series.
+    #[error("the letter of this inspection is already numbered {reference}")]
+    LetterNumbered { reference: String },
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
     #[error(
