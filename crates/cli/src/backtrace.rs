@@ -41,10 +41,8 @@ pub fn run(r: &Request<'_>, today: NaiveDate) -> ExitCode {
         Err(e) => return crate::fail(&e),
     };
     if let Some(out) = r.out {
-        let generated_at = safeserve_print::now().to_rfc3339();
-        let written = safeserve_report::render_backtrace(&trace, &generated_at)
-            .map_err(safeserve_print::PrintError::from)
-            .and_then(|bytes| safeserve_print::write_file(out, &bytes).map(|_| bytes.len()));
+        let written = safeserve_print::backtrace_pdf(&trace)
+            .and_then(|(_, bytes)| safeserve_print::write_file(out, &bytes).map(|_| bytes.len()));
         return match written {
             Ok(bytes) => {
                 say!(

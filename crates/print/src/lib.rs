@@ -164,10 +164,23 @@ pub fn pdf(store: &Store, signer: &PdfSigner, id: DocumentId) -> Result<(SignedD
 
 /// `隐患清单-企业-验证码.pdf`, with characters file systems refuse replaced.
 pub fn file_name(doc: &SignedDocument) -> String {
-    format!("{}-{}-{}.pdf", doc.kind.label_zh(), doc.content.subject.name, doc.verification_code)
-        .chars()
+    safe_file_name(&format!("{}-{}-{}.pdf", doc.kind.label_zh(), doc.content.subject.name, doc.verification_code))
+}
+
+/// `name` with the characters Windows, macOS or Linux refuse in a file name replaced by `_`
+/// (enterprise names hold `/` and `:` at times): every file SafeServe names goes through it.
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
         .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
         .collect()
+}
+
+/// An accident back-trace report (事故关联倒查报告) as a PDF, dated now, and its file name
+/// `事故关联倒查报告-企业-日期.pdf`.
+pub fn backtrace_pdf(trace: &safeserve_core::backtrace::Backtrace) -> Result<(String, Vec<u8>), PrintError> {
+    let bytes = safeserve_report::render_backtrace(trace, &now().to_rfc3339())?;
+    let name = safe_file_name(&format!("事故关联倒查报告-{}-{}.pdf", trace.enterprise.name, trace.accident));
+    Ok((name, bytes))
 }
 
 /// Writes `bytes` beside `path` and renames the file into place, so a cut-off write never
@@ -191,4 +204,16 @@ pub fn write_pdf(store: &Store, signer: &PdfSigner, id: DocumentId, dir: &Path) 
     let path = dir.join(file_name(&doc));
     write_file(&path, &bytes)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Enterprise names hold characters some file systems refuse; the file is still written.
+    #[test]
+    fn a_file_name_never_holds_what_a_file_system_refuses() {
+        assert_eq!(
+            super::safe_file_name("事故关联倒查报告-杭州/余杭:某<公司>?.pdf"),
+            "事故关联倒查报告-杭州_余杭_某_公司__.pdf"
+        );
+    }
 }

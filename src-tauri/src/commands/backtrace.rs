@@ -50,14 +50,6 @@ pub async fn backtrace(
     state.with_store(move |s| trace(s, id, &period)).await
 }
 
-/// `事故关联倒查报告-企业-日期.pdf`, with characters file systems refuse replaced.
-fn file_name(b: &Backtrace) -> String {
-    format!("事故关联倒查报告-{}-{}.pdf", b.enterprise.name, b.accident)
-        .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
-        .collect()
-}
-
 /// Draws the report, writes it into the export folder and opens it in the system's PDF
 /// viewer, from which it prints.
 #[tauri::command]
@@ -72,10 +64,8 @@ pub async fn backtrace_pdf(
     let dir = super::export_folder(&app)?;
     let path = state
         .with_store(move |s| {
-            let b = trace(s, id, &period)?;
-            let bytes =
-                safeserve_report::render_backtrace(&b, &print::now().to_rfc3339()).map_err(print::PrintError::from)?;
-            let path = dir.join(file_name(&b));
+            let (name, bytes) = print::backtrace_pdf(&trace(s, id, &period)?)?;
+            let path = dir.join(name);
             print::write_file(&path, &bytes)?;
             Ok(path)
         })
