@@ -128,7 +128,17 @@ fn file_problems(signer: &PdfSigner, bytes: &[u8]) -> (Vec<Message>, bool) {
 /// Whether `bytes` is what this laptop draws for the document (up to the signature's hole),
 /// and where not, what differs.
 fn differences(store: &Store, id: DocumentId, bytes: &[u8]) -> Vec<Message> {
-    let Ok((_, fresh)) = crate::render(store, id) else { return Vec::new() };
+    // Not drawn again, not confirmed: a file this laptop cannot compare is never taken as it.
+    let fresh = match crate::render(store, id) {
+        Ok((_, fresh)) => fresh,
+        Err(e) => {
+            let why = e.message();
+            return vec![Message::new(
+                format!("本机无法重新生成这份文书来逐页核对（{}）：文件的内容未经核实", why.zh),
+                format!("This laptop cannot draw the document again to compare it page by page ({}): the file's content is not confirmed", why.en),
+            )];
+        }
+    };
     let same = match (pades::signature(&fresh), pades::signature(bytes)) {
         (Some(a), Some(b)) => a.covered == b.covered && b.appended == 0,
         _ => false,

@@ -554,6 +554,29 @@ fn a_laptop_the_bureau_vouches_for_signs_what_the_record_holds_and_nothing_else(
     let sig = pdfsig(&w.dir, "vouched.pdf", &theirs);
     assert!(sig.contains("Signature is Valid.") && sig.contains("钱进"), "{sig}");
 
+    // A laptop that cannot draw the document again (a photo's display and print copies are
+    // gone, its original is intact) does not take another laptop's file on trust.
+    let photo = &w.store.document(current.id).unwrap().content.photos()[0].sha256.clone();
+    let original = w.store.photo_path(photo, safeserve_store::photos::Copy::Original).unwrap();
+    let folder = w.store.photo_path(photo, safeserve_store::photos::Copy::Display).unwrap();
+    let mut moved = Vec::new();
+    for entry in std::fs::read_dir(folder.parent().unwrap()).unwrap() {
+        let path = entry.unwrap().path();
+        if path != original && path.file_name().unwrap().to_string_lossy().starts_with(photo.as_str()) {
+            let aside = w.dir.join(path.file_name().unwrap());
+            std::fs::rename(&path, &aside).unwrap();
+            moved.push((aside, path));
+        }
+    }
+    assert!(!moved.is_empty(), "the photo's copies were there");
+    let (v, why) = verdict(&w, &theirs);
+    assert_eq!(v, Verdict::Altered, "{why}");
+    assert!(why.contains("本机无法重新生成"), "{why}");
+    for (aside, path) in moved {
+        std::fs::rename(aside, path).unwrap();
+    }
+    assert_eq!(verdict(&w, &theirs).0, Verdict::Valid, "with its copies back");
+
     // Another document's pages under this document's stamp, signed by the vouched-for laptop.
     let previous = docs.iter().find(|d| d.superseded_by.is_some()).unwrap();
     let (prev_doc, prev_bytes) = safeserve_print::pdf(&w.store, &other, previous.id).unwrap();
