@@ -121,8 +121,12 @@ fn main() {
     let data = tmp.path().join("server");
 
     let started = Instant::now();
-    let imported = admin(&data, &["import", "--from", demo.to_str().expect("utf-8"), "--registers-only"]);
-    println!("server import of the registers: {:.1} s ({})", started.elapsed().as_secs_f64(), imported.trim());
+    let imported = Server::import(&data, &demo, true).expect("export and import");
+    println!(
+        "export and server import of the registers: {:.1} s ({})",
+        started.elapsed().as_secs_f64(),
+        imported.trim()
+    );
     admin(&data, &["user", "add", "zhao", "--role", "supervisor", "--division", "33"]);
     // The same figures through TLS (what laptops use) and through plain HTTP on loopback, one
     // after the other on the same server data.
@@ -174,7 +178,7 @@ fn main() {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
     demo::generate(&small, DemoSize::Small, demo::DEFAULT_SEED, as_of).expect("small demo");
     let data = tmp.path().join("server-photos");
-    admin(&data, &["import", "--from", small.to_str().expect("utf-8")]);
+    Server::import(&data, &small, false).expect("export and import");
     let demo = small;
     let agency: String = Connection::open(&demo)
         .expect("demo")

@@ -247,6 +247,24 @@ impl App {
         Ok(())
     }
 
+    /// Opens an enterprise's file from the enterprise list (一企一档), as a user does: types its
+    /// name over whatever the search held, and clicks its row only once the list shows the
+    /// answer to that name — rows of the previous answer stay on screen while it loads, and a
+    /// click while they are replaced can be lost.
+    pub async fn open_enterprise(&self, name: &str, id: impl std::fmt::Display) -> Result<()> {
+        let search = self.wait_for("[data-testid=enterprise-search]").await?;
+        search.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+        search.send_keys(name).await.context("type the enterprise's name")?;
+        self.click(&format!(
+            "[data-testid=enterprise-table][data-state=ready] [data-testid=enterprise-row][data-id='{id}'] td"
+        ))
+        .await?;
+        self.wait_for(&format!("[data-testid=enterprise-file][data-id='{id}'][data-state=ready]"))
+            .await
+            .context("the enterprise file opens")?;
+        Ok(())
+    }
+
     pub async fn text(&self, css: &str) -> Result<String> {
         Ok(self.wait_for(css).await?.text().await?)
     }

@@ -216,6 +216,20 @@ impl Server {
         Ok(String::from_utf8(out.stdout)?)
     }
 
+    /// Loads a laptop database into the server's data folder as an administrator does:
+    /// `safeserve export` beside the database, then `admin import` of that file.
+    pub fn import(data: &Path, db: &Path, registers_only: bool) -> Result<String> {
+        let file = db.with_extension("export");
+        let (db_arg, file_arg) = (db.to_str().context("utf-8 path")?, file.to_str().context("utf-8 path")?);
+        let mut args = vec!["export", "--db", db_arg, "--out", file_arg];
+        if registers_only {
+            args.push("--registers-only");
+        }
+        let out = cli(&args, &[])?;
+        ensure!(out.status.success(), "safeserve {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        Server::admin(data, &["import", "--from", file_arg])
+    }
+
     /// A one-time enrolment code for a user.
     pub fn enrolment_code(&self, user: &str) -> Result<String> {
         Ok(Server::admin(&self.data, &["enroll", "--user", user])?.trim().to_owned())

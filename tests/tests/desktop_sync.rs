@@ -53,19 +53,6 @@ async fn wait_text(app: &App, css: &str, what: &str, ok: impl Fn(&str) -> bool) 
     }
 }
 
-/// 企业 → search by name → 一企一档. The row is clicked only once the table shows the answer to
-/// the typed name: a click while it re-renders can land on a row being replaced.
-async fn open_enterprise(app: &App, id: &str, name: &str) -> Result<()> {
-    app.click("[data-testid=nav-enterprises]").await?;
-    retype(app, "[data-testid=enterprise-search]", name).await?;
-    app.click(&format!(
-        "[data-testid=enterprise-table][data-state=ready] [data-testid=enterprise-row][data-id='{id}'] td"
-    ))
-    .await?;
-    app.wait_for(&format!("[data-testid=enterprise-file][data-id='{id}'][data-state=ready]")).await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names_a_lost_server() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -78,7 +65,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     )?;
     let in_district = count(&demo, &format!("SELECT count(*) FROM enterprises WHERE division LIKE '{district}%'"))?;
     let data = dir.path().join("server");
-    Server::admin(&data, &["import", "--from", demo.to_str().context("utf-8 path")?, "--registers-only"])?;
+    Server::import(&data, &demo, true)?;
     for user in ["zhang", "li"] {
         Server::admin(&data, &["user", "add", user, "--role", "inspector", "--division", &district])?;
     }
@@ -191,7 +178,8 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         .await?;
 
         // … then this laptop changes it too, in 一企一档, from the value it holds.
-        open_enterprise(&app, &id, &name).await?;
+        app.click("[data-testid=nav-enterprises]").await?;
+        app.open_enterprise(&name, &id).await?;
         app.click("[data-testid=enterprise-edit-contact]").await?;
         app.settled().await?;
         retype(&app, "[data-testid=contact-phone]", "0571-8888").await?;
@@ -232,7 +220,8 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         // The server goes away: the next attempt names it, and the edit made meanwhile waits here.
         let stopping = server.take().context("server")?;
         blocking(move || stopping.stop()).await?;
-        open_enterprise(&app, &id, &name).await?;
+        app.click("[data-testid=nav-enterprises]").await?;
+        app.open_enterprise(&name, &id).await?;
         app.click("[data-testid=enterprise-edit-contact]").await?;
         app.settled().await?;
         retype(&app, "[data-testid=contact-phone]", "0571-9999").await?;

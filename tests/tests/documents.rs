@@ -151,9 +151,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
 
         // The enterprise file lists it too; ticked and exported, its PDF lands in the folder shown.
         app.click("[data-testid=nav-enterprises]").await?;
-        app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise).await?;
-        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", visit.target_id)).await?;
-        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.open_enterprise(&enterprise, &visit.target_id).await?;
         app.wait_for("[data-testid=enterprise-documents][data-state=ready]").await?;
         let row = format!("[data-testid=enterprise-documents] [data-testid=document-row][data-code='{code}']");
         app.click(&format!("{row} td.ant-table-selection-column")).await?;

@@ -192,9 +192,7 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
 
     let result = async {
         app.click("[data-testid=nav-enterprises]").await?;
-        app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise.name).await?;
-        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
-        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.open_enterprise(&enterprise.name, &enterprise.id).await?;
         app.click("[data-testid=commission-check]").await?;
         app.settled().await?;
 
@@ -267,9 +265,7 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
 
     let result = async {
         app.click("[data-testid=nav-enterprises]").await?;
-        app.wait_for("[data-testid=enterprise-search]").await?.send_keys(&enterprise.name).await?;
-        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
-        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.open_enterprise(&enterprise.name, &enterprise.id).await?;
         app.click("[data-testid=open-backtrace]").await?;
         let input = app.wait_for("[data-testid=backtrace-date] input").await?;
         input.click().await?;

@@ -38,11 +38,7 @@ impl Fixture {
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
         demo::generate(&demo, DemoSize::Small, demo::DEFAULT_SEED, as_of)?;
         let data = dir.path().join("server");
-        let mut args = vec!["import", "--from", demo.to_str().expect("utf-8 path")];
-        if registers_only {
-            args.push("--registers-only");
-        }
-        Server::admin(&data, &args)?;
+        Server::import(&data, &demo, registers_only)?;
         let server = Server::start_with_env(&data, env)?;
         Ok(Fixture { dir, server, demo })
     }
@@ -779,11 +775,10 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     // A letter numbered in one series is not numbered again in another: 409, in both languages.
     let mut store = Store::open(&a)?;
     let mut client = safeserve_sync::connect(&mut store)?;
-    let request = safeserve_sync::wire::LetterNumberRequest {
-        visit_id: a1.to_string(),
-        prefix: "另局函".into(),
-        year: year.parse()?,
-    };
+    let request =
+        safeserve_wire::LetterNumberRequest {
+            visit_id: a1.to_string(), prefix: "另局函".into(), year: year.parse()?
+        };
     match client.letter_number(&request) {
         Err(SyncError::Refused { status: 409, body }) => ensure!(
             body.code == "letter_numbered"

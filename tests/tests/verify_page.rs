@@ -38,7 +38,7 @@ fn the_public_page_tells_valid_superseded_unknown_and_altered_documents_apart() 
     let demo_db = dir.path().join("demo.db");
     demo::generate(&demo_db, DemoSize::Small, demo::DEFAULT_SEED, safeserve_e2e::today())?;
     let data = dir.path().join("server");
-    Server::admin(&data, &["import", "--from", demo_db.to_str().context("utf-8 path")?])?;
+    Server::import(&data, &demo_db, false)?;
     Server::admin(&data, &["user", "add", "孙悦", "--role", "supervisor", "--division", "33"])?;
     let server = Server::start_plain_with(&data, &["--public-url", &format!("{PUBLIC_URL}/")])?;
 

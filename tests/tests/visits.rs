@@ -77,10 +77,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let app = App::launch(&binary, &db).await?;
     let note = "配电箱门未关闭，内部积灰";
     let recorded = async {
-        let search = app.wait_for("[data-testid=enterprise-search]").await?;
-        search.send_keys(&enterprise.name).await?;
-        app.click(&format!("[data-testid=enterprise-row][data-id='{}'] td", enterprise.id)).await?;
-        app.wait_for("[data-testid=enterprise-file][data-state=ready]").await?;
+        app.open_enterprise(&enterprise.name, &enterprise.id).await?;
         app.click("[data-testid=start-visit]").await?;
         app.wait_for("[data-testid=capability-ok]").await.context("the proposed people fit the work")?;
         app.settled().await?;

@@ -189,6 +189,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write everything this database holds — or only its registers — to one file for a
+    /// server's administrator to load (`safeserve-server admin import --from FILE`) (导出到服务器).
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Only the registers (agencies, enterprises, people, contracts), not visits,
+        /// hazards, documents and photos.
+        #[arg(long)]
+        registers_only: bool,
+    },
     /// Coverage (R14): parks, production-type small/micro and high-risk enterprises under
     /// service, per district and township, against the targets (服务覆盖率).
     Coverage {
@@ -367,6 +379,7 @@ fn main() -> ExitCode {
         }
         Command::Enroll { db, server, code, ca } => sync::enroll(&db, &server, &code, ca.as_deref()),
         Command::Sync { db, json } => sync::sync(&db, json),
+        Command::Export { db, out, registers_only } => sync::export(&db, &out, registers_only),
         Command::Coverage { db, json, date, within, xlsx } => {
             coverage::coverage(&db, date.unwrap_or_else(today), within.as_deref(), json, xlsx.as_deref())
         }

@@ -1,7 +1,9 @@
-//! `safeserve enroll` and `safeserve sync`: the laptop's sync from a terminal or a script.
+//! `safeserve enroll` and `safeserve sync`: the laptop's sync from a terminal or a script;
+//! `safeserve export`: the file an administrator loads into a server instead.
 
 use crate::{fail, open_existing};
 use safeserve_sync::SyncError;
+use safeserve_wire::export::ExportWriter;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -92,5 +94,70 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
             }
         }
         Err(e) => sync_fail(&e),
+    }
+}
+
+#[derive(Debug)]
+enum ExportFailed {
+    Store(safeserve_store::StoreError),
+    File(safeserve_wire::export::ExportError),
+}
+
+impl From<safeserve_store::StoreError> for ExportFailed {
+    fn from(e: safeserve_store::StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<safeserve_wire::export::ExportError> for ExportFailed {
+    fn from(e: safeserve_wire::export::ExportError) -> Self {
+        Self::File(e)
+    }
+}
+
+impl From<std::io::Error> for ExportFailed {
+    fn from(e: std::io::Error) -> Self {
+        Self::File(e.into())
+    }
+}
+
+/// Writes the export beside `out` first and renames it into place, so a run cut short leaves
+/// no file a server would take for a whole export.
+pub fn export(db: &Path, out: &Path, registers_only: bool) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let part = out.with_extension("part");
+    let written = (|| -> Result<(u64, u64), ExportFailed> {
+        let mut file = ExportWriter::new(std::io::BufWriter::new(std::fs::File::create(&part)?))?;
+        for (key, label) in store.signing_devices()? {
+            file.signing_key(&key, &label)?;
+        }
+        let changes = store.export_changes(registers_only, |c| file.change(c).map_err(ExportFailed::from))?;
+        let mut photos = 0;
+        if !registers_only {
+            for p in store.all_photo_originals()? {
+                file.photo(&p.sha256, &std::fs::read(&p.path)?)?;
+                photos += 1;
+            }
+        }
+        file.finish()?.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&part, out)?;
+        Ok((changes, photos))
+    })();
+    match written {
+        Ok((changes, photos)) => {
+            say!("已导出 {changes} 条记录、{photos} 张照片到 {}", out.display());
+            say!("exported {changes} records and {photos} photos to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            match e {
+                ExportFailed::Store(e) => fail(&e),
+                ExportFailed::File(e) => crate::output::error(&e.message()),
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ pub mod ids;
 mod labels;
 pub mod letter;
 pub mod message;
+pub mod migration;
 pub mod qualification;
 pub mod register;
 pub mod sync;

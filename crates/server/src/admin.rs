@@ -1,11 +1,12 @@
 //! Administration on the server's own data folder: users, enrolment codes, devices, and
-//! loading a laptop database (the registers, or a whole demo) into the server.
+//! loading an export of a laptop database (the registers, or a whole demo) into the server.
 
-use crate::photos::PhotoFiles;
+use crate::photos::{is_sha256, PhotoFiles};
 use crate::scope::Role;
 use crate::storage::{Storage, User};
-use safeserve_core::sync::Change;
-use safeserve_store::Store;
+use safeserve_core::sync::{Change, Outcome};
+use safeserve_wire as wire;
+use safeserve_wire::export::{Entry, ExportReader};
 use std::path::Path;
 
 /// Enrolment codes live a day.
@@ -48,24 +49,17 @@ pub fn enroll(storage: &dyn Storage, user: &str, now_ms: i64) -> anyhow::Result<
     Ok(code)
 }
 
-/// Loads every record of a laptop database as changes (idempotent: an import repeated is
-/// applied once), and registers the keys its documents were signed with.
-pub fn import(
-    storage: &dyn Storage,
-    photos: &PhotoFiles,
-    db: &Path,
-    registers_only: bool,
-    now_ms: i64,
-) -> anyhow::Result<(u64, u64)> {
-    let store = Store::open(db)?;
-    for (key, label) in store.signing_devices()? {
-        storage.register_signing_key(&key, &label, now_ms)?;
-    }
-    let mut batch: Vec<Change> = Vec::with_capacity(5000);
-    let mut refused = 0u64;
+/// Loads an export file (`safeserve export`): registers the keys its documents were signed
+/// with, applies its changes in batches (idempotent: change ids come from the content, so an
+/// import repeated is applied once) and stores its photos, each checked against its hash.
+/// Returns the records read and how many the server refused, each refusal named on stderr.
+pub fn import(storage: &dyn Storage, photos: &PhotoFiles, file: &Path, now_ms: i64) -> anyhow::Result<(u64, u64)> {
+    let reader = ExportReader::new(std::io::BufReader::new(std::fs::File::open(file)?))?;
+    let mut batch: Vec<Change> = Vec::with_capacity(wire::MAX_BATCH);
+    let (mut n, mut refused) = (0u64, 0u64);
     let mut flush = |batch: &mut Vec<Change>| -> anyhow::Result<()> {
         for r in storage.import(batch, now_ms)? {
-            if r.outcome == safeserve_core::sync::Outcome::Refused {
+            if r.outcome == Outcome::Refused {
                 refused += 1;
                 eprintln!("refused {}: {}", r.change_id, r.reason.unwrap_or_default());
             }
@@ -73,36 +67,34 @@ pub fn import(
         batch.clear();
         Ok(())
     };
-    let mut failure = None;
-    let n = store.export_changes(registers_only, |c| {
-        batch.push(c);
-        if batch.len() == 5000 {
-            if let Err(e) = flush(&mut batch) {
-                failure = Some(e);
-                return Err(safeserve_store::StoreError::NotFound { what: "import", id: "aborted".into() });
+    for entry in reader {
+        match entry? {
+            Entry::SigningKey { public_key, label } => storage.register_signing_key(&public_key, &label, now_ms)?,
+            Entry::Change(change) => {
+                n += 1;
+                batch.push(*change);
+                if batch.len() == wire::MAX_BATCH {
+                    flush(&mut batch)?;
+                }
+            }
+            // Photos come after every change, so their records are in before them.
+            Entry::Photo { sha256, bytes } => {
+                flush(&mut batch)?;
+                if !is_sha256(&sha256) {
+                    eprintln!("photo {sha256:?} not imported: not a SHA-256");
+                    continue;
+                }
+                if photos.exists(&sha256) {
+                    continue;
+                }
+                let from = (photos.offset(&sha256) as usize).min(bytes.len());
+                match photos.append(&sha256, from as u64, bytes.len() as u64, &bytes[from..]) {
+                    Ok(_) => storage.photo_completed(&sha256, bytes.len() as u64, now_ms)?,
+                    Err(e) => eprintln!("photo {sha256} not imported: {e}"),
+                }
             }
         }
-        Ok(())
-    });
-    if let Some(e) = failure {
-        return Err(e);
     }
-    let n = n?;
     flush(&mut batch)?;
-    if registers_only {
-        return Ok((n, refused));
-    }
-    // The photo originals, each checked against its hash on the way in.
-    for p in store.all_photo_originals()? {
-        if photos.exists(&p.sha256) {
-            continue;
-        }
-        let bytes = std::fs::read(&p.path)?;
-        let from = (photos.offset(&p.sha256) as usize).min(bytes.len());
-        match photos.append(&p.sha256, from as u64, bytes.len() as u64, &bytes[from..]) {
-            Ok(_) => storage.photo_completed(&p.sha256, bytes.len() as u64, now_ms)?,
-            Err(e) => eprintln!("photo {} not imported: {e}", p.sha256),
-        }
-    }
     Ok((n, refused))
 }

@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use safeserve_core::document::sha256_hex;
-use safeserve_sync::wire::{self, ErrorBody};
+use safeserve_wire::{self as wire, ErrorBody};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -58,14 +58,11 @@ enum AdminCommand {
         #[arg(long)]
         user: String,
     },
-    /// Load a SafeServe database (registers, visits, signed documents) into the server.
+    /// Load an export file written by `safeserve export` (registers, or everything with
+    /// visits, signed documents and photos) into the server.
     Import {
         #[arg(long)]
         from: PathBuf,
-        /// Only the registers (agencies, enterprises, people, contracts), not visits,
-        /// hazards, documents and photos.
-        #[arg(long)]
-        registers_only: bool,
     },
     /// List enrolled devices.
     Devices,
@@ -146,10 +143,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 AdminCommand::Enroll { user } => {
                     println!("{}", admin::enroll(&storage, &user, now)?);
                 }
-                AdminCommand::Import { from, registers_only } => {
+                AdminCommand::Import { from } => {
                     let started = std::time::Instant::now();
-                    let (n, refused) =
-                        admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, registers_only, now)?;
+                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, now)?;
                     println!(
                         "导入 {n} 条记录（拒收 {refused}），用时 {:.1} 秒 / imported {n} records ({refused} refused)",
                         started.elapsed().as_secs_f64()

@@ -27,7 +27,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StorageError> {
     }
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     if tables > 0 {
-        let backup = safeserve_store::backup_path(path, version);
+        let backup = safeserve_core::migration::backup_path(path, version);
         conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
         tracing::info!(from = version, to = LATEST, backup = %backup.display(), "migrating the server database");
     }
@@ -55,14 +55,8 @@ mod tests {
             "4756abc7223932990081d758534b2d7068e00647b8b40f939569e013f25d0df6",
             "fde51866081ed855cab63b195aee3d0747a95ba6c60a67ba9e2abe8be6604c06",
         ];
-        for (i, sql) in MIGRATIONS.iter().enumerate() {
-            let hash = safeserve_core::document::sha256_hex(sql.as_bytes());
-            match RELEASED.get(i) {
-                Some(released) => assert_eq!(&hash, released, "migration {} was changed after its release", i + 1),
-                None => panic!("migration {} is new: add its SHA-256 {hash} to RELEASED", i + 1),
-            }
-        }
-        assert_eq!(MIGRATIONS.len(), RELEASED.len(), "a released migration was removed");
+        let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
+        assert!(problems.is_empty(), "{}", problems.join("; "));
     }
 
     fn version(conn: &Connection) -> i64 {

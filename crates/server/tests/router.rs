@@ -9,7 +9,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use safeserve_core::document::hex;
 use safeserve_server::scope::Role;
 use safeserve_server::{admin, api, state};
-use safeserve_sync::wire;
+use safeserve_wire as wire;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 

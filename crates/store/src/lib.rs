@@ -34,7 +34,7 @@ mod visits;
 pub use documents::SignerTrust;
 pub(crate) use error::known;
 pub use error::{StoreError, UnknownKey};
-pub use open::{backup_path, OpenOptions, LATEST_VERSION};
+pub use open::{OpenOptions, LATEST_VERSION};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

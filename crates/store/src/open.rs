@@ -3,8 +3,9 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
+use safeserve_core::migration::backup_path;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// Numbered migrations, embedded in the binary. Never edit a released one.
@@ -60,24 +61,6 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         Ok(())
     } else {
         Err(StoreError::Corrupt { path: path.to_owned(), source: None })
-    }
-}
-
-/// Where the copy of a database taken before migrating it from `version` goes
-/// (`NAME.db.bak-vN`, numbered on when taken before); the server's database uses it too.
-pub fn backup_path(path: &Path, version: i64) -> PathBuf {
-    let mut n = 0;
-    loop {
-        let suffix = if n == 0 { format!("bak-v{version}") } else { format!("bak-v{version}-{n}") };
-        let candidate = path.with_extension(format!(
-            "{}{}",
-            path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default(),
-            suffix
-        ));
-        if !candidate.exists() {
-            return candidate;
-        }
-        n += 1;
     }
 }
 
@@ -186,14 +169,8 @@ mod tests {
             "fa7a2b4615e72a775190dd3a095fab2ea462b230a5eae71fb4ab00cbf0f9cd8e",
             "123c1f9928117c59184c1a01e8ae3dd9d578bf43c0e6acab15efb3d2afaca825",
         ];
-        for (i, sql) in MIGRATIONS.iter().enumerate() {
-            let hash = safeserve_core::document::sha256_hex(sql.as_bytes());
-            match RELEASED.get(i) {
-                Some(released) => assert_eq!(&hash, released, "migration {} was changed after its release", i + 1),
-                None => panic!("migration {} is new: add its SHA-256 {hash} to RELEASED", i + 1),
-            }
-        }
-        assert_eq!(MIGRATIONS.len(), RELEASED.len(), "a released migration was removed");
+        let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
+        assert!(problems.is_empty(), "{}", problems.join("; "));
     }
 
     #[test]

@@ -1264,30 +1264,35 @@ impl Store {
         Ok(())
     }
 
-    /// Every record held here as changes, parents first, for loading into a server
-    /// (`safeserve-server admin import`). Change ids are derived from the content, so an import
-    /// repeated is applied once.
-    /// With `registers_only`, just agencies, enterprises, people and contracts.
-    pub fn export_changes(
+    /// Every record held here as changes, parents first, for the export file a server loads
+    /// (`safeserve export`, then `safeserve-server admin import`). Change ids are derived from
+    /// the content, so an import repeated is applied once. With `registers_only`, just
+    /// agencies, enterprises, people and contracts. `each` may fail with its own error, which
+    /// ends the export.
+    pub fn export_changes<E: From<StoreError>>(
         &self,
         registers_only: bool,
-        mut each: impl FnMut(Change) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+        mut each: impl FnMut(Change) -> Result<(), E>,
+    ) -> Result<u64, E> {
         let node = self.sync_node()?;
         let now = safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis());
         let mut n = 0;
         let entities = if registers_only { &EXPORT_ORDER[..4] } else { &EXPORT_ORDER[..] };
         for &(entity, view) in entities {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT s.record_id, s.body, v.hlc, v.node FROM {view} s \
-                 LEFT JOIN sync_versions v ON v.entity = ?1 AND v.record_id = s.record_id"
-            ))?;
-            let mut rows = stmt.query([entity.key()])?;
-            while let Some(r) = rows.next()? {
-                let record_id: String = r.get(0)?;
-                let body: String = r.get(1)?;
-                let hlc: Option<i64> = r.get(2)?;
-                let node = r.get::<_, Option<String>>(3)?.unwrap_or_else(|| node.clone());
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT s.record_id, s.body, v.hlc, v.node FROM {view} s \
+                     LEFT JOIN sync_versions v ON v.entity = ?1 AND v.record_id = s.record_id"
+                ))
+                .map_err(StoreError::from)?;
+            let mut rows = stmt.query([entity.key()]).map_err(StoreError::from)?;
+            while let Some(r) = rows.next().map_err(StoreError::from)? {
+                let row = || -> Result<(String, String, Option<i64>, Option<String>), StoreError> {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                };
+                let (record_id, body, hlc, other) = row()?;
+                let node = other.unwrap_or_else(|| node.clone());
                 each(Change {
                     change_id: export_change_id(entity, &record_id, &body),
                     entity,

@@ -35,7 +35,7 @@ fn as_pulled(path: &std::path::Path) -> Vec<Pulled> {
                 node: c.node,
                 body: c.body,
             });
-            Ok(())
+            Ok::<_, safeserve_store::StoreError>(())
         })
         .unwrap();
     out

@@ -3,12 +3,14 @@
 //! the next one starts.
 
 use crate::tls::{self, Pin, Vouching};
-use crate::wire::{self, ErrorBody, Health, PhotoList, PullResponse, PushRequest, PushResponse, UploadState};
 use crate::SyncError;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::StatusCode;
 use safeserve_core::sync::Change;
+use safeserve_wire::{
+    self as wire, ErrorBody, Health, PhotoList, PullResponse, PushRequest, PushResponse, UploadState,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom};

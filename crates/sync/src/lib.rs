@@ -7,7 +7,7 @@
 pub mod client;
 pub mod lock;
 pub mod tls;
-pub mod wire;
+use safeserve_wire as wire;
 
 pub use client::{Client, WireBytes};
 

@@ -1,5 +1,8 @@
 //! Request and response bodies of the sync API (`/v1/…`), shared by the server and the client.
-//! docs/sync.md describes the protocol around them.
+//! docs/sync.md describes the protocol around them; [`export`] is the file an administrator
+//! carries from a laptop to a server.
+
+pub mod export;
 
 use safeserve_core::sync::{Change, Pulled, Receipt};
 use serde::{Deserialize, Serialize};
