@@ -4,6 +4,7 @@
 //! (5 s doubling to 5 min) before it tries again. Nothing is lost while the server is down:
 //! changes wait in the outbox.
 
+use safeserve_core::sync::SyncPhase;
 use safeserve_store::Store;
 use safeserve_sync::{Progress, SyncReport};
 use serde::Serialize;
@@ -22,8 +23,8 @@ const LAST_RETRY: Duration = Duration::from_secs(300);
 #[ts(export)]
 pub struct SyncActivity {
     pub running: bool,
-    /// The phase of the sync under way: push, photos, pull, download.
-    pub phase: Option<String>,
+    /// The phase of the sync under way.
+    pub phase: Option<SyncPhase>,
     pub done: u64,
     pub total: u64,
     pub bytes: u64,
@@ -123,12 +124,7 @@ impl SyncWorker {
                 }
                 let result = safeserve_sync::sync(store, &mut |p: &Progress| {
                     self.update(&app, |a| {
-                        a.phase = Some(
-                            serde_json::to_value(p.phase)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_owned))
-                                .unwrap_or_default(),
-                        );
+                        a.phase = Some(p.phase);
                         a.done = p.done;
                         a.total = p.total;
                         a.bytes = p.bytes;

@@ -136,7 +136,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         app.click("[data-testid=sync-enroll]").await?;
         app.wait_for("[data-testid=sync][data-enrolled=yes]").await.context("enrolled")?;
         let account = app.text("[data-testid=sync-account]").await?;
-        for part in [url.as_str(), "zhang", "执法检查人员", district.as_str()] {
+        for part in [url.as_str(), "zhang", "监管检查人员", district.as_str()] {
             ensure!(account.contains(part), "the account shows {part}: {account:?}");
         }
 

@@ -1,22 +1,7 @@
 // Every string the interface shows, Chinese first. Each entry holds both languages side by side
 // so a missing translation is a type error rather than a blank label.
 import { createContext, useContext } from 'react';
-import type { CertificateKind } from './bindings/CertificateKind';
-import type { DocumentKind } from './bindings/DocumentKind';
-import type { SignerRole } from './bindings/SignerRole';
-import type { Verdict } from './bindings/Verdict';
-import type { EnterpriseSize } from './bindings/EnterpriseSize';
-import type { Industry } from './bindings/Industry';
-import type { ManagementDocument } from './bindings/ManagementDocument';
 import type { Message } from './bindings/Message';
-import type { ServiceType } from './bindings/ServiceType';
-import type { StaffRole } from './bindings/StaffRole';
-import type { HazardCategory } from './bindings/HazardCategory';
-import type { HazardEventKind } from './bindings/HazardEventKind';
-import type { HazardLevel } from './bindings/HazardLevel';
-import type { HazardStatus } from './bindings/HazardStatus';
-import type { ItemResult } from './bindings/ItemResult';
-import type { VisitKind } from './bindings/VisitKind';
 
 export type Lang = 'zh' | 'en';
 type Pair = { zh: string; en: string };
@@ -529,9 +514,6 @@ const TEXT = {
   },
   coverageDate: { zh: '统计日期', en: 'Day' },
   coverageAllDivisions: { zh: '全部区县', en: 'All districts' },
-  coverageParks: { zh: '小微企业园区', en: 'Small/micro parks' },
-  coverageProduction: { zh: '生产型小微企业', en: 'Production-type small/micro' },
-  coverageHighRisk: { zh: '高危企业', en: 'High-risk enterprises' },
   coverageDistricts: { zh: '按区县', en: 'By district' },
   coverageTownships: { zh: '按乡镇街道', en: 'By township' },
   coverageDivision: { zh: '区划', en: 'Division' },
@@ -598,9 +580,6 @@ const TEXT = {
   btClosedAfter: { zh: '{date}（事故后）', en: '{date} (after the accident)' },
   btNotClosed: { zh: '未闭环', en: 'Not closed' },
   btReportedGov: { zh: '已报告政府', en: 'Reported to government' },
-  btStandingClosed: { zh: '已闭环', en: 'Closed' },
-  btStandingOpen: { zh: '未闭环', en: 'Open' },
-  btStandingOverdue: { zh: '逾期未整改', en: 'Overdue' },
   btSignedAfter: { zh: '事故后签署', en: 'Signed after the accident' },
   btSuperseded: { zh: '已被更正', en: 'Corrected' },
   btUnfinished: { zh: '未结束', en: 'Not ended' },
@@ -609,164 +588,9 @@ const TEXT = {
 
 export type TextKey = keyof typeof TEXT;
 
-// Enum labels, keyed by the serialised names the Rust side sends. `Record<Union, …>` makes the
-// compiler flag any variant the bindings add that has no label yet.
-export const INDUSTRY_LABELS: Record<Industry, Pair> = {
-  chemical: { zh: '化工', en: 'Chemicals' },
-  hazardous_chemicals: { zh: '危化品', en: 'Hazardous chemicals' },
-  mining: { zh: '矿山', en: 'Mining' },
-  fireworks: { zh: '烟花爆竹', en: 'Fireworks' },
-  metallurgy: { zh: '金属冶炼', en: 'Metal smelting' },
-  dust_explosion: { zh: '粉尘涉爆', en: 'Combustible dust' },
-  ammonia_refrigeration: { zh: '涉氨制冷', en: 'Ammonia refrigeration' },
-  machinery: { zh: '机械制造', en: 'Machinery' },
-  textile: { zh: '纺织服装', en: 'Textiles' },
-  food: { zh: '食品加工', en: 'Food processing' },
-  electronics: { zh: '电子信息', en: 'Electronics' },
-  building_materials: { zh: '建材', en: 'Building materials' },
-  printing: { zh: '印刷包装', en: 'Printing and packaging' },
-  furniture: { zh: '家具制造', en: 'Furniture' },
-  warehousing: { zh: '仓储物流', en: 'Warehousing and logistics' },
-  trade: { zh: '商贸服务', en: 'Trade and services' },
-};
-
-export const SERVICE_TYPE_LABELS: Record<ServiceType, Pair> = {
-  safety_management: { zh: '安全管理服务', en: 'Safety management' },
-  professional_technical: { zh: '专业技术服务', en: 'Professional technical' },
-  publicity_training: { zh: '宣传教育服务', en: 'Publicity and training' },
-  other: { zh: '其他安全服务', en: 'Other safety services' },
-};
-
-export const STAFF_ROLE_LABELS: Record<StaffRole, Pair> = {
-  technical_lead: { zh: '技术负责人', en: 'Technical lead' },
-  process_control_lead: { zh: '过程控制负责人', en: 'Process-control lead' },
-  technician: { zh: '专职技术人员', en: 'Technician' },
-  part_time: { zh: '兼职人员', en: 'Part-time' },
-};
-
-export const CERTIFICATE_LABELS: Record<CertificateKind, Pair> = {
-  registered_safety_engineer: { zh: '注册安全工程师', en: 'Registered safety engineer' },
-  safety_assessor: { zh: '安全评价师', en: 'Safety assessor' },
-  registered_fire_engineer: { zh: '注册消防工程师', en: 'Registered fire engineer' },
-  mid_title: { zh: '中级职称', en: 'Mid-level title' },
-  senior_title: { zh: '高级职称', en: 'Senior title' },
-};
-
-export const DOCUMENT_LABELS: Record<ManagementDocument, Pair> = {
-  technical_means: { zh: '技术装备清单', en: 'Technical equipment list' },
-  internal_rules: { zh: '内部管理制度', en: 'Internal rules' },
-  service_procedures: { zh: '服务规范与程序', en: 'Service procedures' },
-  service_archives: { zh: '服务档案', en: 'Service archives' },
-  quality_control: { zh: '质量控制体系', en: 'Quality-control system' },
-  staff_files: { zh: '人员档案', en: 'Staff files' },
-};
-
-export const SIZE_LABELS: Record<EnterpriseSize, Pair> = {
-  micro: { zh: '微型', en: 'Micro' },
-  small: { zh: '小型', en: 'Small' },
-  medium: { zh: '中型', en: 'Medium' },
-  large: { zh: '大型', en: 'Large' },
-};
-
-export const VISIT_KIND_LABELS: Record<VisitKind, Pair> = {
-  service: { zh: '技术服务', en: 'Service visit' },
-  first_service: { zh: '首次服务', en: 'First service visit' },
-  agency_inspection: { zh: '机构检查', en: 'Agency inspection' },
-  spot_check: { zh: '企业抽查', en: 'Enterprise spot check' },
-  reinspection: { zh: '复查', en: 'Re-inspection' },
-};
-
-export const ITEM_RESULT_LABELS: Record<ItemResult, Pair> = {
-  pass: { zh: '符合', en: 'Pass' },
-  fail: { zh: '不符合', en: 'Fail' },
-  not_applicable: { zh: '不适用', en: 'N/A' },
-};
-
-export const HAZARD_LEVEL_LABELS: Record<HazardLevel, Pair> = {
-  major: { zh: '重大隐患', en: 'Major' },
-  general: { zh: '一般隐患', en: 'General' },
-};
-
-export const HAZARD_CATEGORY_LABELS: Record<HazardCategory, Pair> = {
-  fire: { zh: '消防安全', en: 'Fire safety' },
-  electrical: { zh: '电气安全', en: 'Electrical safety' },
-  machinery: { zh: '机械设备', en: 'Machinery' },
-  hazardous_chemicals: { zh: '危险化学品', en: 'Hazardous chemicals' },
-  confined_space: { zh: '有限空间', en: 'Confined spaces' },
-  dust: { zh: '粉尘防爆', en: 'Combustible dust' },
-  ammonia: { zh: '涉氨制冷', en: 'Ammonia refrigeration' },
-  management: { zh: '安全管理', en: 'Safety management' },
-  agency_conduct: { zh: '服务机构管理', en: 'Agency conduct' },
-  other: { zh: '其他', en: 'Other' },
-};
-
-export const HAZARD_EVENT_LABELS: Record<HazardEventKind, Pair> = {
-  reported: { zh: '发现并登记', en: 'Reported' },
-  rectification_reported: { zh: '企业报告已整改', en: 'Rectification reported' },
-  verified: { zh: '复查确认整改', en: 'Verified at re-inspection' },
-  kept_open: { zh: '复查未通过', en: 'Kept open at re-inspection' },
-  closed: { zh: '闭环销号', en: 'Closed' },
-  overdue: { zh: '逾期未整改', en: 'Overdue' },
-  reported_to_government: { zh: '报告属地政府', en: 'Reported to government' },
-  escalated: { zh: '升级督办', en: 'Escalated' },
-  supplemented: { zh: '签字前补充', en: 'Completed before signing' },
-};
-
-export const HAZARD_STATUS_LABELS: Record<HazardStatus, Pair> = {
-  open: { zh: '待整改', en: 'Open' },
-  rectification_reported: { zh: '待复查', en: 'Awaiting re-inspection' },
-  closed: { zh: '已闭环', en: 'Closed' },
-};
-
-export const DOCUMENT_KIND_LABELS: Record<DocumentKind, Pair> = {
-  hazard_list: { zh: '隐患清单', en: 'Hazard list' },
-  inspection_record: { zh: '现场检查记录', en: 'Inspection record' },
-  rectification_notice: { zh: '整改通知书', en: 'Rectification notice' },
-  reinspection: { zh: '复查意见', en: 'Re-inspection record' },
-  service_plan: { zh: '服务细化方案', en: 'Service plan' },
-  letter: { zh: '函告', en: 'Letter' },
-  enterprise_file: { zh: '一企一档', en: 'Enterprise file' },
-};
-
-export const SIGNER_ROLE_LABELS: Record<SignerRole, Pair> = {
-  principal: { zh: '企业主要负责人', en: 'Enterprise principal' },
-  technician: { zh: '技术服务人员', en: 'Technician' },
-  inspector: { zh: '检查人员', en: 'Inspector' },
-  supervisor: { zh: '负责人', en: 'Supervisor' },
-};
-
-export const VERDICT_LABELS: Record<Verdict, Pair> = {
-  valid: { zh: '有效', en: 'Valid' },
-  altered: { zh: '已被篡改', en: 'Altered' },
-  superseded: { zh: '已被更正版本取代', en: 'Superseded by a correction' },
-  unknown: { zh: '查无此文书', en: 'No such document' },
-};
-
-// Sync: the server sends these as plain strings, so the tables are keyed by string and an
-// unknown key is shown as it came.
-export const SYNC_ROLE_LABELS: Record<string, Pair> = {
-  technician: { zh: '技术人员', en: 'Technician' },
-  inspector: { zh: '执法检查人员', en: 'Inspector' },
-  supervisor: { zh: '监管人员', en: 'Supervisor' },
-  admin: { zh: '管理员', en: 'Administrator' },
-};
-
-export const SYNC_PHASE_LABELS: Record<string, Pair> = {
-  push: { zh: '推送变更', en: 'Sending changes' },
-  photos: { zh: '上传照片', en: 'Uploading photos' },
-  pull: { zh: '拉取数据', en: 'Receiving data' },
-  download: { zh: '下载照片', en: 'Downloading photos' },
-};
-
-export const ENTITY_LABELS: Record<string, Pair> = {
-  agency: { zh: '服务机构', en: 'Agency' },
-  enterprise: { zh: '企业', en: 'Enterprise' },
-  person: { zh: '从业人员', en: 'Person' },
-  contract: { zh: '服务合同', en: 'Contract' },
-  visit: { zh: '检查记录', en: 'Visit' },
-  visit_item: { zh: '检查项目', en: 'Checklist item' },
-  hazard: { zh: '隐患', en: 'Hazard' },
-};
+// Enum labels come from the Rust enums themselves (ui/src/bindings/labels.ts, generated):
+// the screens show the words the forms print.
+export * from './bindings/labels';
 
 /** Names of the record fields a conflict can be about. */
 export const FIELD_LABELS: Record<string, Pair> = {

@@ -32,8 +32,15 @@ pub fn enroll(db: &Path, server: &str, code: &str, ca: Option<&Path>) -> ExitCod
     };
     match safeserve_sync::enroll(&mut store, server, code, &device.key, &device.label(), ca.as_deref()) {
         Ok(a) => {
-            say!("已注册到 {}：用户 {}（{}），范围 {}，设备 {}", a.server, a.user_name, a.role, a.scope, a.device_id);
-            say!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role, a.device_id);
+            say!(
+                "已注册到 {}：用户 {}（{}），范围 {}，设备 {}",
+                a.server,
+                a.user_name,
+                a.role.label_zh(),
+                a.scope,
+                a.device_id
+            );
+            say!("enrolled with {} as {} ({}), device {}", a.server, a.user_name, a.role.label_en(), a.device_id);
             ExitCode::SUCCESS
         }
         Err(e) => sync_fail(&e),

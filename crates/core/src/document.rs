@@ -460,8 +460,8 @@ labelled_enum! {
     Verdict {
         Valid = "valid", "有效", "Valid";
         Altered = "altered", "已被篡改", "Altered";
-        Superseded = "superseded", "已被更正版本取代", "Superseded";
-        Unknown = "unknown", "查无此文书", "Unknown";
+        Superseded = "superseded", "已被更正版本取代", "Superseded by a correction";
+        Unknown = "unknown", "查无此文书", "No such document";
     }
 }
 

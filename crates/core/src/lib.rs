@@ -20,7 +20,7 @@ pub mod document;
 pub mod grading;
 pub mod hazard;
 pub mod ids;
-mod labels;
+pub mod labels;
 pub mod letter;
 pub mod message;
 pub mod migration;

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 /// Where the copy of a database taken before migrating it from `version` goes
-/// (`NAME.db.bak-vN`, numbered on when taken before). It looks only at which names exist.
-pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+/// (`NAME.db.bak-vN`, numbered on past the names `taken` says exist: a copy never replaces an
+/// earlier one). The caller asks the file system (`|p| p.exists()`).
+pub fn backup_path(path: &Path, version: i64, taken: impl Fn(&Path) -> bool) -> PathBuf {
     let mut n = 0;
     loop {
         let suffix = if n == 0 { format!("bak-v{version}") } else { format!("bak-v{version}-{n}") };
@@ -15,7 +16,7 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
             path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default(),
             suffix
         ));
-        if !candidate.exists() {
+        if !taken(&candidate) {
             return candidate;
         }
         n += 1;
@@ -60,12 +61,9 @@ mod tests {
 
     #[test]
     fn a_second_copy_from_the_same_version_gets_the_next_number() {
-        let dir = std::env::temp_dir().join(format!("safeserve-backup-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let db = dir.join("safeserve.db");
-        assert_eq!(backup_path(&db, 3), dir.join("safeserve.db.bak-v3"));
-        std::fs::write(dir.join("safeserve.db.bak-v3"), b"").expect("write");
-        assert_eq!(backup_path(&db, 3), dir.join("safeserve.db.bak-v3-1"));
-        std::fs::remove_dir_all(&dir).expect("clean");
+        let db = Path::new("/data/safeserve.db");
+        assert_eq!(backup_path(db, 3, |_| false), Path::new("/data/safeserve.db.bak-v3"));
+        let first = |p: &Path| p == Path::new("/data/safeserve.db.bak-v3");
+        assert_eq!(backup_path(db, 3, first), Path::new("/data/safeserve.db.bak-v3-1"));
     }
 }

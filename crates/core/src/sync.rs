@@ -2,84 +2,61 @@
 //! stamped with a hybrid logical clock. Shared by the local store (which writes and applies
 //! them), the sync client and the server (see docs/sync.md).
 
+use crate::labels::labelled_enum;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
-/// The kinds of record that sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    Agency,
-    Enterprise,
-    Person,
-    Contract,
-    Visit,
-    VisitItem,
-    Hazard,
-    HazardEvent,
-    ItemPhoto,
-    HazardPhoto,
-    Document,
-    /// A concurrent edit the server decided: the kept and the lost value, both whole.
-    Conflict,
-    /// The draft of a letter (函告) before approval; keyed by its inspection visit.
-    LetterDraft,
-    /// An agency's reply to a letter, or the bureau's review of it.
-    LetterEvent,
-    /// A rating of an agency by an enterprise or an inspector (R13).
-    Evaluation,
-    /// An entry on the serious-dishonesty list (R11), and its lifting.
-    BlacklistEntry,
-    BlacklistLift,
+labelled_enum! {
+    /// The kinds of record that sync.
+    Entity {
+        Agency = "agency", "服务机构", "Agency";
+        Enterprise = "enterprise", "企业", "Enterprise";
+        Person = "person", "从业人员", "Person";
+        Contract = "contract", "服务合同", "Contract";
+        Visit = "visit", "检查记录", "Visit";
+        VisitItem = "visit_item", "检查项目", "Checklist item";
+        Hazard = "hazard", "隐患", "Hazard";
+        HazardEvent = "hazard_event", "隐患事件", "Hazard event";
+        ItemPhoto = "item_photo", "检查项目照片", "Checklist item photo";
+        HazardPhoto = "hazard_photo", "隐患照片", "Hazard photo";
+        Document = "document", "签署文书", "Signed document";
+        // A concurrent edit the server decided: the kept and the lost value, both whole.
+        Conflict = "conflict", "同步冲突", "Sync conflict";
+        // The draft of a letter (函告) before approval; keyed by its inspection visit.
+        LetterDraft = "letter_draft", "函告草稿", "Letter draft";
+        // An agency's reply to a letter, or the bureau's review of it.
+        LetterEvent = "letter_event", "函告回复与审核", "Letter reply or review";
+        // A rating of an agency by an enterprise or an inspector (R13).
+        Evaluation = "evaluation", "服务评价", "Evaluation";
+        // An entry on the serious-dishonesty list (R11), and its lifting.
+        BlacklistEntry = "blacklist_entry", "严重失信名单列入", "Blacklist entry";
+        BlacklistLift = "blacklist_lift", "严重失信名单移出", "Blacklist lifting";
+    }
+}
+
+labelled_enum! {
+    /// Who a user of the central server is: an agency's technician (scope: their agency), a
+    /// bureau's inspector or supervisor (scope: their jurisdiction), or an administrator.
+    Role {
+        Technician = "technician", "机构技术人员", "Agency technician";
+        Inspector = "inspector", "监管检查人员", "Inspector";
+        Supervisor = "supervisor", "监管负责人", "Supervisor";
+        Admin = "admin", "管理员", "Administrator";
+    }
+}
+
+labelled_enum! {
+    /// The steps of one sync, in the order they run.
+    SyncPhase {
+        Push = "push", "推送变更", "Sending changes";
+        Photos = "photos", "上传照片", "Uploading photos";
+        Pull = "pull", "拉取数据", "Receiving data";
+        Download = "download", "下载照片", "Downloading photos";
+    }
 }
 
 impl Entity {
-    pub const ALL: [Entity; 17] = [
-        Entity::Agency,
-        Entity::Enterprise,
-        Entity::Person,
-        Entity::Contract,
-        Entity::Visit,
-        Entity::VisitItem,
-        Entity::Hazard,
-        Entity::HazardEvent,
-        Entity::ItemPhoto,
-        Entity::HazardPhoto,
-        Entity::Document,
-        Entity::Conflict,
-        Entity::LetterDraft,
-        Entity::LetterEvent,
-        Entity::Evaluation,
-        Entity::BlacklistEntry,
-        Entity::BlacklistLift,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Entity::Agency => "agency",
-            Entity::Enterprise => "enterprise",
-            Entity::Person => "person",
-            Entity::Contract => "contract",
-            Entity::Visit => "visit",
-            Entity::VisitItem => "visit_item",
-            Entity::Hazard => "hazard",
-            Entity::HazardEvent => "hazard_event",
-            Entity::ItemPhoto => "item_photo",
-            Entity::HazardPhoto => "hazard_photo",
-            Entity::Document => "document",
-            Entity::Conflict => "conflict",
-            Entity::LetterDraft => "letter_draft",
-            Entity::LetterEvent => "letter_event",
-            Entity::Evaluation => "evaluation",
-            Entity::BlacklistEntry => "blacklist_entry",
-            Entity::BlacklistLift => "blacklist_lift",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Entity> {
-        Entity::ALL.into_iter().find(|e| e.key() == key)
-    }
-
     /// Evidence is append-only: it is written once, never changed or deleted, so it cannot
     /// conflict. Everything else is a mutable register field decided by last writer wins.
     pub fn is_evidence(self) -> bool {

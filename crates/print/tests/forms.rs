@@ -505,7 +505,7 @@ fn enrolled(
             server: "https://127.0.0.1:1".into(),
             device_id: user.into(),
             user_name: user.into(),
-            role: "technician".into(),
+            role: safeserve_core::sync::Role::Technician,
             scope: String::new(),
             refresh_token: String::new(),
             cursor: 0,

@@ -318,14 +318,14 @@ async fn enrol(
     let certificate = req.document_key.as_deref().and_then(safeserve_core::document::unhex).and_then(|der| {
         state
             .bureau
-            .issue(&der, &user.name, user.role.title(), &device.label, &device.public_key)
+            .issue(&der, &user.name, &crate::scope::role_title(user.role), &device.label, &device.public_key)
             .inspect_err(|e| tracing::warn!(device = %device.id, error = %e, "no certificate issued"))
             .ok()
     });
     let enrolled = wire::Enrolled {
         device_id: device.id,
         user_name: user.name.clone(),
-        role: user.role.key().to_owned(),
+        role: user.role,
         scope: user.scope().describe(),
         tokens,
         authority: certificate.as_ref().and_then(|_| state.bureau.root_pem().ok()),
@@ -352,7 +352,7 @@ async fn certificate(
         .ok_or_else(|| unauthorized("device_revoked", "本设备未登记", "This device is not enrolled"))?;
     let certificate = state
         .bureau
-        .issue(&der, &caller.user.name, caller.user.role.title(), &device.label, &device.public_key)
+        .issue(&der, &caller.user.name, &crate::scope::role_title(caller.user.role), &device.label, &device.public_key)
         .map_err(|_| ApiError::bad_request("document_key"))?;
     let authority = state.bureau.root_pem().map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?;
     tracing::info!(device = %device.id, user = %caller.user.name, "certificate issued");

@@ -27,7 +27,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StorageError> {
     }
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     if tables > 0 {
-        let backup = safeserve_core::migration::backup_path(path, version);
+        let backup = safeserve_core::migration::backup_path(path, version, |p| p.exists());
         conn.execute("VACUUM INTO ?1", [backup.to_string_lossy()])?;
         tracing::info!(from = version, to = LATEST, backup = %backup.display(), "migrating the server database");
     }

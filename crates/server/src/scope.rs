@@ -8,37 +8,11 @@
 use safeserve_core::sync::{body_list as list, Entity};
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Technician,
-    Inspector,
-    Supervisor,
-    Admin,
-}
+pub use safeserve_core::sync::Role;
 
-impl Role {
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Technician => "technician",
-            Role::Inspector => "inspector",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// How a certificate names the role: `机构技术人员（technician）`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Role::Technician => "机构技术人员（technician）",
-            Role::Inspector => "监管检查人员（inspector）",
-            Role::Supervisor => "监管负责人（supervisor）",
-            Role::Admin => "管理员（admin）",
-        }
-    }
-
-    pub fn from_key(k: &str) -> Option<Role> {
-        [Role::Technician, Role::Inspector, Role::Supervisor, Role::Admin].into_iter().find(|r| r.key() == k)
-    }
+/// How a certificate names the role: `机构技术人员（technician）`.
+pub fn role_title(role: Role) -> String {
+    format!("{}（{}）", role.label_zh(), role.key())
 }
 
 /// A caller's scope, from their token.

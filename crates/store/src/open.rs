@@ -116,7 +116,7 @@ impl Store {
             return Ok(());
         }
         if from > 0 {
-            let target = backup_path(&self.path, from);
+            let target = backup_path(&self.path, from, |p| p.exists());
             self.conn
                 .execute("VACUUM INTO ?1", [target.to_string_lossy()])
                 .map_err(|source| StoreError::Backup { path: self.path.clone(), source })?;
@@ -271,7 +271,7 @@ mod tests {
         let kept: String = store.conn.query_row("SELECT name FROM divisions", [], |r| r.get(0)).unwrap();
         assert_eq!(kept, "西湖区", "the migration keeps what was there");
         assert_eq!(
-            backup_path(&v1, 1).file_name().unwrap(),
+            backup_path(&v1, 1, |p| p.exists()).file_name().unwrap(),
             "v1.db.bak-v1-1",
             "a second backup never overwrites the first"
         );

@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use safeserve_core::document::{sha256_hex, signature_holds};
 use safeserve_core::sync::{
-    body_list as array, hlc_of_millis, latest_acceptable_hlc, wins, Change, Entity, Op, Pulled, Receipt,
+    body_list as array, hlc_of_millis, latest_acceptable_hlc, wins, Change, Entity, Op, Pulled, Receipt, Role,
 };
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ pub struct SyncAccount {
     pub server: String,
     pub device_id: String,
     pub user_name: String,
-    pub role: String,
+    pub role: Role,
     /// The user's scope as the server described it (for display only: the server decides).
     pub scope: String,
     pub refresh_token: String,
@@ -49,7 +49,7 @@ pub struct SyncStatus {
     pub enrolled: bool,
     pub server: Option<String>,
     pub user_name: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub scope: Option<String>,
     /// Changes written here that the server has not given a receipt for.
     pub pending: u32,
@@ -84,7 +84,7 @@ pub struct FieldConflict {
 #[ts(export)]
 pub struct ConflictView {
     pub id: String,
-    pub entity: String,
+    pub entity: Entity,
     pub record_id: String,
     /// The record's name (an enterprise's, a person's …) when it has one.
     pub title: String,
@@ -1007,7 +1007,7 @@ impl Store {
                         server: r.get(0)?,
                         device_id: r.get(1)?,
                         user_name: r.get(2)?,
-                        role: r.get(3)?,
+                        role: crate::known(("角色", "role"), &r.get::<_, String>(3)?, Role::from_key)?,
                         scope: r.get(4)?,
                         refresh_token: r.get(5)?,
                         cursor: r.get(6)?,
@@ -1033,7 +1033,7 @@ impl Store {
                 a.server,
                 a.device_id,
                 a.user_name,
-                a.role,
+                a.role.key(),
                 a.scope,
                 a.refresh_token,
                 a.cursor,
@@ -1096,7 +1096,7 @@ impl Store {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
+                        crate::known(("角色", "role"), &r.get::<_, String>(2)?, Role::from_key)?,
                         r.get::<_, String>(3)?,
                         r.get::<_, Option<String>>(4)?,
                         r.get::<_, Option<String>>(5)?,
@@ -1145,7 +1145,7 @@ impl Store {
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                crate::known(("记录类别", "record kind"), &r.get::<_, String>(1)?, Entity::from_key)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,

@@ -179,7 +179,7 @@ fn sample_account() -> safeserve_store::sync::SyncAccount {
         server: "http://127.0.0.1:1".into(),
         device_id: "d".into(),
         user_name: "u".into(),
-        role: "admin".into(),
+        role: safeserve_core::sync::Role::Admin,
         scope: "全部".into(),
         refresh_token: "t".into(),
         cursor: 0,

@@ -14,6 +14,7 @@ pub use client::{Client, WireBytes};
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey};
 use safeserve_core::document::{hex, DocumentContent, DocumentKind, SignedDocument};
+use safeserve_core::sync::SyncPhase;
 use safeserve_core::Message;
 use safeserve_store::sync::SyncAccount;
 use safeserve_store::views::DocumentRequest;
@@ -128,18 +129,9 @@ impl SyncError {
 }
 
 /// Where a sync is, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Push,
-    Photos,
-    Pull,
-    Download,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
-    pub phase: Phase,
+    pub phase: SyncPhase,
     pub done: u64,
     pub total: u64,
     pub bytes: u64,
@@ -348,7 +340,7 @@ pub fn push(
             }
         }
         let done = report.pushed + report.superseded + report.refused;
-        progress(&Progress { phase: Phase::Push, done, total: total.max(done), bytes: client.wire.sent });
+        progress(&Progress { phase: SyncPhase::Push, done, total: total.max(done), bytes: client.wire.sent });
     }
 }
 
@@ -371,7 +363,7 @@ pub fn upload_photos(
     for photo in held.iter().filter(|p| missing.contains(&p.sha256)) {
         client.upload_photo(&photo.sha256, &photo.path, &mut |n| {
             done += n;
-            progress(&Progress { phase: Phase::Photos, done, total, bytes: done });
+            progress(&Progress { phase: SyncPhase::Photos, done, total, bytes: done });
         })?;
         store.confirm_photos(std::slice::from_ref(&photo.sha256))?;
         report.photos_uploaded += 1;
@@ -415,7 +407,7 @@ fn pull_pages(
         report.skipped += applied.skipped as u64;
         *cursor = page.next;
         progress(&Progress {
-            phase: Phase::Pull,
+            phase: SyncPhase::Pull,
             done: report.pulled,
             total: report.pulled,
             bytes: client.wire.received,
@@ -450,7 +442,7 @@ pub fn download_photos(
             }
         }
         progress(&Progress {
-            phase: Phase::Download,
+            phase: SyncPhase::Download,
             done: report.photos_downloaded,
             total,
             bytes: client.wire.received,

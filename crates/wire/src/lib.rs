@@ -4,7 +4,7 @@
 
 pub mod export;
 
-use safeserve_core::sync::{Change, Pulled, Receipt};
+use safeserve_core::sync::{Change, Pulled, Receipt, Role};
 use serde::{Deserialize, Serialize};
 
 /// Header carrying the sender's wall clock (milliseconds since 1970), so the server can record
@@ -49,7 +49,7 @@ pub struct Tokens {
 pub struct Enrolled {
     pub device_id: String,
     pub user_name: String,
-    pub role: String,
+    pub role: Role,
     /// What the user may see, in words (an agency's name and id, or a division code).
     pub scope: String,
     #[serde(flatten)]

@@ -10,7 +10,7 @@ import { placeFieldError } from '../forms';
 import { keysOf, useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { todayIso } from '../format';
-import { GROUND_LABELS } from './AgencyTags';
+import { BLACKLIST_GROUND_LABELS } from '../i18n';
 
 interface EnterValues {
   ground: BlacklistGround | undefined;
@@ -98,7 +98,7 @@ export function BlacklistEnterModal({
         <Form.Item name="ground" label={t('blGround')} rules={[{ required: true, message: t('required') }]}>
           <Select
             data-testid="blacklist-ground"
-            options={keysOf(GROUND_LABELS).map((g) => ({ value: g, label: l(GROUND_LABELS[g]) }))}
+            options={keysOf(BLACKLIST_GROUND_LABELS).map((g) => ({ value: g, label: l(BLACKLIST_GROUND_LABELS[g]) }))}
           />
         </Form.Item>
         <Form.Item name="evidence" label={t('blEvidence')} rules={required}>

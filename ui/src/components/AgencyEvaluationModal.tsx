@@ -9,7 +9,7 @@ import { placeFieldError } from '../forms';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { todayIso } from '../format';
-import { RATER_LABELS } from './AgencyTags';
+import { RATER_KIND_LABELS } from '../i18n';
 
 interface Values {
   rater_kind: RaterKind;
@@ -105,7 +105,7 @@ export function AgencyEvaluationModal({
         <Form.Item name="rater_kind" label={t('evRaterKind')}>
           <Radio.Group
             data-testid="evaluation-rater-kind"
-            options={(['inspector', 'enterprise'] as RaterKind[]).map((k) => ({ value: k, label: l(RATER_LABELS[k]) }))}
+            options={(['inspector', 'enterprise'] as RaterKind[]).map((k) => ({ value: k, label: l(RATER_KIND_LABELS[k]) }))}
           />
         </Form.Item>
         {kind === 'enterprise' && (

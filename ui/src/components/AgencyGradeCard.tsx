@@ -9,7 +9,8 @@ import { useI18n } from '../i18n';
 import { BlacklistEnterModal, BlacklistLiftModal } from './AgencyBlacklistModals';
 import { AgencyEvaluationModal } from './AgencyEvaluationModal';
 import { AgencyGradeHistory } from './AgencyGradeHistory';
-import { BlacklistTag, GROUND_LABELS, GradeTag, RATER_LABELS } from './AgencyTags';
+import { BLACKLIST_GROUND_LABELS, RATER_KIND_LABELS } from '../i18n';
+import { BlacklistTag, GradeTag } from './AgencyTags';
 import { CapabilityPassRates } from './CapabilityPassRates';
 import { CapabilityTestModal } from './CapabilityTestModal';
 import { ErrorAlert } from './ErrorAlert';
@@ -45,7 +46,7 @@ export function AgencyGradeCard({ detail, onChanged }: { detail: AgencyDetail; o
 
   const evColumns: TableColumnsType<EvaluationView> = [
     { key: 'on', title: t('evRatedOn'), dataIndex: 'rated_on', width: 110 },
-    { key: 'kind', title: t('evRaterKind'), width: 110, render: (_, e) => l(RATER_LABELS[e.rater_kind]) },
+    { key: 'kind', title: t('evRaterKind'), width: 110, render: (_, e) => l(RATER_KIND_LABELS[e.rater_kind]) },
     { key: 'rater', title: t('evRater'), width: 160, ellipsis: true, render: (_, e) => (e.enterprise_name ? `${e.enterprise_name} · ${e.rater}` : e.rater) },
     { key: 'q', title: t('evQuality'), dataIndex: 'quality', width: 80, align: 'right' },
     { key: 't', title: t('evTimeliness'), dataIndex: 'timeliness', width: 80, align: 'right' },
@@ -114,7 +115,7 @@ export function AgencyGradeCard({ detail, onChanged }: { detail: AgencyDetail; o
                 style={{ marginBottom: 8 }}
                 title={
                   <Flex gap={8} align="center" wrap>
-                    <Tag color="red">{l(GROUND_LABELS[e.ground])}</Tag>
+                    <Tag color="red">{l(BLACKLIST_GROUND_LABELS[e.ground])}</Tag>
                     <Typography.Text type="secondary">{t('blEntryLine', { date: e.entered_on, by: e.entered_by })}</Typography.Text>
                   </Flex>
                 }

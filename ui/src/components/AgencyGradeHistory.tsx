@@ -3,7 +3,8 @@ import type { Deduction } from '../bindings/Deduction';
 import type { GradeChangeView } from '../bindings/GradeChangeView';
 import { formatTime } from '../format';
 import { useI18n } from '../i18n';
-import { DEDUCTION_LABELS, GradeTag } from './AgencyTags';
+import { DEDUCTION_KIND_LABELS } from '../i18n';
+import { GradeTag } from './AgencyTags';
 
 /** The lines behind a score: what each kind of finding took off (or added), with its evidence. */
 export function DeductionList({ deductions }: { deductions: Deduction[] }) {
@@ -14,7 +15,7 @@ export function DeductionList({ deductions }: { deductions: Deduction[] }) {
       {deductions.map((d, i) => (
         <li key={`${d.kind}-${i}`} data-testid="grade-deduction" data-kind={d.kind} data-points={d.points}>
           <Tag color={d.points < 0 ? 'red' : d.points > 0 ? 'green' : 'default'}>
-            {l(DEDUCTION_LABELS[d.kind])} {d.points > 0 ? `+${d.points}` : d.points < 0 ? `${d.points}` : ''}
+            {l(DEDUCTION_KIND_LABELS[d.kind])} {d.points > 0 ? `+${d.points}` : d.points < 0 ? `${d.points}` : ''}
           </Tag>
           {m(d.message)}
           {d.evidence.length > 0 && (

@@ -1,7 +1,7 @@
 import { WarningOutlined } from '@ant-design/icons';
 import { Flex, Tag, Tooltip, Typography } from 'antd';
 import type { CertificateView } from '../bindings/CertificateView';
-import { CERTIFICATE_LABELS, useI18n } from '../i18n';
+import { CERTIFICATE_KIND_LABELS, useI18n } from '../i18n';
 
 /** A status colour only where it matters: red = expired, orange = expiring soon. */
 function certificateColor(c: CertificateView): string | undefined {
@@ -28,8 +28,8 @@ export function Certificates({ certificates }: { certificates: CertificateView[]
             <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{tip}</span>}>
               <Tag color={certificateColor(c)} style={{ marginInlineEnd: 4 }}>
                 {c.specialty
-                  ? t('withNote', { label: l(CERTIFICATE_LABELS[c.kind]), note: c.specialty })
-                  : l(CERTIFICATE_LABELS[c.kind])}
+                  ? t('withNote', { label: l(CERTIFICATE_KIND_LABELS[c.kind]), note: c.specialty })
+                  : l(CERTIFICATE_KIND_LABELS[c.kind])}
                 {status ? ` · ${status}` : ''}
               </Tag>
             </Tooltip>

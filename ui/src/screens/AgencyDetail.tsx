@@ -11,7 +11,7 @@ import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatArea } from '../format';
 import { useLoad } from '../hooks';
-import { DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
+import { MANAGEMENT_DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
 import { NewVisitModal } from './NewVisitModal';
 
@@ -99,7 +99,7 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
                 key: 'documents',
                 label: t('documents'),
                 span: 'filled',
-                children: detail.documents.length ? detail.documents.map((d) => <Tag key={d}>{l(DOCUMENT_LABELS[d])}</Tag>) : none,
+                children: detail.documents.length ? detail.documents.map((d) => <Tag key={d}>{l(MANAGEMENT_DOCUMENT_LABELS[d])}</Tag>) : none,
               },
             ]}
           />

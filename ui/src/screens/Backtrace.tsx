@@ -18,10 +18,10 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { IndustryLabel } from '../components/IndustryLabel';
 import { PdfLocation } from '../components/OpenedPdf';
 import { ScreenHeader } from '../components/ScreenHeader';
-import type { TextKey } from '../i18n';
 import {
   DOCUMENT_KIND_LABELS,
   HAZARD_LEVEL_LABELS,
+  HAZARD_STANDING_LABELS,
   SERVICE_TYPE_LABELS,
   VISIT_KIND_LABELS,
   useI18n,
@@ -29,11 +29,7 @@ import {
 
 const DEFAULT_MONTHS = 12;
 
-const STANDING: Record<HazardStanding, { key: TextKey; color: string }> = {
-  closed: { key: 'btStandingClosed', color: 'green' },
-  open: { key: 'btStandingOpen', color: 'orange' },
-  overdue: { key: 'btStandingOverdue', color: 'red' },
-};
+const STANDING_COLORS: Record<HazardStanding, string> = { closed: 'green', open: 'orange', overdue: 'red' };
 
 /** `2026-08-01T09:30:00+08:00` → `2026-08-01 09:30`. */
 function minute(at: string): string {
@@ -394,8 +390,8 @@ function HazardsTable({ hazards }: { hazards: HazardTrace[] }) {
       width: 170,
       render: (_, h) => (
         <>
-          <Tag color={STANDING[h.standing].color} data-testid="backtrace-hazard-standing">
-            {t(STANDING[h.standing].key)}
+          <Tag color={STANDING_COLORS[h.standing]} data-testid="backtrace-hazard-standing">
+            {l(HAZARD_STANDING_LABELS[h.standing])}
           </Tag>
           {h.reported_to_government && <Tag color="purple">{t('btReportedGov')}</Tag>}
         </>

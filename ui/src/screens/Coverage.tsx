@@ -12,17 +12,11 @@ import type { Measure } from '../bindings/Measure';
 import type { MeasureCoverage } from '../bindings/MeasureCoverage';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useLoad } from '../hooks';
-import { useI18n } from '../i18n';
+import { MEASURE_LABELS, useI18n } from '../i18n';
 import type { TextKey } from '../i18n';
 import { COLOR_UNMET, CoverageChart } from './CoverageChart';
 
 const MEASURES: Measure[] = ['parks', 'production_small_micro', 'high_risk'];
-
-const MEASURE_TEXT: Record<Measure, TextKey> = {
-  parks: 'coverageParks',
-  production_small_micro: 'coverageProduction',
-  high_risk: 'coverageHighRisk',
-};
 
 function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
@@ -138,7 +132,7 @@ function ExportButton({ date, within }: { date: string | null; within: string | 
 
 /** The whole scope, one figure per measure. */
 function Totals({ report }: { report: CoverageReport }) {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   return (
     <Row gutter={16}>
       {MEASURES.map((m) => {
@@ -154,7 +148,7 @@ function Totals({ report }: { report: CoverageReport }) {
               data-attainment={c.attainment}
             >
               <Statistic
-                title={`${t(MEASURE_TEXT[m])} · ${t('coverageTarget')} ${c.target_percent}%`}
+                title={`${l(MEASURE_LABELS[m])} · ${t('coverageTarget')} ${c.target_percent}%`}
                 value={c.share === null ? t('none') : percent(c.share)}
                 styles={{ content: { color: c.attainment === 'unmet' ? COLOR_UNMET : undefined } }}
                 suffix={
@@ -183,7 +177,7 @@ function attainmentText(c: MeasureCoverage, t: (k: TextKey) => string): string {
 }
 
 function Charts({ report }: { report: CoverageReport }) {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   const charts = useMemo(
     () =>
       MEASURES.map((m) => ({
@@ -206,7 +200,7 @@ function Charts({ report }: { report: CoverageReport }) {
           <Card size="small">
             <CoverageChart
               testId={`coverage-chart-${c.measure}`}
-              title={t('coverageChartTitle', { measure: t(MEASURE_TEXT[c.measure]) })}
+              title={t('coverageChartTitle', { measure: l(MEASURE_LABELS[c.measure]) })}
               bars={c.bars}
               targetPercent={c.target}
               targetLabel={t('coverageTargetLine', { n: c.target })}
@@ -274,13 +268,13 @@ function DivisionTable({
   loading: boolean;
   parentName?: (r: CoverageRow) => string;
 }) {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   const columns: TableColumnsType<CoverageRow> = [
     { key: 'name', title: t('coverageDivision'), width: 150, fixed: 'left', render: (_, r) => (r.code ? r.name : <b>{r.name}</b>) },
     ...(parentName ? [{ key: 'parent', title: t('coverageDistrict'), width: 100, render: (_: unknown, r: CoverageRow) => parentName(r) }] : []),
     ...MEASURES.map((m) => ({
       key: m,
-      title: `${t(MEASURE_TEXT[m])}（${t('coverageTarget')} ${rows[0]?.[m].target_percent ?? ''}%）`,
+      title: `${l(MEASURE_LABELS[m])}（${t('coverageTarget')} ${rows[0]?.[m].target_percent ?? ''}%）`,
       render: (_: unknown, r: CoverageRow) => <MeasureCell row={r} measure={m} />,
     })),
   ];

@@ -16,7 +16,7 @@ import { IndustryLabel } from '../components/IndustryLabel';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { placeFieldError } from '../forms';
 import { useLoad } from '../hooks';
-import { SIZE_LABELS, useI18n } from '../i18n';
+import { ENTERPRISE_SIZE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
 import { NewVisitModal } from './NewVisitModal';
 import { VisitTable } from './Visits';
@@ -126,7 +126,7 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
                 label: t('colIndustry'),
                 children: <IndustryLabel industry={e.industry} highRisk={e.high_risk} />,
               },
-              { key: 'size', label: t('colSize'), children: l(SIZE_LABELS[e.size]) },
+              { key: 'size', label: t('colSize'), children: l(ENTERPRISE_SIZE_LABELS[e.size]) },
               { key: 'park', label: t('colPark'), children: e.park ?? t('none') },
               { key: 'address', label: t('colAddress'), children: e.address, span: 'filled' },
             ]}

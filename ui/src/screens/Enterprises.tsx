@@ -12,7 +12,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { SearchInput } from '../components/SearchInput';
 import { divisionOfPath, divisionOptions } from '../divisions';
 import { useSearch } from '../hooks';
-import { INDUSTRY_LABELS, SIZE_LABELS, keysOf, useI18n } from '../i18n';
+import { INDUSTRY_LABELS, ENTERPRISE_SIZE_LABELS, keysOf, useI18n } from '../i18n';
 import { useNav } from '../nav';
 
 // The form loads on first use, keeping it out of the start-up bundle.
@@ -93,7 +93,7 @@ export function Enterprises({
         </>
       ),
     },
-    { key: 'size', title: t('colSize'), width: 70, render: (_, e) => l(SIZE_LABELS[e.size]) },
+    { key: 'size', title: t('colSize'), width: 70, render: (_, e) => l(ENTERPRISE_SIZE_LABELS[e.size]) },
     { key: 'park', title: t('colPark'), width: 160, ellipsis: true, render: (_, e) => e.park ?? t('none') },
   ];
 

@@ -6,7 +6,8 @@ import { api, toCommandError } from '../api';
 import type { Grade } from '../bindings/Grade';
 import type { GradedAgency } from '../bindings/GradedAgency';
 import { AgencyGradeHistory, DeductionList } from '../components/AgencyGradeHistory';
-import { BlacklistTag, DEDUCTION_LABELS, GradeTag } from '../components/AgencyTags';
+import { DEDUCTION_KIND_LABELS } from '../i18n';
+import { BlacklistTag, GradeTag } from '../components/AgencyTags';
 import { CapabilityPassRates } from '../components/CapabilityPassRates';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -103,7 +104,7 @@ export function Grades() {
             .slice(0, 3)
             .map((d) => (
               <Tag key={d.kind}>
-                {l(DEDUCTION_LABELS[d.kind])} {d.points}
+                {l(DEDUCTION_KIND_LABELS[d.kind])} {d.points}
               </Tag>
             ))}
           {a.changed && (

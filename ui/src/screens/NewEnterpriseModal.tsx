@@ -9,7 +9,7 @@ import type { Industry } from '../bindings/Industry';
 import type { NewEnterprise } from '../bindings/NewEnterprise';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { divisionOfPath, divisionOptions } from '../divisions';
-import { INDUSTRY_LABELS, SIZE_LABELS, keysOf, useI18n } from '../i18n';
+import { INDUSTRY_LABELS, ENTERPRISE_SIZE_LABELS, keysOf, useI18n } from '../i18n';
 import { codeValidator, placeFieldError } from '../forms';
 
 interface Values {
@@ -169,7 +169,7 @@ export function NewEnterpriseModal({
             </Col>
             <Col span={6}>
               <Form.Item name="size" label={t('fieldSize')} rules={[{ required: true, message: t('required') }]}>
-                <Select<EnterpriseSize> options={keysOf(SIZE_LABELS).map((k) => ({ value: k, label: l(SIZE_LABELS[k]) }))} />
+                <Select<EnterpriseSize> options={keysOf(ENTERPRISE_SIZE_LABELS).map((k) => ({ value: k, label: l(ENTERPRISE_SIZE_LABELS[k]) }))} />
               </Form.Item>
             </Col>
             <Col span={10}>

@@ -11,7 +11,7 @@ import type { SyncView } from '../bindings/SyncView';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatBytes } from '../format';
-import { ENTITY_LABELS, FIELD_LABELS, SYNC_PHASE_LABELS, SYNC_ROLE_LABELS, useI18n } from '../i18n';
+import { ENTITY_LABELS, FIELD_LABELS, SYNC_PHASE_LABELS, ROLE_LABELS, useI18n } from '../i18n';
 import type { I18n } from '../i18n';
 
 const POLL_MS = 2000;
@@ -226,7 +226,6 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
   const [error, setError] = useState<CommandError | null>(null);
 
   if (status.enrolled) {
-    const role = status.role ?? '';
     return (
       <Card size="small" title={t('syncSettings')} extra={<Tag color="green">{t('syncEnrolled')}</Tag>}>
         <Descriptions
@@ -236,7 +235,7 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
           items={[
             { key: 'server', label: t('syncServer'), children: <Typography.Text code>{status.server}</Typography.Text> },
             { key: 'user', label: t('syncUser'), children: status.user_name },
-            { key: 'role', label: t('syncRole'), children: SYNC_ROLE_LABELS[role] ? l(SYNC_ROLE_LABELS[role]) : role },
+            { key: 'role', label: t('syncRole'), children: status.role ? l(ROLE_LABELS[status.role]) : '' },
             { key: 'scope', label: t('syncScope'), children: status.scope },
           ]}
         />
@@ -348,7 +347,7 @@ function StatusBody({ view }: { view: SyncView }) {
   const skew = s.clock_skew_ms === null ? 0 : Number(s.clock_skew_ms);
   const done = Number(a.done);
   const total = Number(a.total);
-  const phase = a.phase ?? '';
+  const phase = a.phase;
   return (
     <Flex vertical gap={12}>
       <Flex gap={32} wrap>
@@ -375,9 +374,9 @@ function StatusBody({ view }: { view: SyncView }) {
       </Flex>
 
       {a.running && (
-        <div data-testid="sync-progress" data-phase={phase} data-done={done} data-total={total}>
+        <div data-testid="sync-progress" data-phase={phase ?? ''} data-done={done} data-total={total}>
           <Typography.Text>
-            {SYNC_PHASE_LABELS[phase] ? l(SYNC_PHASE_LABELS[phase]) : t('syncRunning')}
+            {phase ? l(SYNC_PHASE_LABELS[phase]) : t('syncRunning')}
             {total > 0 && (
               <Typography.Text type="secondary" style={{ marginInlineStart: 8 }}>
                 {t('syncProgress', { done, total, size: formatBytes(a.bytes) })}
@@ -505,10 +504,9 @@ function Conflicts({
       width: 240,
       onCell: spanned,
       render: (_, r) => {
-        const entity = ENTITY_LABELS[r.conflict.entity];
         return (
           <>
-            <Tag>{entity ? l(entity) : r.conflict.entity}</Tag>
+            <Tag>{l(ENTITY_LABELS[r.conflict.entity])}</Tag>
             {r.conflict.title || r.conflict.record_id}
           </>
         );

@@ -25,9 +25,9 @@ import { VisitDocuments } from '../components/VisitDocuments';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
 import {
-  CERTIFICATE_LABELS,
+  CERTIFICATE_KIND_LABELS,
   HAZARD_CATEGORY_LABELS,
-  HAZARD_EVENT_LABELS,
+  HAZARD_EVENT_KIND_LABELS,
   HAZARD_LEVEL_LABELS,
   ITEM_RESULT_LABELS,
   VISIT_KIND_LABELS,
@@ -155,7 +155,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
                     {visit.people.map((p) => (
                   <div key={p.id}>
                     {p.name}：
-                    {p.certificates.map((c) => `${l(CERTIFICATE_LABELS[c.kind])}${c.specialty ? `（${c.specialty}）` : ''} ${c.number}${c.expired ? ' ' + t('certExpired') : ''}`).join('；') || t('none')}
+                    {p.certificates.map((c) => `${l(CERTIFICATE_KIND_LABELS[c.kind])}${c.specialty ? `（${c.specialty}）` : ''} ${c.number}${c.expired ? ' ' + t('certExpired') : ''}`).join('；') || t('none')}
                   </div>
                     ))}
                   </Flex>
@@ -416,7 +416,7 @@ function Gaps({ gaps, title, goFirst }: { gaps: VisitGap[]; title: string; goFir
 function planStaff(visit: VisitDetail, label: (pair: { zh: string; en: string }) => string): PlannedStaff[] {
   return visit.people.map((p) => {
     const c = p.certificates.find((x) => !x.expired) ?? p.certificates[0];
-    return { name: p.name, specialty: c?.specialty ?? '安全管理', grade: c ? label(CERTIFICATE_LABELS[c.kind]) : '' };
+    return { name: p.name, specialty: c?.specialty ?? '安全管理', grade: c ? label(CERTIFICATE_KIND_LABELS[c.kind]) : '' };
   });
 }
 
@@ -816,7 +816,7 @@ export function HazardCard({
           </Flex>
         )}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {h.events.map((e) => `${e.at.slice(0, 16).replace('T', ' ')} ${l(HAZARD_EVENT_LABELS[e.kind])}${e.note ? `（${e.note}）` : ''}`).join(' → ')}
+          {h.events.map((e) => `${e.at.slice(0, 16).replace('T', ' ')} ${l(HAZARD_EVENT_KIND_LABELS[e.kind])}${e.note ? `（${e.note}）` : ''}`).join(' → ')}
         </Typography.Text>
         {!editable && h.state.status === 'open' && (
           <Button size="small" style={{ alignSelf: 'flex-start' }} onClick={() => void event('rectification_reported')}>

@@ -1,0 +1,247 @@
+// The labels of SafeServe's enums in both languages, generated from the Rust enums
+// (crates/core/src/labels.rs) when the tests run. Do not edit: change the Rust label.
+
+import type { Message } from './Message';
+import type { BlacklistGround } from './BlacklistGround';
+import type { CertificateKind } from './CertificateKind';
+import type { DeductionKind } from './DeductionKind';
+import type { DocumentKind } from './DocumentKind';
+import type { EnterpriseSize } from './EnterpriseSize';
+import type { Entity } from './Entity';
+import type { Grade } from './Grade';
+import type { HazardCategory } from './HazardCategory';
+import type { HazardEventKind } from './HazardEventKind';
+import type { HazardGap } from './HazardGap';
+import type { HazardLevel } from './HazardLevel';
+import type { HazardStanding } from './HazardStanding';
+import type { HazardStatus } from './HazardStatus';
+import type { Industry } from './Industry';
+import type { ItemResult } from './ItemResult';
+import type { ManagementDocument } from './ManagementDocument';
+import type { Measure } from './Measure';
+import type { RaterKind } from './RaterKind';
+import type { Role } from './Role';
+import type { ServiceType } from './ServiceType';
+import type { SignerRole } from './SignerRole';
+import type { StaffRole } from './StaffRole';
+import type { SubjectKind } from './SubjectKind';
+import type { SyncPhase } from './SyncPhase';
+import type { Verdict } from './Verdict';
+import type { VisitKind } from './VisitKind';
+
+export const HAZARD_STANDING_LABELS: Record<HazardStanding, Message> = {
+  closed: { zh: "已闭环", en: "Closed" },
+  open: { zh: "未闭环", en: "Open" },
+  overdue: { zh: "逾期未整改", en: "Overdue" },
+};
+
+export const BLACKLIST_GROUND_LABELS: Record<BlacklistGround, Message> = {
+  affiliation_or_subcontracting: { zh: "非法挂靠或转包服务业务", en: "Illegal affiliation (挂靠) or subcontracting (转包) of service work" },
+  false_report: { zh: "出具虚假或严重失实报告", en: "A false or seriously untrue report" },
+  accident_responsibility: { zh: "对服务对象发生生产安全事故负有责任", en: "Responsibility for a production-safety accident at a client" },
+  certificate_fraud: { zh: "伪造、转让、出借资质证书或冒名签字", en: "Forging, transferring or lending certificates, or signing in another's name" },
+};
+
+export const SUBJECT_KIND_LABELS: Record<SubjectKind, Message> = {
+  agency: { zh: "服务机构", en: "Agency" },
+  person: { zh: "从业人员", en: "Person" },
+};
+
+export const MEASURE_LABELS: Record<Measure, Message> = {
+  parks: { zh: "小微企业园区", en: "Small/micro parks" },
+  production_small_micro: { zh: "生产型小微企业", en: "Production-type small/micro enterprises" },
+  high_risk: { zh: "高危企业", en: "High-risk enterprises" },
+};
+
+export const DOCUMENT_KIND_LABELS: Record<DocumentKind, Message> = {
+  hazard_list: { zh: "隐患清单", en: "Hazard list" },
+  inspection_record: { zh: "现场检查记录", en: "Inspection record" },
+  rectification_notice: { zh: "整改通知书", en: "Rectification notice" },
+  reinspection: { zh: "复查意见", en: "Re-inspection record" },
+  service_plan: { zh: "服务细化方案", en: "Service plan" },
+  letter: { zh: "函告", en: "Letter" },
+  enterprise_file: { zh: "一企一档", en: "Enterprise file" },
+};
+
+export const SIGNER_ROLE_LABELS: Record<SignerRole, Message> = {
+  principal: { zh: "企业主要负责人", en: "Enterprise principal" },
+  technician: { zh: "技术服务人员", en: "Technician" },
+  inspector: { zh: "检查人员", en: "Inspector" },
+  supervisor: { zh: "负责人", en: "Supervisor" },
+};
+
+export const VERDICT_LABELS: Record<Verdict, Message> = {
+  valid: { zh: "有效", en: "Valid" },
+  altered: { zh: "已被篡改", en: "Altered" },
+  superseded: { zh: "已被更正版本取代", en: "Superseded by a correction" },
+  unknown: { zh: "查无此文书", en: "No such document" },
+};
+
+export const GRADE_LABELS: Record<Grade, Message> = {
+  A: { zh: "A 级", en: "Grade A" },
+  B: { zh: "B 级", en: "Grade B" },
+  C: { zh: "C 级", en: "Grade C" },
+  D: { zh: "D 级", en: "Grade D" },
+};
+
+export const DEDUCTION_KIND_LABELS: Record<DeductionKind, Message> = {
+  letter: { zh: "收到函告", en: "Letters received" },
+  letter_overdue: { zh: "函告逾期未回复", en: "Letter replies overdue" },
+  unmet_condition: { zh: "不符合机构条件（R1）", en: "Unmet R1 conditions" },
+  capability_test: { zh: "技术人员能力测试未通过或未参加", en: "Technicians failed or untested" },
+  low_price: { zh: "低价合同", en: "Low-price contracts" },
+  major_hazard_missed: { zh: "抽查发现未列出的重大隐患", en: "Major hazards missed, found by spot checks" },
+  evaluation: { zh: "服务评价", en: "Evaluations" },
+  blacklist: { zh: "列入严重失信名单", en: "On the serious-dishonesty list" },
+};
+
+export const RATER_KIND_LABELS: Record<RaterKind, Message> = {
+  enterprise: { zh: "服务企业", en: "Enterprise served" },
+  inspector: { zh: "检查人员", en: "Inspector" },
+};
+
+export const HAZARD_LEVEL_LABELS: Record<HazardLevel, Message> = {
+  major: { zh: "重大隐患", en: "Major" },
+  general: { zh: "一般隐患", en: "General" },
+};
+
+export const HAZARD_CATEGORY_LABELS: Record<HazardCategory, Message> = {
+  fire: { zh: "消防安全", en: "Fire safety" },
+  electrical: { zh: "电气安全", en: "Electrical safety" },
+  machinery: { zh: "机械设备", en: "Machinery" },
+  hazardous_chemicals: { zh: "危险化学品", en: "Hazardous chemicals" },
+  confined_space: { zh: "有限空间", en: "Confined spaces" },
+  dust: { zh: "粉尘防爆", en: "Combustible dust" },
+  ammonia: { zh: "涉氨制冷", en: "Ammonia refrigeration" },
+  management: { zh: "安全管理", en: "Safety management" },
+  agency_conduct: { zh: "服务机构管理", en: "Agency conduct" },
+  other: { zh: "其他", en: "Other" },
+};
+
+export const HAZARD_EVENT_KIND_LABELS: Record<HazardEventKind, Message> = {
+  reported: { zh: "发现并登记", en: "Reported" },
+  rectification_reported: { zh: "企业报告已整改", en: "Rectification reported" },
+  verified: { zh: "复查确认整改", en: "Verified at re-inspection" },
+  kept_open: { zh: "复查未通过", en: "Kept open at re-inspection" },
+  closed: { zh: "闭环销号", en: "Closed" },
+  overdue: { zh: "逾期未整改", en: "Overdue" },
+  reported_to_government: { zh: "报告属地政府", en: "Reported to government" },
+  escalated: { zh: "升级督办", en: "Escalated" },
+  supplemented: { zh: "签字前补充", en: "Completed before signing" },
+};
+
+export const HAZARD_GAP_LABELS: Record<HazardGap, Message> = {
+  measure: { zh: "整改措施", en: "rectification measure" },
+  deadline: { zh: "整改期限", en: "rectification deadline" },
+};
+
+export const HAZARD_STATUS_LABELS: Record<HazardStatus, Message> = {
+  open: { zh: "待整改", en: "Open" },
+  rectification_reported: { zh: "待复查", en: "Awaiting re-inspection" },
+  closed: { zh: "已闭环", en: "Closed" },
+};
+
+export const INDUSTRY_LABELS: Record<Industry, Message> = {
+  chemical: { zh: "化工", en: "Chemicals" },
+  hazardous_chemicals: { zh: "危化品", en: "Hazardous chemicals" },
+  mining: { zh: "矿山", en: "Mining" },
+  fireworks: { zh: "烟花爆竹", en: "Fireworks" },
+  metallurgy: { zh: "金属冶炼", en: "Metal smelting" },
+  dust_explosion: { zh: "粉尘涉爆", en: "Combustible dust" },
+  ammonia_refrigeration: { zh: "涉氨制冷", en: "Ammonia refrigeration" },
+  machinery: { zh: "机械制造", en: "Machinery" },
+  textile: { zh: "纺织服装", en: "Textiles" },
+  food: { zh: "食品加工", en: "Food processing" },
+  electronics: { zh: "电子信息", en: "Electronics" },
+  building_materials: { zh: "建材", en: "Building materials" },
+  printing: { zh: "印刷包装", en: "Printing and packaging" },
+  furniture: { zh: "家具制造", en: "Furniture" },
+  warehousing: { zh: "仓储物流", en: "Warehousing and logistics" },
+  trade: { zh: "商贸服务", en: "Trade and services" },
+};
+
+export const SERVICE_TYPE_LABELS: Record<ServiceType, Message> = {
+  safety_management: { zh: "安全管理服务", en: "Safety management" },
+  professional_technical: { zh: "专业技术服务", en: "Professional technical" },
+  publicity_training: { zh: "宣传教育服务", en: "Publicity and training" },
+  other: { zh: "其他安全服务", en: "Other safety services" },
+};
+
+export const STAFF_ROLE_LABELS: Record<StaffRole, Message> = {
+  technical_lead: { zh: "技术负责人", en: "Technical lead" },
+  process_control_lead: { zh: "过程控制负责人", en: "Process-control lead" },
+  technician: { zh: "专职技术人员", en: "Technician" },
+  part_time: { zh: "兼职人员", en: "Part-time" },
+};
+
+export const CERTIFICATE_KIND_LABELS: Record<CertificateKind, Message> = {
+  registered_safety_engineer: { zh: "注册安全工程师", en: "Registered safety engineer" },
+  safety_assessor: { zh: "安全评价师", en: "Safety assessor" },
+  registered_fire_engineer: { zh: "注册消防工程师", en: "Registered fire engineer" },
+  mid_title: { zh: "中级职称", en: "Mid-level engineering title" },
+  senior_title: { zh: "高级职称", en: "Senior engineering title" },
+};
+
+export const MANAGEMENT_DOCUMENT_LABELS: Record<ManagementDocument, Message> = {
+  technical_means: { zh: "技术装备清单", en: "Technical equipment" },
+  internal_rules: { zh: "内部管理制度", en: "Internal management rules" },
+  service_procedures: { zh: "服务规范与程序", en: "Service procedures" },
+  service_archives: { zh: "服务档案", en: "Service archives" },
+  quality_control: { zh: "质量控制体系", en: "Quality-control system" },
+  staff_files: { zh: "人员档案", en: "Staff files" },
+};
+
+export const ENTERPRISE_SIZE_LABELS: Record<EnterpriseSize, Message> = {
+  micro: { zh: "微型", en: "Micro" },
+  small: { zh: "小型", en: "Small" },
+  medium: { zh: "中型", en: "Medium" },
+  large: { zh: "大型", en: "Large" },
+};
+
+export const ENTITY_LABELS: Record<Entity, Message> = {
+  agency: { zh: "服务机构", en: "Agency" },
+  enterprise: { zh: "企业", en: "Enterprise" },
+  person: { zh: "从业人员", en: "Person" },
+  contract: { zh: "服务合同", en: "Contract" },
+  visit: { zh: "检查记录", en: "Visit" },
+  visit_item: { zh: "检查项目", en: "Checklist item" },
+  hazard: { zh: "隐患", en: "Hazard" },
+  hazard_event: { zh: "隐患事件", en: "Hazard event" },
+  item_photo: { zh: "检查项目照片", en: "Checklist item photo" },
+  hazard_photo: { zh: "隐患照片", en: "Hazard photo" },
+  document: { zh: "签署文书", en: "Signed document" },
+  conflict: { zh: "同步冲突", en: "Sync conflict" },
+  letter_draft: { zh: "函告草稿", en: "Letter draft" },
+  letter_event: { zh: "函告回复与审核", en: "Letter reply or review" },
+  evaluation: { zh: "服务评价", en: "Evaluation" },
+  blacklist_entry: { zh: "严重失信名单列入", en: "Blacklist entry" },
+  blacklist_lift: { zh: "严重失信名单移出", en: "Blacklist lifting" },
+};
+
+export const ROLE_LABELS: Record<Role, Message> = {
+  technician: { zh: "机构技术人员", en: "Agency technician" },
+  inspector: { zh: "监管检查人员", en: "Inspector" },
+  supervisor: { zh: "监管负责人", en: "Supervisor" },
+  admin: { zh: "管理员", en: "Administrator" },
+};
+
+export const SYNC_PHASE_LABELS: Record<SyncPhase, Message> = {
+  push: { zh: "推送变更", en: "Sending changes" },
+  photos: { zh: "上传照片", en: "Uploading photos" },
+  pull: { zh: "拉取数据", en: "Receiving data" },
+  download: { zh: "下载照片", en: "Downloading photos" },
+};
+
+export const VISIT_KIND_LABELS: Record<VisitKind, Message> = {
+  service: { zh: "技术服务", en: "Service visit" },
+  first_service: { zh: "首次服务", en: "First service visit" },
+  agency_inspection: { zh: "机构检查", en: "Agency inspection" },
+  spot_check: { zh: "企业抽查", en: "Enterprise spot check" },
+  reinspection: { zh: "复查", en: "Re-inspection" },
+};
+
+export const ITEM_RESULT_LABELS: Record<ItemResult, Message> = {
+  pass: { zh: "符合", en: "Pass" },
+  fail: { zh: "不符合", en: "Fail" },
+  not_applicable: { zh: "不适用", en: "Not applicable" },
+};
