@@ -10,8 +10,8 @@ use clap::Subcommand;
 use safeserve_core::blacklist::{BlacklistGround, NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{Grade, GradeRules, SHIPPED_RULES};
 use safeserve_core::{AgencyId, Message, PersonId};
-use safeserve_store::blacklist::BlacklistLiftView;
 use safeserve_store::grades::top_deductions;
+use safeserve_store::views::BlacklistLiftView;
 use std::path::Path;
 use std::process::ExitCode;
 

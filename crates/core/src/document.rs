@@ -10,6 +10,7 @@
 
 use crate::labels::labelled_enum;
 use crate::message::Message;
+use crate::visit::VisitKind;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -473,6 +474,56 @@ pub fn chinese_date(iso: &str) -> String {
             format!("{}年{}月{}日", d.year(), d.month(), d.day())
         }
         Err(_) => iso.to_string(),
+    }
+}
+
+/// A form a visit can have signed, and who signs it: one role of each group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FormSpec {
+    pub kind: DocumentKind,
+    pub signers: Vec<Vec<SignerRole>>,
+}
+
+/// R6: the forms of a visit and their signers.
+/// The forms that can be signed for a visit of this kind with `hazards` hazards, each with who
+/// must sign it.
+pub fn forms_for(kind: VisitKind, hazards: usize) -> Vec<FormSpec> {
+    form_kinds(kind, hazards)
+        .into_iter()
+        .map(|form| FormSpec { kind: form, signers: required_roles(form, Some(kind)) })
+        .collect()
+}
+
+fn form_kinds(kind: VisitKind, hazards: usize) -> Vec<DocumentKind> {
+    let mut out = vec![DocumentKind::HazardList];
+    if matches!(kind, VisitKind::AgencyInspection | VisitKind::SpotCheck) {
+        out.push(DocumentKind::InspectionRecord);
+    }
+    if hazards > 0 && kind != VisitKind::Reinspection {
+        out.push(DocumentKind::RectificationNotice);
+    }
+    match kind {
+        VisitKind::Reinspection => out.push(DocumentKind::Reinspection),
+        VisitKind::FirstService => out.push(DocumentKind::ServicePlan),
+        VisitKind::AgencyInspection => out.push(DocumentKind::Letter),
+        _ => {}
+    }
+    out
+}
+
+/// Who must sign each form, one role of each group: the visitor's role follows who makes the
+/// visit (either a technician or an inspector re-inspects).
+pub fn required_roles(kind: DocumentKind, visit: Option<VisitKind>) -> Vec<Vec<SignerRole>> {
+    let visitor = match visit {
+        Some(k) if k.by_agency() => vec![SignerRole::Technician],
+        Some(VisitKind::Reinspection) => vec![SignerRole::Technician, SignerRole::Inspector],
+        _ => vec![SignerRole::Inspector],
+    };
+    match kind {
+        DocumentKind::Letter => vec![vec![SignerRole::Supervisor]],
+        DocumentKind::EnterpriseFile => vec![],
+        _ => vec![vec![SignerRole::Principal], visitor],
     }
 }
 

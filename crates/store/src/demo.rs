@@ -14,8 +14,14 @@ mod photos;
 mod supervision;
 mod visits;
 
-use crate::views::RegisterCounts;
-use crate::{agencies, contracts, divisions, enterprises, people, search, Store, StoreError};
+use crate::base::search;
+use crate::base::views::RegisterCounts;
+use crate::registers::agencies;
+use crate::registers::contracts;
+use crate::registers::divisions;
+use crate::registers::enterprises;
+use crate::registers::people;
+use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate, NaiveTime};
 use hangzhou::*;
 use rand::{Rng, SeedableRng};

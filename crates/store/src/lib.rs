@@ -8,33 +8,23 @@
 //! version is backed up before it is migrated. It depends on `safeserve-core` for the rules
 //! and must not depend on tauri or any network crate.
 
-mod agencies;
-mod backtrace;
-pub mod blacklist;
-mod contracts;
-mod coverage;
+// Layers, read bottom-up; a module imports only from its own layer or the ones below it
+// (the `layers` test below checks), and the demo generator from any.
+mod base;
+mod composites;
 pub mod demo;
-mod divisions;
-pub mod documents;
-mod enterprises;
-mod error;
-pub mod evaluations;
-pub mod grades;
-mod hazards;
-pub mod letters;
-mod open;
-mod people;
-pub mod photos;
-pub mod search;
-pub mod sync;
-mod templates;
-pub mod views;
-mod visits;
+mod evidence;
+mod registers;
+mod supervision;
 
-pub use documents::SignerTrust;
-pub(crate) use error::known;
-pub use error::{StoreError, UnknownKey};
-pub use open::{OpenOptions, LATEST_VERSION};
+pub(crate) use base::error::known;
+pub use base::error::{StoreError, UnknownKey};
+pub use base::open::{OpenOptions, LATEST_VERSION};
+pub use base::{search, views};
+pub use composites::documents::SignerTrust;
+pub use composites::{documents, sync};
+pub use evidence::photos;
+pub use supervision::{blacklist, evaluations, grades, letters};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -43,7 +33,7 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// During a bulk pull, search indexing waits in `search_pending` (see `sync.rs`).
+    /// During a bulk pull, search indexing waits in `search_pending` (see `composites/sync/apply.rs`).
     bulk_pull: bool,
 }
 
@@ -69,11 +59,47 @@ impl Store {
     }
 }
 
-/// JSON array of enum keys, as stored in TEXT columns.
-fn keys_json<T: Copy>(items: &[T], key: impl Fn(T) -> &'static str) -> String {
-    serde_json::to_string(&items.iter().map(|i| key(*i)).collect::<Vec<_>>()).expect("strings serialise")
-}
+#[cfg(test)]
+mod layers {
+    /// Bottom-up: a module may import from its own layer and the ones before it.
+    const LAYERS: [&str; 5] = ["base", "registers", "evidence", "supervision", "composites"];
 
-fn keys_from_json<T>(json: &str, from_key: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|k| from_key(k)).collect()
+    /// Every `.rs` file under `dir`, in subfolders too (`documents/`, `sync/`).
+    fn sources(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                out.extend(sources(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_module_imports_only_from_its_own_layer_or_below() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut upward = Vec::new();
+        for (rank, layer) in LAYERS.iter().enumerate() {
+            for path in sources(&src.join(layer)) {
+                let text = std::fs::read_to_string(&path).expect("source");
+                for (i, line) in text.lines().enumerate() {
+                    for (used, _) in line.match_indices("crate::") {
+                        let name = line[used + 7..].split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next();
+                        let above = match name {
+                            Some("demo") => true,
+                            Some(n) => LAYERS.iter().position(|l| *l == n).is_some_and(|r| r > rank),
+                            None => false,
+                        };
+                        if above {
+                            upward.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(upward.is_empty(), "imports running up the layers:\n{}", upward.join("\n"));
+    }
 }

@@ -6,9 +6,9 @@ use safeserve_core::blacklist::{BlacklistGround, NewBlacklistEntry, SubjectKind}
 use safeserve_core::grading::{DeductionKind, Grade, GradeRules, RaterKind};
 use safeserve_core::register::StaffRole;
 use safeserve_core::{AgencyId, IdNumber, PersonId};
-use safeserve_store::blacklist::BlacklistLiftView;
 use safeserve_store::evaluations::NewEvaluation;
 use safeserve_store::grades::GradedAgency;
+use safeserve_store::views::BlacklistLiftView;
 use safeserve_store::views::NewPerson;
 use safeserve_store::{Store, StoreError};
 

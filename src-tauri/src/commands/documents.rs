@@ -4,9 +4,10 @@
 use super::registers::parse;
 use crate::error::CommandError;
 use crate::state::AppState;
+use safeserve_core::document::forms_for;
 use safeserve_core::{DocumentId, EnterpriseId, Message, VisitId};
 use safeserve_print as print;
-use safeserve_store::documents::{forms_for, DocumentsOf};
+use safeserve_store::documents::DocumentsOf;
 use safeserve_store::views::*;
 use serde::Serialize;
 use std::path::PathBuf;

@@ -8,9 +8,10 @@ use crate::state::AppState;
 use safeserve_core::blacklist::{NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{GradeRules, GradeThresholds};
 use safeserve_core::{AgencyId, PersonId};
-use safeserve_store::blacklist::{BlacklistChange, BlacklistEntryView, BlacklistLiftView};
+use safeserve_store::blacklist::BlacklistChange;
 use safeserve_store::evaluations::{CapabilityTestView, EvaluationView, NewEvaluation, PassRates};
 use safeserve_store::grades::{GradeChangeView, GradedAgency};
+use safeserve_store::views::{BlacklistEntryView, BlacklistLiftView};
 use tauri::{AppHandle, State};
 
 fn rules() -> GradeRules {

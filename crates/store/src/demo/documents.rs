@@ -5,7 +5,7 @@
 //! the demo device's, derived from the seed; only its public key is kept).
 
 use super::Gen;
-use crate::views::DocumentRequest;
+use crate::base::views::DocumentRequest;
 use crate::{Store, StoreError};
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::SigningKey;

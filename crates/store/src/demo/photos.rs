@@ -4,7 +4,7 @@
 //! before-photos, and to the closed ones among them as after-photos too.
 
 use super::Gen;
-use crate::photos;
+use crate::evidence::photos;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::RgbImage;
 use rand::Rng;

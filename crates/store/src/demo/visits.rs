@@ -4,9 +4,9 @@
 //! next visit; some were not and are overdue now; major ones were reported to the township.
 
 use super::Gen;
-use crate::hazards::{self, Inserted};
-use crate::views::CertificateView;
-use crate::views::NewHazard;
+use crate::base::views::CertificateView;
+use crate::base::views::NewHazard;
+use crate::evidence::hazards::{self, Inserted};
 use chrono::{Days, NaiveDate};
 use rand::Rng;
 use rusqlite::{params, Connection};
@@ -74,7 +74,7 @@ pub(super) struct Templates {
 
 impl Templates {
     pub fn load() -> Self {
-        let all = crate::templates::builtin();
+        let all = crate::base::templates::builtin();
         // The newest edition of each, as a visit started today would pin.
         let find =
             |k: &str| all.iter().filter(|t| t.key == k).max_by_key(|t| t.version).cloned().expect("shipped template");

@@ -8,11 +8,15 @@
 //! `hazards_enterprise`, `documents_enterprise`) or by primary key, so a trace costs the same
 //! on a database of a hundred thousand enterprises as on a small one.
 
-use crate::contracts::{self, parse_id};
-use crate::documents::DocumentsOf;
-use crate::enterprises::invalid;
-use crate::views::{CertificateView, ContractView, DocumentSummary, HazardView, VisitSummary};
-use crate::{divisions, hazards, visits, Store, StoreError};
+use crate::base::rows::invalid;
+use crate::base::rows::parse_id;
+use crate::base::views::{CertificateView, ContractView, DocumentSummary, HazardView, VisitSummary};
+use crate::composites::documents::DocumentsOf;
+use crate::evidence::hazards;
+use crate::evidence::visits;
+use crate::registers::contracts;
+use crate::registers::divisions;
+use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use safeserve_core::backtrace::{

@@ -1,18 +1,14 @@
 //! The `enterprises` table and the enterprise file (一企一档).
 
-use crate::contracts::{self, parse_id};
-use crate::divisions::{self, prefix_range};
-use crate::search::{self, Register};
-use crate::views::{
-    ContractView, EnterpriseContact, EnterpriseFile, EnterpriseQuery, EnterpriseSummary, HazardView, NewEnterprise,
-    TimelineEntry, TimelineKind, VisitSummary,
-};
-use crate::{hazards, visits, Store, StoreError};
-use chrono::NaiveDate;
+use crate::base::rows::parse_id;
+use crate::base::rows::{invalid, require};
+use crate::base::search::{self, Register};
+use crate::base::views::{EnterpriseContact, EnterpriseQuery, EnterpriseSummary, NewEnterprise};
+use crate::registers::divisions::{self, prefix_range};
+use crate::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
-use safeserve_core::hazard::HazardLevel;
 use safeserve_core::register::{Enterprise, EnterpriseSize, Industry};
-use safeserve_core::{CreditCode, DivisionCode, EnterpriseId, Message};
+use safeserve_core::{CreditCode, DivisionCode, EnterpriseId};
 
 const DEFAULT_LIMIT: u32 = 50;
 
@@ -41,7 +37,7 @@ pub(crate) fn insert(conn: &Connection, e: &Enterprise, created_at: &str) -> rus
     Ok(seq)
 }
 
-fn summary_sql(filter: &str) -> String {
+pub(crate) fn summary_sql(filter: &str) -> String {
     format!(
         "SELECT e.id, e.name, e.credit_code, e.address, e.division, {}, e.industry, e.high_risk, e.size, e.park, e.seq \
          FROM enterprises e {filter}",
@@ -49,7 +45,7 @@ fn summary_sql(filter: &str) -> String {
     )
 }
 
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
+pub(crate) fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
     let industry: String = r.get(6)?;
     let size: String = r.get(8)?;
     Ok(EnterpriseSummary {
@@ -64,75 +60,6 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EnterpriseSummary> {
         size: crate::known(("企业规模", "enterprise size"), &size, EnterpriseSize::from_key)?,
         park: r.get(9)?,
     })
-}
-
-pub(crate) fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
-    StoreError::Invalid { field, message: Message::new(zh, en) }
-}
-
-/// Required text fields, trimmed; the first empty one is reported.
-pub(crate) fn require(fields: &[(&'static str, &str, &str, &str)]) -> Result<(), StoreError> {
-    for (field, value, zh, en) in fields {
-        if value.trim().is_empty() {
-            return Err(invalid(field, format!("请填写{zh}"), format!("Enter the {en}")));
-        }
-    }
-    Ok(())
-}
-
-/// The enterprise file's timeline, newest first: contracts signed, visits made, hazards found
-/// and what happened to them.
-fn timeline(contracts: &[ContractView], visits: &[VisitSummary], hazards: &[HazardView]) -> Vec<TimelineEntry> {
-    let mut out = Vec::with_capacity(contracts.len() + visits.len() + hazards.len() * 2);
-    for c in contracts {
-        out.push(TimelineEntry {
-            at: c.starts_on.clone(),
-            kind: TimelineKind::Contract,
-            id: c.id.to_string(),
-            title: Message::new(format!("服务合同 · {}", c.agency_name), format!("Contract · {}", c.agency_name)),
-            detail: Message::new(
-                format!("{} 至 {}，{} 元", c.starts_on, c.ends_on, c.fee_yuan),
-                format!("{} to {}, ¥{}", c.starts_on, c.ends_on, c.fee_yuan),
-            ),
-            major: false,
-        });
-    }
-    for v in visits {
-        let people = v.people.join("、");
-        out.push(TimelineEntry {
-            at: v.started_at.clone(),
-            kind: TimelineKind::Visit,
-            id: v.id.to_string(),
-            title: Message::new(
-                format!("{} · {people}", v.kind.label_zh()),
-                format!("{} · {people}", v.kind.label_en()),
-            ),
-            detail: Message::new(
-                format!("重大隐患 {} 项，一般隐患 {} 项", v.hazards_major, v.hazards_general),
-                format!("{} major and {} general hazards", v.hazards_major, v.hazards_general),
-            ),
-            major: v.hazards_major > 0,
-        });
-    }
-    for h in hazards {
-        for e in &h.events {
-            let detail =
-                if e.note.is_empty() { h.description.clone() } else { format!("{}（{}）", h.description, e.note) };
-            out.push(TimelineEntry {
-                at: e.at.clone(),
-                kind: TimelineKind::Hazard,
-                id: h.id.to_string(),
-                title: Message::new(
-                    format!("{} · {}", h.level.label_zh(), e.kind.label_zh()),
-                    format!("{} hazard · {}", h.level.label_en(), e.kind.label_en()),
-                ),
-                detail: Message::new(detail.clone(), detail),
-                major: h.level == HazardLevel::Major,
-            });
-        }
-    }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
-    out
 }
 
 impl Store {
@@ -162,45 +89,6 @@ impl Store {
             out.push(stmt.query_row([seq], summary)?);
         }
         Ok(out)
-    }
-
-    /// 一企一档: the enterprise, its contracts and the agencies serving it on `today`.
-    pub fn enterprise_file(&self, id: EnterpriseId, today: NaiveDate) -> Result<EnterpriseFile, StoreError> {
-        let id_s = id.to_string();
-        let sql = summary_sql("WHERE e.id = ?1");
-        let enterprise = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([&id_s], summary)
-            .optional()?
-            .ok_or(StoreError::NotFound { what: "enterprise", id: id_s.clone() })?;
-        let (principal, safety_contact, phone) = self.conn.query_row(
-            "SELECT principal, safety_contact, phone FROM enterprises WHERE id = ?1",
-            [&id_s],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        let contracts = contracts::views_by(&self.conn, "enterprise_id", &id_s, today)?;
-        let mut serving_agencies = Vec::new();
-        for c in contracts.iter().filter(|c| c.active) {
-            if !serving_agencies.iter().any(|a: &crate::views::AgencySummary| a.id == c.agency_id) {
-                serving_agencies.push(self.agency_summary(c.agency_id, today)?);
-            }
-        }
-        let visits = visits::summaries(&self.conn, "WHERE v.enterprise_id = ?1 ORDER BY v.seq DESC", &id_s)?;
-        let hazards = hazards::views(&self.conn, hazards::Scope::Target(&id_s), today)?;
-        let timeline = timeline(&contracts, &visits, &hazards);
-        Ok(EnterpriseFile {
-            enterprise,
-            principal,
-            safety_contact,
-            phone,
-            contracts,
-            serving_agencies,
-            hazard_counts: hazards::counts(&hazards),
-            visits,
-            hazards,
-            timeline,
-        })
     }
 
     /// Registers an enterprise typed in by hand. Every field is checked before anything is

@@ -10,15 +10,15 @@ use std::time::Duration;
 
 /// Numbered migrations, embedded in the binary. Never edit a released one.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_registers.sql"),
-    include_str!("../migrations/0002_visits.sql"),
-    include_str!("../migrations/0003_documents.sql"),
-    include_str!("../migrations/0004_sync.sql"),
-    include_str!("../migrations/0005_supervision.sql"),
-    include_str!("../migrations/0006_hazard_completion.sql"),
-    include_str!("../migrations/0007_sync_waiting.sql"),
-    include_str!("../migrations/0008_server_trust.sql"),
-    include_str!("../migrations/0009_document_trust.sql"),
+    include_str!("../../migrations/0001_registers.sql"),
+    include_str!("../../migrations/0002_visits.sql"),
+    include_str!("../../migrations/0003_documents.sql"),
+    include_str!("../../migrations/0004_sync.sql"),
+    include_str!("../../migrations/0005_supervision.sql"),
+    include_str!("../../migrations/0006_hazard_completion.sql"),
+    include_str!("../../migrations/0007_sync_waiting.sql"),
+    include_str!("../../migrations/0008_server_trust.sql"),
+    include_str!("../../migrations/0009_document_trust.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -107,7 +107,7 @@ impl Store {
         store.migrate(version, MIGRATIONS)?;
         // A process that died while applying pulled changes must not leave edits unrecorded.
         store.set_recording(true)?;
-        crate::templates::install_builtin(&store.conn, &chrono::Utc::now().to_rfc3339())?;
+        crate::base::templates::install_builtin(&store.conn, &chrono::Utc::now().to_rfc3339())?;
         Ok(store)
     }
 

@@ -3,8 +3,8 @@
 //! quarter. Both are evidence the credit grade is computed from, so both are validated before
 //! anything is written, and evaluations are never changed afterwards (triggers, migration 5).
 
-use crate::contracts::parse_id;
-use crate::people;
+use crate::base::rows::parse_id;
+use crate::registers::people;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};

@@ -1,10 +1,10 @@
 //! The `people`, `certificates`, `employments` and `capability_tests` tables. A person's full
 //! ID number is written here and read back only masked.
 
-use crate::contracts::parse_id;
-use crate::enterprises::require;
-use crate::search::{self, Register};
-use crate::views::{CertificateView, EmploymentView, NewPerson, PersonSummary};
+use crate::base::rows::parse_id;
+use crate::base::rows::require;
+use crate::base::search::{self, Register};
+use crate::base::views::{CertificateView, EmploymentView, NewPerson, PersonSummary};
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};

@@ -1,6 +1,6 @@
 //! The `divisions` table: districts and counties (GB/T 2260) and their townships and streets.
 
-use crate::views::Division;
+use crate::base::views::Division;
 use crate::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 

@@ -7,7 +7,7 @@
 //! (100,000 enterprises) is counted inside the 500 ms the issue allows (see the `coverage`
 //! bench, which prints the figures).
 
-use crate::enterprises::invalid;
+use crate::base::rows::invalid;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::types::Type;

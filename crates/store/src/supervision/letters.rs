@@ -6,7 +6,7 @@
 //! reference number is given out at that moment, by the central server when this laptop is
 //! enrolled (one series per bureau and year across every laptop), else by this database.
 
-use crate::views::{LetterNumberSeries, LetterView};
+use crate::base::views::{LetterNumberSeries, LetterView};
 
 /// A reply to a letter, or the bureau's review of it, as recorded.
 #[derive(Debug, Clone)]
@@ -270,7 +270,7 @@ impl Store {
             )?;
             let events = ev
                 .query_map([&first, &id], |r| {
-                    Ok(crate::views::LetterEventView {
+                    Ok(crate::base::views::LetterEventView {
                         kind: crate::known(
                             ("函告事件", "letter event"),
                             &r.get::<_, String>(0)?,

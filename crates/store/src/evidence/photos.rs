@@ -3,9 +3,10 @@
 //! attachment to an item or a hazard are written in one transaction after the files are safely
 //! on disk, so a failure leaves either the whole photo or none of it in the record.
 
-use crate::enterprises::invalid;
-use crate::views::{IngestedPhoto, PhotoRef, PhotoTarget};
-use crate::{visits, Store, StoreError};
+use crate::base::rows::invalid;
+use crate::base::views::{IngestedPhoto, PhotoRef, PhotoTarget};
+use crate::evidence::visits;
+use crate::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::Message;
 use safeserve_media::{PhotoFiles, PhotoFormat, Processed, Stamp};

@@ -2,10 +2,11 @@
 //! never leave the store unmasked through these types. Their TypeScript twins are generated
 //! into `ui/src/bindings` by ts-rs and committed.
 
+use safeserve_core::blacklist::{BlacklistGround, SubjectKind};
 use safeserve_core::capability::Mismatch;
 use safeserve_core::checklist::{Template, TemplateTarget};
 use safeserve_core::contract::{ContractFinding, ContractTerms};
-use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, SignerRole, Verdict};
+use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, Verdict};
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
@@ -190,7 +191,7 @@ pub struct AgencyDetail {
     pub staff: Vec<PersonSummary>,
     pub contracts: Vec<ContractView>,
     /// Active serious-dishonesty entries (R11), each with its ground and evidence.
-    pub blacklist: Vec<crate::blacklist::BlacklistEntryView>,
+    pub blacklist: Vec<BlacklistEntryView>,
     /// Why government-commissioned work is barred (D grade, blacklist); `None` if it is not.
     pub commission_barrier: Option<Message>,
 }
@@ -540,13 +541,7 @@ pub struct DocumentRequest {
     pub correction_reason: String,
 }
 
-/// A form a visit can have signed, and who signs it: one role of each group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct FormSpec {
-    pub kind: DocumentKind,
-    pub signers: Vec<Vec<SignerRole>>,
-}
+pub use safeserve_core::document::FormSpec;
 
 /// A form before signing: what it would freeze and what stands in the way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -641,4 +636,31 @@ pub struct LetterNumberSeries {
     pub missing: Vec<u32>,
     /// Numbers carried by more than one letter.
     pub repeated: Vec<u32>,
+}
+
+/// The lifting of an entry: as the form sends it, and as it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BlacklistLiftView {
+    pub reason: String,
+    pub lifted_by: String,
+    pub lifted_on: String,
+}
+
+/// An entry on the list, with its lifting if it has been lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BlacklistEntryView {
+    pub id: String,
+    pub subject_kind: SubjectKind,
+    pub subject_id: String,
+    /// The agency's or person's name.
+    pub subject_name: String,
+    pub ground: BlacklistGround,
+    pub evidence: String,
+    pub evidence_ref: Option<String>,
+    pub entered_by: String,
+    pub entered_on: String,
+    pub recorded_at: String,
+    pub lifted: Option<BlacklistLiftView>,
 }

@@ -2,10 +2,12 @@
 //! be corrected while that visit is open and are frozen after (a trigger enforces it). Its
 //! state is never stored: every view derives it from the events (`safeserve_core::hazard`).
 
-use crate::contracts::parse_id;
-use crate::enterprises::{invalid, require};
-use crate::views::{HazardCounts, HazardEventView, HazardField, HazardView, NewHazard, Reinspection};
-use crate::{photos, visits, Store, StoreError};
+use crate::base::rows::parse_id;
+use crate::base::rows::{invalid, require};
+use crate::base::views::{HazardCounts, HazardEventView, HazardField, HazardView, NewHazard, Reinspection};
+use crate::evidence::photos;
+use crate::evidence::visits;
+use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::hazard::{self, HazardCategory, HazardEvent, HazardEventKind, HazardLevel, HazardStatus, Ranked};

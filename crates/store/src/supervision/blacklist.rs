@@ -4,7 +4,8 @@
 //! Entering or lifting an agency re-grades it in the same transaction, so the D grade that
 //! bars government-commissioned work (`Store::commission_barrier`) follows at once.
 
-use crate::grades::{self, GradedAgency};
+use crate::base::views::{BlacklistEntryView, BlacklistLiftView};
+use crate::supervision::grades::{self, GradedAgency};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -13,33 +14,6 @@ use safeserve_core::grading::GradeRules;
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// The lifting of an entry: as the form sends it, and as it is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct BlacklistLiftView {
-    pub reason: String,
-    pub lifted_by: String,
-    pub lifted_on: String,
-}
-
-/// An entry on the list, with its lifting if it has been lifted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct BlacklistEntryView {
-    pub id: String,
-    pub subject_kind: SubjectKind,
-    pub subject_id: String,
-    /// The agency's or person's name.
-    pub subject_name: String,
-    pub ground: BlacklistGround,
-    pub evidence: String,
-    pub evidence_ref: Option<String>,
-    pub entered_by: String,
-    pub entered_on: String,
-    pub recorded_at: String,
-    pub lifted: Option<BlacklistLiftView>,
-}
 
 fn invalid(p: EntryProblem) -> StoreError {
     StoreError::Invalid { field: p.field, message: p.message }

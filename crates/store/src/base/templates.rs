@@ -2,7 +2,7 @@
 //! installed into every database SafeServe opens; others are imported from a file after
 //! validation. An edition, once stored, is never replaced: visits pin key and version.
 
-use crate::views::TemplateSummary;
+use crate::base::views::TemplateSummary;
 use crate::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::checklist::{Template, TemplateTarget};
@@ -10,10 +10,10 @@ use safeserve_core::Message;
 
 /// The editions shipped with this build.
 const BUILTIN: &[&str] = &[
-    include_str!("../../../assets/templates/agency-inspection.v1.json"),
-    include_str!("../../../assets/templates/enterprise-general.v1.json"),
-    include_str!("../../../assets/templates/dust-explosion.v1.json"),
-    include_str!("../../../assets/templates/dust-explosion.v2.json"),
+    include_str!("../../../../assets/templates/agency-inspection.v1.json"),
+    include_str!("../../../../assets/templates/enterprise-general.v1.json"),
+    include_str!("../../../../assets/templates/dust-explosion.v1.json"),
+    include_str!("../../../../assets/templates/dust-explosion.v2.json"),
 ];
 
 pub(crate) fn builtin() -> Vec<Template> {

@@ -257,8 +257,8 @@ impl crate::Store {
         text: &str,
         limit: usize,
         today: chrono::NaiveDate,
-    ) -> Result<Vec<crate::views::SearchHit>, crate::StoreError> {
-        use crate::views::{EnterpriseQuery, HitKind, SearchHit};
+    ) -> Result<Vec<crate::base::views::SearchHit>, crate::StoreError> {
+        use crate::base::views::{EnterpriseQuery, HitKind, SearchHit};
         if text.trim().is_empty() {
             return Ok(Vec::new());
         }
@@ -305,7 +305,7 @@ mod tests {
 
     fn db() -> Connection {
         let c = Connection::open_in_memory().unwrap();
-        c.execute_batch(include_str!("../migrations/0001_registers.sql")).unwrap();
+        c.execute_batch(include_str!("../../migrations/0001_registers.sql")).unwrap();
         c
     }
 

@@ -2,8 +2,11 @@
 //! every read against R2 and R3 (`core::contract`), and the R9 check before a government
 //! commission is given (`core::commission`).
 
-use crate::views::{ContractView, NewContract};
-use crate::{keys_from_json, keys_json, Store, StoreError};
+use crate::base::rows::keys_from_json;
+use crate::base::rows::keys_json;
+use crate::base::rows::parse_id;
+use crate::base::views::{ContractView, NewContract};
+use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use safeserve_core::commission::{self, CommissionConflict, HeldContract, Proposed};
@@ -253,14 +256,6 @@ impl Store {
             .find(|v| v.id == id)
             .ok_or(StoreError::NotFound { what: "contract", id: id.to_string() })
     }
-}
-
-/// Reads a UUID column into an id newtype; a malformed id is a damaged row, not a panic.
-pub(crate) fn parse_id<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    s.parse().map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad id {s:?}").into())
-    })
 }
 
 #[cfg(test)]

@@ -5,8 +5,12 @@
 //! `safeserve_core::grading` does the scoring; this module records a grade change, with the
 //! deductions as its reason, only when an agency's grade moves (or is first set).
 
-use crate::contracts::parse_id;
-use crate::{agencies, contracts, divisions, keys_from_json, Store, StoreError};
+use crate::base::rows::keys_from_json;
+use crate::base::rows::parse_id;
+use crate::registers::agencies;
+use crate::registers::contracts;
+use crate::registers::divisions;
+use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::contract::{self, ContractRules, ReferenceFees};

@@ -3,20 +3,19 @@
 //! by a closed lid or a killed process resumes where it stopped. Ending a visit needs all its
 //! hazard list will need (its `gaps`: answers, measures, deadlines, photo files) and freezes it.
 
-use crate::contracts::parse_id;
-use crate::enterprises::invalid;
-use crate::views::{
-    GapAt, ItemAnswer, NewHazard, NewVisit, Place, VisitDetail, VisitField, VisitGap, VisitPerson, VisitSummary,
-};
-use crate::{hazards, people, photos, templates, Store, StoreError};
+use crate::base::rows::invalid;
+use crate::base::rows::parse_id;
+use crate::base::templates;
+use crate::base::views::{ItemAnswer, NewHazard, NewVisit, VisitDetail, VisitField, VisitSummary};
+use crate::evidence::photos;
+use crate::registers::people;
+use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::capability::{self, Mismatch, Sent};
 use safeserve_core::checklist::{Template, TemplateTarget};
-use safeserve_core::document::short;
-use safeserve_core::hazard::HazardGap;
 use safeserve_core::register::Industry;
-use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
+use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{AgencyId, EnterpriseId, Message, PersonId, VisitId};
 use std::collections::HashMap;
 
@@ -132,7 +131,7 @@ pub(crate) fn summaries(conn: &Connection, filter: &str, arg: &str) -> Result<Ve
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn answers(conn: &Connection, visit_id: &str) -> Result<Vec<ItemAnswer>, StoreError> {
+pub(crate) fn answers(conn: &Connection, visit_id: &str) -> Result<Vec<ItemAnswer>, StoreError> {
     let mut photos_by_code: HashMap<String, Vec<_>> = HashMap::new();
     for (code, photo) in photos::item_photos(conn, visit_id)? {
         photos_by_code.entry(code).or_default().push(photo);
@@ -368,105 +367,6 @@ impl Store {
         }
         self.conn.execute("UPDATE visits SET ended_at = ?2 WHERE id = ?1", params![id_s, now])?;
         self.visit(id, today)
-    }
-
-    /// What `v` still lacks before it can end and its hazard list be signed, each where it is.
-    fn gaps(&self, v: &VisitDetail) -> Result<Vec<VisitGap>, StoreError> {
-        let mut out = Vec::new();
-        let answers: HashMap<&str, &ItemAnswer> = v.answers.iter().map(|a| (a.code.as_str(), a)).collect();
-        for item in v.template.items() {
-            let at = || GapAt::Item { code: item.code.clone() };
-            let answer = answers.get(item.code.as_str());
-            if answer.and_then(|a| a.result).is_none() {
-                let message = Message::new(
-                    format!("检查项 {} 未填写检查结果", item.code),
-                    format!("Item {} has no result yet", item.code),
-                );
-                out.push(VisitGap { at: at(), message });
-            }
-            for p in answer.map(|a| a.photos.as_slice()).unwrap_or_default() {
-                out.extend(self.missing_photo_file(&p.sha256)?.map(|message| VisitGap { at: at(), message }));
-            }
-        }
-        for h in &v.hazards {
-            let at = || GapAt::Hazard { id: h.id };
-            let which = Message::new(
-                format!("隐患「{}」", short(&h.description)),
-                format!("Hazard \"{}\"", short(&h.description)),
-            );
-            for gap in HazardGap::of(&h.measure, &h.deadline) {
-                out.push(VisitGap { at: at(), message: gap.message_for(&which) });
-            }
-            for p in &h.photos_before {
-                out.extend(self.missing_photo_file(&p.sha256)?.map(|message| VisitGap { at: at(), message }));
-            }
-        }
-        Ok(out)
-    }
-
-    /// A visit with its template, answers and hazards.
-    pub fn visit(&self, id: VisitId, today: NaiveDate) -> Result<VisitDetail, StoreError> {
-        let id_s = id.to_string();
-        let summary = summaries(&self.conn, "WHERE v.id = ?1", &id_s)?
-            .pop()
-            .ok_or_else(|| StoreError::NotFound { what: "visit", id: id_s.clone() })?;
-        #[allow(clippy::type_complexity)]
-        let (key, version, lat, lon, place, assessment, plan, mismatches, reason): (
-            String,
-            u32,
-            Option<f64>,
-            Option<f64>,
-            String,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-        ) = self
-            .conn
-            .prepare_cached(
-                "SELECT template_key, template_version, latitude, longitude, place, assessment, plan, mismatches, \
-             mismatch_reason FROM visits WHERE id = ?1",
-            )?
-            .query_row([&id_s], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
-            })?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT vp.person_id, p.name, vp.certificates FROM visit_people vp JOIN people p ON p.id = vp.person_id \
-             WHERE vp.visit_id = ?1 ORDER BY vp.position",
-        )?;
-        let people = stmt
-            .query_map([&id_s], |r| {
-                Ok(VisitPerson {
-                    id: parse_id(r, 0)?,
-                    name: r.get(1)?,
-                    certificates: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let open_hazards = if summary.kind == VisitKind::Reinspection {
-            hazards::views(&self.conn, hazards::Scope::Target(&summary.target_id), today)?
-                .into_iter()
-                .filter(|h| h.visit_id != id && h.state.status != safeserve_core::hazard::HazardStatus::Closed)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut detail = VisitDetail {
-            template: templates::load(&self.conn, &key, version)?,
-            place: Place { latitude: lat, longitude: lon, description: place },
-            people,
-            answers: answers(&self.conn, &id_s)?,
-            hazards: hazards::views(&self.conn, hazards::Scope::Visit(&id_s), today)?,
-            mismatches: serde_json::from_str(&mismatches).unwrap_or_default(),
-            mismatch_reason: reason,
-            assessment,
-            plan: plan.and_then(|p| serde_json::from_str::<ServicePlan>(&p).ok()),
-            open_hazards,
-            summary,
-            gaps: Vec::new(),
-        };
-        detail.gaps = self.gaps(&detail)?;
-        Ok(detail)
     }
 
     /// Visits not yet ended, newest first: what to resume after a restart.

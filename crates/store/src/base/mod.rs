@@ -1,0 +1,9 @@
+//! The base every layer above stands on: errors, opening and migrating the file, row
+//! helpers, the display-ready views, the Chinese search index and the checklist templates.
+
+pub(crate) mod error;
+pub(crate) mod open;
+pub(crate) mod rows;
+pub mod search;
+pub(crate) mod templates;
+pub mod views;

@@ -1,0 +1,35 @@
+//! Helpers every table module uses to read rows and refuse bad input.
+
+use crate::StoreError;
+use safeserve_core::Message;
+
+/// Reads a UUID column into an id newtype; a malformed id is a damaged row, not a panic.
+pub(crate) fn parse_id<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    s.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("bad id {s:?}").into())
+    })
+}
+
+pub(crate) fn invalid(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> StoreError {
+    StoreError::Invalid { field, message: Message::new(zh, en) }
+}
+
+/// Required text fields, trimmed; the first empty one is reported.
+pub(crate) fn require(fields: &[(&'static str, &str, &str, &str)]) -> Result<(), StoreError> {
+    for (field, value, zh, en) in fields {
+        if value.trim().is_empty() {
+            return Err(invalid(field, format!("请填写{zh}"), format!("Enter the {en}")));
+        }
+    }
+    Ok(())
+}
+
+/// JSON array of enum keys, as stored in TEXT columns.
+pub(crate) fn keys_json<T: Copy>(items: &[T], key: impl Fn(T) -> &'static str) -> String {
+    serde_json::to_string(&items.iter().map(|i| key(*i)).collect::<Vec<_>>()).expect("strings serialise")
+}
+
+pub(crate) fn keys_from_json<T>(json: &str, from_key: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|k| from_key(k)).collect()
+}

@@ -1,0 +1,92 @@
+//! An agency as the screens show it: its R1 standing with its recorded grade and blacklist
+//! state (R10, R11) in lists, and in full with staff, contracts and what bars commissioned work.
+
+use crate::base::search::{self, Register};
+use crate::base::views::{AgencyDetail, AgencySummary};
+use crate::registers::agencies::evaluate;
+use crate::registers::{contracts, people};
+use crate::supervision::grades;
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use safeserve_core::blacklist::SubjectKind;
+use safeserve_core::grading::Grade;
+use safeserve_core::qualification::{StaffMember, UnmetCondition};
+use safeserve_core::register::Agency;
+use safeserve_core::AgencyId;
+
+/// The agency's recorded credit grade and whether it is on the serious-dishonesty list, shown
+/// wherever the agency appears (R10, R11).
+fn standing(conn: &Connection, id: &str) -> Result<(Option<Grade>, bool), StoreError> {
+    let grade = grades::current_grades(conn, Some(id))?.remove(id);
+    let blacklisted = !grades::active_agency_entries(conn, Some(id))?.is_empty();
+    Ok((grade, blacklisted))
+}
+
+fn summary_of(
+    conn: &Connection,
+    agency: &Agency,
+    division_name: String,
+    staff: &[StaffMember],
+    unmet: &[UnmetCondition],
+) -> Result<AgencySummary, StoreError> {
+    let (grade, blacklisted) = standing(conn, &agency.id.to_string())?;
+    Ok(AgencySummary {
+        id: agency.id,
+        name: agency.name.clone(),
+        credit_code: agency.credit_code.clone(),
+        division_name,
+        staff_count: staff.len() as u32,
+        qualified: unmet.is_empty(),
+        unmet_count: unmet.len() as u32,
+        grade,
+        blacklisted,
+    })
+}
+
+impl Store {
+    pub fn agency_summary(&self, id: AgencyId, today: NaiveDate) -> Result<AgencySummary, StoreError> {
+        let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id.to_string(), today)?;
+        summary_of(&self.conn, &agency, division_name, &staff, &unmet)
+    }
+
+    /// Agencies matching `text` (newest first; empty text lists the newest), each with its
+    /// R1 status on `today`.
+    pub fn search_agencies(
+        &self,
+        text: &str,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Result<Vec<AgencySummary>, StoreError> {
+        let seqs = search::newest_or_find(&self.conn, Register::Agency, text, limit)?;
+        let mut id_of = self.conn.prepare_cached("SELECT id FROM agencies WHERE seq = ?1")?;
+        seqs.into_iter()
+            .map(|seq| {
+                let id: String = id_of.query_row([seq], |r| r.get(0))?;
+                let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id, today)?;
+                summary_of(&self.conn, &agency, division_name, &staff, &unmet)
+            })
+            .collect()
+    }
+
+    /// An agency with every unmet R1 condition spelled out, its staff and its contracts.
+    pub fn agency_detail(&self, id: AgencyId, today: NaiveDate) -> Result<AgencyDetail, StoreError> {
+        let id_s = id.to_string();
+        let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id_s, today)?;
+        let staff_views = people::staff_views(&self.conn, &id_s, today)?;
+        Ok(AgencyDetail {
+            agency: summary_of(&self.conn, &agency, division_name, &staff, &unmet)?,
+            address: agency.address,
+            office_area_m2: agency.office_area_m2,
+            service_types: agency.service_types,
+            high_risk_industries: agency.high_risk_industries,
+            platform_registered: agency.platform_registered,
+            documents: agency.documents,
+            unmet,
+            staff: staff_views,
+            contracts: contracts::views_by(&self.conn, "agency_id", &id_s, today)?,
+            blacklist: self.blacklist_state(SubjectKind::Agency, &id_s)?,
+            commission_barrier: self.commission_barrier(id)?,
+        })
+    }
+}

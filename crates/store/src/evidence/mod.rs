@@ -1,0 +1,6 @@
+//! Evidence recorded on site: visits with their answers, hazards with their append-only
+//! events, photos. Built on the registers.
+
+pub(crate) mod hazards;
+pub mod photos;
+pub(crate) mod visits;
