@@ -15,7 +15,7 @@ use crate::labels::labelled_enum;
 use crate::message::Message;
 use crate::register::{Industry, ServiceType};
 use crate::visit::VisitKind;
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -244,7 +244,7 @@ pub struct AgencyTrace {
     pub agency: AgencyRef,
     pub contracts: Vec<ContractTrace>,
     pub visits: Vec<VisitTrace>,
-    /// Major first; within a level overdue, then open, then closed (R8).
+    /// In the order of every hazard list (R8, [`hazard_order`]).
     pub hazards: Vec<HazardTrace>,
     pub documents: Vec<DocumentTrace>,
     pub tally: Tally,
@@ -385,19 +385,21 @@ pub fn standing_on(events: &[HazardEvent], deadline: NaiveDate, day: NaiveDate) 
     (standing, s.reported_to_government)
 }
 
-/// Major first (R8); within a level overdue, then open, then closed; then the nearest deadline
-/// and the order found.
+/// The order of every hazard list ([`hazard::list_order`], R8), for the hazards as they stood
+/// on the accident day: the found day stands in for the order of creation.
 pub fn hazard_order(a: &HazardTrace, b: &HazardTrace) -> Ordering {
-    let rank = |s: HazardStanding| match s {
-        HazardStanding::Overdue => 0,
-        HazardStanding::Open => 1,
-        HazardStanding::Closed => 2,
+    let ranked = |h: &HazardTrace| hazard::Ranked {
+        level: h.level,
+        state: hazard::HazardState {
+            status: if h.standing == HazardStanding::Closed { HazardStatus::Closed } else { HazardStatus::Open },
+            overdue: h.standing == HazardStanding::Overdue,
+            reported_to_government: h.reported_to_government,
+            escalated: false,
+        },
+        deadline: h.deadline,
+        seq: i64::from(h.found_on.num_days_from_ce()),
     };
-    a.level
-        .cmp(&b.level)
-        .then(rank(a.standing).cmp(&rank(b.standing)))
-        .then(a.deadline.cmp(&b.deadline))
-        .then(a.found_on.cmp(&b.found_on))
+    hazard::list_order(&ranked(a), &ranked(b))
 }
 
 /// Visits the contracts promise over their days in the period: each contract's yearly
@@ -886,12 +888,12 @@ mod tests {
             "first day in, day after out"
         );
         assert_eq!(a.visits[1].hazards_major, 1);
-        // Major first; the closed general ones by deadline.
-        assert_eq!(a.hazards.iter().map(|h| h.id.0.as_u128()).collect::<Vec<_>>(), vec![3, 2, 4]);
+        // Major first; the closed general ones newest found first, as in every hazard list.
+        assert_eq!(a.hazards.iter().map(|h| h.id.0.as_u128()).collect::<Vec<_>>(), vec![3, 4, 2]);
         let h3 = &a.hazards[0];
         assert_eq!(h3.standing, HazardStanding::Overdue);
         assert!(h3.reported_to_government && !h3.closed_before_accident);
-        let h4 = &a.hazards[2];
+        let h4 = &a.hazards[1];
         assert!(h4.closed_before_accident, "closed on the accident day counts as closed");
         assert_eq!(
             a.documents.iter().map(|d| (d.id.0.as_u128(), d.signed_after_accident)).collect::<Vec<_>>(),

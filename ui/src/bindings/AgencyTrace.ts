@@ -11,6 +11,6 @@ import type { VisitTrace } from "./VisitTrace";
  */
 export type AgencyTrace = { agency: AgencyRef, contracts: Array<ContractTrace>, visits: Array<VisitTrace>, 
 /**
- * Major first; within a level overdue, then open, then closed (R8).
+ * In the order of every hazard list (R8, [`hazard_order`]).
  */
 hazards: Array<HazardTrace>, documents: Array<DocumentTrace>, tally: Tally, };
