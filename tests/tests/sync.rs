@@ -11,6 +11,7 @@ use safeserve_e2e::ended_agency_inspection;
 use safeserve_e2e::proxy::Proxy;
 use safeserve_e2e::server::{announce, cli, noisy_png, Server, TestCa};
 use safeserve_store::demo::{self, DemoSize};
+use safeserve_store::documents::{LetterNumbers as _, NumberUnavailable};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
 use safeserve_store::Store;
 use safeserve_sync::{Client, SyncError, SyncReport};
@@ -711,7 +712,8 @@ fn drafted_letter(db: &Path, agency: &str) -> Result<safeserve_core::VisitId> {
     Ok(id)
 }
 
-fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<String, SyncError> {
+/// Approves a letter as the app does: its number from the server's series, then the signing.
+fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<String, NumberUnavailable> {
     use safeserve_core::document::{DocumentKind, HandSignature, SignerRole, Stroke};
     let mut store = Store::open(db).expect("open laptop database");
     let request = safeserve_store::views::DocumentRequest {
@@ -732,7 +734,11 @@ fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<St
     let now = chrono::Utc::now().with_timezone(&demo::shanghai());
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
     let key = SigningKey::from_bytes(&[seed; 32]);
-    let doc = safeserve_sync::sign_document(&mut store, &request, &key, "laptop", now, &random, &|_| Vec::new())?;
+    let number = match store.letter_series(&request, now, &|_| Vec::new()).expect("a letter ready to sign") {
+        Some(series) => Some(safeserve_sync::ServerNumbers.take(&mut store, &series)?),
+        None => None,
+    };
+    let doc = store.sign_numbered(&request, &key, "laptop", now, &random, &|_| Vec::new(), number).expect("signed");
     Ok(doc.content.letter.expect("a letter").reference)
 }
 
@@ -796,7 +802,7 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
         rows(&c, "SELECT id, name FROM agencies ORDER BY seq LIMIT 1")?.pop().context("an agency")?;
     let c1 = drafted_letter(&c, &in_district)?;
     let refused = sign_letter(&c, c1, 3).expect_err("an inspector cannot approve");
-    ensure!(refused.message().zh.contains("只有负责人"), "{}", refused.message().zh);
+    ensure!(refused.message.zh.contains("只有负责人"), "{}", refused.message.zh);
     ensure!(Store::open(&c)?.letters(None, safeserve_e2e::today())?.is_empty(), "nothing signed on refusal");
 
     // The inspector's draft travels; the supervisor approves it on their own laptop as drafted.
@@ -827,7 +833,9 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     let Fixture { dir: _keep, server, .. } = fx;
     server.kill9()?;
     let offline = sign_letter(&a, a3, 1).expect_err("no number offline");
-    ensure!(matches!(offline, SyncError::Unreachable { .. }), "{offline:?}");
+    ensure!(offline.code == "letter_number_offline", "{offline:?}");
+    let cause = offline.source.as_deref().and_then(|e| e.downcast_ref::<SyncError>());
+    ensure!(matches!(cause, Some(SyncError::Unreachable { .. })), "{offline:?}");
     let store = Store::open(&a)?;
     ensure!(store.letter_draft(a3)?.is_some(), "the draft is kept");
     ensure!(store.letter_numbers()?.iter().all(|s| s.count == 5), "nothing was signed");

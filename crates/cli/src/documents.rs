@@ -66,7 +66,7 @@ fn resolve(store: &mut Store, kind: DocumentKind, id: &str) -> Result<DocumentId
     if kind == DocumentKind::EnterpriseFile {
         let device = safeserve_device::load_or_create(&safeserve_device::default_data_dir())?;
         let request = safeserve_print::enterprise_file_request(safeserve_core::EnterpriseId(uuid));
-        return Ok(safeserve_print::sign(store, &device, &request)?.id);
+        return Ok(safeserve_print::sign(store, &device, &request, &mut safeserve_sync::ServerNumbers)?.id);
     }
     match store.latest_document(safeserve_core::VisitId(uuid), kind)? {
         Some(doc) => Ok(doc.id),

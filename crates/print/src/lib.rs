@@ -14,6 +14,7 @@ use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, Signed
 use safeserve_core::{DocumentId, EnterpriseId, Message};
 use safeserve_device::{DeviceError, DeviceKey};
 use safeserve_report::{PhotoSource, ReportError};
+use safeserve_store::documents::{LetterNumbers, NumberUnavailable};
 use safeserve_store::views::{DocumentRequest, DocumentSummary};
 use safeserve_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ pub enum PrintError {
     #[error(transparent)]
     Device(#[from] DeviceError),
     #[error(transparent)]
-    Sync(Box<safeserve_sync::SyncError>),
+    LetterNumber(NumberUnavailable),
     #[error("PDF signature")]
     Pki(#[from] safeserve_pki::PkiError),
     #[error("cannot write {path}")]
@@ -44,10 +45,7 @@ impl PrintError {
             PrintError::Store(e) => e.code(),
             PrintError::Report(_) => "report_failed",
             PrintError::Device(_) => "device_key",
-            PrintError::Sync(e) => match e.as_ref() {
-                safeserve_sync::SyncError::Unreachable { .. } => "letter_number_offline",
-                e => e.code(),
-            },
+            PrintError::LetterNumber(e) => &e.code,
             PrintError::Write { .. } => "write_failed",
             PrintError::Pki(_) => "pdf_signature",
         }
@@ -58,17 +56,7 @@ impl PrintError {
             PrintError::Store(e) => e.message(),
             PrintError::Report(e) => e.message(),
             PrintError::Device(e) => e.message(),
-            PrintError::Sync(e) => match e.as_ref() {
-                safeserve_sync::SyncError::Unreachable { server, .. } => Message::new(
-                    format!(
-                        "签发函告需要连接服务器 {server} 取得文号（全局统一编号，不重号、不跳号）。草稿已保存，联网后再签发"
-                    ),
-                    format!(
-                        "Approving a letter takes its reference number from {server}, which cannot be reached. The draft is kept; approve it once online"
-                    ),
-                ),
-                e => e.message(),
-            },
+            PrintError::LetterNumber(e) => e.message.clone(),
             PrintError::Pki(e) => Message::new(
                 format!("无法为 PDF 加数字签名：{e}。未写出文件"),
                 format!("Cannot put the digital signature on the PDF: {e}. No file was written"),
@@ -104,14 +92,22 @@ pub fn draft(store: &Store, request: &DocumentRequest) -> Result<safeserve_store
     Ok(draft)
 }
 
-pub fn sign(store: &mut Store, device: &DeviceKey, request: &DocumentRequest) -> Result<DocumentSummary, PrintError> {
+/// Signs a document with this laptop's key. A letter approved on an enrolled laptop takes its
+/// reference number from `numbers` (the server's series, through `safeserve_sync::ServerNumbers`);
+/// any other document, or a laptop that was never enrolled, numbers from this database.
+pub fn sign(
+    store: &mut Store,
+    device: &DeviceKey,
+    request: &DocumentRequest,
+    numbers: &mut dyn LetterNumbers,
+) -> Result<DocumentSummary, PrintError> {
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
-    let doc =
-        safeserve_sync::sign_document(store, request, &device.key, &device.label(), now(), &random, &font_problems)
-            .map_err(|e| match e {
-                safeserve_sync::SyncError::Store(e) => PrintError::Store(e),
-                e => PrintError::Sync(Box::new(e)),
-            })?;
+    let now = now();
+    let number = match store.letter_series(request, now, &font_problems)? {
+        Some(series) => Some(numbers.take(store, &series).map_err(PrintError::LetterNumber)?),
+        None => None,
+    };
+    let doc = store.sign_numbered(request, &device.key, &device.label(), now, &random, &font_problems, number)?;
     Ok(store.document_summary(doc.id)?)
 }
 

@@ -361,7 +361,7 @@ fn every_form_prints_from_real_records_and_reads_back_in_chinese() {
     // The enterprise file bundles them all, each keeping its own code.
     let device = safeserve_device::DeviceKey { key: w.key.clone(), home: safeserve_device::KeyHome::Keyring };
     let request = safeserve_print::enterprise_file_request(enterprise.parse().unwrap());
-    let bundle = safeserve_print::sign(&mut w.store, &device, &request).unwrap();
+    let bundle = safeserve_print::sign(&mut w.store, &device, &request, &mut NoLetterNumbers).unwrap();
     let bundle = w.store.document(bundle.id).unwrap();
     assert!(bundle.content.bundled.len() >= 3);
     let t = compact(&w.print(&bundle));
@@ -614,4 +614,17 @@ fn a_laptop_the_bureau_vouches_for_signs_what_the_record_holds_and_nothing_else(
         !safeserve_store::SignerTrust::trusts(&w.signer, &"ab".repeat(32), Some(&other_cert)),
         "a certificate names one device"
     );
+}
+
+/// Numbers for a laptop that signs no letter here: asking for one is a failure of the test.
+struct NoLetterNumbers;
+
+impl safeserve_store::documents::LetterNumbers for NoLetterNumbers {
+    fn take(
+        &mut self,
+        _: &mut safeserve_store::Store,
+        series: &safeserve_store::documents::LetterSeries,
+    ) -> Result<u32, safeserve_store::documents::NumberUnavailable> {
+        panic!("no letter is signed here, yet a number of {series:?} was asked for")
+    }
 }

@@ -11,13 +11,12 @@ use safeserve_wire as wire;
 
 pub use client::{Client, WireBytes};
 
-use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey};
-use safeserve_core::document::{hex, DocumentContent, DocumentKind, SignedDocument};
+use safeserve_core::document::hex;
 use safeserve_core::sync::SyncPhase;
 use safeserve_core::Message;
+use safeserve_store::documents::{LetterNumbers, LetterSeries, NumberUnavailable};
 use safeserve_store::sync::SyncAccount;
-use safeserve_store::views::DocumentRequest;
 use safeserve_store::{Store, StoreError};
 use serde::Serialize;
 use std::time::Instant;
@@ -239,44 +238,43 @@ pub fn connect(store: &mut Store) -> Result<Client, SyncError> {
     Ok(client)
 }
 
-/// Signs a document; a letter's reference number comes from the server when this laptop is
-/// enrolled, so a bureau's series (杭应急函〔2026〕N号) has no gaps or repeats across laptops.
-/// The inspection is pushed first (the server gives numbers only for inspections it holds in
-/// the supervisor's jurisdiction). Offline, an enrolled laptop cannot approve a letter: the
-/// error says so and the draft stays as it was. A laptop that was never enrolled numbers its
-/// letters from its own series.
-#[allow(clippy::too_many_arguments)]
-pub fn sign_document(
-    store: &mut Store,
-    req: &DocumentRequest,
-    key: &SigningKey,
-    device_label: &str,
-    now: DateTime<FixedOffset>,
-    random: &[u8; 10],
-    extra_checks: &dyn Fn(&DocumentContent) -> Vec<Message>,
-) -> Result<SignedDocument, SyncError> {
-    let mut number = None;
-    if req.kind == DocumentKind::Letter && req.replaces.is_none() && store.sync_account()?.is_some() {
-        // Everything that would stop the signing is named before a number is taken; a number
-        // taken and then not used stays with its inspection, and the next try gets it again.
-        let mut draft = store.draft_document(req, now)?;
-        draft.problems.extend(extra_checks(&draft.content));
-        if !draft.problems.is_empty() {
-            return Err(StoreError::NotReady { problems: draft.problems }.into());
-        }
-        let series = draft.content.letter.as_ref().and_then(|l| {
-            let (prefix, rest) = l.reference.split_once('〔')?;
-            Some((prefix.to_owned(), rest.get(..4)?.parse::<i32>().ok()?))
-        });
-        if let (Some((prefix, year)), Some(visit)) = (series, draft.content.visit.as_ref()) {
+/// Letter numbers from the server, for an enrolled laptop approving a letter. The inspection
+/// is pushed first (the server gives numbers only for inspections it holds in the
+/// supervisor's jurisdiction), taking turns with any sync of the same database. Offline, an
+/// enrolled laptop cannot approve a letter: the error says so and the draft stays as it was.
+pub struct ServerNumbers;
+
+impl LetterNumbers for ServerNumbers {
+    fn take(&mut self, store: &mut Store, series: &LetterSeries) -> Result<u32, NumberUnavailable> {
+        let taken = (|| {
             let _turn = lock::SyncLock::acquire(store.path())?;
             let mut client = connect(store)?;
             push(&mut client, store, &mut SyncReport::default(), &mut |_| {})?;
-            let request = wire::LetterNumberRequest { visit_id: visit.id.clone(), prefix, year };
-            number = Some(client.letter_number(&request)?);
-        }
+            let request = wire::LetterNumberRequest {
+                visit_id: series.visit_id.clone(),
+                prefix: series.prefix.clone(),
+                year: series.year,
+            };
+            client.letter_number(&request)
+        })();
+        taken.map_err(|e| {
+            let (code, message) = match &e {
+                SyncError::Unreachable { server, .. } => (
+                    "letter_number_offline".to_owned(),
+                    Message::new(
+                        format!(
+                            "签发函告需要连接服务器 {server} 取得文号（全局统一编号，不重号、不跳号）。草稿已保存，联网后再签发"
+                        ),
+                        format!(
+                            "Approving a letter takes its reference number from {server}, which cannot be reached. The draft is kept; approve it once online"
+                        ),
+                    ),
+                ),
+                e => (e.code().to_owned(), e.message()),
+            };
+            NumberUnavailable { code, message, source: Some(Box::new(e)) }
+        })
     }
-    Ok(store.sign_numbered(req, key, device_label, now, random, extra_checks, number)?)
 }
 
 /// One whole sync: push, photos up, pull, photos down. The outcome (or the error) is

@@ -29,5 +29,6 @@ mod verify;
 use numbers::*;
 use read::*;
 
+pub use numbers::{LetterNumbers, LetterSeries, NumberUnavailable};
 pub use read::DocumentsOf;
 pub use verify::SignerTrust;

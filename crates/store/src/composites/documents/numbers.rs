@@ -40,3 +40,72 @@ pub(super) fn next_letter_number(conn: &Connection, prefix: &str, year: i32) -> 
         |r| r.get(0),
     )?)
 }
+
+/// The series a letter's number is taken from: its inspection, the prefix and the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterSeries {
+    pub visit_id: String,
+    pub prefix: String,
+    pub year: i32,
+}
+
+/// Where an enrolled laptop's letter numbers come from: the central server, so a bureau's
+/// series (杭应急函〔2026〕N号) has no gaps or repeats across laptops. `safeserve-sync`
+/// provides it; the store and the printing never speak to the network themselves.
+pub trait LetterNumbers {
+    /// The next number of `series`, given out for its inspection.
+    fn take(&mut self, store: &mut Store, series: &LetterSeries) -> Result<u32, NumberUnavailable>;
+}
+
+/// A letter number that could not be had, with what to tell the supervisor and why.
+#[derive(Debug)]
+pub struct NumberUnavailable {
+    /// A stable code for the interface (`letter_number_offline` …).
+    pub code: String,
+    pub message: Message,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl std::fmt::Display for NumberUnavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message.fmt(f)
+    }
+}
+
+impl std::error::Error for NumberUnavailable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl Store {
+    /// The series a letter about to be approved takes its number from, when the number must
+    /// come from the server: an enrolled laptop approving a new letter (a correction keeps
+    /// its number). Everything that would stop the signing is named first, so a number is
+    /// never taken for a letter that cannot be signed; one taken and then not used stays with
+    /// its inspection, and the next try gets it again. `None`: this database numbers the
+    /// document itself, or it is no letter.
+    pub fn letter_series(
+        &self,
+        req: &DocumentRequest,
+        now: DateTime<FixedOffset>,
+        extra_checks: &dyn Fn(&DocumentContent) -> Vec<Message>,
+    ) -> Result<Option<LetterSeries>, StoreError> {
+        if req.kind != DocumentKind::Letter || req.replaces.is_some() || self.sync_account()?.is_none() {
+            return Ok(None);
+        }
+        let mut draft = self.draft_document(req, now)?;
+        draft.problems.extend(extra_checks(&draft.content));
+        if !draft.problems.is_empty() {
+            return Err(StoreError::NotReady { problems: draft.problems });
+        }
+        let series = draft.content.letter.as_ref().and_then(|l| {
+            let (prefix, rest) = l.reference.split_once('〔')?;
+            Some((prefix.to_owned(), rest.get(..4)?.parse::<i32>().ok()?))
+        });
+        Ok(match (series, draft.content.visit.as_ref()) {
+            (Some((prefix, year)), Some(visit)) => Some(LetterSeries { visit_id: visit.id.clone(), prefix, year }),
+            _ => None,
+        })
+    }
+}
