@@ -7,9 +7,11 @@
 //!
 //! Terms are inclusive dates, so a contract ending the day the commission starts overlaps it.
 //! Each refusal names the contract it conflicts with. D-grade and blacklisted agencies are
-//! barred as well (R10, R11); that comes from the store, which knows the grades.
+//! barred as well (R10, R11): [`barrier`] says why, from the grade and list entries the store
+//! holds.
 
 use crate::contract::terms_overlap;
+use crate::grading::Grade;
 use crate::ids::{AgencyId, ContractId};
 use crate::message::Message;
 use crate::register::ServiceType;
@@ -92,6 +94,30 @@ pub fn conflicts(proposed: &Proposed, held: &[HeldContract]) -> Vec<CommissionCo
     out
 }
 
+/// R10, R11: why an agency may not be given government-commissioned work — it is on the
+/// serious-dishonesty list (`blacklist_entries`, one description each) or its credit grade is
+/// D — or `None` when it may.
+pub fn barrier(agency_name: &str, blacklist_entries: &[String], grade: Option<Grade>) -> Option<Message> {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if !blacklist_entries.is_empty() {
+        zh.push(format!("已列入严重失信名单（{}）", blacklist_entries.join("；")));
+        let n = blacklist_entries.len();
+        en.push(format!("it is on the serious-dishonesty list ({n} entr{})", if n == 1 { "y" } else { "ies" }));
+    }
+    if grade == Some(Grade::D) {
+        zh.push("信用等级为 D 级".to_owned());
+        en.push("its credit grade is D".to_owned());
+    }
+    if zh.is_empty() {
+        return None;
+    }
+    Some(Message::new(
+        format!("{agency_name}{}，不得承接政府委托业务", zh.join("，且")),
+        format!("{agency_name} may not be given government-commissioned work: {}", en.join(", and ")),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +176,15 @@ mod tests {
         other_kind.service_types = vec![ServiceType::PublicityTraining];
         assert!(conflicts(&proposed(2), &[other_kind]).is_empty(), "a commission of another kind may run alongside");
         assert!(conflicts(&proposed(2), &[held(1, true, d(1, 1), d(6, 30))]).is_empty(), "ended the day before");
+    }
+
+    #[test]
+    fn a_d_grade_or_a_list_entry_bars_commissioned_work_and_says_which() {
+        assert_eq!(barrier("甲公司", &[], Some(Grade::C)), None);
+        let d = barrier("甲公司", &[], Some(Grade::D)).expect("D bars");
+        assert_eq!(d.zh, "甲公司信用等级为 D 级，不得承接政府委托业务");
+        let both = barrier("甲公司", &["出具虚假报告".to_owned()], Some(Grade::D)).expect("both bar");
+        assert_eq!(both.zh, "甲公司已列入严重失信名单（出具虚假报告），且信用等级为 D 级，不得承接政府委托业务");
+        assert!(both.en.contains("(1 entry), and its credit grade is D"), "{}", both.en);
     }
 }

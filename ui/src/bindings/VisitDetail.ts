@@ -3,6 +3,7 @@ import type { HazardView } from "./HazardView";
 import type { ItemAnswer } from "./ItemAnswer";
 import type { Mismatch } from "./Mismatch";
 import type { Place } from "./Place";
+import type { PlannedStaff } from "./PlannedStaff";
 import type { ServicePlan } from "./ServicePlan";
 import type { Template } from "./Template";
 import type { VisitGap } from "./VisitGap";
@@ -13,6 +14,10 @@ import type { VisitSummary } from "./VisitSummary";
  * A visit as its screen shows it: the pinned template, every answer, the hazards major first.
  */
 export type VisitDetail = { summary: VisitSummary, template: Template, place: Place, people: Array<VisitPerson>, answers: Array<ItemAnswer>, hazards: Array<HazardView>, mismatches: Array<Mismatch>, mismatch_reason: string | null, assessment: string, plan: ServicePlan | null, 
+/**
+ * Who a service plan made now would send: the visit's people (R6).
+ */
+plan_staff: Array<PlannedStaff>, 
 /**
  * For a re-inspection: the enterprise's hazards not yet closed, major first.
  */

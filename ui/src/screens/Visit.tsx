@@ -12,7 +12,6 @@ import type { Item } from '../bindings/Item';
 import type { ItemAnswer } from '../bindings/ItemAnswer';
 import type { ItemResult } from '../bindings/ItemResult';
 import type { NewHazard } from '../bindings/NewHazard';
-import type { PlannedStaff } from '../bindings/PlannedStaff';
 import type { VisitDetail } from '../bindings/VisitDetail';
 import { DeadlinePicker } from '../components/DeadlinePicker';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -302,7 +301,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
             <div style={{ marginTop: 12 }}>
               <Typography.Text strong>{t('servicePlan')}</Typography.Text>
               <ul style={{ margin: '4px 0', paddingInlineStart: 18 }}>
-                {planStaff(visit, l).map((p) => (
+                {visit.plan_staff.map((p) => (
                   <li key={p.name}>
                     {p.name} · {t('specialty')}：{p.specialty} · {t('grade')}：{p.grade || t('none')}
                   </li>
@@ -319,7 +318,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
                     field: 'plan',
                     value: {
                       schedule,
-                      staff: planStaff(visit, (pair) => pair.zh),
+                      staff: visit.plan_staff,
                     },
                   })
                 }
@@ -406,18 +405,6 @@ function Gaps({ gaps, title, goFirst }: { gaps: VisitGap[]; title: string; goFir
       }
     />
   );
-}
-
-/**
- * The service plan's staff (R6) as drawn from the people sent: each one's first valid
- * certificate gives the specialty and grade. `label` picks the grade's language: the screen's
- * for showing, Chinese for the saved plan.
- */
-function planStaff(visit: VisitDetail, label: (pair: { zh: string; en: string }) => string): PlannedStaff[] {
-  return visit.people.map((p) => {
-    const c = p.certificates.find((x) => !x.expired) ?? p.certificates[0];
-    return { name: p.name, specialty: c?.specialty ?? '安全管理', grade: c ? label(CERTIFICATE_KIND_LABELS[c.kind]) : '' };
-  });
 }
 
 function ItemRow({

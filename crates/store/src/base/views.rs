@@ -10,7 +10,7 @@ use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, Ver
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
-use safeserve_core::visit::{ItemResult, ServicePlan, VisitKind};
+use safeserve_core::visit::{ItemResult, PlannedStaff, ServicePlan, VisitKind};
 use safeserve_core::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, Message, PersonId, VisitId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -362,6 +362,8 @@ pub struct VisitDetail {
     pub mismatch_reason: Option<String>,
     pub assessment: String,
     pub plan: Option<ServicePlan>,
+    /// Who a service plan made now would send: the visit's people (R6).
+    pub plan_staff: Vec<PlannedStaff>,
     /// For a re-inspection: the enterprise's hazards not yet closed, major first.
     pub open_hazards: Vec<HazardView>,
     /// What the visit still lacks before it can end and its hazard list be signed, each where

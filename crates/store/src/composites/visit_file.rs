@@ -1,10 +1,10 @@
 //! A visit as it is recorded and signed: its template, people, answers, hazards (and the
 //! target's open ones at a re-inspection) and what it still lacks before it can end.
 
-use crate::base::views::{GapAt, ItemAnswer, Place, VisitDetail, VisitGap, VisitPerson};
-use crate::base::{rows::parse_id, templates};
+use crate::base::templates;
+use crate::base::views::{GapAt, ItemAnswer, Place, VisitDetail, VisitGap};
 use crate::evidence::hazards;
-use crate::evidence::visits::{answers, summaries};
+use crate::evidence::visits::{self, answers, summaries};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use safeserve_core::document::short;
@@ -74,19 +74,7 @@ impl Store {
             .query_row([&id_s], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
             })?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT vp.person_id, p.name, vp.certificates FROM visit_people vp JOIN people p ON p.id = vp.person_id \
-             WHERE vp.visit_id = ?1 ORDER BY vp.position",
-        )?;
-        let people = stmt
-            .query_map([&id_s], |r| {
-                Ok(VisitPerson {
-                    id: parse_id(r, 0)?,
-                    name: r.get(1)?,
-                    certificates: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let people = visits::people_of(&self.conn, &id_s)?;
         let open_hazards = if summary.kind == VisitKind::Reinspection {
             hazards::views(&self.conn, hazards::Scope::Target(&summary.target_id), today)?
                 .into_iter()
@@ -98,6 +86,7 @@ impl Store {
         let mut detail = VisitDetail {
             template: templates::load(&self.conn, &key, version)?,
             place: Place { latitude: lat, longitude: lon, description: place },
+            plan_staff: visits::plan_staff(&people),
             people,
             answers: answers(&self.conn, &id_s)?,
             hazards: hazards::views(&self.conn, hazards::Scope::Visit(&id_s), today)?,

@@ -6,7 +6,7 @@
 use crate::base::rows::invalid;
 use crate::base::rows::parse_id;
 use crate::base::templates;
-use crate::base::views::{ItemAnswer, NewHazard, NewVisit, VisitDetail, VisitField, VisitSummary};
+use crate::base::views::{ItemAnswer, NewHazard, NewVisit, VisitDetail, VisitField, VisitPerson, VisitSummary};
 use crate::evidence::photos;
 use crate::registers::people;
 use crate::{Store, StoreError};
@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::capability::{self, Mismatch, Sent};
 use safeserve_core::checklist::{Template, TemplateTarget};
 use safeserve_core::register::Industry;
-use safeserve_core::visit::{ItemResult, VisitKind};
+use safeserve_core::visit::{self, HeldCertificate, ItemResult, PlannedStaff, ServicePlan, VisitKind};
 use safeserve_core::{AgencyId, EnterpriseId, Message, PersonId, VisitId};
 use std::collections::HashMap;
 
@@ -154,6 +154,39 @@ pub(crate) fn answers(conn: &Connection, visit_id: &str) -> Result<Vec<ItemAnswe
         out.push(ItemAnswer { code, result: None, note: String::new(), photos });
     }
     Ok(out)
+}
+
+/// The people of a visit, with their certificates as they stood when it started.
+pub(crate) fn people_of(conn: &Connection, visit_id: &str) -> Result<Vec<VisitPerson>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT vp.person_id, p.name, vp.certificates FROM visit_people vp JOIN people p ON p.id = vp.person_id \
+         WHERE vp.visit_id = ?1 ORDER BY vp.position",
+    )?;
+    let people = stmt
+        .query_map([visit_id], |r| {
+            Ok(VisitPerson {
+                id: parse_id(r, 0)?,
+                name: r.get(1)?,
+                certificates: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(people)
+}
+
+/// Who the service plan sends: the visit's people (R6, [`visit::planned_staff`]).
+pub(crate) fn plan_staff(people: &[VisitPerson]) -> Vec<PlannedStaff> {
+    people
+        .iter()
+        .map(|p| {
+            let held: Vec<HeldCertificate<'_>> = p
+                .certificates
+                .iter()
+                .map(|c| HeldCertificate { kind: c.kind, specialty: c.specialty.as_deref(), expired: c.expired })
+                .collect();
+            visit::planned_staff(&p.name, &held)
+        })
+        .collect()
 }
 
 impl Store {
@@ -301,7 +334,9 @@ impl Store {
                 tx.execute("UPDATE visits SET assessment = ?2 WHERE id = ?1", params![id_s, text])?;
             }
             VisitField::Plan(plan) => {
-                let json = serde_json::to_string(plan).expect("plans serialise");
+                // The staff are the visit's people, whatever the form sent (R6).
+                let plan = ServicePlan { staff: plan_staff(&people_of(&tx, &id_s)?), schedule: plan.schedule.clone() };
+                let json = serde_json::to_string(&plan).expect("plans serialise");
                 tx.execute("UPDATE visits SET plan = ?2 WHERE id = ?1", params![id_s, json])?;
             }
             VisitField::Answer { code, result, note } => {

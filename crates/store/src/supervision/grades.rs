@@ -504,28 +504,8 @@ impl Store {
             .query_row([&id], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound { what: "agency", id: id.clone() })?;
-        let mut zh = Vec::new();
-        let mut en = Vec::new();
         let entries = active_agency_entries(&self.conn, Some(&id))?.remove(&id).unwrap_or_default();
-        if !entries.is_empty() {
-            zh.push(format!("已列入严重失信名单（{}）", entries.join("；")));
-            en.push(format!(
-                "it is on the serious-dishonesty list ({} entr{})",
-                entries.len(),
-                if entries.len() == 1 { "y" } else { "ies" }
-            ));
-        }
-        if self.current_grade(agency)? == Some(Grade::D) {
-            zh.push("信用等级为 D 级".to_owned());
-            en.push("its credit grade is D".to_owned());
-        }
-        if zh.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Message::new(
-            format!("{name}{}，不得承接政府委托业务", zh.join("，且")),
-            format!("{name} may not be given government-commissioned work: {}", en.join(", and ")),
-        )))
+        Ok(safeserve_core::commission::barrier(&name, &entries, self.current_grade(agency)?))
     }
 }
 
