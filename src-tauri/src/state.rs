@@ -54,6 +54,20 @@ impl AppState {
         .map_err(CommandError::internal)?
     }
 
+    /// Runs `f` on a connection of its own, for work that waits on the network (enrolment, a
+    /// letter's number from the server): the window's other commands go on meanwhile instead
+    /// of queueing behind the shared connection. SQLite keeps the two apart; no transaction
+    /// spans the wait.
+    pub async fn with_own_connection<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
+    ) -> Result<T, CommandError> {
+        let path = self.db_path.clone();
+        tauri::async_runtime::spawn_blocking(move || f(&mut Store::open(&path)?))
+            .await
+            .map_err(CommandError::internal)?
+    }
+
     pub fn device(&self) -> Result<safeserve_device::DeviceKey, CommandError> {
         self.device
             .get_or_init(|| {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    _port: crate::Port,
 }
 
 impl Browser {
@@ -17,12 +18,12 @@ impl Browser {
     pub async fn start() -> Result<Browser> {
         let port = crate::free_port();
         let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
+            .arg(format!("--port={}", port.number))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .context("start chromedriver (Debian: chromium-driver; ./dev test installs it)")?;
-        let browser = Browser { client: connect(port).await?, driver };
+        let browser = Browser { client: connect(port.number).await?, driver, _port: port };
         browser.client.set_window_size(1024, 900).await?;
         Ok(browser)
     }

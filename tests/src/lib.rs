@@ -103,8 +103,36 @@ pub fn output_dir() -> PathBuf {
     dir
 }
 
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+/// A loopback port for a driver this test starts, claimed against every other test process.
+///
+/// The kernel hands out a port not bound now, but the driver binds it only later; in between,
+/// another test process (nextest runs each test in its own) could be handed the same one and
+/// talk to the wrong driver. So each port is also claimed by a lock on a file named after it,
+/// held while this value lives; a port another test holds is skipped.
+pub(crate) struct Port {
+    pub number: u16,
+    _claim: std::fs::File,
+}
+
+pub(crate) fn free_port() -> Port {
+    let dir = std::env::temp_dir().join("safeserve-test-ports");
+    std::fs::create_dir_all(&dir).expect("create the port claims folder");
+    loop {
+        let number = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free loopback port");
+        let claim = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(number.to_string()))
+            .expect("open a port claim");
+        // flock: a second claim fails even from this process (another open file description).
+        if claim.try_lock().is_ok() {
+            return Port { number, _claim: claim };
+        }
+    }
 }
 
 /// A child process ended with SIGTERM, so tauri-driver stops its WebKitWebDriver too (SIGKILL
@@ -159,8 +187,14 @@ impl Display {
 /// tauri-driver on a free port, with the desktop app started through it.
 pub struct App {
     pub client: Client,
-    _driver: Terminating,
+    _driver: Driver,
     _display: Display,
+}
+
+/// tauri-driver and the ports it holds: the claims end after the process.
+struct Driver {
+    _process: Terminating,
+    _ports: [Port; 2],
 }
 
 impl App {
@@ -189,9 +223,9 @@ impl App {
         db: &Path,
         display: &str,
         env: &[(&str, &std::ffi::OsStr)],
-    ) -> Result<(Client, Terminating)> {
-        let port = free_port();
-        let native = free_port();
+    ) -> Result<(Client, Driver)> {
+        let ports = [free_port(), free_port()];
+        let (port, native) = (ports[0].number, ports[1].number);
         let driver = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .envs(env.iter().copied())
@@ -200,7 +234,7 @@ impl App {
             .stderr(Stdio::null())
             .spawn()
             .context("start tauri-driver (cargo install tauri-driver --locked; ./dev test installs it)")?;
-        let driver = Terminating(driver);
+        let driver = Driver { _process: Terminating(driver), _ports: ports };
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -366,9 +400,9 @@ impl App {
         Ok(())
     }
 
-    /// A screenshot of what is on screen now: WebKitWebDriver has been seen to hand back a frame
-    /// from seconds earlier, so the page is given two animation frames and a moment to paint
-    /// first.
+    /// A screenshot of what is on screen once it has settled: WebKitWebDriver has been seen to
+    /// hand back a frame from seconds earlier, so after two animation frames snapshots are taken
+    /// until two in a row are the same (or 5 s pass), and the last is kept.
     pub async fn look(&self, name: &str) -> Result<()> {
         let painted = self.client.execute_async(
             "const done = arguments[arguments.length - 1];
@@ -377,18 +411,32 @@ impl App {
             vec![],
         );
         tokio::time::timeout(Duration::from_secs(5), painted).await.context("waiting for a paint")??;
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        self.screenshot(name).await?;
-        Ok(())
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut last = self.snapshot(name).await?;
+        loop {
+            let now = self.snapshot(name).await?;
+            if now == last || Instant::now() >= deadline {
+                return self.keep(name, &now).map(drop);
+            }
+            last = now;
+        }
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.snapshot(name).await?;
+        self.keep(name, &png)
+    }
+
+    async fn snapshot(&self, name: &str) -> Result<Vec<u8>> {
         // WebKitWebDriver has been seen to hang on a snapshot; a hung screenshot fails the test
         // instead of the whole run.
-        let png = tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
+        tokio::time::timeout(Duration::from_secs(20), self.client.screenshot())
             .await
             .with_context(|| format!("screenshot {name} timed out"))?
-            .with_context(|| format!("screenshot {name}"))?;
+            .with_context(|| format!("screenshot {name}"))
+    }
+
+    fn keep(&self, name: &str, png: &[u8]) -> Result<PathBuf> {
         let path = output_dir().join(name);
         std::fs::write(&path, png)?;
         Ok(path)

@@ -243,9 +243,17 @@ impl Drop for Server {
     }
 }
 
+/// The `safeserve` program, signing with a key of the tests' own (in the build folder): running
+/// the tests never reads or makes the key of the person running them.
+pub fn safeserve() -> Result<Command> {
+    let mut cmd = Command::new(binary("safeserve")?);
+    cmd.env("SAFESERVE_DEVICE_KEY", crate::target_dir().join("tmp").join("e2e-device-key"));
+    Ok(cmd)
+}
+
 /// `safeserve ARGS…` with extra environment.
 pub fn cli(args: &[&str], env: &[(&str, &Path)]) -> Result<Output> {
-    let mut cmd = Command::new(binary("safeserve")?);
+    let mut cmd = safeserve()?;
     cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);

@@ -186,17 +186,22 @@ fn the_same_push_replayed_100_times_from_two_processes_is_applied_once() -> Resu
             "server": fx.server.url, "ca": fx.server.ca, "token": client.access_token(), "changes": changes,
         }))?,
     )?;
+    // The worker's name as the test harness knows it (this module's path below the crate).
+    let worker = format!("{}::replay_worker", module_path!().split_once("::").map_or("", |(_, m)| m));
     let workers: Vec<_> = (0..2)
         .map(|_| {
             Command::new(std::env::current_exe().expect("test binary"))
-                .args(["replay_worker", "--exact", "--ignored", "--nocapture"])
+                .args([worker.as_str(), "--exact", "--ignored", "--nocapture"])
                 .env("SAFESERVE_REPLAY", &spec)
-                .stdout(Stdio::null())
+                .stdout(Stdio::piped())
                 .spawn()
         })
         .collect::<Result<_, _>>()?;
-    for mut w in workers {
-        ensure!(w.wait()?.success(), "a replay worker failed");
+    for w in workers {
+        let out = w.wait_with_output()?;
+        ensure!(out.status.success(), "a replay worker failed");
+        // A worker that matched no test would succeed having replayed nothing.
+        ensure!(String::from_utf8_lossy(&out.stdout).contains("1 passed"), "the worker {worker} ran");
     }
     let server = fx.server_db()?;
     let ids: Vec<String> = changes.iter().map(|c| format!("'{}'", c.change_id.simple())).collect();
@@ -226,11 +231,7 @@ fn a_client_killed_mid_push_resumes_with_nothing_lost_or_duplicated() -> Result<
     )?;
     let total = count(&Connection::open(&a)?, "SELECT count(*) FROM outbox")?;
     ensure!(total == 10_000, "{total}");
-    let mut child = Command::new(safeserve_e2e::server::binary("safeserve")?)
-        .args(["sync", "--db"])
-        .arg(&a)
-        .stdout(Stdio::null())
-        .spawn()?;
+    let mut child = safeserve_e2e::server::safeserve()?.args(["sync", "--db"]).arg(&a).stdout(Stdio::null()).spawn()?;
     // Kill it as soon as the first receipts are stored: the push is under way.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

@@ -1,11 +1,8 @@
 //! The `safeserve` binary as a script would use it: real files, exit codes, JSON lines.
 
+use crate::support::{cli, safeserve};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn safeserve(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safeserve")).args(args).output().expect("run safeserve")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -205,7 +202,7 @@ fn report_enterprise_file_signs_a_bundle_with_this_laptops_key() {
         .as_str()
         .unwrap();
     let key = dir.path().join("device-key");
-    let fresh = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+    let fresh = cli()
         .args(["report", "enterprise-file", "--db", &db, "--id", enterprise, "--out", &out_s])
         .env("SAFESERVE_DEVICE_KEY", &key)
         .output()
@@ -214,14 +211,10 @@ fn report_enterprise_file_signs_a_bundle_with_this_laptops_key() {
     assert!(key.is_file(), "the key was made on first use");
     let files = json_lines(&safeserve(&["documents", "--db", &db, "--form", "enterprise-file", "--json"]));
     assert_eq!(files.len(), 2, "the new bundle is kept beside the demo's");
-    let v = Command::new(env!("CARGO_BIN_EXE_safeserve"))
-        .args(["verify", "--db", &db, &out_s])
-        .env("SAFESERVE_DEVICE_KEY", &key)
-        .output()
-        .unwrap();
+    let v = cli().args(["verify", "--db", &db, &out_s]).env("SAFESERVE_DEVICE_KEY", &key).output().unwrap();
     assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     // Another laptop, holding no certificate from the bureau for that key, does not believe it.
-    let elsewhere = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+    let elsewhere = cli()
         .args(["verify", "--db", &db, &out_s])
         .env("SAFESERVE_DEVICE_KEY", dir.path().join("another-key"))
         .output()
@@ -237,7 +230,7 @@ fn a_reader_that_stops_early_ends_the_program_quietly() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+    let mut child = cli()
         .args(["visits", "--db", &db, "--json", "--limit", "100000"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -261,7 +254,7 @@ fn a_laptop_set_to_another_zone_still_dates_in_china() {
     let db = demo(dir.path());
     let photo = dir.path().join("no-exif.png");
     image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 60])).save(&photo).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_safeserve"))
+    let o = cli()
         .args(["photo", "ingest", "--db", &db, photo.to_str().unwrap(), "--json"])
         .env("TZ", "America/Los_Angeles")
         .output()

@@ -1,11 +1,7 @@
 //! `safeserve coverage` as a script would use it: the Chinese table, `--json`, `--xlsx`, and a
 //! Chinese-first error with exit status 2.
 
-use std::process::{Command, Output};
-
-fn safeserve(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safeserve")).args(args).output().expect("run safeserve")
-}
+use crate::support::safeserve;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

@@ -209,32 +209,65 @@ pub fn from_file_or_new(path: &Path) -> Result<DeviceKey, DeviceError> {
             .ok_or(DeviceError::BadFile { path: path.to_path_buf(), source: None }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = new_key()?;
-            write_new(path, &key)?;
-            Ok(DeviceKey { key, home: KeyHome::File(path.to_path_buf()) })
+            if write_new(path, &key)? {
+                Ok(DeviceKey { key, home: KeyHome::File(path.to_path_buf()) })
+            } else {
+                // Another process (the app and the CLI at first start) made it first: theirs
+                // is the key, complete, since it appeared whole.
+                from_file_or_new(path)
+            }
         }
         Err(e) => Err(DeviceError::BadFile { path: path.to_path_buf(), source: Some(e) }),
     }
 }
 
-/// Writes a new key file readable by its owner only; never overwrites one.
-fn write_new(path: &Path, key: &SigningKey) -> Result<(), DeviceError> {
+/// Writes a new key file readable by its owner only; never overwrites one. The key is written
+/// and synced under a temporary name and then linked into place, so the file appears whole or
+/// not at all — neither a process killed mid-write nor a second process starting at the same
+/// moment ever sees half a key. `false`: a key file was already there, left as it is.
+fn write_new(path: &Path, key: &SigningKey) -> Result<bool, DeviceError> {
     use std::io::Write;
     let err = |source| DeviceError::Write { path: path.to_path_buf(), source };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(err)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(err)?;
+    // tempfile makes the file readable by its owner only (0600), and the link keeps that.
+    let mut tmp = tempfile::Builder::new().prefix(".device-key-").tempfile_in(dir).map_err(err)?;
+    tmp.write_all(hex(&key.to_bytes()).as_bytes()).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    match std::fs::hard_link(tmp.path(), path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(err(e)),
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path).map_err(err)?;
-    f.write_all(hex(&key.to_bytes()).as_bytes()).map_err(err)?;
-    f.sync_all().map_err(err)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app and the CLI started at once on a new laptop make the key file together: one
+    /// key wins, and every one of them signs with it.
+    #[test]
+    fn processes_making_the_key_at_the_same_moment_all_get_the_one_written() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("device-key");
+            let barrier = std::sync::Barrier::new(8);
+            let keys: Vec<String> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            from_file_or_new(&path).map(|k| k.public_hex())
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+            });
+            assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        }
+    }
 
     #[test]
     fn a_key_file_is_made_once_for_the_user_only_and_read_back() {

@@ -59,7 +59,7 @@ impl PdfSigner {
     /// Signs a PDF `safeserve_report` wrote, in place.
     pub fn sign(&self, pdf: &mut [u8]) -> Result<(), PrintError> {
         let sig = pades::signature(pdf)
-            .ok_or_else(|| PrintError::Report(safeserve_report::ReportError::Pdf("no signature field".into())))?;
+            .ok_or_else(|| PrintError::Report(safeserve_report::ReportError::NoSignaturePlaceholder))?;
         let cms = safeserve_pki::sign_detached(&self.key, &self.chain, &sig.digest())?;
         pades::fill(pdf, &cms)?;
         Ok(())

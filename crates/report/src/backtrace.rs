@@ -59,13 +59,13 @@ pub fn render_backtrace(b: &Backtrace, generated_at: &str) -> Result<Vec<u8>, Re
 /// Takes the document stamp out of the Info dictionary: a report is not a signed document, and
 /// a stamp would send `safeserve verify` looking for one.
 fn unstamp(bytes: Vec<u8>) -> Result<Vec<u8>, ReportError> {
-    let mut doc = lopdf::Document::load_mem(&bytes).map_err(|e| ReportError::Pdf(e.to_string()))?;
-    let info = doc.trailer.get(b"Info").and_then(Object::as_reference).map_err(|e| ReportError::Pdf(e.to_string()))?;
-    let dict = doc.get_dictionary_mut(info).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    let mut doc = lopdf::Document::load_mem(&bytes)?;
+    let info = doc.trailer.get(b"Info").and_then(Object::as_reference)?;
+    let dict = doc.get_dictionary_mut(info)?;
     dict.remove(stamp::KEY.as_bytes());
     dict.remove(b"Keywords");
     let mut out = Vec::with_capacity(bytes.len());
-    doc.save_to(&mut out).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    doc.save_to(&mut out).map_err(lopdf::Error::from)?;
     Ok(out)
 }
 

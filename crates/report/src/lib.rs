@@ -86,22 +86,20 @@ pub fn render_bundle_for(
     verify_url: Option<&str>,
 ) -> Result<Vec<u8>, ReportError> {
     if cover.kind != DocumentKind::EnterpriseFile {
-        return Err(ReportError::Bundle(format!("封面应为一企一档，实为{}", cover.kind.label_zh())));
+        return Err(ReportError::CoverNotEnterpriseFile(cover.kind));
     }
     check_glyphs(&cover.content)?;
     let by_id: HashMap<String, &SignedDocument> = docs.iter().map(|d| (d.id.0.to_string(), d)).collect();
     for d in docs {
         if !cover.content.bundled.iter().any(|r| r.id == d.id.0.to_string()) {
-            return Err(ReportError::Bundle(format!("文书 {} 不在目录中", d.id.0)));
+            return Err(ReportError::NotInIndex(d.id.0.to_string()));
         }
     }
     let mut ordered = Vec::new();
     for r in &cover.content.bundled {
-        let d = by_id
-            .get(&r.id)
-            .ok_or_else(|| ReportError::Bundle(format!("缺少目录所列文书 {}（{}）", r.id, r.kind.label_zh())))?;
+        let d = by_id.get(&r.id).ok_or_else(|| ReportError::ListedMissing { id: r.id.to_string(), kind: r.kind })?;
         if d.content_hash != r.content_hash {
-            return Err(ReportError::Bundle(format!("文书 {} 与目录所记版本不符", r.id)));
+            return Err(ReportError::OtherVersion(r.id.to_string()));
         }
         check_glyphs(&d.content)?;
         ordered.push(*d);

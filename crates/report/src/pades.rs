@@ -22,7 +22,6 @@ const RANGE_PLACEHOLDER: &[u8] = b"[0 9999999999 9999999999 9999999999]";
 
 /// Adds the signature field and dictionary to `doc` before it is saved.
 pub(crate) fn add_field(doc: &mut lopdf::Document, signed_at: &str) -> Result<(), ReportError> {
-    let err = |e: lopdf::Error| ReportError::Pdf(e.to_string());
     let value = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Sig".to_vec())),
         ("Filter", Object::Name(b"Adobe.PPKLite".to_vec())),
@@ -33,7 +32,7 @@ pub(crate) fn add_field(doc: &mut lopdf::Document, signed_at: &str) -> Result<()
         ("M", Object::String(pdf_date(signed_at).into_bytes(), StringFormat::Literal)),
     ]);
     let value = doc.add_object(Object::Dictionary(value));
-    let first = *doc.get_pages().values().next().ok_or_else(|| ReportError::Pdf("no pages".into()))?;
+    let first = *doc.get_pages().values().next().ok_or(ReportError::NoPages)?;
     let field = doc.add_object(Object::Dictionary(Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Annot".to_vec())),
         ("Subtype", Object::Name(b"Widget".to_vec())),
@@ -45,13 +44,13 @@ pub(crate) fn add_field(doc: &mut lopdf::Document, signed_at: &str) -> Result<()
         ("F", Object::Integer(132)),
         ("P", Object::Reference(first)),
     ])));
-    let page = doc.get_object_mut(first).and_then(Object::as_dict_mut).map_err(err)?;
+    let page = doc.get_object_mut(first).and_then(Object::as_dict_mut)?;
     match page.get_mut(b"Annots") {
         Ok(Object::Array(annots)) => annots.push(Object::Reference(field)),
         _ => page.set("Annots", Object::Array(vec![Object::Reference(field)])),
     }
-    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(err)?;
-    let catalog = doc.get_object_mut(root).and_then(Object::as_dict_mut).map_err(err)?;
+    let root = doc.trailer.get(b"Root").and_then(Object::as_reference)?;
+    let catalog = doc.get_object_mut(root).and_then(Object::as_dict_mut)?;
     catalog.set(
         "AcroForm",
         Object::Dictionary(Dictionary::from_iter(vec![
@@ -69,15 +68,14 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Writes the byte range into the saved file.
 pub(crate) fn finish(pdf: &mut [u8]) -> Result<(), ReportError> {
-    let missing = || ReportError::Pdf("the signature placeholder is missing".into());
-    let at = find(pdf, RANGE_PLACEHOLDER, 0).ok_or_else(missing)?;
-    let hole_start = safeserve_pki::pdf::value_of(pdf, b"/Contents", at).ok_or_else(missing)?;
+    let at = find(pdf, RANGE_PLACEHOLDER, 0).ok_or(ReportError::NoSignaturePlaceholder)?;
+    let hole_start = safeserve_pki::pdf::value_of(pdf, b"/Contents", at).ok_or(ReportError::NoSignaturePlaceholder)?;
     if pdf[hole_start] != b'<' {
-        return Err(missing());
+        return Err(ReportError::NoSignaturePlaceholder);
     }
     let hole_end = hole_start + 2 * HOLE + 2;
     if pdf.get(hole_end - 1) != Some(&b'>') {
-        return Err(missing());
+        return Err(ReportError::NoSignaturePlaceholder);
     }
     let range = format!("[0 {hole_start} {hole_end} {}]", pdf.len() - hole_end);
     let mut padded = format!("{range:<width$}", width = RANGE_PLACEHOLDER.len()).into_bytes();
@@ -91,9 +89,9 @@ pub(crate) fn finish(pdf: &mut [u8]) -> Result<(), ReportError> {
 /// Puts `cms` into the hole of a PDF [`signature`] found.
 pub fn fill(pdf: &mut [u8], cms: &[u8]) -> Result<(), ReportError> {
     let start = {
-        let sig = signature(pdf).ok_or_else(|| ReportError::Pdf("the PDF has no signature placeholder".into()))?;
+        let sig = signature(pdf).ok_or(ReportError::NoSignaturePlaceholder)?;
         if cms.len() > HOLE || sig.cms.len() != HOLE {
-            return Err(ReportError::Pdf(format!("a signature of {} bytes does not fit", cms.len())));
+            return Err(ReportError::SignatureTooLarge(cms.len()));
         }
         sig.covered[0].len() + 1
     };
@@ -119,7 +117,7 @@ pub enum PageDifference {
 /// Compares the pages of `file` with those of `signed` (the document drawn again from its
 /// record): page count, then each page's content.
 pub fn differing_pages(signed: &[u8], file: &[u8]) -> Result<Vec<PageDifference>, ReportError> {
-    let load = |b: &[u8]| lopdf::Document::load_mem(b).map_err(|e| ReportError::Pdf(e.to_string()));
+    let load = |b: &[u8]| lopdf::Document::load_mem(b).map_err(ReportError::from);
     let (a, b) = (load(signed)?, load(file)?);
     let (pa, pb) = (a.get_pages(), b.get_pages());
     if pa.len() != pb.len() {

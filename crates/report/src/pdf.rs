@@ -46,7 +46,7 @@ pub(crate) fn assemble(pages: Vec<Page>, images: ImageBank, meta: &Meta) -> Resu
     }
     let mut doc = PdfDocument::new(&meta.title);
     for face in faces_used(&pages) {
-        let font = fonts::face(face).ok_or_else(|| ReportError::Pdf(format!("font {face:?} vanished")))?;
+        let font = fonts::face(face).ok_or_else(|| ReportError::FontMissing(format!("{face:?}")))?;
         doc.resources.fonts.map.insert(FontId(face.resource().into()), PdfFont::new(font.clone()));
     }
     for (name, xobj) in images.xobjects {
@@ -92,7 +92,7 @@ pub(crate) fn assemble(pages: Vec<Page>, images: ImageBank, meta: &Meta) -> Resu
         pades::add_field(&mut lo, &meta.signed_at)?;
     }
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| ReportError::Pdf(e.to_string()))?;
+    lo.save_to(&mut out).map_err(lopdf::Error::from)?;
     if meta.signature_field {
         pades::finish(&mut out)?;
     }

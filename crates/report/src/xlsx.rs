@@ -53,13 +53,13 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
     let percent = Format::new().set_num_format("0.0%");
     for sheet in sheets {
         let ws = book.add_worksheet();
-        ws.set_name(&sheet.name).map_err(xlsx_error)?;
+        ws.set_name(&sheet.name)?;
         for (c, title) in sheet.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, title, &bold).map_err(xlsx_error)?;
+            ws.write_string_with_format(0, c as u16, title, &bold)?;
             // CJK text is about twice as wide as the default column counts on.
-            ws.set_column_width(c as u16, (title.chars().count() as f64 * 2.2).max(10.0)).map_err(xlsx_error)?;
+            ws.set_column_width(c as u16, (title.chars().count() as f64 * 2.2).max(10.0))?;
         }
-        ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+        ws.set_freeze_panes(1, 0)?;
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
@@ -68,16 +68,11 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
                     Cell::Text(s) => ws.write_string(r, c, s).map(|_| ()),
                     Cell::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
                     Cell::Percent(n) => ws.write_number_with_format(r, c, *n, &percent).map(|_| ()),
-                }
-                .map_err(xlsx_error)?;
+                }?;
             }
         }
     }
-    book.save_to_buffer().map_err(xlsx_error)
-}
-
-fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ReportError {
-    ReportError::Spreadsheet(e.to_string())
+    Ok(book.save_to_buffer()?)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! a signature no longer drawn) fails here. After an intended change, look at the new pages and
 //! refresh the references with `SAFESERVE_UPDATE_REFERENCE=1 cargo nextest run -p safeserve-report`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -69,6 +69,18 @@ impl ApiError {
         )
     }
 
+    /// A fault of the server itself (a task that panicked, a reply it could not encode, the
+    /// bureau's key it could not read): logged with its cause, reported as 500.
+    pub(crate) fn internal(what: &str, error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%error, "{what}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，已记录；请稍后再试",
+            "The server failed internally and logged it; try again later",
+        )
+    }
+
     fn forbidden() -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "out_of_scope", "无权访问该记录", "Not within this account's scope")
     }
@@ -106,7 +118,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
     let storage = state.storage.clone();
     tokio::task::spawn_blocking(move || f(storage.as_ref()))
         .await
-        .map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?
+        .map_err(|e| ApiError::internal("storage task failed", e))?
         .map_err(ApiError::from)
 }
 
@@ -114,7 +126,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 fn reply(headers: &HeaderMap, value: &impl Serialize) -> Response {
     let json = match serde_json::to_vec(value) {
         Ok(j) => j,
-        Err(e) => return ApiError::from(StorageError::Invalid(e.to_string())).into_response(),
+        Err(e) => return ApiError::internal("reply not encodable", e).into_response(),
     };
     let wants_zstd = headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("zstd"));
     if wants_zstd {
@@ -354,7 +366,7 @@ async fn certificate(
         .bureau
         .issue(&der, &caller.user.name, &crate::scope::role_title(caller.user.role), &device.label, &device.public_key)
         .map_err(|_| ApiError::bad_request("document_key"))?;
-    let authority = state.bureau.root_pem().map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?;
+    let authority = state.bureau.root_pem().map_err(|e| ApiError::internal("bureau certificate unreadable", e))?;
     tracing::info!(device = %device.id, user = %caller.user.name, "certificate issued");
     Ok(reply(&headers, &wire::Certified { certificate, authority, verify_url: state.public_url.clone() }))
 }
@@ -596,7 +608,7 @@ async fn upload_chunk(
     let sha2 = sha.clone();
     let result = tokio::task::spawn_blocking(move || shared.photos.append(&sha2, offset, size, &body))
         .await
-        .map_err(|e| ApiError::from(StorageError::Invalid(e.to_string())))?;
+        .map_err(|e| ApiError::internal("photo upload task failed", e))?;
     match result {
         Ok(Upload::Partial(offset)) => Ok(reply(&headers, &wire::UploadState { offset, complete: false })),
         Ok(Upload::Complete) => {

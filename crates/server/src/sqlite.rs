@@ -25,8 +25,16 @@ pub struct SqliteStorage {
     conn: Mutex<Connection>,
 }
 
-fn invalid(e: impl std::fmt::Display) -> StorageError {
-    StorageError::Invalid(e.to_string())
+fn unknown(what: &'static str, key: String) -> StorageError {
+    StorageError::UnknownKey { what, key }
+}
+
+/// A user's role as stored; an unknown one fails the row rather than becoming a technician.
+fn role_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Role> {
+    let key: String = r.get(i)?;
+    Role::from_key(&key).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(unknown("role", key)))
+    })
 }
 
 fn refused(change: &Change, reason: impl Into<String>) -> Receipt {
@@ -34,13 +42,7 @@ fn refused(change: &Change, reason: impl Into<String>) -> Receipt {
 }
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    let role: String = r.get(1)?;
-    Ok(User {
-        name: r.get(0)?,
-        role: Role::from_key(&role).unwrap_or(Role::Technician),
-        agency: r.get(2)?,
-        division: r.get(3)?,
-    })
+    Ok(User { name: r.get(0)?, role: role_at(r, 1)?, agency: r.get(2)?, division: r.get(3)? })
 }
 
 impl SqliteStorage {
@@ -667,13 +669,7 @@ impl Storage for SqliteStorage {
                  WHERE t.hash = ?1 AND t.kind = 'access'",
             )?
             .query_row([access_hash], |r| {
-                let role: String = r.get(6)?;
-                let user = User {
-                    name: r.get(5)?,
-                    role: Role::from_key(&role).unwrap_or(Role::Technician),
-                    agency: r.get(7)?,
-                    division: r.get(8)?,
-                };
+                let user = User { name: r.get(5)?, role: role_at(r, 6)?, agency: r.get(7)?, division: r.get(8)? };
                 Ok((TokenRow::from_row(r)?, user))
             })
             .optional()?;
@@ -797,14 +793,18 @@ impl Storage for SqliteStorage {
             let entity: String = r.get(1)?;
             let op: String = r.get(3)?;
             let body: Option<String> = r.get(6)?;
+            let seq: i64 = r.get(0)?;
             changes.push(Pulled {
-                seq: r.get(0)?,
-                entity: Entity::from_key(&entity).ok_or_else(|| invalid(&entity))?,
+                seq,
+                entity: Entity::from_key(&entity).ok_or_else(|| unknown("entity", entity))?,
                 record_id: r.get(2)?,
-                op: Op::from_key(&op).ok_or_else(|| invalid(&op))?,
+                op: Op::from_key(&op).ok_or_else(|| unknown("operation", op))?,
                 hlc: r.get(4)?,
                 node: r.get(5)?,
-                body: body.map(RawValue::from_string).transpose().map_err(invalid)?,
+                body: body
+                    .map(RawValue::from_string)
+                    .transpose()
+                    .map_err(|source| StorageError::DamagedBody { seq, source })?,
             });
         }
         let more = changes.len() == limit;

@@ -10,8 +10,13 @@ use safeserve_core::sync::{Change, Pulled, Receipt};
 pub enum StorageError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("{0}")]
-    Invalid(String),
+    /// A stored key this build does not know (a role, an entity): the row is damaged or was
+    /// written by a newer server, and guessing a default would change what a caller may do.
+    #[error("unknown {what} {key:?} in the server's database")]
+    UnknownKey { what: &'static str, key: String },
+    /// A stored change body that is not JSON.
+    #[error("stored body of change {seq} is not JSON")]
+    DamagedBody { seq: i64, source: serde_json::Error },
     /// The letter of this inspection already holds a number in another series.
     #[error("the letter of this inspection is already numbered {reference}")]
     LetterNumbered { reference: String },

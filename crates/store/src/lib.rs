@@ -18,7 +18,7 @@ mod registers;
 mod supervision;
 
 pub(crate) use base::error::known;
-pub use base::error::{StoreError, UnknownKey};
+pub use base::error::{StoreError, SyncDataError, UnknownKey};
 pub use base::open::{OpenOptions, LATEST_VERSION};
 pub use base::{search, views};
 pub use composites::documents::SignerTrust;

@@ -13,7 +13,7 @@ use safeserve_store::views::*;
 use safeserve_store::{Store, StoreError};
 use std::collections::BTreeSet;
 
-mod common;
+use crate::common;
 use common::{fresh_db, today, NOW};
 
 fn ids(sql: &str, conn: &Connection, args: &[&dyn rusqlite::ToSql]) -> BTreeSet<String> {

@@ -12,7 +12,7 @@ use safeserve_store::views::BlacklistLiftView;
 use safeserve_store::views::NewPerson;
 use safeserve_store::{Store, StoreError};
 
-mod common;
+use crate::common;
 use common::{fresh_db, today, NOW};
 
 const LATER: &str = "2026-11-24T10:00:00+08:00";
@@ -308,4 +308,26 @@ fn an_unknown_certificate_kind_is_named_never_counted_as_a_title() {
     let m = err.message();
     assert!(m.zh.contains("证书类别") && m.zh.contains("borrowed_title"), "{}", m.zh);
     assert!(m.en.contains("certificate kind") && m.en.contains("borrowed_title"), "{}", m.en);
+}
+
+/// A service type this version does not know in an agency's offered types fails loudly; dropping
+/// it would quietly change what R5 allows the agency to be contracted for.
+#[test]
+fn an_unknown_service_type_offered_is_named_never_dropped() {
+    let (_dir, store) = fresh();
+    let a = clean_agency(&store);
+    let path = store.path().to_owned();
+    drop(store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE agencies SET service_types = '[\"safety_management\",\"teleportation\"]' WHERE id = ?1",
+            [a.agency_id.to_string()],
+        )
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let err = store.agency_detail(a.agency_id, today()).unwrap_err();
+    assert_eq!(err.code(), "unknown_key");
+    let m = err.message();
+    assert!(m.zh.contains("服务类型") && m.zh.contains("teleportation"), "{}", m.zh);
 }

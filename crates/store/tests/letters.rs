@@ -13,7 +13,7 @@ use safeserve_store::letters::NewLetterEvent;
 use safeserve_store::views::*;
 use safeserve_store::{demo, Store, StoreError};
 
-mod common;
+use crate::common;
 use common::{fresh_db, today, NOW};
 
 fn now() -> DateTime<FixedOffset> {

@@ -8,7 +8,7 @@ use safeserve_core::{EnterpriseId, HazardId, PersonId, VisitId};
 use safeserve_store::views::*;
 use safeserve_store::{Store, StoreError};
 
-mod common;
+use crate::common;
 use common::{fresh_db, today, NOW};
 
 /// An enterprise of the wanted kind with an agency under contract, and that agency's staff.

@@ -152,7 +152,7 @@ impl Client {
         let bytes = resp.bytes().map_err(|e| self.failed(e))?;
         self.wire.received += bytes.len() as u64;
         if zstd {
-            zstd::bulk::decompress(&bytes, wire::MAX_BODY).map_err(|e| SyncError::Protocol(e.to_string()))
+            zstd::bulk::decompress(&bytes, wire::MAX_BODY).map_err(|e| SyncError::Unreadable(e.into()))
         } else {
             Ok(bytes.to_vec())
         }
@@ -160,13 +160,13 @@ impl Client {
 
     fn json<T: DeserializeOwned>(&mut self, resp: Response) -> Result<T, SyncError> {
         let bytes = self.body(resp)?;
-        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::Unreadable(e.into()))
     }
 
     /// POSTs a JSON body compressed with zstd.
     fn post<T: DeserializeOwned>(&mut self, path: &str, body: &impl Serialize) -> Result<T, SyncError> {
-        let raw = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
-        let packed = zstd::bulk::compress(&raw, 3).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let raw = serde_json::to_vec(body).map_err(|e| SyncError::Unencodable(e.into()))?;
+        let packed = zstd::bulk::compress(&raw, 3).map_err(|e| SyncError::Unencodable(e.into()))?;
         let n = packed.len();
         let req = self
             .http

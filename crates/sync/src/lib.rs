@@ -45,8 +45,12 @@ pub enum SyncError {
     Refused { status: u16, body: wire::ErrorBody },
     #[error("not enrolled with a server")]
     NotEnrolled,
-    #[error("unexpected answer from the server: {0}")]
-    Protocol(String),
+    /// The server's answer could not be unpacked or read as what the protocol says comes back.
+    #[error("unexpected answer from the server")]
+    Unreadable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A request could not be encoded (a record that does not serialise, compression failing).
+    #[error("a request could not be encoded")]
+    Unencodable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("photo {0} cannot be read")]
     Photo(String, #[source] std::io::Error),
     #[error(transparent)]
@@ -65,7 +69,7 @@ impl SyncError {
             SyncError::Unreachable { .. } => "server_unreachable",
             SyncError::Refused { body, .. } => &body.code,
             SyncError::NotEnrolled => "not_enrolled",
-            SyncError::Protocol(_) => "protocol",
+            SyncError::Unreadable(_) | SyncError::Unencodable(_) => "protocol",
             SyncError::Photo(..) => "photo_missing",
             SyncError::Lock(_) => "sync_lock",
             SyncError::Store(e) => e.code(),
@@ -112,8 +116,11 @@ impl SyncError {
                 "本机尚未注册到服务器，请在“同步”中填写服务器地址和注册码",
                 "This laptop is not enrolled with a server yet",
             ),
-            SyncError::Protocol(e) => {
+            SyncError::Unreadable(e) => {
                 Message::new(format!("服务器的应答无法识别：{e}"), format!("Unexpected answer from the server: {e}"))
+            }
+            SyncError::Unencodable(e) => {
+                Message::new(format!("同步请求无法编码：{e}"), format!("The sync request could not be encoded: {e}"))
             }
             SyncError::Photo(p, e) => {
                 Message::new(format!("照片文件 {p} 无法读取：{e}"), format!("Photo file {p} cannot be read: {e}"))

@@ -40,7 +40,7 @@ pub async fn sign_document(
     request: DocumentRequest,
 ) -> Result<DocumentSummary, CommandError> {
     let device = state.device()?;
-    state.with_store(move |s| Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?)).await
+    state.with_own_connection(move |s| Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?)).await
 }
 
 #[tauri::command]
@@ -96,7 +96,7 @@ pub async fn open_enterprise_file(
     let signer = state.pdf_signer().await?;
     let dir = super::export_folder(&app)?;
     let (document, path) = state
-        .with_store(move |s| {
+        .with_own_connection(move |s| {
             let summary =
                 print::sign(s, &device, &print::enterprise_file_request(id), &mut safeserve_sync::ServerNumbers)?;
             let path = print::write_pdf(s, &signer, summary.id, &dir)?;

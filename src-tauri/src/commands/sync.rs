@@ -51,7 +51,7 @@ pub async fn enroll_device(
 ) -> Result<SyncView, CommandError> {
     let device = state.device()?;
     state
-        .with_store(move |s| {
+        .with_own_connection(move |s| {
             safeserve_sync::enroll(s, &server, &code, &device.key, &device.label(), ca.as_deref())?;
             Ok(())
         })

@@ -82,6 +82,9 @@ export function SignDocumentModal({
   const [signError, setSignError] = useState<CommandError | null>(null);
   const [signed, setSigned] = useState<DocumentSummary | null>(null);
 
+  // Keyed on the roles' names, not the array made anew each render: the draft is asked for
+  // again only when who signs (or what they drew) changes.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- roles is keyed by roles.join()
   const signatures = useMemo(() => roles.map((r) => pads[r] ?? emptySignature(r)), [roles.join(), pads]);
   const request: DocumentRequest = {
     kind,

@@ -101,6 +101,7 @@ export function SignaturePad({
     const observer = new ResizeObserver(fit);
     observer.observe(el);
     return () => observer.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- redraw reads only refs; the observer is set up once
   }, []);
 
   useEffect(redraw, [value.strokes]);

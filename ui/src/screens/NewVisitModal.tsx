@@ -75,6 +75,8 @@ export function NewVisitModal({
     // Without a location the enterprise's registered address is the place, to be made more
     // precise (workshop, store) by hand.
     if (target.address) setPlace((p) => (p.description === '' ? { ...p, description: target.address ?? '' } : p));
+    // Proposed once per target: changing the kind afterwards keeps the people the user picked.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- kinds[0] is the kind the dialog opened with
   }, [target]);
 
   const ids = useMemo(() => people.map((p) => p.id), [people]);

@@ -384,6 +384,7 @@ function Gaps({ gaps, title, goFirst }: { gaps: VisitGap[]; title: string; goFir
   useEffect(() => {
     if (goFirst && first) goTo(first);
     // Once, as the list appears: after that the user moves at will.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- deliberately only on mount
   }, []);
   return (
     <Alert

@@ -55,8 +55,56 @@ pub enum StoreError {
     /// reason, each naming the record it comes from. Nothing was written.
     #[error("refused: {} reason(s)", problems.len())]
     Refused { problems: Vec<Message> },
+    /// A pulled change (or a received photo) this database cannot take as it is. Displayed in
+    /// both languages: the text is kept with the waiting change and shown on the sync screen.
+    #[error("{}", .0.message())]
+    SyncData(#[from] SyncDataError),
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// Why a change from the server cannot be applied here (it then waits, kept with this reason,
+/// and is tried again after each pull — never dropped).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncDataError {
+    /// An id, a body or a key that is not what the protocol says it is.
+    #[error("unreadable: {0}")]
+    Unreadable(String),
+    /// The record it belongs to has not arrived here (yet).
+    #[error("{table} {id} not held")]
+    NotHeld { table: &'static str, id: String },
+    /// A signed document whose signature does not hold for the key that signed it.
+    #[error("the signature of document {0} does not hold")]
+    SignatureFails(String),
+    /// Photo bytes that do not hash to the SHA-256 their records name.
+    #[error("photo {0} does not match its hash")]
+    PhotoMismatch(String),
+    /// A delete of evidence, which is never deleted.
+    #[error("{0} records are never deleted")]
+    NeverDeleted(&'static str),
+}
+
+impl SyncDataError {
+    pub fn message(&self) -> Message {
+        let (zh, en) = match self {
+            Self::Unreadable(what) => (format!("同步数据无法读取：{what}"), format!("Unreadable sync data: {what}")),
+            Self::NotHeld { table, id } => {
+                (format!("所属记录 {table} {id} 尚未同步到本机"), format!("{table} {id} not held here yet"))
+            }
+            Self::SignatureFails(id) => (
+                format!("文书 {id} 的签名不成立，未接收"),
+                format!("The signature of document {id} does not hold; not taken"),
+            ),
+            Self::PhotoMismatch(sha) => {
+                (format!("照片 {sha} 校验不符，未接收"), format!("Photo {sha} does not match its hash; not taken"))
+            }
+            Self::NeverDeleted(entity) => {
+                (format!("{entity} 记录不可删除"), format!("{entity} records are never deleted"))
+            }
+        };
+        Message::new(zh, en)
+    }
 }
 
 impl StoreError {
@@ -72,6 +120,7 @@ impl StoreError {
             Self::NotReady { .. } => "document_not_ready",
             Self::Incomplete { .. } => "visit_incomplete",
             Self::Refused { .. } => "refused",
+            Self::SyncData(_) => "sync_data",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(e) if unknown_key(e).is_some() => "unknown_key",
             Self::Sqlite(_) => "internal",
@@ -88,6 +137,7 @@ impl StoreError {
 
     pub fn message(&self) -> Message {
         match self {
+            Self::SyncData(e) => e.message(),
             Self::Corrupt { path, .. } => Message::new(
                 format!("数据库文件已损坏或不是 SafeServe 数据库：{}。文件未被改动，请从备份恢复或选择其他数据库。", path.display()),
                 format!("{} is damaged or not a SafeServe database. It was not changed; restore a backup or open another database.", path.display()),

@@ -25,11 +25,23 @@ pub(crate) fn require(fields: &[(&'static str, &str, &str, &str)]) -> Result<(),
     Ok(())
 }
 
+/// What [`keys_from_json`] names when a stored service type is unknown.
+pub(crate) const SERVICE_TYPE: (&str, &str) = ("服务类型", "service type");
+
 /// JSON array of enum keys, as stored in TEXT columns.
 pub(crate) fn keys_json<T: Copy>(items: &[T], key: impl Fn(T) -> &'static str) -> String {
     serde_json::to_string(&items.iter().map(|i| key(*i)).collect::<Vec<_>>()).expect("strings serialise")
 }
 
-pub(crate) fn keys_from_json<T>(json: &str, from_key: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|k| from_key(k)).collect()
+/// Reads such an array back. A key this build does not know, or a column that is not an array,
+/// fails the row: silently dropping a service type or a management document would change what
+/// R1 and R5 conclude about an agency.
+pub(crate) fn keys_from_json<T>(
+    what: (&'static str, &'static str),
+    json: &str,
+    from_key: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let keys: Vec<String> = serde_json::from_str(json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?;
+    keys.iter().map(|k| crate::known(what, k, &from_key)).collect()
 }

@@ -1,8 +1,8 @@
 //! The `agencies` table, and an agency as R1 sees it.
 
-use crate::base::rows::keys_from_json;
 use crate::base::rows::keys_json;
 use crate::base::rows::parse_id;
+use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::base::search::{self, Register};
 use crate::registers::divisions;
 use crate::registers::people;
@@ -52,10 +52,14 @@ pub(crate) fn agency_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Agency>
         office_area_m2: r.get(4)?,
         division: DivisionCode::parse(&division)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
-        service_types: keys_from_json(&r.get::<_, String>(6)?, ServiceType::from_key),
-        high_risk_industries: keys_from_json(&r.get::<_, String>(7)?, Industry::from_key),
+        service_types: keys_from_json(SERVICE_TYPE, &r.get::<_, String>(6)?, ServiceType::from_key)?,
+        high_risk_industries: keys_from_json(("行业", "industry"), &r.get::<_, String>(7)?, Industry::from_key)?,
         platform_registered: r.get(8)?,
-        documents: keys_from_json(&r.get::<_, String>(9)?, ManagementDocument::from_key),
+        documents: keys_from_json(
+            ("管理制度", "management document"),
+            &r.get::<_, String>(9)?,
+            ManagementDocument::from_key,
+        )?,
     })
 }
 

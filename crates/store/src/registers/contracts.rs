@@ -2,9 +2,9 @@
 //! every read against R2 and R3 (`core::contract`), and the R9 check before a government
 //! commission is given (`core::commission`).
 
-use crate::base::rows::keys_from_json;
 use crate::base::rows::keys_json;
 use crate::base::rows::parse_id;
+use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::base::views::{ContractView, NewContract};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -100,7 +100,7 @@ pub(crate) fn views_by(
             agency_name: r.get(2)?,
             enterprise_id: parse_id(r, 3)?,
             enterprise_name: r.get(4)?,
-            service_types: keys_from_json(&r.get::<_, String>(5)?, ServiceType::from_key),
+            service_types: keys_from_json(SERVICE_TYPE, &r.get::<_, String>(5)?, ServiceType::from_key)?,
             content: r.get(6)?,
             visits_per_year: r.get(7)?,
             active: starts_on <= today && today <= ends_on,
@@ -202,7 +202,7 @@ impl Store {
                     id: parse_id(r, 0)?,
                     agency: parse_id(r, 1)?,
                     agency_name: r.get(2)?,
-                    service_types: keys_from_json(&r.get::<_, String>(3)?, ServiceType::from_key),
+                    service_types: keys_from_json(SERVICE_TYPE, &r.get::<_, String>(3)?, ServiceType::from_key)?,
                     starts_on: date(&r.get::<_, String>(4)?),
                     ends_on: date(&r.get::<_, String>(5)?),
                     government_commissioned: r.get(6)?,

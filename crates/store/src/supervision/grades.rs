@@ -5,8 +5,8 @@
 //! `safeserve_core::grading` does the scoring; this module records a grade change, with the
 //! deductions as its reason, only when an agency's grade moves (or is first set).
 
-use crate::base::rows::keys_from_json;
 use crate::base::rows::parse_id;
+use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::registers::agencies;
 use crate::registers::contracts;
 use crate::registers::divisions;
@@ -212,7 +212,7 @@ fn low_price(
             id: parse_id(r, 0)?,
             agency: parse_id(r, 1)?,
             enterprise: parse_id(r, 2)?,
-            service_types: keys_from_json(&r.get::<_, String>(3)?, ServiceType::from_key),
+            service_types: keys_from_json(SERVICE_TYPE, &r.get::<_, String>(3)?, ServiceType::from_key)?,
             content: String::new(),
             visits_per_year: 0,
             starts_on,

@@ -267,15 +267,15 @@ impl Table {
 }
 
 pub(super) fn object(body: Option<&RawValue>) -> Result<Map<String, Json>, StoreError> {
-    let raw = body.ok_or_else(|| sync_error("missing body"))?;
-    match serde_json::from_str::<Json>(raw.get()).map_err(sync_error)? {
+    let raw = body.ok_or_else(|| unreadable("missing body"))?;
+    match serde_json::from_str::<Json>(raw.get()).map_err(unreadable)? {
         Json::Object(m) => Ok(m),
-        _ => Err(sync_error("body is not an object")),
+        _ => Err(unreadable("body is not an object")),
     }
 }
 
 pub(super) fn text<'a>(body: &'a Map<String, Json>, key: &str) -> Result<&'a str, StoreError> {
-    body.get(key).and_then(Json::as_str).ok_or_else(|| sync_error(format!("missing {key}")))
+    body.get(key).and_then(Json::as_str).ok_or_else(|| unreadable(format!("missing {key}")))
 }
 
 pub(super) fn seq_of(conn: &Connection, table: &str, id: &str) -> rusqlite::Result<Option<i64>> {
@@ -342,7 +342,8 @@ pub(super) fn apply_upsert(
         }
         Entity::VisitItem => {
             let visit = text(body, "visit_id")?;
-            let seq = seq_of(tx, "visits", visit)?.ok_or_else(|| sync_error(format!("visit {visit} not held")))?;
+            let seq = seq_of(tx, "visits", visit)?
+                .ok_or_else(|| SyncDataError::NotHeld { table: "visit", id: visit.to_owned() })?;
             let mut row = body.clone();
             row.insert("visit_seq".into(), Json::from(seq));
             VISIT_ITEMS.write(tx, &row, true)?;
@@ -352,8 +353,8 @@ pub(super) fn apply_upsert(
         }
         Entity::HazardEvent => {
             let hazard = text(body, "hazard_id")?;
-            let hazard_seq =
-                seq_of(tx, "hazards", hazard)?.ok_or_else(|| sync_error(format!("hazard {hazard} not held")))?;
+            let hazard_seq = seq_of(tx, "hazards", hazard)?
+                .ok_or_else(|| SyncDataError::NotHeld { table: "hazard", id: hazard.to_owned() })?;
             let visit_seq = match body.get("visit_id").and_then(Json::as_str) {
                 Some(v) => seq_of(tx, "visits", v)?,
                 None => None,
@@ -428,10 +429,10 @@ pub(super) fn apply_document(tx: &Transaction<'_>, body: &Map<String, Json>) -> 
     let content = text(body, "content")?;
     let hash = text(body, "content_hash")?;
     let key = text(body, "device_key")?;
-    let uuid = Uuid::parse_str(id).map_err(sync_error)?;
+    let uuid = Uuid::parse_str(id).map_err(unreadable)?;
     let digest: [u8; 32] = Sha256::digest(content.as_bytes()).into();
     if sha256_hex(content.as_bytes()) != hash || !signature_holds(key, text(body, "signature")?, uuid, &digest) {
-        return Err(sync_error(format!("文书 {id} 的签名不成立，未接收")));
+        return Err(SyncDataError::SignatureFails(id.to_owned()).into());
     }
     // The certificate is kept as it came; whether it vouches for the key is decided when a
     // document is verified, against the bureau's root (a forged one vouches for nothing).
@@ -548,7 +549,7 @@ pub(super) fn release_waiting(tx: &Transaction<'_>, bulk: bool) -> Result<u32, S
             let mut out = Vec::new();
             for row in rows {
                 let (entity, record_id, op, hlc, node, body) = row?;
-                let bad = || sync_error(format!("waiting change {entity} {record_id} is unreadable"));
+                let bad = || unreadable(format!("waiting change {entity} {record_id} is unreadable"));
                 let (kind, op) = (Entity::from_key(&entity).ok_or_else(bad)?, Op::from_key(&op).ok_or_else(bad)?);
                 let body = body.map(RawValue::from_string).transpose().map_err(|_| bad())?;
                 out.push(Pulled { seq: 0, entity: kind, record_id, op, hlc, node, body });
@@ -582,7 +583,7 @@ pub(super) fn release_waiting(tx: &Transaction<'_>, bulk: bool) -> Result<u32, S
 pub(super) fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str) -> Result<(), StoreError> {
     match entity {
         Entity::VisitItem => {
-            let (visit, code) = record_id.split_once('/').ok_or_else(|| sync_error("bad visit item id"))?;
+            let (visit, code) = record_id.split_once('/').ok_or_else(|| unreadable("bad visit item id"))?;
             if let Some(seq) = seq_of(tx, "visits", visit)? {
                 tx.execute("DELETE FROM visit_items WHERE visit_seq = ?1 AND code = ?2", params![seq, code])?;
             }
@@ -590,7 +591,7 @@ pub(super) fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str
         Entity::ItemPhoto => {
             let mut parts = record_id.splitn(3, '/');
             let (Some(visit), Some(code), Some(sha)) = (parts.next(), parts.next(), parts.next()) else {
-                return Err(sync_error("bad item photo id"));
+                return Err(unreadable("bad item photo id"));
             };
             tx.execute(
                 "DELETE FROM item_photos WHERE visit_id = ?1 AND code = ?2 AND sha256 = ?3",
@@ -607,7 +608,7 @@ pub(super) fn apply_delete(tx: &Transaction<'_>, entity: Entity, record_id: &str
             tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [record_id])?;
         }
         // Visits, hazards and evidence are never deleted.
-        _ => return Err(sync_error(format!("{} records are never deleted", entity.key()))),
+        _ => return Err(SyncDataError::NeverDeleted(entity.key()).into()),
     }
     Ok(())
 }
@@ -713,7 +714,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (entity, record_id, reason, since) = row?;
-            let entity = Entity::from_key(&entity).ok_or_else(|| sync_error(format!("unknown entity {entity}")))?;
+            let entity = Entity::from_key(&entity).ok_or_else(|| unreadable(format!("unknown entity {entity}")))?;
             out.push(WaitingChange { entity, record_id, reason, since });
         }
         Ok(out)

@@ -74,7 +74,7 @@ impl Store {
                     hlc: hlc.unwrap_or(now),
                     base_hlc: None,
                     node,
-                    body: Some(RawValue::from_string(body).map_err(sync_error)?),
+                    body: Some(RawValue::from_string(body).map_err(unreadable)?),
                 })?;
                 n += 1;
             }

@@ -3,6 +3,7 @@
 //! evidence). The HTTP client lives in `safeserve-sync`; this module only reads and writes the
 //! database, each step in one transaction.
 
+use crate::base::error::SyncDataError;
 use crate::base::search::{self, Register};
 use crate::{Store, StoreError};
 use rusqlite::types::Value;

@@ -2,11 +2,9 @@
 
 use super::*;
 
-pub(super) fn sync_error(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid {
-        field: "sync",
-        message: Message::new(format!("同步数据有误：{e}"), format!("Bad sync data: {e}")),
-    }
+/// A change, id or body that is not what the protocol says it is.
+pub(super) fn unreadable(e: impl std::fmt::Display) -> StoreError {
+    SyncDataError::Unreadable(e.to_string()).into()
 }
 
 impl Store {
@@ -79,14 +77,14 @@ impl Store {
         for row in rows {
             let (id, entity, record_id, op, hlc, base_hlc, body) = row?;
             out.push(Change {
-                change_id: Uuid::parse_str(&id).map_err(sync_error)?,
-                entity: Entity::from_key(&entity).ok_or_else(|| sync_error(&entity))?,
+                change_id: Uuid::parse_str(&id).map_err(unreadable)?,
+                entity: Entity::from_key(&entity).ok_or_else(|| unreadable(&entity))?,
                 record_id,
-                op: Op::from_key(&op).ok_or_else(|| sync_error(&op))?,
+                op: Op::from_key(&op).ok_or_else(|| unreadable(&op))?,
                 hlc,
                 base_hlc,
                 node: node.clone(),
-                body: body.map(RawValue::from_string).transpose().map_err(sync_error)?,
+                body: body.map(RawValue::from_string).transpose().map_err(unreadable)?,
             });
         }
         Ok(out)

@@ -68,7 +68,7 @@ impl Store {
     /// the display copy and thumbnail are made here as at ingest.
     pub fn receive_photo(&self, sha256: &str, original: &[u8], time: String) -> Result<(), StoreError> {
         if safeserve_core::document::sha256_hex(original) != sha256 {
-            return Err(sync_error(format!("照片 {sha256} 校验不符")));
+            return Err(SyncDataError::PhotoMismatch(sha256.to_owned()).into());
         }
         let visit: Option<String> = self
             .conn

@@ -1,0 +1,11 @@
+//! The integration tests, one binary (each file is a module): one link instead of one per
+//! file, as ripgrep lays its tests out.
+
+mod backtrace;
+mod common;
+mod coverage;
+mod documents;
+mod grades;
+mod letters;
+mod sync;
+mod visits;
