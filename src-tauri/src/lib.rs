@@ -136,5 +136,9 @@ pub fn run() {
             commands::grades::export_ranking,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("SafeServe window failed to start");
+        .unwrap_or_else(|e| {
+            // Before or instead of a window there is nowhere else to say it.
+            eprintln!("SafeServe 窗口无法启动 / the SafeServe window could not start: {e}");
+            std::process::exit(1);
+        });
 }

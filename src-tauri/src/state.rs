@@ -12,6 +12,8 @@ use ts_rs::TS;
 pub struct AppState {
     pub db_path: PathBuf,
     store: Arc<Mutex<Result<Store, CommandError>>>,
+    /// A read-only connection for searches and read models, opened on first use.
+    reader: Arc<Mutex<Option<Store>>>,
     /// Where the device key file lives when there is no OS keyring.
     data_dir: PathBuf,
     /// This laptop's signing key, loaded (or made) the first time something is signed.
@@ -34,7 +36,14 @@ impl AppState {
         if let Err(e) = &store {
             eprintln!("safeserve: {}: {}", db_path.display(), e.message.zh);
         }
-        Self { db_path, store: Arc::new(Mutex::new(store)), data_dir, device: Arc::default(), sync: Default::default() }
+        Self {
+            db_path,
+            store: Arc::new(Mutex::new(store)),
+            reader: Arc::default(),
+            data_dir,
+            device: Arc::default(),
+            sync: Default::default(),
+        }
     }
 
     /// Runs `f` on the store on a blocking thread, off the async runtime that serves IPC.
@@ -49,6 +58,33 @@ impl AppState {
                 Ok(s) => f(s),
                 Err(e) => Err(e.clone()),
             }
+        })
+        .await
+        .map_err(CommandError::internal)?
+    }
+
+    /// Runs a read on the read-only connection: searches and read models answer while the
+    /// other connection is busy writing (a photo import, a pulled page). It is opened after the
+    /// writing connection, which migrates the database; one that could not open says why.
+    pub async fn with_reader<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, CommandError> + Send + 'static,
+    ) -> Result<T, CommandError> {
+        let (reader, store, path) = (self.reader.clone(), self.store.clone(), self.db_path.clone());
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut slot = reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
+            let s = match slot.take() {
+                Some(s) => s,
+                None => {
+                    if let Err(e) = store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?.as_ref() {
+                        return Err(e.clone());
+                    }
+                    Store::open_reader(&path)?
+                }
+            };
+            let out = f(&s);
+            *slot = Some(s);
+            out
         })
         .await
         .map_err(CommandError::internal)?

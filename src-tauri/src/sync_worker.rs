@@ -79,13 +79,13 @@ impl SyncWorker {
         }
     }
 
-    /// Starts the worker thread for the database at `db`.
+    /// Starts the worker thread for the database at `db`. Without it the laptop still records
+    /// everything; only syncing waits for the next start.
     pub fn start(&self, app: AppHandle, db: PathBuf) {
         let worker = self.clone();
-        std::thread::Builder::new()
-            .name("sync".into())
-            .spawn(move || worker.run(app, db))
-            .expect("start the sync thread");
+        if let Err(e) = std::thread::Builder::new().name("sync".into()).spawn(move || worker.run(app, db)) {
+            eprintln!("safeserve: the sync thread could not start: {e}");
+        }
     }
 
     fn run(&self, app: AppHandle, db: PathBuf) {

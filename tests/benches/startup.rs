@@ -3,6 +3,8 @@
 //! interface reports the first list rendered. Uses the release build when present.
 //! `SAFESERVE_BENCH_DB=PATH` measures on that database (e.g. the large demo).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use safeserve_e2e::{desktop_binary, Display};
 use safeserve_store::demo::{self, DemoSize};
 use std::io::{BufRead, BufReader};

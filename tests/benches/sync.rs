@@ -4,6 +4,8 @@
 //! 200 MB of photos uploaded through five forced disconnections (`kill -9` of the server).
 //! `SAFESERVE_BENCH_DB=PATH` uses (or creates) that large demo file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::HazardId;

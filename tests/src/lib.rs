@@ -3,6 +3,8 @@
 //! `safeserve-desktop` binary on a real database — and hands the test a WebDriver client.
 //! Readiness is polled with a deadline, never slept for.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test support: a failure here is the test failing")]
+
 pub mod binaries;
 pub mod browser;
 pub mod field_run;

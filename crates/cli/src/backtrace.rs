@@ -56,7 +56,7 @@ pub fn run(r: &Request<'_>, today: NaiveDate) -> ExitCode {
         };
     }
     if r.json {
-        say!("{}", serde_json::to_string(&trace).expect("a trace serialises"));
+        crate::output::json(&trace);
     } else {
         say_raw!("{}", summary(&trace));
     }

@@ -26,7 +26,7 @@ pub fn coverage(db: &Path, day: NaiveDate, within: Option<&str>, json: bool, out
         }
     }
     if json {
-        say!("{}", serde_json::to_string(&report).expect("reports serialise"));
+        crate::output::json(&report);
     } else {
         let mut text = tables_text(&report);
         if let Some(out) = out {

@@ -141,7 +141,7 @@ pub fn verify(db: &Path, file: Option<&Path>, code: Option<&str>, json: bool) ->
         Err(e) => return print_error(&e),
     };
     if json {
-        say!("{}", serde_json::to_string(&v).expect("verifications serialise"));
+        crate::output::json(&v);
     } else {
         print_verification(&v);
     }
@@ -187,7 +187,7 @@ pub fn list(db: &Path, of: DocumentsOf, json: bool) -> ExitCode {
         Ok(docs) => {
             for d in &docs {
                 if json {
-                    say!("{}", serde_json::to_string(d).expect("summaries serialise"));
+                    crate::output::json(d);
                 } else {
                     let note = if d.superseded_by.is_some() { " [已被更正 superseded]" } else { "" };
                     say!("{}{note}", line(d));

@@ -60,7 +60,7 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
     }
     if json {
         for a in &ranking {
-            say!("{}", serde_json::to_string(a).expect("grades serialise"));
+            crate::output::json(a);
         }
         return ExitCode::SUCCESS;
     }
@@ -258,7 +258,7 @@ pub fn blacklist(command: BlacklistCommand) -> ExitCode {
             };
             for e in &entries {
                 if json {
-                    say!("{}", serde_json::to_string(e).expect("entries serialise"));
+                    crate::output::json(e);
                     continue;
                 }
                 say!(

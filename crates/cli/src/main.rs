@@ -327,7 +327,7 @@ fn main() -> ExitCode {
                 Ok(hits) => {
                     for h in hits {
                         if json {
-                            say!("{}", serde_json::to_string(&h).expect("hits serialise"));
+                            crate::output::json(&h);
                         } else {
                             let kind = match h.kind {
                                 safeserve_store::views::HitKind::Enterprise => "企业",
@@ -345,7 +345,7 @@ fn main() -> ExitCode {
         Command::CheckCode { code, json } => {
             let check = CodeCheck::run(&code, None);
             if json {
-                say!("{}", serde_json::to_string(&check).expect("checks serialise"));
+                crate::output::json(&check);
             } else {
                 let kind = match check.kind {
                     safeserve_core::CodeKind::CreditCode => "统一社会信用代码 credit code",

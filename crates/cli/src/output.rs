@@ -19,6 +19,20 @@ pub fn line(args: Arguments<'_>) {
     ended(out.write_fmt(args).and_then(|()| out.write_all(b"\n")));
 }
 
+/// One JSON line (`--json`): the value serialised straight onto standard output.
+pub fn json(value: &impl serde::Serialize) {
+    let mut out = io::stdout().lock();
+    let written = serde_json::to_writer(&mut out, value).map_err(io::Error::from);
+    ended(written.and_then(|()| out.write_all(b"\n")));
+}
+
+/// As [`json`], indented for a person to read.
+pub fn json_pretty(value: &impl serde::Serialize) {
+    let mut out = io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from);
+    ended(written.and_then(|()| out.write_all(b"\n")));
+}
+
 pub fn raw(args: Arguments<'_>) {
     ended(io::stdout().lock().write_fmt(args));
 }

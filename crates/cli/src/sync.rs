@@ -67,7 +67,7 @@ pub fn sync(db: &Path, json: bool) -> ExitCode {
     match result {
         Ok(r) => {
             if json {
-                say!("{}", serde_json::to_string_pretty(&r).expect("reports serialise"));
+                crate::output::json_pretty(&r);
             } else {
                 say!(
                     "推送 {} 条（被更新值覆盖 {}，拒收 {}），拉取 {} 条（应用 {}），上传照片 {} 张，下载照片 {} 张；\

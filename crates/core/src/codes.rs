@@ -212,6 +212,7 @@ impl IdNumber {
         mask_id_number(&self.0)
     }
 
+    #[expect(clippy::expect_used, reason = "an IdNumber exists only once its date was checked at parse")]
     pub fn birth_date(&self) -> NaiveDate {
         NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("validated at parse")
     }

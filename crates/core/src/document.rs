@@ -353,6 +353,7 @@ impl DocumentContent {
     }
 
     /// The canonical bytes: what is hashed and signed.
+    #[expect(clippy::expect_used, reason = "plain data with string keys: serde_json cannot fail on it")]
     pub fn canonical_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("document content always serialises")
     }

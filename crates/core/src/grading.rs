@@ -159,6 +159,7 @@ impl GradeRules {
     }
 
     /// The rules shipped with SafeServe.
+    #[expect(clippy::expect_used, reason = "the shipped rule file is compiled in and a unit test parses it")]
     pub fn shipped() -> GradeRules {
         GradeRules::parse(SHIPPED_RULES).expect("the shipped rule file is checked by a unit test")
     }

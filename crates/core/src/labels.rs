@@ -60,6 +60,7 @@ pub trait Labelled: Sized + Copy + 'static {
 
 /// `Record<Name, Message>` of every variant's labels, as TypeScript, for `ui/src/bindings`:
 /// the interface shows the labels the forms print, typed once here.
+#[expect(clippy::expect_used, reason = "a string always serialises to JSON")]
 pub fn typescript<T: Labelled>() -> String {
     let constant = screaming_snake(T::NAME);
     let mut ts = format!("export const {constant}_LABELS: Record<{}, Message> = {{\n", T::NAME);

@@ -14,6 +14,8 @@
 //! ImageMagick (`/usr/bin/convert`, plasma fractal + noise, q92), or generated in Rust if that is
 //! missing. Iterations: `$SAFESERVE_BENCH_ITERS` (default 21).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,5 +1,7 @@
 //! Behaviour of the photo pipeline and the photo files, on images generated here.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
+
 mod support;
 
 use safeserve_media::{phash_distance, process, MediaError, PhotoFiles, PhotoFormat, Stamp};

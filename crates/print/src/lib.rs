@@ -101,7 +101,8 @@ pub fn sign(
     request: &DocumentRequest,
     numbers: &mut dyn LetterNumbers,
 ) -> Result<DocumentSummary, PrintError> {
-    let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&uuid::Uuid::now_v7().as_bytes()[6..16]);
     let now = now();
     let number = match store.letter_series(request, now, &font_problems)? {
         Some(series) => Some(numbers.take(store, &series).map_err(PrintError::LetterNumber)?),

@@ -1,6 +1,8 @@
 //! Every form drawn from real records: visits recorded through the store on the demo database,
 //! signed, printed to PDF and read back with `pdftotext`, checked with `qpdf --check`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use safeserve_core::document::{DocumentKind, HandSignature, SignedDocument, SignerRole, Stroke, Verdict};
 use safeserve_core::register::Industry;

@@ -6,6 +6,8 @@
 //! `~/.cache/safeserve/typst-venv` (or `$SAFESERVE_TYPST_PYTHON`); without it our figures are
 //! still printed, with the commands that create the venv.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

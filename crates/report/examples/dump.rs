@@ -1,5 +1,7 @@
 //! Writes every sample form into a folder, for looking at them:
 //! `cargo run -p safeserve-report --example dump -- /tmp/forms`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a developer tool: a failure ends it with its line")]
 #[path = "../tests/common/mod.rs"]
 mod common;
 

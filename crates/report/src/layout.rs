@@ -389,6 +389,7 @@ impl<'a> Flow<'a> {
         Flow { pages: vec![Page::default()], y: area.top, area, running_head: None, images, photos }
     }
 
+    #[expect(clippy::expect_used, reason = "a flow starts with a page and only ever adds pages")]
     pub(crate) fn page(&mut self) -> &mut Page {
         self.pages.last_mut().expect("a flow always has a page")
     }

@@ -97,8 +97,9 @@ enum CaCommand {
 enum UserCommand {
     Add {
         name: String,
-        #[arg(long, value_parser = ["technician", "inspector", "supervisor", "admin"])]
-        role: String,
+        /// technician, inspector, supervisor or admin
+        #[arg(long, value_parser = role)]
+        role: Role,
         #[arg(long)]
         agency: Option<String>,
         #[arg(long)]
@@ -124,6 +125,10 @@ fn main() -> ExitCode {
     }
 }
 
+fn role(key: &str) -> Result<Role, String> {
+    Role::from_key(key).ok_or_else(|| "one of technician, inspector, supervisor, admin".to_owned())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { data, listen, tls_cert, tls_key, public_url } => {
@@ -136,7 +141,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let now = api::now_ms();
             match command {
                 AdminCommand::User { command: UserCommand::Add { name, role, agency, division } } => {
-                    let role = Role::from_key(&role).expect("clap checked the role");
                     admin::add_user(&storage, &name, role, agency, division)?;
                     println!("用户 {name} 已保存 / user {name} saved");
                 }

@@ -97,7 +97,9 @@ impl PhotoFiles {
             return Err(UploadError::Mismatch);
         }
         let dest = self.path(sha256);
-        fs::create_dir_all(dest.parent().expect("photo paths have a parent"))?;
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir)?;
+        }
         fs::rename(&partial, &dest)?;
         Ok(Upload::Complete)
     }

@@ -3,6 +3,8 @@
 //! What reaches a handler, what is refused before it, and that every refusal is
 //! `{code, zh, en}`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
+
 use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use ed25519_dalek::{Signer, SigningKey};

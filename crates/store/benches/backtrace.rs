@@ -4,6 +4,8 @@
 //! heaviest trace. Run with `./dev bench` (or `cargo bench -p safeserve-store --bench backtrace`).
 //! `SAFESERVE_BENCH_DB=PATH` reuses a large demo database instead of generating one.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use safeserve_core::EnterpriseId;

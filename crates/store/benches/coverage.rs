@@ -4,6 +4,8 @@
 //! one connection. Run with `./dev bench` (or `cargo bench -p safeserve-store --bench coverage`).
 //! `SAFESERVE_BENCH_DB=PATH` reuses a large demo database (one is generated there if missing).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use chrono::NaiveDate;
 use safeserve_store::Store;
 use std::time::{Duration, Instant};

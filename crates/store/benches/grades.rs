@@ -4,6 +4,8 @@
 //! `cargo bench -p safeserve-store --bench grades`). `SAFESERVE_BENCH_DB=PATH` reuses a large
 //! demo database instead of generating one.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use safeserve_core::grading::GradeRules;
 use safeserve_store::Store;
 use std::time::{Duration, Instant};

@@ -3,6 +3,8 @@
 //! figures. Run with `./dev bench` (or `cargo bench -p safeserve-store --bench search`).
 //! `SAFESERVE_BENCH_DB=PATH` reuses a large demo database instead of generating one.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use safeserve_store::views::EnterpriseQuery;

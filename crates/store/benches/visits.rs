@@ -3,6 +3,8 @@
 //! go to `docs/benchmarks.md`. Run with `./dev bench` or
 //! `cargo bench -p safeserve-store --bench visits`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
+
 use chrono::NaiveDate;
 use safeserve_core::hazard::{HazardCategory, HazardLevel};
 use safeserve_core::visit::{ItemResult, VisitKind};

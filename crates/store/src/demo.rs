@@ -8,6 +8,12 @@
 //! or about to expire; people listed full-time by two agencies and certificate numbers held by
 //! people of two agencies (R15); low-priced and government-commissioned contracts.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "the demo generator works from fixed and generated data; a failure is a bug in it, found by its tests"
+)]
+
 pub mod documents;
 mod hangzhou;
 mod photos;

@@ -1,6 +1,8 @@
 //! The integration tests, one binary (each file is a module): one link instead of one per
 //! file, as ripgrep lays its tests out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
+
 mod backtrace;
 mod common;
 mod coverage;

@@ -47,7 +47,7 @@ pub async fn backtrace(
     months: Option<u32>,
 ) -> Result<Backtrace, CommandError> {
     let (id, period) = request(&enterprise, &date, months)?;
-    state.with_store(move |s| trace(s, id, &period)).await
+    state.with_reader(move |s| trace(s, id, &period)).await
 }
 
 /// Draws the report, writes it into the export folder and opens it in the system's PDF

@@ -17,7 +17,7 @@ pub async fn coverage(
     within: Option<String>,
 ) -> Result<CoverageReport, CommandError> {
     let day = date.unwrap_or_else(today);
-    state.with_store(move |s| Ok(s.coverage(day, within.as_deref())?)).await
+    state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await
 }
 
 /// Writes the coverage tables (sheets 区县 and 乡镇街道) to `path`, or, as PDFs are exported,
@@ -33,7 +33,7 @@ pub async fn export_coverage(
 ) -> Result<String, CommandError> {
     let day = date.unwrap_or_else(today);
     let path = super::export_target(&app, path, &format!("服务覆盖率-{day}.xlsx"))?;
-    let report = state.with_store(move |s| Ok(s.coverage(day, within.as_deref())?)).await?;
+    let report = state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await?;
     tauri::async_runtime::spawn_blocking(move || {
         safeserve_print::spreadsheets::coverage(&report, &path)?;
         Ok(path.display().to_string())

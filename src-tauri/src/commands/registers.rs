@@ -37,29 +37,29 @@ pub async fn search_enterprises(
     state: State<'_, AppState>,
     query: EnterpriseQuery,
 ) -> Result<Vec<EnterpriseSummary>, CommandError> {
-    state.with_store(move |s| Ok(s.search_enterprises(&query)?)).await
+    state.with_reader(move |s| Ok(s.search_enterprises(&query)?)).await
 }
 
 #[tauri::command]
 pub async fn enterprise_file(state: State<'_, AppState>, id: String) -> Result<EnterpriseFile, CommandError> {
     let id: EnterpriseId = parse(&id)?;
-    state.with_store(move |s| Ok(s.enterprise_file(id, today())?)).await
+    state.with_reader(move |s| Ok(s.enterprise_file(id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn search_agencies(state: State<'_, AppState>, text: String) -> Result<Vec<AgencySummary>, CommandError> {
-    state.with_store(move |s| Ok(s.search_agencies(&text, LIST_LIMIT, today())?)).await
+    state.with_reader(move |s| Ok(s.search_agencies(&text, LIST_LIMIT, today())?)).await
 }
 
 #[tauri::command]
 pub async fn agency_detail(state: State<'_, AppState>, id: String) -> Result<AgencyDetail, CommandError> {
     let id: AgencyId = parse(&id)?;
-    state.with_store(move |s| Ok(s.agency_detail(id, today())?)).await
+    state.with_reader(move |s| Ok(s.agency_detail(id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn search_people(state: State<'_, AppState>, text: String) -> Result<Vec<PersonSummary>, CommandError> {
-    state.with_store(move |s| Ok(s.search_people(&text, LIST_LIMIT, today())?)).await
+    state.with_reader(move |s| Ok(s.search_people(&text, LIST_LIMIT, today())?)).await
 }
 
 #[tauri::command]

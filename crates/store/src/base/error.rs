@@ -61,6 +61,10 @@ pub enum StoreError {
     SyncData(#[from] SyncDataError),
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    /// A JSON column that could not be written or read back (a stored template, a plan): a
+    /// fault of this program or a damaged row, never the user's input.
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 /// Why a change from the server cannot be applied here (it then waits, kept with this reason,
@@ -123,7 +127,7 @@ impl StoreError {
             Self::SyncData(_) => "sync_data",
             Self::Sqlite(e) if is_disk_full(e) => "disk_full",
             Self::Sqlite(e) if unknown_key(e).is_some() => "unknown_key",
-            Self::Sqlite(_) => "internal",
+            Self::Sqlite(_) | Self::Json(_) => "internal",
         }
     }
 
@@ -177,9 +181,8 @@ impl StoreError {
                 "磁盘空间已满，本次内容未保存，之前的记录完好。请清理磁盘后重试。",
                 "The disk is full. This change was not saved; earlier records are intact. Free some space and try again.",
             ),
-            Self::Sqlite(e) if unknown_key(e).is_some() => {
-                let k = unknown_key(e).expect("just matched");
-                Message::new(
+            Self::Sqlite(e) => match unknown_key(e) {
+                Some(k) => Message::new(
                     format!(
                         "数据库中有本版本 SafeServe 不认识的{}「{}」（可能来自更新版本，或被手工改动），未按任何已知类别处理。请升级 SafeServe 或联系管理员。",
                         k.what.0, k.key
@@ -188,11 +191,17 @@ impl StoreError {
                         "The database holds a {} this version of SafeServe does not know, \"{}\" (from a newer version, or edited by hand); it is not taken for any known one. Update SafeServe or contact your administrator.",
                         k.what.1, k.key
                     ),
-                )
-            }
-            Self::Sqlite(_) => Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator."),
+                ),
+                None => failed(),
+            },
+            Self::Json(_) => failed(),
         }
     }
+}
+
+/// What the user reads when the database failed for a reason that is not theirs.
+fn failed() -> Message {
+    Message::new("数据库操作失败，数据未改动。请重试，如反复出现请联系管理员。", "A database operation failed and nothing was changed. Try again; if it keeps happening, contact your administrator.")
 }
 
 /// The first three messages joined, "…" when there are more: the list itself is on screen.

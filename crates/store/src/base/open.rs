@@ -111,6 +111,26 @@ impl Store {
         Ok(store)
     }
 
+    /// A second connection that only reads (the desktop's searches and read models), so they
+    /// go on while the other connection writes — WAL lets a reader see the last commit without
+    /// waiting. SQLite refuses any write through it. Open the database with [`Store::open`]
+    /// first: that is what migrates it.
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        check_header(&path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(OpenOptions::default().busy_timeout)?;
+        conn.set_prepared_statement_cache_capacity(128);
+        let version: i64 = conn
+            .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerVersion { path, found: version, supported: LATEST_VERSION });
+        }
+        Ok(Store { conn, path, bulk_pull: false })
+    }
+
     fn migrate(&mut self, from: i64, migrations: &[&str]) -> Result<(), StoreError> {
         if from == migrations.len() as i64 {
             return Ok(());
@@ -222,6 +242,25 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len().min(4096) / 2 + 100]).unwrap();
         let err = Store::open(&path).err().expect("refused");
         assert_eq!(err.code(), "database_corrupt", "{err:?}");
+    }
+
+    /// The reader answers while the writer is in the middle of a transaction, sees what was
+    /// committed (not what is half-written), and cannot write.
+    #[test]
+    fn the_reader_reads_beside_a_writer_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.db");
+        let mut writer = Store::open(&path).unwrap();
+        let reader = Store::open_reader(&path).unwrap();
+        let templates = |s: &Store| s.conn.query_row("SELECT count(*) FROM templates", [], |r| r.get::<_, i64>(0));
+        let before = templates(&reader).unwrap();
+        let tx = writer.conn.transaction().unwrap();
+        tx.execute("DELETE FROM templates", []).unwrap();
+        assert_eq!(templates(&reader).unwrap(), before, "a write in progress is not seen, and does not block");
+        tx.commit().unwrap();
+        assert_eq!(templates(&reader).unwrap(), 0, "the commit is seen by the next read");
+        let err = reader.conn.execute("DELETE FROM templates", []).unwrap_err();
+        assert_eq!(err.sqlite_error_code(), Some(ErrorCode::ReadOnly), "{err}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub(crate) const SERVICE_TYPE: (&str, &str) = ("服务类型", "service type");
 
 /// JSON array of enum keys, as stored in TEXT columns.
 pub(crate) fn keys_json<T: Copy>(items: &[T], key: impl Fn(T) -> &'static str) -> String {
-    serde_json::to_string(&items.iter().map(|i| key(*i)).collect::<Vec<_>>()).expect("strings serialise")
+    serde_json::Value::from(items.iter().map(|i| key(*i)).collect::<Vec<_>>()).to_string()
 }
 
 /// Reads such an array back. A key this build does not know, or a column that is not an array,

@@ -16,6 +16,7 @@ const BUILTIN: &[&str] = &[
     include_str!("../../../../assets/templates/dust-explosion.v2.json"),
 ];
 
+#[expect(clippy::expect_used, reason = "the shipped templates are compiled in, and a unit test parses each")]
 pub(crate) fn builtin() -> Vec<Template> {
     BUILTIN.iter().map(|json| Template::parse(json).expect("shipped templates are valid")).collect()
 }
@@ -30,7 +31,7 @@ fn target_key(t: TemplateTarget) -> &'static str {
 /// Stores `t` unless that edition is already there. Returns whether it was new; an edition
 /// with the same key and version but other content is refused.
 fn install(conn: &Connection, t: &Template, now: &str) -> Result<bool, StoreError> {
-    let body = serde_json::to_string(t).expect("templates serialise");
+    let body = serde_json::to_string(t)?;
     let existing: Option<String> = conn
         .query_row("SELECT body FROM templates WHERE key = ?1 AND version = ?2", params![t.key, t.version], |r| {
             r.get(0)
@@ -61,7 +62,7 @@ fn install(conn: &Connection, t: &Template, now: &str) -> Result<bool, StoreErro
 /// Installs the shipped editions a database lacks; an edition already there is left alone.
 pub(crate) fn install_builtin(conn: &Connection, now: &str) -> Result<(), StoreError> {
     for t in builtin() {
-        let body = serde_json::to_string(&t).expect("templates serialise");
+        let body = serde_json::to_string(&t)?;
         conn.prepare_cached(
             "INSERT OR IGNORE INTO templates(key, version, title, target, body, imported_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -77,7 +78,7 @@ pub(crate) fn load(conn: &Connection, key: &str, version: u32) -> Result<Templat
         .query_row(params![key, version], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound { what: "template", id: format!("{key} v{version}") })?;
-    Ok(serde_json::from_str(&body).expect("stored templates were validated"))
+    Ok(serde_json::from_str(&body)?)
 }
 
 impl Store {

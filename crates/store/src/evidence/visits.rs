@@ -294,7 +294,7 @@ impl Store {
                 form.place.latitude,
                 form.place.longitude,
                 form.place.description.trim(),
-                serde_json::to_string(&mismatches).expect("mismatches serialise"),
+                serde_json::to_string(&mismatches)?,
                 if mismatches.is_empty() { None } else { reason },
             ],
         )?;
@@ -303,7 +303,7 @@ impl Store {
             let certs = people::certificate_views(&tx, &pid, today)?;
             tx.execute(
                 "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, ?4)",
-                params![id_s, pid, position as i64, serde_json::to_string(&certs).expect("certificates serialise")],
+                params![id_s, pid, position as i64, serde_json::to_string(&certs)?],
             )?;
         }
         tx.commit()?;
@@ -336,7 +336,7 @@ impl Store {
             VisitField::Plan(plan) => {
                 // The staff are the visit's people, whatever the form sent (R6).
                 let plan = ServicePlan { staff: plan_staff(&people_of(&tx, &id_s)?), schedule: plan.schedule.clone() };
-                let json = serde_json::to_string(&plan).expect("plans serialise");
+                let json = serde_json::to_string(&plan)?;
                 tx.execute("UPDATE visits SET plan = ?2 WHERE id = ?1", params![id_s, json])?;
             }
             VisitField::Answer { code, result, note } => {

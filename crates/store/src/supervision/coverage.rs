@@ -56,7 +56,7 @@ fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V
     if !map.contains_key(key) {
         map.insert(key.to_owned(), V::default());
     }
-    map.get_mut(key).expect("inserted above")
+    map.entry(key.to_owned()).or_default()
 }
 
 /// Whether a row for `code` belongs in a report on `prefix`: a division inside the scope, or a

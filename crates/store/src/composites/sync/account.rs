@@ -159,7 +159,7 @@ impl Store {
         error: Option<&Message>,
         clock_skew_ms: Option<i64>,
     ) -> Result<(), StoreError> {
-        let error = error.map(|m| serde_json::to_string(m).expect("messages serialise"));
+        let error = error.map(serde_json::to_string).transpose()?;
         self.conn.execute(
             "UPDATE sync_account SET last_sync = coalesce(?1, last_sync), last_error = ?2, \
              clock_skew_ms = coalesce(?3, clock_skew_ms)",
