@@ -64,6 +64,35 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// One connection to the file at `path`, with what every SafeServe connection sets.
+fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| match e.sqlite_error_code() {
+        Some(ErrorCode::CannotOpen) => StoreError::Unavailable {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
+        },
+        _ => classify(path, e),
+    })?;
+    conn.busy_timeout(busy_timeout)?;
+    // Applying a pulled page cycles through some 30 statements per record; rusqlite's
+    // default cache of 16 would prepare each of them again every time.
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
+}
+
+/// The file's schema version, refused when a newer SafeServe wrote it. Reading the schema
+/// also tells a damaged file from a database.
+fn known_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let version: i64 = conn
+        .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
+        .and_then(|v| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(v)))
+        .map_err(|e| classify(path, e))?;
+    if version > LATEST_VERSION {
+        return Err(StoreError::NewerVersion { path: path.to_owned(), found: version, supported: LATEST_VERSION });
+    }
+    Ok(version)
+}
+
 impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::open_with(path, &OpenOptions::default())
@@ -77,26 +106,9 @@ impl Store {
         if options.create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| match e.sqlite_error_code() {
-            Some(ErrorCode::CannotOpen) => StoreError::Unavailable {
-                path: path.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
-            },
-            _ => classify(&path, e),
-        })?;
-        conn.busy_timeout(options.busy_timeout)?;
-        // Applying a pulled page cycles through some 30 statements per record; rusqlite's
-        // default cache of 16 would prepare each of them again every time.
-        conn.set_prepared_statement_cache_capacity(128);
-
+        let conn = connect(&path, flags, options.busy_timeout)?;
         // Read the version before anything writes: a newer file must stay exactly as it is.
-        let version: i64 = conn
-            .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
-            .and_then(|v| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(v)))
-            .map_err(|e| classify(&path, e))?;
-        if version > LATEST_VERSION {
-            return Err(StoreError::NewerVersion { path, found: version, supported: LATEST_VERSION });
-        }
+        let version = known_version(&conn, &path)?;
 
         let mode: String =
             conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(&path, e))?;
@@ -119,15 +131,8 @@ impl Store {
         let path = path.as_ref().to_owned();
         check_header(&path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
-        conn.busy_timeout(OpenOptions::default().busy_timeout)?;
-        conn.set_prepared_statement_cache_capacity(128);
-        let version: i64 = conn
-            .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
-            .map_err(|e| classify(&path, e))?;
-        if version > LATEST_VERSION {
-            return Err(StoreError::NewerVersion { path, found: version, supported: LATEST_VERSION });
-        }
+        let conn = connect(&path, flags, OpenOptions::default().busy_timeout)?;
+        known_version(&conn, &path)?;
         Ok(Store { conn, path, bulk_pull: false })
     }
 
