@@ -5,8 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark: a failure ends the run")]
 
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::{desktop_binary, Display};
-use safeserve_store::demo::{self, DemoSize};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -9,8 +9,8 @@
 use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::HazardId;
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::server::{announce, noisy_png, Server};
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::PhotoTarget;
 use safeserve_store::Store;
 use safeserve_sync::SyncReport;

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// Today as SafeServe dates its records: China's calendar date, whatever zone this machine is in.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai()).date_naive()
+    chrono::Utc::now().with_timezone(&safeserve_core::shanghai()).date_naive()
 }
 
 /// The device key an app launched on `dir` signs with (`dir/device-key`, made when missing).
@@ -34,7 +34,7 @@ pub fn app_device(dir: &Path) -> Result<safeserve_device::DeviceKey> {
 /// The small demo database at `db`, its documents signed by the app launched on `dir`, as
 /// `safeserve demo` signs a laptop's demo with the laptop's own key.
 pub fn demo_for_app(dir: &Path, db: &Path, as_of: chrono::NaiveDate) -> Result<()> {
-    use safeserve_store::demo;
+    use safeserve_demo as demo;
     demo::generate_signed_by(db, demo::DemoSize::Small, demo::DEFAULT_SEED, as_of, &app_device(dir)?.key)?;
     Ok(())
 }

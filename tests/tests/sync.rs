@@ -7,10 +7,10 @@ use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::ended_agency_inspection;
 use safeserve_e2e::proxy::Proxy;
 use safeserve_e2e::server::{announce, cli, noisy_png, Server, TestCa};
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::documents::{LetterNumbers as _, NumberUnavailable};
 use safeserve_store::views::{EnterpriseContact, PhotoTarget};
 use safeserve_store::Store;
@@ -732,7 +732,7 @@ fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<St
         replaces: None,
         correction_reason: String::new(),
     };
-    let now = chrono::Utc::now().with_timezone(&demo::shanghai());
+    let now = chrono::Utc::now().with_timezone(&safeserve_core::shanghai());
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
     let key = SigningKey::from_bytes(&[seed; 32]);
     let number = match store.letter_series(&request, now, &|_| Vec::new()).expect("a letter ready to sign") {

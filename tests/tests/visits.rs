@@ -3,9 +3,9 @@
 
 use anyhow::{ensure, Context, Result};
 use fantoccini::Locator;
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
-use safeserve_store::demo::{self, DemoSize};
 use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
 use safeserve_store::Store;
 use std::path::Path;

@@ -29,7 +29,7 @@ mod sync;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use safeserve_core::{CodeCheck, EnterpriseId};
-use safeserve_store::demo::{self, DemoSize};
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_store::{Store, StoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;

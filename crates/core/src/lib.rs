@@ -33,3 +33,15 @@ pub use codes::{mask_id_number, CodeCheck, CodeKind, CreditCode, CreditCodeError
 pub use division::{DivisionCode, DivisionError, Jurisdiction};
 pub use ids::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, PersonId, VisitId};
 pub use message::Message;
+
+/// China Standard Time (Asia/Shanghai, UTC+8 all year): the zone every record and document is
+/// dated in, whatever zone a laptop's system is set to. Core reads no clock; its callers turn
+/// "now" into this zone.
+pub fn shanghai() -> chrono::FixedOffset {
+    // Evaluated when compiling: the offset is checked once, never at run time.
+    const CST: chrono::FixedOffset = match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(offset) => offset,
+        None => panic!("UTC+8 is a valid offset"),
+    };
+    CST
+}

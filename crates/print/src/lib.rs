@@ -73,7 +73,7 @@ impl PrintError {
 /// command line read, whatever zone the laptop's system is set to — records and documents are
 /// dated in China.
 pub fn now() -> DateTime<FixedOffset> {
-    chrono::Utc::now().with_timezone(&safeserve_store::demo::shanghai())
+    chrono::Utc::now().with_timezone(&safeserve_core::shanghai())
 }
 
 /// Characters no shipped or system font can print, as a problem that blocks signing.

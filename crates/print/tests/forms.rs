@@ -8,8 +8,9 @@ use safeserve_core::document::{DocumentKind, HandSignature, SignedDocument, Sign
 use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{HazardId, PersonId, VisitId};
+use safeserve_demo as demo;
 use safeserve_store::views::*;
-use safeserve_store::{demo, Store};
+use safeserve_store::Store;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use safeserve_core::hazard::{HazardCategory, HazardLevel};
 use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{HazardId, VisitId};
-use safeserve_store::demo::{self, DemoSize};
+use safeserve_demo::{self as demo, DemoSize};
 use safeserve_store::views::*;
 use safeserve_store::Store;
 use std::time::{Duration, Instant};

@@ -1,7 +1,9 @@
 //! `safeserve-store` is the local SQLite store every SafeServe laptop carries: the registers
 //! (divisions, agencies, people, enterprises, contracts), their Chinese search indexes,
 //! checklist templates, visits, hazards with their append-only events, photos (files beside
-//! the database, through `safeserve-media`) and the demo-data generator. The desktop app and the `safeserve` CLI open the same file through it.
+//! the database, through `safeserve-media`) and a bulk loader for new databases (the demo
+//! generator, `safeserve-demo`, fills its files through it). The desktop app and the
+//! `safeserve` CLI open the same file through it.
 //!
 //! Evidence lives here, so the database is opened with WAL, `synchronous=FULL` and foreign
 //! keys on; a file written by a newer SafeServe is refused untouched, and one from an older
@@ -9,10 +11,9 @@
 //! and must not depend on tauri or any network crate.
 
 // Layers, read bottom-up; a module imports only from its own layer or the ones below it
-// (the `layers` test below checks), and the demo generator from any.
+// (the `layers` test below checks).
 mod base;
 mod composites;
-pub mod demo;
 mod evidence;
 mod registers;
 mod supervision;
@@ -22,7 +23,7 @@ pub use base::error::{StoreError, SyncDataError, UnknownKey};
 pub use base::open::{OpenOptions, LATEST_VERSION};
 pub use base::{search, views};
 pub use composites::documents::SignerTrust;
-pub use composites::{documents, sync};
+pub use composites::{bulk, documents, sync};
 pub use evidence::photos;
 pub use supervision::{blacklist, evaluations, grades, letters};
 
@@ -89,7 +90,6 @@ mod layers {
                     for (used, _) in line.match_indices("crate::") {
                         let name = line[used + 7..].split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next();
                         let above = match name {
-                            Some("demo") => true,
                             Some(n) => LAYERS.iter().position(|l| *l == n).is_some_and(|r| r > rank),
                             None => false,
                         };

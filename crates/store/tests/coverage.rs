@@ -6,7 +6,8 @@ use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection};
 use safeserve_core::coverage::{Attainment, CoverageRow, Measure};
 use safeserve_core::register::{EnterpriseSize, Industry};
-use safeserve_store::{demo, Store};
+use safeserve_demo as demo;
+use safeserve_store::Store;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 

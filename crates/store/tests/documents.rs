@@ -6,9 +6,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::Connection;
 use safeserve_core::document::{self as doc, DocumentKind, HandSignature, SignerRole, Stroke, Verdict};
 use safeserve_core::DocumentId;
+use safeserve_demo as demo;
 use safeserve_store::documents::DocumentsOf;
 use safeserve_store::views::*;
-use safeserve_store::{demo, Store, StoreError};
+use safeserve_store::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

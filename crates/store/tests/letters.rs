@@ -9,9 +9,10 @@ use safeserve_core::letter::{FindingSource, LetterDraft, LetterEventKind, ReplyS
 use safeserve_core::register::ServiceType;
 use safeserve_core::visit::{ItemResult, VisitKind};
 use safeserve_core::{AgencyId, ContractId, EnterpriseId, VisitId};
+use safeserve_demo as demo;
 use safeserve_store::letters::NewLetterEvent;
 use safeserve_store::views::*;
-use safeserve_store::{demo, Store, StoreError};
+use safeserve_store::{Store, StoreError};
 
 use crate::common;
 use common::{fresh_db, today, NOW};

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use safeserve_core::sync::{Entity, Op, Pulled};
-use safeserve_store::demo;
+use safeserve_demo as demo;
 use safeserve_store::Store;
 use serde_json::value::RawValue;
 

@@ -1,7 +1,7 @@
 //! What the store's benches share: the large demo database they measure on.
 
 use chrono::NaiveDate;
-use safeserve_store::demo::{self, DemoSize};
+use safeserve_demo::{self as demo, DemoSize};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -155,7 +155,7 @@ impl Store {
         Ok(())
     }
 
-    /// Bulk loading (the demo generator) trades durability for speed on a file nobody else
+    /// Bulk loading (`composites::bulk`) trades durability for speed on a file nobody else
     /// sees yet: no journal, no fsync and a large page cache; the file is thrown away whole if
     /// anything goes wrong (it is renamed into place only when complete).
     /// [`Store::end_bulk_load`] restores the evidence settings.

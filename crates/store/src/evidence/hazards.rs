@@ -55,7 +55,8 @@ pub(crate) fn append_event(
     Ok(())
 }
 
-pub(crate) struct Inserted<'a> {
+/// A hazard row as written: its visit, its subject (an enterprise or an agency) and the form.
+pub struct Inserted<'a> {
     pub id: &'a str,
     pub visit_id: &'a str,
     pub visit_seq: i64,
@@ -65,7 +66,7 @@ pub(crate) struct Inserted<'a> {
     pub deadline: NaiveDate,
 }
 
-/// Inserts a hazard and its `reported` event (also used by the demo generator); returns its seq.
+/// Inserts a hazard and its `reported` event (also used by a bulk load); returns its seq.
 pub(crate) fn insert(conn: &Connection, h: &Inserted<'_>, now: &str) -> rusqlite::Result<i64> {
     let f = h.form;
     conn.prepare_cached(

@@ -16,7 +16,7 @@ use safeserve_core::{ContractId, Message};
 
 /// What a contract says beyond the register columns of `Contract`.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Written {
+pub struct Written {
     pub terms: ContractTerms,
     pub filed_with: Option<String>,
     pub filed_on: Option<String>,

@@ -5,7 +5,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 use chrono::NaiveDate;
-use safeserve_store::demo;
+use safeserve_demo as demo;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

@@ -10,7 +10,7 @@ pub(super) fn unreadable(e: impl std::fmt::Display) -> StoreError {
 impl Store {
     /// Whether writes here go to the outbox. Off while the demo generator fills a database
     /// (its records are not anybody's edits); opening a database always turns it back on.
-    pub(crate) fn set_recording(&self, on: bool) -> Result<(), StoreError> {
+    pub fn set_recording(&self, on: bool) -> Result<(), StoreError> {
         self.conn.execute("UPDATE sync_clock SET applying = ?1 WHERE applying <> ?1", [!on as i64])?;
         Ok(())
     }

@@ -4,18 +4,17 @@
 //! next visit; some were not and are overdue now; major ones were reported to the township.
 
 use super::Gen;
-use crate::base::views::CertificateView;
-use crate::base::views::NewHazard;
-use crate::evidence::hazards::{self, Inserted};
 use chrono::{Days, NaiveDate};
 use rand::Rng;
-use rusqlite::{params, Connection};
 use safeserve_core::checklist::Template;
 use safeserve_core::hazard::{HazardEventKind, HazardLevel};
 use safeserve_core::register::Certificate;
 use safeserve_core::register::Industry;
 use safeserve_core::visit::{ItemResult, PlannedStaff, ServicePlan, VisitKind};
 use safeserve_core::{HazardId, PersonId, VisitId};
+use safeserve_store::bulk::{BulkLoad, HazardRecord, VisitPerson, VisitRecord};
+use safeserve_store::views::{CertificateView, NewHazard};
+use safeserve_store::{Store, StoreError};
 use HazardEventKind::*;
 
 const LOCATIONS: &[&str] =
@@ -33,16 +32,15 @@ pub(super) struct Served<'a> {
 
 /// A qualified person an agency sends, with the certificate snapshot a visit keeps.
 pub(super) struct Staff {
-    id: PersonId,
+    /// With the certificates as they stand on the demo's reference date.
+    person: VisitPerson,
     name: String,
-    /// JSON of the certificates as they stand on the demo's reference date.
-    certificates: String,
     specialty: String,
     grade: String,
 }
 
 impl Staff {
-    pub fn new(id: PersonId, name: String, certs: &[Certificate], as_of: NaiveDate) -> Self {
+    pub fn new(id: PersonId, name: String, certs: &[Certificate], as_of: NaiveDate) -> Result<Self, StoreError> {
         let views: Vec<CertificateView> = certs
             .iter()
             .map(|c| CertificateView {
@@ -57,13 +55,12 @@ impl Staff {
             })
             .collect();
         let first = certs.first();
-        Staff {
-            id,
+        Ok(Staff {
+            person: VisitPerson::new(id, &views)?,
             name,
-            certificates: serde_json::to_string(&views).expect("certificates serialise"),
             specialty: first.and_then(|c| c.specialty.clone()).unwrap_or_else(|| "安全工程".into()),
             grade: first.map(|c| c.kind.label_zh().to_string()).unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -73,12 +70,14 @@ pub(super) struct Templates {
 }
 
 impl Templates {
-    pub fn load() -> Self {
-        let all = crate::base::templates::builtin();
-        // The newest edition of each, as a visit started today would pin.
-        let find =
-            |k: &str| all.iter().filter(|t| t.key == k).max_by_key(|t| t.version).cloned().expect("shipped template");
-        Templates { general: find("enterprise-general"), dust: find("dust-explosion") }
+    /// The newest edition of each, as a visit started today would pin.
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let all = store.templates()?;
+        let find = |k: &str| -> Result<Template, StoreError> {
+            let newest = all.iter().filter(|t| t.key == k).map(|t| t.version).max();
+            store.template(k, newest.expect("a new database holds every shipped template"))
+        };
+        Ok(Templates { general: find("enterprise-general")?, dust: find("dust-explosion")? })
     }
 }
 
@@ -89,12 +88,12 @@ fn local_time(day: NaiveDate, minutes: u32) -> String {
 /// Visits of one contract up to `as_of` (or the contract's end).
 pub(super) fn generate(
     g: &mut Gen,
-    conn: &Connection,
+    load: &BulkLoad<'_>,
     t: &Templates,
     c: &Served<'_>,
     as_of: NaiveDate,
     fail_rate: f64,
-) -> rusqlite::Result<()> {
+) -> Result<(), StoreError> {
     if c.staff.len() < 2 || c.starts_on >= as_of {
         return Ok(());
     }
@@ -103,7 +102,7 @@ pub(super) fn generate(
     let until = c.ends_on.min(as_of);
     let elapsed = (until - c.starts_on).num_days() as u64;
     let n = (elapsed / interval + 1).min(4);
-    let event = hazards::append_event;
+    let event = |hazard, kind, at: &str, visit| load.hazard_event(hazard, kind, at, visit);
     let mut previous: Vec<(i64, NaiveDate)> = Vec::new(); // open hazards (seq) and deadlines
     for k in 0..n {
         let day = c.starts_on + Days::new(k * interval + g.rng.random_range(0..5));
@@ -111,7 +110,7 @@ pub(super) fn generate(
             break;
         }
         let (ms, bytes, _) = g.stamp();
-        let visit_id = VisitId::from_parts(ms, &bytes).to_string();
+        let visit_id = VisitId::from_parts(ms, &bytes);
         let start_min = g.rng.random_range(30..360);
         let started = local_time(day, start_min);
         let ended = local_time(day, start_min + g.rng.random_range(60..180));
@@ -119,49 +118,37 @@ pub(super) fn generate(
         let (a, b) = (g.rng.random_range(0..c.staff.len()), g.rng.random_range(0..c.staff.len()));
         let people = if a == b { vec![&c.staff[a]] } else { vec![&c.staff[a], &c.staff[b]] };
         // A first visit records the service plan (R6): who is sent, their specialty and grade.
-        let plan = (kind == VisitKind::FirstService).then(|| {
-            serde_json::to_string(&ServicePlan {
-                staff: people
-                    .iter()
-                    .map(|p| PlannedStaff {
-                        name: p.name.clone(),
-                        specialty: p.specialty.clone(),
-                        grade: p.grade.clone(),
-                    })
-                    .collect(),
-                schedule: format!("每年 {} 次现场服务，覆盖全部检查项目", c.visits_per_year),
-            })
-            .expect("plans serialise")
+        let plan = (kind == VisitKind::FirstService).then(|| ServicePlan {
+            staff: people
+                .iter()
+                .map(|p| PlannedStaff { name: p.name.clone(), specialty: p.specialty.clone(), grade: p.grade.clone() })
+                .collect(),
+            schedule: format!("每年 {} 次现场服务，覆盖全部检查项目", c.visits_per_year),
         });
-        conn.prepare_cached(
-            "INSERT INTO visits(id, kind, enterprise_id, template_key, template_version, started_at, ended_at, place, \
-             assessment, plan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            visit_id,
-            kind.key(),
-            c.enterprise,
-            template.key,
-            template.version,
-            started,
-            ended,
-            "企业厂区",
-            if k == 0 { "企业安全管理基础一般，需重点关注现场隐患整改闭环" } else { "" },
-            plan,
-        ])?;
-        let visit_seq = conn.last_insert_rowid();
-        for (position, p) in people.iter().enumerate() {
-            conn.prepare_cached(
-                "INSERT INTO visit_people(visit_id, person_id, position, certificates) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![visit_id, p.id.to_string(), position as i64, p.certificates])?;
-        }
+        let on_visit: Vec<&VisitPerson> = people.iter().map(|p| &p.person).collect();
+        let visit_id_text = visit_id.to_string();
+        let visit_seq = load.visit(&VisitRecord {
+            id: visit_id,
+            kind,
+            enterprise_id: c.enterprise,
+            template,
+            started_at: &started,
+            ended_at: &ended,
+            place: "企业厂区",
+            assessment: if k == 0 {
+                "企业安全管理基础一般，需重点关注现场隐患整改闭环"
+            } else {
+                ""
+            },
+            plan: plan.as_ref(),
+            people: &on_visit,
+        })?;
         // What the previous visit found is settled at this one.
         for (hazard, _) in previous.drain(..) {
             if g.chance(0.85) {
-                event(conn, hazard, RectificationReported, &started, None, "")?;
-                event(conn, hazard, Verified, &started, Some(visit_seq), "")?;
-                event(conn, hazard, Closed, &started, Some(visit_seq), "")?;
+                event(hazard, RectificationReported, &started, None)?;
+                event(hazard, Verified, &started, Some(visit_seq))?;
+                event(hazard, Closed, &started, Some(visit_seq))?;
             }
         }
         for item in template.items() {
@@ -172,10 +159,7 @@ pub(super) fn generate(
             } else {
                 ItemResult::Pass
             };
-            conn.prepare_cached(
-                "INSERT INTO visit_items(visit_seq, code, result, note, updated_at) VALUES (?1, ?2, ?3, '', ?4)",
-            )?
-            .execute(params![visit_seq, item.code, result.key(), started])?;
+            load.answer(visit_seq, &item.code, result, &started)?;
             if result != ItemResult::Fail {
                 continue;
             }
@@ -194,18 +178,18 @@ pub(super) fn generate(
                 deadline: deadline.to_string(),
                 responsible: String::new(),
             };
-            let h = Inserted {
+            let h = HazardRecord {
                 id: &id,
-                visit_id: &visit_id,
+                visit_id: &visit_id_text,
                 visit_seq,
                 enterprise_id: Some(c.enterprise),
                 agency_id: None,
                 form: &form,
                 deadline,
             };
-            let seq = hazards::insert(conn, &h, &started)?;
+            let seq = load.hazard(&h, &started)?;
             if item.level == HazardLevel::Major {
-                event(conn, seq, ReportedToGovernment, &ended, Some(visit_seq), "")?;
+                event(seq, ReportedToGovernment, &ended, Some(visit_seq))?;
             }
             previous.push((seq, deadline));
         }
@@ -213,7 +197,7 @@ pub(super) fn generate(
     // Hazards of the last visit: some rectified already, the rest open (overdue if late).
     for (hazard, deadline) in previous {
         if deadline < as_of && g.chance(0.5) {
-            event(conn, hazard, RectificationReported, &local_time(deadline, 60), None, "")?;
+            event(hazard, RectificationReported, &local_time(deadline, 60), None)?;
         }
     }
     Ok(())

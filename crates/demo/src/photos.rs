@@ -4,12 +4,12 @@
 //! before-photos, and to the closed ones among them as after-photos too.
 
 use super::Gen;
-use crate::evidence::photos;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::RgbImage;
 use rand::Rng;
-use rusqlite::Connection;
 use safeserve_media::{PhotoFiles, Stamp};
+use safeserve_store::bulk::BulkLoad;
+use safeserve_store::StoreError;
 
 /// How many hazards get photos. Few, so the large demo stays within its time budget.
 const HAZARDS_WITH_PHOTOS: usize = 40;
@@ -53,34 +53,20 @@ fn picture(g: &mut Gen) -> Vec<u8> {
     out
 }
 
-pub(super) fn generate(g: &mut Gen, conn: &Connection, files: &PhotoFiles) -> Result<(), crate::StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT h.id, h.location, h.created_at, e.name, \
-         (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
-          WHERE vp.visit_id = h.visit_id ORDER BY vp.position LIMIT 1), \
-         EXISTS (SELECT 1 FROM hazard_events ev WHERE ev.hazard_seq = h.seq AND ev.kind = 'closed') \
-         FROM hazards h JOIN enterprises e ON e.id = h.enterprise_id ORDER BY h.seq DESC LIMIT ?1",
-    )?;
-    #[allow(clippy::type_complexity)]
-    let hazards: Vec<(String, String, String, String, Option<String>, bool)> = stmt
-        .query_map([HAZARDS_WITH_PHOTOS as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    for (id, location, created_at, enterprise, recorder, closed) in hazards {
-        let phases: &[bool] = if closed { &[false, true] } else { &[false] };
+pub(super) fn generate(g: &mut Gen, load: &BulkLoad<'_>, files: &PhotoFiles) -> Result<(), StoreError> {
+    for h in load.newest_hazards(HAZARDS_WITH_PHOTOS)? {
+        let phases: &[bool] = if h.closed { &[false, true] } else { &[false] };
         for &after in phases {
             let bytes = picture(g);
             let stamp = Stamp {
-                time: created_at.get(..16).unwrap_or_default().replace('T', " "),
-                place: location.clone(),
-                enterprise: enterprise.clone(),
-                recorder: recorder.as_deref().map(|r| format!("记录人：{r}")).unwrap_or_default(),
+                time: h.created_at.get(..16).unwrap_or_default().replace('T', " "),
+                place: h.location.clone(),
+                enterprise: h.enterprise.clone(),
+                recorder: h.recorded_by.as_deref().map(|r| format!("记录人：{r}")).unwrap_or_default(),
             };
             let processed = safeserve_media::process(&bytes, &stamp)?;
             files.store(&bytes, &processed)?;
-            photos::record(conn, bytes.len(), &processed, &created_at)?;
-            photos::attach_to_hazard(conn, &id, after, &processed.sha256, &created_at)?;
+            load.hazard_photo(&h.id, after, bytes.len(), &processed, &h.created_at)?;
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! The demo generator: a deterministic, believable Hangzhou of agencies, people, enterprises
+//! `safeserve-demo` is SafeServe's demo generator: a deterministic, believable Hangzhou of agencies, people, enterprises
 //! and contracts, for the run command (small) and for benchmarks (large). The same size, seed
 //! and reference date always give the same registers.
 //!
@@ -7,6 +7,9 @@
 //! the platform, no high-risk specialist, untested technicians); certificates that are expired
 //! or about to expire; people listed full-time by two agencies and certificate numbers held by
 //! people of two agencies (R15); low-priced and government-commissioned contracts.
+//!
+//! It writes through the store's bulk loader (`safeserve_store::bulk`) and its public acts
+//! (signing, grading), so the store itself needs neither images nor random numbers.
 
 #![allow(
     clippy::unwrap_used,
@@ -20,21 +23,17 @@ mod photos;
 mod supervision;
 mod visits;
 
-use crate::base::search;
-use crate::base::views::RegisterCounts;
-use crate::registers::agencies;
-use crate::registers::contracts;
-use crate::registers::divisions;
-use crate::registers::enterprises;
-use crate::registers::people;
-use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate, NaiveTime};
 use hangzhou::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use safeserve_core::contract;
+use safeserve_core::grading::GradeRules;
 use safeserve_core::register::*;
 use safeserve_core::*;
+use safeserve_store::bulk::ContractWritten;
+use safeserve_store::views::RegisterCounts;
+use safeserve_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -210,7 +209,7 @@ fn reference_fees(rng: &mut ChaCha8Rng) -> contract::ReferenceFees {
 
 /// R3 terms as contracts in the field are written: most complete, some without payment or
 /// breach clauses, a few with a clause shifting safety duties away (flagged by the check).
-fn contract_terms(rng: &mut ChaCha8Rng, c: &Contract, township: &str) -> contracts::Written {
+fn contract_terms(rng: &mut ChaCha8Rng, c: &Contract, township: &str) -> ContractWritten {
     let roll = rng.random_range(0..100);
     let mut terms = contract::ContractTerms {
         method: "现场检查、资料核查与座谈相结合".into(),
@@ -230,7 +229,7 @@ fn contract_terms(rng: &mut ChaCha8Rng, c: &Contract, township: &str) -> contrac
         _ => {}
     }
     // Filed with the enterprise's township when the register says it was filed, on its start.
-    contracts::Written {
+    ContractWritten {
         terms,
         filed_with: c.filed.then(|| township.to_owned()),
         filed_on: c.filed.then(|| c.starts_on.to_string()),
@@ -263,7 +262,7 @@ pub fn generate_signed_by(
     store.set_recording(false)?;
     let photo_files = store.photo_files();
     let _ = std::fs::remove_dir_all(photo_files.root());
-    store.begin_bulk_load()?;
+    let templates = visits::Templates::load(&store)?;
     let start = as_of.and_time(NaiveTime::MIN).and_utc().timestamp_millis() as u64 - 3 * 365 * 86_400_000;
     let mut g = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),
@@ -275,11 +274,11 @@ pub fn generate_signed_by(
     // visits stay what the seed has always made.
     let mut terms_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7465_726d_735f_7632);
     let places = places();
-    let tx = store.conn.transaction()?;
+    let load = store.bulk_load()?;
     for p in &places {
-        divisions::insert(&tx, p.code, p.name, None)?;
+        load.division(p.code, p.name, None)?;
         for (code, name) in &p.townships {
-            divisions::insert(&tx, code, name, Some(p.code))?;
+            load.division(code, name, Some(p.code))?;
         }
     }
 
@@ -354,8 +353,7 @@ pub fn generate_signed_by(
             platform_registered: !s.platform,
             documents,
         };
-        agencies::insert(&tx, &agency, &at)?;
-        contracts::set_reference_fees(&tx, &agency.id.to_string(), &reference_fees(&mut terms_rng))?;
+        load.agency(&agency, &reference_fees(&mut terms_rng), &at)?;
 
         // Staff: about 20 on average; a short-staffed agency has only 2–4 qualified.
         let qualified = if s.staff { g.rng.random_range(2..5) } else { g.rng.random_range(6..26) };
@@ -415,21 +413,20 @@ pub fn generate_signed_by(
                 phone: g.phone(),
                 certificates: certs.clone(),
             };
-            people::insert(&tx, &person, &at)?;
-            people::insert_employment(
-                &tx,
-                &Employment { person: person.id, agency: id, role, full_time: role != StaffRole::PartTime },
-            )?;
+            load.person(&person, &at)?;
+            load.employment(&Employment {
+                person: person.id,
+                agency: id,
+                role,
+                full_time: role != StaffRole::PartTime,
+            })?;
             if role != StaffRole::PartTime {
                 let untested = s.untested && j >= 2 && g.chance(0.3);
                 if !untested || g.chance(0.5) {
                     let passed = !untested && g.chance(0.97);
                     let score = if passed { g.rng.random_range(60..100) } else { g.rng.random_range(30..60) };
                     let taken_on = as_of - Days::new(g.rng.random_range(10..500));
-                    people::insert_capability_test(
-                        &tx,
-                        &CapabilityTest { person: person.id, taken_on, score, passed },
-                    )?;
+                    load.capability_test(&CapabilityTest { person: person.id, taken_on, score, passed })?;
                 }
             }
             names.insert(person.id, person.name.clone());
@@ -448,18 +445,10 @@ pub fn generate_signed_by(
             continue;
         }
         let (person, _) = people_by_agency[a][2].clone();
-        let taken: bool = tx.query_row(
-            "SELECT count(*) FROM employments WHERE person_id = ?1 AND agency_id = ?2",
-            [person.to_string(), agency_ids[b].0.to_string()],
-            |r| r.get::<_, i64>(0).map(|n| n > 0),
-        )?;
-        if !taken {
-            people::insert_employment(
-                &tx,
-                &Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true },
-            )?;
-        }
+        load.employment(&Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true })?;
     }
+    // The last person holding another's certificate is the one the supervision records list.
+    let mut borrowers = Vec::new();
     for _ in 0..(n_agencies / 25).max(2) {
         let (a, b) = (g.rng.random_range(0..n_agencies), g.rng.random_range(0..n_agencies));
         let Some((_, certs)) = people_by_agency[a].first().cloned() else { continue };
@@ -474,11 +463,14 @@ pub fn generate_signed_by(
             phone: g.phone(),
             certificates: certs,
         };
-        people::insert(&tx, &borrower, &at)?;
-        people::insert_employment(
-            &tx,
-            &Employment { person: borrower.id, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true },
-        )?;
+        load.person(&borrower, &at)?;
+        borrowers.push(borrower.id);
+        load.employment(&Employment {
+            person: borrower.id,
+            agency: agency_ids[b].0,
+            role: StaffRole::Technician,
+            full_time: true,
+        })?;
     }
 
     // Enterprises and their contracts.
@@ -494,8 +486,9 @@ pub fn generate_signed_by(
                 .map(|(id, certs)| visits::Staff::new(*id, names[id].clone(), certs, as_of))
                 .collect()
         })
-        .collect();
-    let templates = visits::Templates::load();
+        .collect::<Result<_, _>>()?;
+    // Each agency's clients with their principals (who rate it), in the order contracted.
+    let mut clients: Vec<Vec<(EnterpriseId, String)>> = vec![Vec::new(); n_agencies];
     for _ in 0..size.enterprises() {
         let pi = *g.weighted(&place_weights);
         let place = &places[pi];
@@ -527,7 +520,7 @@ pub fn generate_signed_by(
             safety_contact: g.person_name(),
             phone: g.phone(),
         };
-        enterprises::insert(&tx, &e, &at)?;
+        load.enterprise(&e, &at)?;
 
         let n_contracts = match g.rng.random_range(0..100) {
             0..25 => 0,
@@ -576,7 +569,8 @@ pub fn generate_signed_by(
                 government_commissioned,
             };
             let terms = contract_terms(&mut terms_rng, &contract, e.division.as_str());
-            contracts::insert(&tx, &contract, &terms, &at)?;
+            load.contract(&contract, &terms, &at)?;
+            clients[a].push((e.id, e.principal.clone()));
             let served = visits::Served {
                 enterprise: &e.id.to_string(),
                 industry,
@@ -585,20 +579,24 @@ pub fn generate_signed_by(
                 visits_per_year,
                 staff: &visit_staff[a],
             };
-            visits::generate(&mut g, &tx, &templates, &served, as_of, FAIL_RATE)?;
+            visits::generate(&mut g, &load, &templates, &served, as_of, FAIL_RATE)?;
         }
     }
-    photos::generate(&mut g, &tx, &photo_files)?;
-    tx.commit()?;
-    search::optimize(&store.conn)?;
-    store.end_bulk_load()?;
+    photos::generate(&mut g, &load, &photo_files)?;
+    let served: Vec<(AgencyId, Vec<(EnterpriseId, String)>)> =
+        agency_ids.iter().map(|(id, _, _)| *id).zip(clients).collect();
+    supervision::generate(&load, seed, as_of, &served, borrowers.last().copied())?;
+    let to_sign = documents::ToSign::find(&load)?;
+    load.finish()?;
     let signed_at = as_of
         .and_time(NaiveTime::from_hms_opt(17, 30, 0).expect("valid time"))
-        .and_local_timezone(shanghai())
+        .and_local_timezone(safeserve_core::shanghai())
         .single()
         .expect("fixed offset");
-    documents::generate(&mut g, &mut store, signer, signed_at)?;
-    supervision::generate(&mut store, seed, as_of)?;
+    documents::generate(&mut g, &mut store, &to_sign, signer, signed_at)?;
+    // One grading of every agency with the shipped rules, so the demo opens with grades, a
+    // ranking and a history.
+    store.grade_agencies(&GradeRules::shipped(), as_of, &format!("{as_of}T18:00:00+08:00"))?;
     let counts = store.counts()?;
     store.set_recording(true)?;
     drop(store);
@@ -611,11 +609,6 @@ pub fn generate_signed_by(
     }
     std::fs::rename(&partial, path).map_err(|source| StoreError::Unavailable { path: path.to_owned(), source })?;
     Ok(counts)
-}
-
-/// China Standard Time, the zone every document is dated in.
-pub fn shanghai() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
 fn kind_prefix(kind: CertificateKind) -> &'static str {

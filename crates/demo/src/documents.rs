@@ -5,13 +5,14 @@
 //! the demo device's, derived from the seed; only its public key is kept).
 
 use super::Gen;
-use crate::base::views::DocumentRequest;
-use crate::{Store, StoreError};
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::SigningKey;
 use rand::Rng;
 use safeserve_core::document::{DocumentKind, HandSignature, SignerRole, Stroke};
-use safeserve_core::{EnterpriseId, VisitId};
+use safeserve_core::EnterpriseId;
+use safeserve_store::bulk::{BulkLoad, LoadedVisit};
+use safeserve_store::views::DocumentRequest;
+use safeserve_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 
 /// The pad the signing screen draws on, in its units.
@@ -61,27 +62,34 @@ fn random(g: &mut Gen) -> [u8; 10] {
     g.rng.random()
 }
 
+/// The visits whose papers are signed, found while the load is open.
+pub(super) struct ToSign {
+    /// Ended visits with photographed hazards: their hazard lists (every third one's
+    /// rectification notice too).
+    lists: Vec<LoadedVisit>,
+    /// A few first visits elsewhere in the city: their service plans.
+    plans: Vec<LoadedVisit>,
+}
+
+impl ToSign {
+    pub fn find(load: &BulkLoad<'_>) -> Result<Self, StoreError> {
+        Ok(ToSign { lists: load.visits_with_photos()?, plans: load.newest_service_plans(3)? })
+    }
+}
+
 pub(super) fn generate(
     g: &mut Gen,
     store: &mut Store,
+    to_sign: &ToSign,
     key: &SigningKey,
     now: DateTime<FixedOffset>,
 ) -> Result<usize, StoreError> {
-    let visits: Vec<(String, String, String, String)> = {
-        let mut stmt = store.conn.prepare(
-            "SELECT DISTINCT v.id, v.enterprise_id, e.principal, \
-             (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id WHERE vp.visit_id = v.id ORDER BY vp.position LIMIT 1) \
-             FROM hazard_photos hp JOIN hazards h ON h.id = hp.hazard_id JOIN visits v ON v.id = h.visit_id \
-             JOIN enterprises e ON e.id = v.enterprise_id WHERE v.ended_at IS NOT NULL ORDER BY v.seq",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
     let none = |_: &_| Vec::new();
     let mut signed = 0;
     let mut first: Option<(String, safeserve_core::DocumentId)> = None;
-    for (i, (visit, enterprise, principal, technician)) in visits.iter().enumerate() {
-        let visit_id: VisitId = visit.parse().expect("stored ids parse");
+    for (i, LoadedVisit { id: visit_id, enterprise_id: enterprise, principal, technician }) in
+        to_sign.lists.iter().enumerate()
+    {
         let kinds: &[DocumentKind] = if i % 3 == 0 {
             &[DocumentKind::HazardList, DocumentKind::RectificationNotice]
         } else {
@@ -90,7 +98,7 @@ pub(super) fn generate(
         for &kind in kinds {
             let req = DocumentRequest {
                 kind,
-                visit_id: Some(visit_id),
+                visit_id: Some(*visit_id),
                 enterprise_id: None,
                 signatures: vec![
                     signature(g, SignerRole::Principal, principal),
@@ -120,24 +128,14 @@ pub(super) fn generate(
             }
         }
     }
-    // Service plans of a few first visits elsewhere in the city.
-    let plans: Vec<(String, String, String)> = {
-        let mut stmt = store.conn.prepare(
-            "SELECT v.id, e.principal, (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
-             WHERE vp.visit_id = v.id ORDER BY vp.position LIMIT 1) FROM visits v JOIN enterprises e ON e.id = v.enterprise_id \
-             WHERE v.kind = 'first_service' AND v.plan IS NOT NULL ORDER BY v.seq DESC LIMIT 3",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    for (visit, principal, technician) in plans {
+    for LoadedVisit { id: visit, principal, technician, .. } in &to_sign.plans {
         let req = DocumentRequest {
             kind: DocumentKind::ServicePlan,
-            visit_id: Some(visit.parse().expect("stored ids parse")),
+            visit_id: Some(*visit),
             enterprise_id: None,
             signatures: vec![
-                signature(g, SignerRole::Principal, &principal),
-                signature(g, SignerRole::Technician, &technician),
+                signature(g, SignerRole::Principal, principal),
+                signature(g, SignerRole::Technician, technician),
             ],
             replaces: None,
             correction_reason: String::new(),
