@@ -1,25 +1,26 @@
-use safeserve_core::Message;
+use safeserve_core::{ErrorCode, Message};
 use safeserve_store::StoreError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What a failed command hands the interface: a stable code (mirrored in TypeScript through
-/// the generated binding), a message in Chinese and English, and the form field at fault.
+/// What a failed command hands the interface: a stable code (one of [`ErrorCode`], which the
+/// interface switches on through the generated binding), a message in Chinese and English, and
+/// the form field at fault.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CommandError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: Message,
     pub field: Option<String>,
 }
 
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
-        if e.code() == "internal" {
+        if e.code() == ErrorCode::Internal {
             // The cause goes to the log; the user sees the plain message.
             eprintln!("safeserve: {e:?}");
         }
-        Self { code: e.code().to_owned(), message: e.message(), field: e.field().map(str::to_owned) }
+        Self { code: e.code(), message: e.message(), field: e.field().map(str::to_owned) }
     }
 }
 
@@ -27,7 +28,7 @@ impl CommandError {
     pub fn internal(what: impl std::fmt::Display) -> Self {
         eprintln!("safeserve: {what}");
         Self {
-            code: "internal".to_owned(),
+            code: ErrorCode::Internal,
             message: Message::new(
                 "程序内部错误，数据未改动，请重试",
                 "Internal error; nothing was changed. Try again.",
@@ -43,7 +44,7 @@ impl From<safeserve_print::PrintError> for CommandError {
             safeserve_print::PrintError::Store(e) => e.into(),
             e => {
                 eprintln!("safeserve: {e:?}");
-                Self { code: e.code().to_owned(), message: e.message(), field: None }
+                Self { code: e.code(), message: e.message(), field: None }
             }
         }
     }

@@ -4,6 +4,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { AgencyDetail } from './bindings/AgencyDetail';
+import type { AgencyId } from './bindings/AgencyId';
 import type { ContractView } from './bindings/ContractView';
 import type { Finding } from './bindings/Finding';
 import type { LetterDraft } from './bindings/LetterDraft';
@@ -30,10 +31,12 @@ import type { ExportProgress } from './bindings/ExportProgress';
 import type { ExportResult } from './bindings/ExportResult';
 import type { Verification } from './bindings/Verification';
 import type { EnterpriseFile } from './bindings/EnterpriseFile';
+import type { EnterpriseId } from './bindings/EnterpriseId';
 import type { EnterpriseQuery } from './bindings/EnterpriseQuery';
 import type { EnterpriseSummary } from './bindings/EnterpriseSummary';
 import type { NewEnterprise } from './bindings/NewEnterprise';
 import type { NewPerson } from './bindings/NewPerson';
+import type { PersonId } from './bindings/PersonId';
 import type { PersonSummary } from './bindings/PersonSummary';
 import type { HazardEventKind } from './bindings/HazardEventKind';
 import type { HazardField } from './bindings/HazardField';
@@ -113,12 +116,12 @@ export const api = {
   checkCode: (input: string, kind: CodeKind | null) => call<CodeCheck>('check_code', { input, kind }),
   addEnterprise: (form: NewEnterprise) => call<EnterpriseSummary>('add_enterprise', { form }),
   addPerson: (form: NewPerson) => call<PersonSummary>('add_person', { form }),
-  updateEnterpriseContact: (id: string, contact: EnterpriseContact) =>
+  updateEnterpriseContact: (id: EnterpriseId, contact: EnterpriseContact) =>
     call<EnterpriseSummary>('update_enterprise_contact', { id, contact }),
   uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
   listTemplates: () => call<TemplateSummary[]>('list_templates'),
   importTemplate: (json: string) => call<[TemplateSummary, boolean]>('import_template', { json }),
-  capabilityCheck: (kind: VisitKind, targetId: string, people: string[]) =>
+  capabilityCheck: (kind: VisitKind, targetId: string, people: PersonId[]) =>
     call<Mismatch[]>('capability_check', { kind, targetId, people }),
   startVisit: (form: NewVisit) => call<VisitDetail>('start_visit', { form }),
   visitDetail: (id: string) => call<VisitDetail>('visit_detail', { id }),
@@ -129,8 +132,8 @@ export const api = {
   addHazard: (visitId: string, form: NewHazard) => call<HazardView>('add_hazard', { visitId, form }),
   saveHazardField: (id: string, field: HazardField) => call<null>('save_hazard_field', { id, field }),
   /** The serving agency's people to propose for a visit: those who fit the work (R7) first. */
-  proposedPeople: (kind: VisitKind, targetId: string, agencyId: string) =>
-    call<string[]>('proposed_people', { kind, targetId, agencyId }),
+  proposedPeople: (kind: VisitKind, targetId: string, agencyId: AgencyId) =>
+    call<PersonId[]>('proposed_people', { kind, targetId, agencyId }),
   supplementHazard: (id: string, field: HazardField) => call<null>('supplement_hazard', { id, field }),
   addHazardEvent: (id: string, kind: HazardEventKind, note: string) =>
     call<HazardView>('add_hazard_event', { id, kind, note }),

@@ -17,6 +17,7 @@ pub mod contract;
 pub mod coverage;
 pub mod division;
 pub mod document;
+pub mod error_code;
 pub mod grading;
 pub mod hazard;
 pub mod ids;
@@ -31,6 +32,7 @@ pub mod visit;
 
 pub use codes::{mask_id_number, CodeCheck, CodeKind, CreditCode, CreditCodeError, IdNumber, IdNumberError};
 pub use division::{DivisionCode, DivisionError, Jurisdiction};
+pub use error_code::ErrorCode;
 pub use ids::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, PersonId, VisitId};
 pub use message::Message;
 

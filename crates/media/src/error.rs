@@ -1,6 +1,7 @@
 //! Why a photo could not be taken in or stored, as a stable code for the UI and a message an
 //! inspector can act on.
 
+use safeserve_core::ErrorCode;
 use std::path::PathBuf;
 
 use safeserve_core::message::Message;
@@ -77,19 +78,19 @@ pub enum MediaError {
 
 impl MediaError {
     /// Stable identifier for the UI, logs and tests.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MediaError::Empty => "photo_empty",
+            MediaError::Empty => ErrorCode::PhotoEmpty,
             MediaError::UnsupportedFormat { .. } | MediaError::UnsupportedColorSpace { .. } => {
-                "photo_unsupported_format"
+                ErrorCode::PhotoUnsupportedFormat
             }
-            MediaError::Corrupt { .. } => "photo_corrupt",
-            MediaError::TooLarge { .. } => "photo_too_large",
-            MediaError::DiskFull { .. } => "photo_disk_full",
-            MediaError::Write { .. } => "photo_write_failed",
-            MediaError::Mismatch { .. } => "photo_mismatch",
-            MediaError::Read { .. } => "photo_missing",
-            MediaError::Internal { .. } => "photo_internal",
+            MediaError::Corrupt { .. } => ErrorCode::PhotoCorrupt,
+            MediaError::TooLarge { .. } => ErrorCode::PhotoTooLarge,
+            MediaError::DiskFull { .. } => ErrorCode::PhotoDiskFull,
+            MediaError::Write { .. } => ErrorCode::PhotoWriteFailed,
+            MediaError::Mismatch { .. } => ErrorCode::PhotoMismatch,
+            MediaError::Read { .. } => ErrorCode::PhotoMissing,
+            MediaError::Internal { .. } => ErrorCode::PhotoInternal,
         }
     }
 

@@ -11,6 +11,7 @@ pub use pdf_signature::{verify_pdf, PdfSigner};
 
 use chrono::{DateTime, FixedOffset};
 use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument};
+use safeserve_core::ErrorCode;
 use safeserve_core::{DocumentId, EnterpriseId, Message};
 use safeserve_device::{DeviceError, DeviceKey};
 use safeserve_report::{PhotoSource, ReportError};
@@ -40,14 +41,14 @@ pub enum PrintError {
 }
 
 impl PrintError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             PrintError::Store(e) => e.code(),
-            PrintError::Report(_) => "report_failed",
-            PrintError::Device(_) => "device_key",
-            PrintError::LetterNumber(e) => &e.code,
-            PrintError::Write { .. } => "write_failed",
-            PrintError::Pki(_) => "pdf_signature",
+            PrintError::Report(_) => ErrorCode::ReportFailed,
+            PrintError::Device(_) => ErrorCode::DeviceKey,
+            PrintError::LetterNumber(e) => e.code,
+            PrintError::Write { .. } => ErrorCode::WriteFailed,
+            PrintError::Pki(_) => ErrorCode::PdfSignature,
         }
     }
 

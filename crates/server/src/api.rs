@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use safeserve_core::document::sha256_hex;
+use safeserve_core::ErrorCode;
 use safeserve_wire::{self as wire, ErrorBody};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -50,8 +51,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody { code: code.to_owned(), zh: zh.into(), en: en.into() }, retry_after: None }
+    pub fn new(status: StatusCode, code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError { status, body: ErrorBody { code, zh: zh.into(), en: en.into() }, retry_after: None }
     }
 
     /// Tells the client when to come back (`Retry-After`, seconds).
@@ -63,7 +64,7 @@ impl ApiError {
     pub(crate) fn bad_request(what: impl std::fmt::Display) -> ApiError {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "bad_request",
+            ErrorCode::BadRequest,
             format!("请求格式有误：{what}"),
             format!("Malformed request: {what}"),
         )
@@ -75,14 +76,14 @@ impl ApiError {
         tracing::error!(%error, "{what}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "服务器内部错误，已记录；请稍后再试",
             "The server failed internally and logged it; try again later",
         )
     }
 
     fn forbidden() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "out_of_scope", "无权访问该记录", "Not within this account's scope")
+        ApiError::new(StatusCode::FORBIDDEN, ErrorCode::OutOfScope, "无权访问该记录", "Not within this account's scope")
     }
 }
 
@@ -91,7 +92,7 @@ impl From<StorageError> for ApiError {
         tracing::error!(error = %e, "storage error");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
+            ErrorCode::StorageUnavailable,
             "服务器暂时无法处理，请稍后再试",
             "The server cannot handle this right now; try again later",
         )
@@ -147,7 +148,7 @@ fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: std::result::Result<By
         plain = zstd::bulk::decompress(body, wire::MAX_BODY).map_err(|_| {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
+                ErrorCode::BodyTooLarge,
                 "请求内容无法解压或解压后过大",
                 "The body cannot be decompressed or is too large once decompressed",
             )
@@ -162,7 +163,12 @@ fn decode<T: DeserializeOwned>(headers: &HeaderMap, body: std::result::Result<By
 /// axum's own refusals (body over the limit, unreadable) as our JSON errors.
 fn body_rejected(e: BytesRejection) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容超过上限", "The body is over the limit")
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BodyTooLarge,
+            "请求内容超过上限",
+            "The body is over the limit",
+        )
     } else {
         ApiError::bad_request(e.body_text())
     }
@@ -196,7 +202,7 @@ fn mint(state: &AppState) -> (wire::Tokens, IssuedTokens) {
     )
 }
 
-fn unauthorized(code: &str, zh: &str, en: &str) -> ApiError {
+fn unauthorized(code: ErrorCode, zh: &str, en: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, zh, en)
 }
 
@@ -209,22 +215,24 @@ impl FromRequestParts<Shared> for Caller {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| unauthorized("token_missing", "缺少访问令牌，请重新登录", "No access token"))?;
+            .ok_or_else(|| unauthorized(ErrorCode::TokenMissing, "缺少访问令牌，请重新登录", "No access token"))?;
         let hash = hash_token(token.trim());
         let access = blocking(state, move |s| s.access(&hash, now_ms())).await?;
         let caller = match access {
             Access::Valid(c) => c,
             Access::Expired => {
-                return Err(unauthorized("token_expired", "访问令牌已过期", "The access token has expired"))
+                return Err(unauthorized(ErrorCode::TokenExpired, "访问令牌已过期", "The access token has expired"))
             }
             Access::Revoked => {
                 return Err(unauthorized(
-                    "device_revoked",
+                    ErrorCode::DeviceRevoked,
                     "本设备已被停用，请联系管理员重新注册",
                     "This device has been revoked; ask an administrator to enrol it again",
                 ))
             }
-            Access::Unknown => return Err(unauthorized("token_unknown", "访问令牌无效", "Unknown access token")),
+            Access::Unknown => {
+                return Err(unauthorized(ErrorCode::TokenUnknown, "访问令牌无效", "Unknown access token"))
+            }
         };
         state.limits.device(&caller.device_id)?;
         // The laptop's clock as it says, against ours: recorded, never trusted for ordering.
@@ -298,7 +306,7 @@ async fn enrol(
     if key.verify(&wire::enrolment_message(&code, &req.public_key), &signature).is_err() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "key_not_proven",
+            ErrorCode::KeyNotProven,
             "设备未能证明持有其签名密钥",
             "The device did not prove it holds its key",
         ));
@@ -318,7 +326,7 @@ async fn enrol(
     let user = blocking(&state, move |s| s.enrol(&code_hash, &dev, &issued, now_ms())).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::FORBIDDEN,
-            "enrolment_code_invalid",
+            ErrorCode::EnrolmentCodeInvalid,
             "注册码无效、已使用或已过期，请向管理员索取新的注册码",
             "The enrolment code is unknown, used or expired",
         )
@@ -361,7 +369,7 @@ async fn certificate(
     let id = caller.device_id.clone();
     let device = blocking(&state, move |s| Ok(s.devices()?.into_iter().find(|d| d.id == id)))
         .await?
-        .ok_or_else(|| unauthorized("device_revoked", "本设备未登记", "This device is not enrolled"))?;
+        .ok_or_else(|| unauthorized(ErrorCode::DeviceRevoked, "本设备未登记", "This device is not enrolled"))?;
     let certificate = state
         .bureau
         .issue(&der, &caller.user.name, &crate::scope::role_title(caller.user.role), &device.label, &device.public_key)
@@ -384,18 +392,18 @@ async fn token(
         Refresh::Reused => {
             tracing::warn!("refresh token reused; device revoked");
             Err(unauthorized(
-                "token_reused",
+                ErrorCode::TokenReused,
                 "刷新令牌被重复使用，为安全起见本设备已被停用，请联系管理员重新注册",
                 "A refresh token was used twice; the device has been revoked",
             ))
         }
         Refresh::Expired => {
-            Err(unauthorized("token_expired", "登录已过期，请重新注册本设备", "The refresh token has expired"))
+            Err(unauthorized(ErrorCode::TokenExpired, "登录已过期，请重新注册本设备", "The refresh token has expired"))
         }
         Refresh::Revoked => {
-            Err(unauthorized("device_revoked", "本设备已被停用，请联系管理员", "This device has been revoked"))
+            Err(unauthorized(ErrorCode::DeviceRevoked, "本设备已被停用，请联系管理员", "This device has been revoked"))
         }
-        Refresh::Unknown => Err(unauthorized("token_unknown", "刷新令牌无效", "Unknown refresh token")),
+        Refresh::Unknown => Err(unauthorized(ErrorCode::TokenUnknown, "刷新令牌无效", "Unknown refresh token")),
     }
 }
 
@@ -409,7 +417,7 @@ async fn push(
     if req.changes.len() > wire::MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "batch_too_large",
+            ErrorCode::BatchTooLarge,
             format!("一次最多推送 {} 条变更", wire::MAX_BATCH),
             format!("At most {} changes per push", wire::MAX_BATCH),
         ));
@@ -441,7 +449,7 @@ fn check_clocks(changes: &[safeserve_core::sync::Change], now_ms: i64) -> Result
     };
     Err(ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "clock_ahead",
+        ErrorCode::ClockAhead,
         format!(
             "本机记录的时间比服务器快了约 {zh}（电脑的日期或时间不对）。请把电脑的日期和时间改正确后再同步；\
              本机记录的数据都在，一条也不会丢"
@@ -487,7 +495,7 @@ async fn letter_number(
     if !matches!(caller.user.role, Role::Supervisor | Role::Admin) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "not_supervisor",
+            ErrorCode::NotSupervisor,
             "只有负责人可以签发函告并取得文号",
             "Only a supervisor can approve a letter and take its number",
         ));
@@ -505,13 +513,13 @@ async fn letter_number(
         }
         Ok(None) => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "visit_unknown",
+            ErrorCode::VisitUnknown,
             "服务器上没有这次检查（或不在本账号的辖区内）：请先同步，再签发函告",
             "The server does not hold this inspection in your jurisdiction: sync first, then approve the letter",
         )),
         Err(StorageError::LetterNumbered { reference }) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "letter_numbered",
+            ErrorCode::LetterNumbered,
             format!("该检查的函告已取得文号 {reference}"),
             format!("The letter of this inspection is already numbered {reference}"),
         )),
@@ -595,7 +603,7 @@ async fn upload_chunk(
     if size == 0 || size > wire::MAX_PHOTO || body.len() > wire::MAX_CHUNK {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "photo_too_large",
+            ErrorCode::PhotoTooLarge,
             "照片或分块超过大小上限",
             "The photo or chunk is over the size limit",
         ));
@@ -617,14 +625,14 @@ async fn upload_chunk(
         }
         Err(UploadError::WrongOffset { expected, .. }) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "wrong_offset",
+            ErrorCode::WrongOffset,
             format!("续传位置不符，服务器已有 {expected} 字节"),
             format!("Wrong offset; the server holds {expected} bytes"),
         )),
         Err(UploadError::TooLong) => Err(ApiError::bad_request("more bytes than the declared size")),
         Err(UploadError::Mismatch) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "photo_checksum_mismatch",
+            ErrorCode::PhotoChecksumMismatch,
             "照片校验值不符，已丢弃，请重新上传",
             "The photo does not match its SHA-256; discarded, upload again",
         )),
@@ -639,7 +647,7 @@ async fn photo(State(state): State<Shared>, caller: Caller, Path(sha): Path<Stri
     let not_held = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "photo_not_held",
+            ErrorCode::PhotoNotHeld,
             "服务器尚未收到该照片",
             "The server does not hold this photo yet",
         )

@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use safeserve_core::ErrorCode;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -67,7 +68,7 @@ fn too_many(wait: Duration) -> ApiError {
     let secs = wait.as_secs().max(1);
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         format!("请求过于频繁，请 {secs} 秒后再试（数据都保存在本机）"),
         format!("Too many requests; try again in {secs} s (everything is kept on the laptop)"),
     )
@@ -138,7 +139,7 @@ pub fn too_large(limit: usize) -> ApiError {
         if limit >= 1024 * 1024 { format!("{} MB", limit / 1024 / 1024) } else { format!("{} KB", limit / 1024) };
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
+        ErrorCode::BodyTooLarge,
         format!("请求内容超过 {size} 上限"),
         format!("The body is over the {size} limit"),
     )
@@ -153,14 +154,19 @@ pub async fn guard(State(limits): State<Arc<Limits>>, req: Request, next: Next) 
         }
     }
     let Ok(_turn) = limits.in_flight.clone().acquire_owned().await else {
-        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "stopping", "服务器正在停止", "The server is stopping")
-            .into_response();
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Stopping,
+            "服务器正在停止",
+            "The server is stopping",
+        )
+        .into_response();
     };
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             format!("请求超过 {} 秒未完成，已中止；同步会从中断处继续", REQUEST_TIMEOUT.as_secs()),
             format!(
                 "The request took over {} s and was stopped; the sync resumes where it stopped",

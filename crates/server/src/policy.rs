@@ -8,6 +8,7 @@ use crate::scope::{Role, Scope};
 use safeserve_core::document::DocumentKind;
 use safeserve_core::sync::Entity;
 use safeserve_core::visit::VisitKind;
+use safeserve_core::ErrorCode;
 use serde_json::{Map, Value};
 
 /// What a change does to its record.
@@ -34,13 +35,13 @@ pub struct Write<'a> {
 /// A refusal, with a stable code and what the person who made the change is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub zh: String,
     pub en: String,
 }
 
 impl Refusal {
-    fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+    fn new(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
         Refusal { code, zh: zh.into(), en: en.into() }
     }
 
@@ -61,7 +62,7 @@ fn role_zh(role: Role) -> &'static str {
 
 fn not_for(role: Role, what_zh: &str, what_en: &str) -> Refusal {
     Refusal::new(
-        "role_not_allowed",
+        ErrorCode::RoleNotAllowed,
         format!("{}不能写入{what_zh}", role_zh(role)),
         format!("A {} cannot write {what_en}", role.key()),
     )
@@ -95,7 +96,7 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
     if w.op == Operation::Delete && !matches!(w.entity, Entity::VisitItem | Entity::ItemPhoto) {
         // Registers are shared by every laptop in scope; evidence is append-only.
         return Err(Refusal::new(
-            "delete_refused",
+            ErrorCode::DeleteRefused,
             "登记信息和证据记录不能删除（只有进行中检查的单项结论和照片可以撤回）",
             "Registers and evidence cannot be deleted (only an open visit's answers and photos can be withdrawn)",
         ));
@@ -108,9 +109,11 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
         }
     };
     match w.entity {
-        Entity::Conflict => {
-            Err(Refusal::new("server_only", "冲突记录只由服务器生成", "Conflicts are written by the server only"))
-        }
+        Entity::Conflict => Err(Refusal::new(
+            ErrorCode::ServerOnly,
+            "冲突记录只由服务器生成",
+            "Conflicts are written by the server only",
+        )),
         Entity::Agency => allowed(&registers, "服务机构登记信息", "an agency's register entry"),
         Entity::Person => {
             allowed(&registers, "从业人员、证书和能力测试信息", "people, certificates or capability tests")
@@ -131,7 +134,7 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
                     Ok(())
                 } else {
                     Err(Refusal::new(
-                        "field_not_allowed",
+                        ErrorCode::FieldNotAllowed,
                         format!(
                             "{}只能更正企业的地址、负责人、安全联系人和电话，不能修改：{}",
                             role_zh(role),
@@ -171,7 +174,7 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
             let Some(kind) = kind else {
                 if w.entity == Entity::Visit {
                     return Err(Refusal::new(
-                        "visit_kind",
+                        ErrorCode::VisitKind,
                         "检查（服务）记录的类型无效",
                         "The visit's kind is not one SafeServe knows",
                     ));
@@ -182,7 +185,7 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
             if w.entity == Entity::Visit {
                 if let Some(held) = text(w.held, "kind").and_then(VisitKind::from_key).filter(|k| *k != kind) {
                     return Err(Refusal::new(
-                        "field_not_allowed",
+                        ErrorCode::FieldNotAllowed,
                         format!("记录的类型不能从“{}”改为“{}”", held.label_zh(), kind.label_zh()),
                         format!("A visit's kind cannot change from {} to {}", held.key(), kind.key()),
                     ));

@@ -8,6 +8,7 @@ use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::StatusCode;
 use safeserve_core::sync::Change;
+use safeserve_core::ErrorCode;
 use safeserve_wire::{
     self as wire, ErrorBody, Health, PhotoList, PullResponse, PushRequest, PushResponse, UploadState,
 };
@@ -139,7 +140,7 @@ impl Client {
         let status = resp.status();
         let bytes = self.body(resp)?;
         let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
-            code: "server_error".into(),
+            code: ErrorCode::ServerError,
             zh: format!("服务器返回 {status}"),
             en: format!("The server answered {status}"),
         });

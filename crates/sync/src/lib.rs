@@ -7,6 +7,7 @@
 pub mod client;
 pub mod lock;
 pub mod tls;
+use safeserve_core::ErrorCode;
 use safeserve_wire as wire;
 
 pub use client::{Client, WireBytes};
@@ -60,18 +61,18 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SyncError::BadAddress(_) => "bad_address",
-            SyncError::PlainHttp(_) => "plain_http",
-            SyncError::Trust(_) => "server_certificate_unusable",
-            SyncError::Untrusted { .. } => "server_untrusted",
-            SyncError::Unreachable { .. } => "server_unreachable",
-            SyncError::Refused { body, .. } => &body.code,
-            SyncError::NotEnrolled => "not_enrolled",
-            SyncError::Unreadable(_) | SyncError::Unencodable(_) => "protocol",
-            SyncError::Photo(..) => "photo_missing",
-            SyncError::Lock(_) => "sync_lock",
+            SyncError::BadAddress(_) => ErrorCode::BadAddress,
+            SyncError::PlainHttp(_) => ErrorCode::PlainHttp,
+            SyncError::Trust(_) => ErrorCode::ServerCertificateUnusable,
+            SyncError::Untrusted { .. } => ErrorCode::ServerUntrusted,
+            SyncError::Unreachable { .. } => ErrorCode::ServerUnreachable,
+            SyncError::Refused { body, .. } => body.code,
+            SyncError::NotEnrolled => ErrorCode::NotEnrolled,
+            SyncError::Unreadable(_) | SyncError::Unencodable(_) => ErrorCode::Protocol,
+            SyncError::Photo(..) => ErrorCode::PhotoMissing,
+            SyncError::Lock(_) => ErrorCode::SyncLock,
             SyncError::Store(e) => e.code(),
         }
     }
@@ -267,7 +268,7 @@ impl LetterNumbers for ServerNumbers {
         taken.map_err(|e| {
             let (code, message) = match &e {
                 SyncError::Unreachable { server, .. } => (
-                    "letter_number_offline".to_owned(),
+                    ErrorCode::LetterNumberOffline,
                     Message::new(
                         format!(
                             "签发函告需要连接服务器 {server} 取得文号（全局统一编号，不重号、不跳号）。草稿已保存，联网后再签发"
@@ -277,7 +278,7 @@ impl LetterNumbers for ServerNumbers {
                         ),
                     ),
                 ),
-                e => (e.code().to_owned(), e.message()),
+                e => (e.code(), e.message()),
             };
             NumberUnavailable { code, message, source: Some(Box::new(e)) }
         })

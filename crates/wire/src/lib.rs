@@ -5,6 +5,7 @@
 pub mod export;
 
 use safeserve_core::sync::{Change, Pulled, Receipt, Role};
+use safeserve_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// Header carrying the sender's wall clock (milliseconds since 1970), so the server can record
@@ -137,7 +138,8 @@ pub struct LetterNumber {
 /// An error body: a stable code and the message in Chinese and English.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {
-    pub code: String,
+    /// A code a newer server adds reads as [`ErrorCode::Unrecognised`]; the message still shows.
+    pub code: ErrorCode,
     pub zh: String,
     pub en: String,
 }

@@ -7,13 +7,14 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_MONTHS};
+use safeserve_core::ErrorCode;
 use safeserve_core::{EnterpriseId, Message};
 use safeserve_print as print;
 use safeserve_store::StoreError;
 use tauri::{AppHandle, State};
 
 fn invalid(field: &str, message: Message) -> CommandError {
-    CommandError { code: "invalid_input".into(), message, field: Some(field.into()) }
+    CommandError { code: ErrorCode::InvalidInput, message, field: Some(field.into()) }
 }
 
 /// The enterprise, the accident date and the period, checked before the store is asked.
@@ -33,7 +34,7 @@ fn request(enterprise: &str, date: &str, months: Option<u32>) -> Result<(Enterpr
 fn trace(s: &safeserve_store::Store, id: EnterpriseId, period: &Period) -> Result<Backtrace, CommandError> {
     match s.backtrace(id, period.to, period.months) {
         Err(StoreError::NotFound { what: "enterprise", .. }) => {
-            Err(CommandError { code: "not_found".into(), message: unknown_enterprise(id), field: None })
+            Err(CommandError { code: ErrorCode::NotFound, message: unknown_enterprise(id), field: None })
         }
         other => Ok(other?),
     }

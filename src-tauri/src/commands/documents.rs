@@ -5,6 +5,7 @@ use super::registers::parse;
 use crate::error::CommandError;
 use crate::state::AppState;
 use safeserve_core::document::forms_for;
+use safeserve_core::ErrorCode;
 use safeserve_core::{DocumentId, EnterpriseId, Message, VisitId};
 use safeserve_print as print;
 use safeserve_store::documents::DocumentsOf;
@@ -128,7 +129,7 @@ pub async fn reveal_file(app: AppHandle, path: String) -> Result<(), CommandErro
     app.opener().reveal_item_in_dir(&path).map_err(|e| {
         eprintln!("safeserve: no file manager showed {path}: {e}");
         CommandError {
-            code: "file_manager_failed".into(),
+            code: ErrorCode::FileManagerFailed,
             message: Message::new(
                 format!("无法打开文件夹。请在文件管理器中找到：{path}"),
                 format!("The folder could not be opened. Find the file in your file manager: {path}"),
@@ -205,7 +206,7 @@ pub async fn verify_code(state: State<'_, AppState>, code: String) -> Result<Ver
 pub async fn verify_pdf(state: State<'_, AppState>, request: Request<'_>) -> Result<Verification, CommandError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(CommandError {
-            code: "invalid_input".into(),
+            code: ErrorCode::InvalidInput,
             message: Message::new("没有收到 PDF 文件", "No PDF file was received"),
             field: None,
         });

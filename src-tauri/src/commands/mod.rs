@@ -10,6 +10,9 @@ pub mod supervision;
 pub mod sync;
 pub mod visits;
 
+#[cfg(test)]
+mod surface;
+
 /// Where an export goes: the path given (a folder gets `file_name`), else
 /// [`export_folder`]/`file_name`.
 pub(crate) fn export_target(

@@ -3,6 +3,7 @@
 use crate::error::CommandError;
 use crate::state::{AppState, AppStatus};
 use chrono::NaiveDate;
+use safeserve_core::ErrorCode;
 use safeserve_core::{AgencyId, CodeCheck, CodeKind, EnterpriseId, PersonId};
 use safeserve_store::views::*;
 use tauri::State;
@@ -21,7 +22,7 @@ pub(crate) fn now() -> String {
 
 pub(crate) fn parse<T: std::str::FromStr>(id: &str) -> Result<T, CommandError> {
     id.parse().map_err(|_| CommandError {
-        code: "not_found".to_owned(),
+        code: ErrorCode::NotFound,
         message: safeserve_core::Message::new(format!("无效的记录编号：{id}"), format!("Invalid record id: {id}")),
         field: None,
     })

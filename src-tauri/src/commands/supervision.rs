@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use safeserve_core::letter::{Finding, LetterDraft, LetterEventKind};
+use safeserve_core::ErrorCode;
 use safeserve_core::{ContractId, DocumentId, Message, VisitId};
 use safeserve_store::letters::NewLetterEvent;
 use safeserve_store::views::{ContractView, LetterView, NewContract};
@@ -60,7 +61,7 @@ pub async fn record_letter_event(
 ) -> Result<LetterView, CommandError> {
     let id: DocumentId = parse(&letter_id)?;
     let on = NaiveDate::parse_from_str(on_date.trim(), "%Y-%m-%d").map_err(|_| CommandError {
-        code: "invalid_input".to_owned(),
+        code: ErrorCode::InvalidInput,
         message: Message::new(format!("日期“{on_date}”无效"), format!("\"{on_date}\" is not a date")),
         field: Some("on_date".to_owned()),
     })?;

@@ -22,7 +22,7 @@ impl From<safeserve_sync::SyncError> for CommandError {
             safeserve_sync::SyncError::Store(e) => e.into(),
             e => {
                 eprintln!("safeserve: sync: {e:?}");
-                Self { code: e.code().to_owned(), message: e.message(), field: None }
+                Self { code: e.code(), message: e.message(), field: None }
             }
         }
     }

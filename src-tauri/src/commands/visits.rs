@@ -7,6 +7,7 @@ use crate::state::AppState;
 use safeserve_core::capability::Mismatch;
 use safeserve_core::hazard::HazardEventKind;
 use safeserve_core::visit::VisitKind;
+use safeserve_core::ErrorCode;
 use safeserve_core::{AgencyId, HazardId, Message, PersonId, VisitId};
 use safeserve_store::photos::Copy;
 use safeserve_store::views::*;
@@ -150,7 +151,7 @@ pub async fn reinspect(
 #[tauri::command]
 pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Result<IngestedPhoto, CommandError> {
     let bad = |what: &str| CommandError {
-        code: "invalid_input".to_owned(),
+        code: ErrorCode::InvalidInput,
         message: Message::new(format!("照片请求不完整：{what}"), format!("Incomplete photo request: {what}")),
         field: None,
     };
@@ -175,7 +176,7 @@ pub async fn photo(state: State<'_, AppState>, sha256: String, full: bool) -> Re
         .await
         .map_err(CommandError::internal)?
         .map_err(|e| CommandError {
-            code: "photo_missing".to_owned(),
+            code: ErrorCode::PhotoMissing,
             message: Message::new(format!("照片文件缺失：{e}"), format!("The photo file is missing: {e}")),
             field: None,
         })?;

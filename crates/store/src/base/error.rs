@@ -1,3 +1,4 @@
+use safeserve_core::ErrorCode;
 use safeserve_core::Message;
 use std::path::PathBuf;
 
@@ -40,7 +41,7 @@ pub enum StoreError {
     /// A photo that could not be taken in; nothing of it was stored.
     #[error("photo refused: {message}")]
     Photo {
-        code: &'static str,
+        code: ErrorCode,
         message: Message,
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -112,22 +113,22 @@ impl SyncDataError {
 }
 
 impl StoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Corrupt { .. } => "database_corrupt",
-            Self::Locked { .. } => "database_locked",
-            Self::NewerVersion { .. } => "database_newer",
-            Self::Unavailable { .. } | Self::Backup { .. } => "database_unavailable",
-            Self::NotFound { .. } => "not_found",
-            Self::Invalid { .. } => "invalid_input",
-            Self::Photo { code, .. } => code,
-            Self::NotReady { .. } => "document_not_ready",
-            Self::Incomplete { .. } => "visit_incomplete",
-            Self::Refused { .. } => "refused",
-            Self::SyncData(_) => "sync_data",
-            Self::Sqlite(e) if is_disk_full(e) => "disk_full",
-            Self::Sqlite(e) if unknown_key(e).is_some() => "unknown_key",
-            Self::Sqlite(_) | Self::Json(_) => "internal",
+            Self::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+            Self::Locked { .. } => ErrorCode::DatabaseLocked,
+            Self::NewerVersion { .. } => ErrorCode::DatabaseNewer,
+            Self::Unavailable { .. } | Self::Backup { .. } => ErrorCode::DatabaseUnavailable,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Invalid { .. } => ErrorCode::InvalidInput,
+            Self::Photo { code, .. } => *code,
+            Self::NotReady { .. } => ErrorCode::DocumentNotReady,
+            Self::Incomplete { .. } => ErrorCode::VisitIncomplete,
+            Self::Refused { .. } => ErrorCode::Refused,
+            Self::SyncData(_) => ErrorCode::SyncData,
+            Self::Sqlite(e) if is_disk_full(e) => ErrorCode::DiskFull,
+            Self::Sqlite(e) if unknown_key(e).is_some() => ErrorCode::UnknownKey,
+            Self::Sqlite(_) | Self::Json(_) => ErrorCode::Internal,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Letter reference numbers (文号): a series per prefix and year, never reused.
 
 use super::*;
+use safeserve_core::ErrorCode;
 
 pub(super) fn letter_prefix(reference: &str) -> String {
     reference.split('〔').next().unwrap_or(reference).to_string()
@@ -60,8 +61,8 @@ pub trait LetterNumbers {
 /// A letter number that could not be had, with what to tell the supervisor and why.
 #[derive(Debug)]
 pub struct NumberUnavailable {
-    /// A stable code for the interface (`letter_number_offline` …).
-    pub code: String,
+    /// A stable code for the interface ([`ErrorCode::LetterNumberOffline`] …).
+    pub code: ErrorCode,
     pub message: Message,
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }

@@ -1,0 +1,259 @@
+//! The command surface, checked: every command the app registers is called by
+//! `ui/src/api.ts` under its name, with the argument names the Rust function takes, argument
+//! types that match its parameters and the type the Rust function answers — and api.ts calls
+//! nothing the app does not register. The types on both sides are the ts-rs bindings, so a
+//! renamed parameter, a changed answer or a command added on one side only fails here, not in
+//! front of an inspector.
+//!
+//! Both files are read as text: the command functions have one plain shape (`pub async fn
+//! name(params) -> Result<T, CommandError>`), and a signature this reading cannot follow
+//! fails the test rather than being skipped.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A command as Rust declares it: parameter (camelCase, as IPC names it) → TypeScript type,
+/// and the TypeScript type of its answer. `None` for a raw body.
+#[derive(Debug)]
+struct Declared {
+    params: Option<BTreeMap<String, String>>,
+    answer: String,
+}
+
+/// A command as api.ts calls it.
+#[derive(Debug)]
+struct Called {
+    /// Argument name → the declared type of the api function's parameter it passes, when it
+    /// passes one as it is (`{ id }`); `None` for a raw body.
+    args: Option<BTreeMap<String, Option<String>>>,
+    answer: String,
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits at commas outside brackets.
+fn top_level(list: &str, sep: char) -> Vec<String> {
+    let (mut depth, mut cur, mut out) = (0i32, String::new(), Vec::new());
+    for c in list.chars() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if c == sep && depth == 0 {
+            out.push(cur.trim().to_owned());
+            cur.clear();
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_owned());
+    }
+    out
+}
+
+/// The TypeScript a Rust type crosses the IPC as (ts-rs names types after themselves).
+fn ts_type(rust: &str) -> String {
+    let t = rust.trim().replace(' ', "");
+    let inner = |prefix: &str| t.strip_prefix(prefix).and_then(|r| r.strip_suffix('>')).map(str::to_owned);
+    if let Some(x) = inner("Vec<") {
+        return format!("{}[]", ts_type(&x));
+    }
+    if let Some(x) = inner("Option<") {
+        return format!("{}|null", ts_type(&x));
+    }
+    if let Some(items) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        if items.is_empty() {
+            return "null".into();
+        }
+        return format!("[{}]", top_level(items, ',').iter().map(|i| ts_type(i)).collect::<Vec<_>>().join(","));
+    }
+    match t.rsplit("::").next().unwrap_or(&t) {
+        // chrono's dates travel as `YYYY-MM-DD`.
+        "String" | "&str" | "NaiveDate" => "string".into(),
+        "bool" => "boolean".into(),
+        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" | "f64" | "usize" => "number".into(),
+        // Raw bytes back (a photo).
+        "Response" => "ArrayBuffer".into(),
+        other => other.into(),
+    }
+}
+
+/// The commands in `generate_handler!`, by name.
+fn registered(lib: &str) -> Vec<String> {
+    let start = lib.find("generate_handler![").expect("lib.rs registers its commands") + "generate_handler![".len();
+    let end = start + lib[start..].find(']').expect("the list ends");
+    lib[start..end]
+        .split(',')
+        .filter_map(|p| p.trim().rsplit("::").next())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn declared(dir: &Path) -> BTreeMap<String, Declared> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("commands folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        for chunk in text.split("\n#[tauri::command]\n").skip(1) {
+            let sig = &chunk[..chunk.find('{').expect("a body")];
+            let name = sig.split("fn ").nth(1).and_then(|r| r.split('(').next()).expect("fn name").trim().to_owned();
+            // A command with no answer type answers `null`.
+            let arrow = sig.rfind("->");
+            let open = sig.find('(').expect("parameters");
+            let close = sig[..arrow.unwrap_or(sig.len())].rfind(')').expect("parameters end");
+            let mut params = Some(BTreeMap::new());
+            for p in top_level(&sig[open + 1..close], ',') {
+                let (pname, ptype) = p.split_once(':').unwrap_or_else(|| panic!("{name}: cannot read parameter {p:?}"));
+                let ptype = ptype.trim();
+                if ptype.starts_with("State<") || ptype.contains("AppHandle") || ptype.contains("Window") {
+                    continue;
+                }
+                if ptype.starts_with("Request<") {
+                    params = None;
+                    continue;
+                }
+                let ts = match ptype.strip_prefix("Channel<") {
+                    Some(item) => format!("Channel<{}", ts_type(item.trim_end_matches('>')) + ">"),
+                    None => ts_type(ptype),
+                };
+                if let Some(map) = params.as_mut() {
+                    map.insert(camel(pname.trim().trim_start_matches("mut ")), ts);
+                }
+            }
+            let ret = arrow.map_or("()", |a| sig[a + 2..].trim());
+            // A command that cannot fail answers its value as it is.
+            let ok = match ret.strip_prefix("Result<") {
+                Some(r) => r
+                    .strip_suffix(", CommandError>")
+                    .unwrap_or_else(|| panic!("{name}: answers {ret}, not Result<_, CommandError>")),
+                None => ret,
+            };
+            out.insert(name, Declared { params, answer: ts_type(ok) });
+        }
+    }
+    out
+}
+
+fn called(api: &str) -> BTreeMap<String, Called> {
+    let mut out = BTreeMap::new();
+    // Each api entry: `name: (params) =>` … `call<T>('command', args)`.
+    for (at, _) in api.match_indices("call<") {
+        let before = &api[..at];
+        if before.ends_with("function ") {
+            continue;
+        }
+        let arrow = before.rfind("=>").expect("an api function");
+        let head_start = before[..arrow].rfind(": (").expect("an api function's parameters") + 3;
+        let head = &before[head_start..before[..arrow].rfind(')').expect("parameters end")];
+        let param_types: BTreeMap<String, String> = top_level(head, ',')
+            .iter()
+            .filter_map(|p| p.split_once(':').map(|(n, t)| (n.trim().to_owned(), t.replace(' ', ""))))
+            .collect();
+        let rest = &api[at + 5..];
+        let mut depth = 1;
+        let close = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '<' => 1,
+                    '>' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .expect("call<T> closes")
+            .0;
+        let answer = rest[..close].replace(' ', "");
+        let after = &rest[close + 1..];
+        let after = after.strip_prefix("('").expect("call<T>('command'");
+        let name = after[..after.find('\'').expect("a quoted name")].to_owned();
+        let tail = after[name.len() + 1..].trim_start();
+        let args = match tail.strip_prefix(',').map(str::trim_start) {
+            None => Some(BTreeMap::new()),
+            Some(t) if t.starts_with('{') => {
+                let body = &t[1..t.find('}').expect("args close")];
+                Some(
+                    top_level(body, ',')
+                        .iter()
+                        .map(|a| match a.split_once(':') {
+                            Some((k, _)) => (k.trim().to_owned(), None),
+                            None => (a.trim().to_owned(), param_types.get(a.trim()).cloned()),
+                        })
+                        .collect(),
+                )
+            }
+            // A raw body (bytes).
+            Some(_) => None,
+        };
+        out.insert(name, Called { args, answer });
+    }
+    out
+}
+
+#[test]
+fn api_ts_calls_every_command_as_rust_declares_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("lib.rs");
+    let api = std::fs::read_to_string(root.join("../ui/src/api.ts")).expect("ui/src/api.ts");
+    let registered = registered(&lib);
+    let declared = declared(&root.join("src/commands"));
+    let called = called(&api);
+    assert!(registered.len() > 50 && called.len() > 50, "the surface was not read: {registered:?}");
+
+    let mut problems = Vec::new();
+    for name in &registered {
+        let Some(d) = declared.get(name) else {
+            problems.push(format!("{name}: registered but no #[tauri::command] fn found"));
+            continue;
+        };
+        let Some(c) = called.get(name) else {
+            problems.push(format!("{name}: registered but api.ts never calls it"));
+            continue;
+        };
+        if c.answer != d.answer {
+            problems.push(format!("{name}: api.ts expects {} but Rust answers {}", c.answer, d.answer));
+        }
+        match (&d.params, &c.args) {
+            (Some(params), Some(args)) => {
+                let (want, got): (Vec<_>, Vec<_>) = (params.keys().collect(), args.keys().collect());
+                if want != got {
+                    problems.push(format!("{name}: api.ts passes {got:?} but Rust takes {want:?}"));
+                }
+                for (arg, ty) in args {
+                    if let (Some(ty), Some(rust)) = (ty, params.get(arg)) {
+                        if ty != rust {
+                            problems.push(format!("{name}: api.ts passes {arg} as {ty} but Rust takes {rust}"));
+                        }
+                    }
+                }
+            }
+            (None, None) => {}
+            (None, Some(_)) => {
+                problems.push(format!("{name}: Rust reads a raw body but api.ts passes named arguments"))
+            }
+            (Some(_), None) => problems.push(format!("{name}: api.ts sends a raw body but Rust takes named arguments")),
+        }
+    }
+    for name in called.keys() {
+        if !registered.contains(name) {
+            problems.push(format!("{name}: api.ts calls it but the app does not register it"));
+        }
+    }
+    assert!(problems.is_empty(), "the IPC surface disagrees:\n{}", problems.join("\n"));
+}
