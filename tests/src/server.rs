@@ -230,6 +230,52 @@ impl Server {
         Server::admin(data, &["import", "--from", file_arg])
     }
 
+    /// The small demo as of `as_of` (`demo`, the laptop database it is) loaded into a server's
+    /// data folder (`data`): the registers only, or everything with visits, signed documents
+    /// and photos. Generating, exporting and importing it takes about 40 s in a debug build and
+    /// gives every test the same files, so it is made once per build of the programs, under a
+    /// lock other test processes wait on, and each test gets a copy of its own.
+    pub fn loaded_demo(data: &Path, demo: &Path, as_of: chrono::NaiveDate, registers_only: bool) -> Result<()> {
+        let built = |p: &Path| -> Result<u64> {
+            Ok(std::fs::metadata(p)?.modified()?.duration_since(std::time::UNIX_EPOCH)?.as_secs())
+        };
+        let exe = std::env::current_exe()?;
+        let build = format!(
+            "{:x}",
+            built(&exe)?
+                ^ built(&binary("safeserve")?)?.rotate_left(21)
+                ^ built(&binary("safeserve-server")?)?.rotate_left(42)
+        );
+        let root = crate::target_dir().join("tmp").join("e2e-demo-servers");
+        let cache = root.join(&build).join(format!("{as_of}-{}", if registers_only { "registers" } else { "all" }));
+        std::fs::create_dir_all(&cache)?;
+        // Copies made by earlier builds are of no use to this one.
+        for old in std::fs::read_dir(&root)? {
+            let old = old?.path();
+            if old.file_name().is_some_and(|n| n != build.as_str()) {
+                let _ = std::fs::remove_dir_all(old);
+            }
+        }
+        let lock = std::fs::File::create(cache.with_extension("lock"))?;
+        lock.lock()?;
+        let (cached_demo, cached_data) = (cache.join("demo.db"), cache.join("server"));
+        if !cache.join("complete").exists() {
+            let _ = std::fs::remove_dir_all(&cached_data);
+            safeserve_demo::generate(
+                &cached_demo,
+                safeserve_demo::DemoSize::Small,
+                safeserve_demo::DEFAULT_SEED,
+                as_of,
+            )?;
+            Server::import(&cached_data, &cached_demo, registers_only)?;
+            std::fs::File::create(cache.join("complete"))?;
+        }
+        copy_tree(&cached_data, data)?;
+        std::fs::copy(&cached_demo, demo)?;
+        let photos = |db: &Path| safeserve_store::Store::photo_files_of(db).root().to_owned();
+        copy_tree(&photos(&cached_demo), &photos(demo))
+    }
+
     /// A one-time enrolment code for a user.
     pub fn enrolment_code(&self, user: &str) -> Result<String> {
         Ok(Server::admin(&self.data, &["enroll", "--user", user])?.trim().to_owned())
@@ -241,6 +287,24 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Copies a folder and everything in it (a missing folder copies as nothing).
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    if !from.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 /// The `safeserve` program, signing with a key of the tests' own (in the build folder): running

@@ -9,7 +9,6 @@ use ed25519_dalek::SigningKey;
 use fantoccini::Locator;
 use rusqlite::Connection;
 use safeserve_core::EnterpriseId;
-use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::server::Server;
 use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
@@ -57,15 +56,14 @@ async fn wait_text(app: &App, css: &str, what: &str, ok: impl Fn(&str) -> bool) 
 async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names_a_lost_server() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let demo = dir.path().join("demo.db");
-    demo::generate(&demo, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let data = dir.path().join("server");
+    Server::loaded_demo(&data, &demo, today(), true)?;
     let district: String = Connection::open(&demo)?.query_row(
         "SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1",
         [],
         |r| r.get(0),
     )?;
     let in_district = count(&demo, &format!("SELECT count(*) FROM enterprises WHERE division LIKE '{district}%'"))?;
-    let data = dir.path().join("server");
-    Server::import(&data, &demo, true)?;
     for user in ["zhang", "li"] {
         Server::admin(&data, &["user", "add", user, "--role", "inspector", "--division", &district])?;
     }

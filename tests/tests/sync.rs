@@ -7,7 +7,6 @@ use ed25519_dalek::SigningKey;
 use rusqlite::Connection;
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_core::{EnterpriseId, HazardId};
-use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::ended_agency_inspection;
 use safeserve_e2e::proxy::Proxy;
 use safeserve_e2e::server::{announce, cli, noisy_png, Server, TestCa};
@@ -37,9 +36,8 @@ impl Fixture {
         let dir = tempfile::tempdir()?;
         let demo = dir.path().join("demo.db");
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-        demo::generate(&demo, DemoSize::Small, demo::DEFAULT_SEED, as_of)?;
         let data = dir.path().join("server");
-        Server::import(&data, &demo, registers_only)?;
+        Server::loaded_demo(&data, &demo, as_of, registers_only)?;
         let server = Server::start_with_env(&data, env)?;
         Ok(Fixture { dir, server, demo })
     }

@@ -7,7 +7,6 @@ use anyhow::{ensure, Context, Result};
 use ed25519_dalek::SigningKey;
 use fantoccini::Locator;
 use safeserve_core::document::DocumentKind;
-use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::browser::Browser;
 use safeserve_e2e::server::Server;
 use safeserve_store::documents::DocumentsOf;
@@ -36,9 +35,8 @@ fn qr_on_first_page(pdf: &Path) -> Result<String> {
 fn the_public_page_tells_valid_superseded_unknown_and_altered_documents_apart() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let demo_db = dir.path().join("demo.db");
-    demo::generate(&demo_db, DemoSize::Small, demo::DEFAULT_SEED, safeserve_e2e::today())?;
     let data = dir.path().join("server");
-    Server::import(&data, &demo_db, false)?;
+    Server::loaded_demo(&data, &demo_db, safeserve_e2e::today(), false)?;
     Server::admin(&data, &["user", "add", "孙悦", "--role", "supervisor", "--division", "33"])?;
     let server = Server::start_plain_with(&data, &["--public-url", &format!("{PUBLIC_URL}/")])?;
 
