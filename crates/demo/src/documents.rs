@@ -8,8 +8,8 @@ use super::Gen;
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::SigningKey;
 use rand::Rng;
-use safeserve_core::document::{DocumentKind, HandSignature, SignerRole, Stroke};
-use safeserve_core::EnterpriseId;
+use safeserve_core::document::{DocumentKind, HandSignature, SignedDocument, SignerRole, Stroke};
+use safeserve_core::{EnterpriseId, VisitId};
 use safeserve_store::bulk::{BulkLoad, LoadedVisit};
 use safeserve_store::views::DocumentRequest;
 use safeserve_store::{Store, StoreError};
@@ -58,8 +58,35 @@ fn signature(g: &mut Gen, role: SignerRole, name: &str) -> HandSignature {
     }
 }
 
-fn random(g: &mut Gen) -> [u8; 10] {
-    g.rng.random()
+/// A paper of a visit, signed by the enterprise's principal and the first technician.
+fn visit_paper(g: &mut Gen, kind: DocumentKind, visit: VisitId, principal: &str, technician: &str) -> DocumentRequest {
+    DocumentRequest {
+        kind,
+        visit_id: Some(visit),
+        enterprise_id: None,
+        signatures: vec![
+            signature(g, SignerRole::Principal, principal),
+            signature(g, SignerRole::Technician, technician),
+        ],
+        replaces: None,
+        correction_reason: String::new(),
+    }
+}
+
+/// Signs as the demo device, with the id's random part drawn from the seed.
+struct Signer<'a> {
+    key: &'a SigningKey,
+    now: DateTime<FixedOffset>,
+    signed: usize,
+}
+
+impl Signer<'_> {
+    fn sign(&mut self, g: &mut Gen, store: &mut Store, req: &DocumentRequest) -> Result<SignedDocument, StoreError> {
+        let random: [u8; 10] = g.rng.random();
+        let doc = store.sign_document(req, self.key, "演示设备 Demo device", self.now, &random, &|_| Vec::new())?;
+        self.signed += 1;
+        Ok(doc)
+    }
 }
 
 /// The visits whose papers are signed, found while the load is open.
@@ -84,78 +111,44 @@ pub(super) fn generate(
     key: &SigningKey,
     now: DateTime<FixedOffset>,
 ) -> Result<usize, StoreError> {
-    let none = |_: &_| Vec::new();
-    let mut signed = 0;
-    let mut first: Option<(String, safeserve_core::DocumentId)> = None;
-    for (i, LoadedVisit { id: visit_id, enterprise_id: enterprise, principal, technician }) in
-        to_sign.lists.iter().enumerate()
-    {
+    let mut signer = Signer { key, now, signed: 0 };
+    let mut first: Option<EnterpriseId> = None;
+    for (i, LoadedVisit { id, enterprise_id, principal, technician }) in to_sign.lists.iter().enumerate() {
         let kinds: &[DocumentKind] = if i % 3 == 0 {
             &[DocumentKind::HazardList, DocumentKind::RectificationNotice]
         } else {
             &[DocumentKind::HazardList]
         };
         for &kind in kinds {
-            let req = DocumentRequest {
-                kind,
-                visit_id: Some(*visit_id),
-                enterprise_id: None,
-                signatures: vec![
-                    signature(g, SignerRole::Principal, principal),
-                    signature(g, SignerRole::Technician, technician),
-                ],
-                replaces: None,
-                correction_reason: String::new(),
-            };
-            let r = random(g);
-            let doc = store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
-            signed += 1;
+            let req = visit_paper(g, kind, *id, principal, technician);
+            let doc = signer.sign(g, store, &req)?;
             if first.is_none() {
-                first = Some((enterprise.clone(), doc.id));
+                first = Some(enterprise_id.parse().expect("stored ids parse"));
                 // The first hazard list was signed again to correct it: both versions are kept.
+                let again = visit_paper(g, kind, *id, principal, technician);
                 let correction = DocumentRequest {
                     replaces: Some(doc.id),
                     correction_reason: "原清单责任人签名不清，重新签字".into(),
-                    signatures: vec![
-                        signature(g, SignerRole::Principal, principal),
-                        signature(g, SignerRole::Technician, technician),
-                    ],
-                    ..req
+                    ..again
                 };
-                let r = random(g);
-                store.sign_document(&correction, key, "演示设备 Demo device", now, &r, &none)?;
-                signed += 1;
+                signer.sign(g, store, &correction)?;
             }
         }
     }
-    for LoadedVisit { id: visit, principal, technician, .. } in &to_sign.plans {
-        let req = DocumentRequest {
-            kind: DocumentKind::ServicePlan,
-            visit_id: Some(*visit),
-            enterprise_id: None,
-            signatures: vec![
-                signature(g, SignerRole::Principal, principal),
-                signature(g, SignerRole::Technician, technician),
-            ],
-            replaces: None,
-            correction_reason: String::new(),
-        };
-        let r = random(g);
-        store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
-        signed += 1;
+    for LoadedVisit { id, principal, technician, .. } in &to_sign.plans {
+        let req = visit_paper(g, DocumentKind::ServicePlan, *id, principal, technician);
+        signer.sign(g, store, &req)?;
     }
-    if let Some((enterprise, _)) = first {
+    if let Some(enterprise) = first {
         let req = DocumentRequest {
             kind: DocumentKind::EnterpriseFile,
             visit_id: None,
-            enterprise_id: Some(enterprise.parse::<EnterpriseId>().expect("stored ids parse")),
+            enterprise_id: Some(enterprise),
             signatures: vec![],
             replaces: None,
             correction_reason: String::new(),
         };
-        let r = random(g);
-        store.sign_document(&req, key, "演示设备 Demo device", now, &r, &none)?;
-        signed += 1;
+        signer.sign(g, store, &req)?;
     }
-    Ok(signed)
+    Ok(signer.signed)
 }

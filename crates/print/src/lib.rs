@@ -11,8 +11,7 @@ pub use pdf_signature::{verify_pdf, PdfSigner};
 
 use chrono::{DateTime, FixedOffset};
 use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument};
-use safeserve_core::ErrorCode;
-use safeserve_core::{DocumentId, EnterpriseId, Message};
+use safeserve_core::{DocumentId, EnterpriseId, ErrorCode, Message};
 use safeserve_device::{DeviceError, DeviceKey};
 use safeserve_report::{PhotoSource, ReportError};
 use safeserve_store::documents::{LetterNumbers, NumberUnavailable};

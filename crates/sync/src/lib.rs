@@ -7,7 +7,6 @@
 pub mod client;
 pub mod lock;
 pub mod tls;
-use safeserve_core::ErrorCode;
 use safeserve_wire as wire;
 
 pub use client::{Client, WireBytes};
@@ -15,7 +14,7 @@ pub use client::{Client, WireBytes};
 use ed25519_dalek::{Signer, SigningKey};
 use safeserve_core::document::hex;
 use safeserve_core::sync::SyncPhase;
-use safeserve_core::Message;
+use safeserve_core::{ErrorCode, Message};
 use safeserve_store::documents::{LetterNumbers, LetterSeries, NumberUnavailable};
 use safeserve_store::sync::SyncAccount;
 use safeserve_store::{Store, StoreError};

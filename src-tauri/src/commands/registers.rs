@@ -3,8 +3,7 @@
 use crate::error::CommandError;
 use crate::state::{AppState, AppStatus};
 use chrono::NaiveDate;
-use safeserve_core::ErrorCode;
-use safeserve_core::{AgencyId, CodeCheck, CodeKind, EnterpriseId, PersonId};
+use safeserve_core::{AgencyId, CodeCheck, CodeKind, EnterpriseId, ErrorCode, PersonId};
 use safeserve_store::views::*;
 use tauri::State;
 

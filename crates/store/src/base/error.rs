@@ -1,5 +1,4 @@
-use safeserve_core::ErrorCode;
-use safeserve_core::Message;
+use safeserve_core::{ErrorCode, Message};
 use std::path::PathBuf;
 
 /// Why the store could not do what was asked. Each kind has a stable code (for IPC and exit
