@@ -129,7 +129,7 @@ fn declared(dir: &Path) -> BTreeMap<String, Declared> {
                     continue;
                 }
                 let ts = match ptype.strip_prefix("Channel<") {
-                    Some(item) => format!("Channel<{}", ts_type(item.trim_end_matches('>')) + ">"),
+                    Some(item) => format!("Channel<{}>", ts_type(item.trim_end_matches('>'))),
                     None => ts_type(ptype),
                 };
                 if let Some(map) = params.as_mut() {
