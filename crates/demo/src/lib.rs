@@ -138,6 +138,19 @@ impl Gen {
         }
     }
 
+    /// A new person holding `certificates`, and when they were registered.
+    fn person(&mut self, certificates: Vec<Certificate>) -> (Person, String) {
+        let (ms, bytes, at) = self.stamp();
+        let person = Person {
+            id: PersonId::from_parts(ms, &bytes),
+            id_number: self.id_number(),
+            name: self.person_name(),
+            phone: self.phone(),
+            certificates,
+        };
+        (person, at)
+    }
+
     /// A valid-form synthetic ID number: a Zhejiang county, a birth date, a sequence.
     fn id_number(&mut self) -> String {
         loop {
@@ -405,14 +418,7 @@ pub fn generate_signed_by(
                     expires_on: as_of.checked_add_signed(chrono::Duration::days(days)),
                 });
             }
-            let (ms, bytes, at) = g.stamp();
-            let person = Person {
-                id: PersonId::from_parts(ms, &bytes),
-                id_number: g.id_number(),
-                name: g.person_name(),
-                phone: g.phone(),
-                certificates: certs.clone(),
-            };
+            let (person, at) = g.person(certs.clone());
             load.person(&person, &at)?;
             load.employment(&Employment {
                 person: person.id,
@@ -448,23 +454,16 @@ pub fn generate_signed_by(
         load.employment(&Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true })?;
     }
     // The last person holding another's certificate is the one the supervision records list.
-    let mut borrowers = Vec::new();
+    let mut last_borrower = None;
     for _ in 0..(n_agencies / 25).max(2) {
         let (a, b) = (g.rng.random_range(0..n_agencies), g.rng.random_range(0..n_agencies));
         let Some((_, certs)) = people_by_agency[a].first().cloned() else { continue };
         if a == b || certs.is_empty() {
             continue;
         }
-        let (ms, bytes, at) = g.stamp();
-        let borrower = Person {
-            id: PersonId::from_parts(ms, &bytes),
-            id_number: g.id_number(),
-            name: g.person_name(),
-            phone: g.phone(),
-            certificates: certs,
-        };
+        let (borrower, at) = g.person(certs);
         load.person(&borrower, &at)?;
-        borrowers.push(borrower.id);
+        last_borrower = Some(borrower.id);
         load.employment(&Employment {
             person: borrower.id,
             agency: agency_ids[b].0,
@@ -585,7 +584,7 @@ pub fn generate_signed_by(
     photos::generate(&mut g, &load, &photo_files)?;
     let served: Vec<(AgencyId, Vec<(EnterpriseId, String)>)> =
         agency_ids.iter().map(|(id, _, _)| *id).zip(clients).collect();
-    supervision::generate(&load, seed, as_of, &served, borrowers.last().copied())?;
+    supervision::generate(&load, seed, as_of, &served, last_borrower)?;
     let to_sign = documents::ToSign::find(&load)?;
     load.finish()?;
     let signed_at = as_of

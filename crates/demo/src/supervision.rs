@@ -8,7 +8,7 @@
 use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use safeserve_core::blacklist::{BlacklistGround, SubjectKind};
+use safeserve_core::blacklist::{BlacklistGround, NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::RaterKind;
 use safeserve_core::{AgencyId, EnterpriseId, PersonId};
 use safeserve_store::bulk::BulkLoad;
@@ -26,6 +26,26 @@ const POOR_NOTES: &[&str] =
 fn uuid_v7(rng: &mut ChaCha8Rng, millis: u64) -> uuid::Uuid {
     let bytes: [u8; 10] = rng.random();
     uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid()
+}
+
+/// An entry as a bureau would have entered it (no reference to a document).
+fn listed_entry(
+    subject_kind: SubjectKind,
+    subject_id: String,
+    ground: BlacklistGround,
+    evidence: &str,
+    entered_by: &str,
+    entered_on: NaiveDate,
+) -> NewBlacklistEntry {
+    NewBlacklistEntry {
+        subject_kind,
+        subject_id,
+        ground: Some(ground),
+        evidence: evidence.to_owned(),
+        evidence_ref: None,
+        entered_by: entered_by.to_owned(),
+        entered_on: entered_on.to_string(),
+    }
 }
 
 /// Writes the ratings and list entries. `served` is every agency with the enterprises it has
@@ -108,29 +128,28 @@ pub(super) fn generate(
     for (agency, ground, evidence) in listed {
         let entered_on = as_of - Days::new(rng.random_range(20..120));
         let id = uuid_v7(&mut rng, day_ms(entered_on));
-        let subject = (SubjectKind::Agency, agency.to_string());
-        load.blacklist_entry(
-            id,
-            (subject.0, &subject.1),
+        let entry = listed_entry(
+            SubjectKind::Agency,
+            agency.to_string(),
             ground,
             evidence,
             "杭州市应急管理局 王建国",
-            &entered_on.to_string(),
-            &now,
-        )?;
+            entered_on,
+        );
+        load.blacklist_entry(&entry, id, &now)?;
         entries.push((id, entered_on));
     }
     if let Some(person) = borrower {
         let entered_on = as_of - Days::new(rng.random_range(20..120));
-        load.blacklist_entry(
-            uuid_v7(&mut rng, day_ms(entered_on)),
-            (SubjectKind::Person, &person.to_string()),
+        let entry = listed_entry(
+            SubjectKind::Person,
+            person.to_string(),
             BlacklistGround::CertificateFraud,
             "其注册安全工程师证书编号同时登记在另一机构人员名下，经核实为出借证书，见人员登记记录",
             "杭州市应急管理局 李海燕",
-            &entered_on.to_string(),
-            &now,
-        )?;
+            entered_on,
+        );
+        load.blacklist_entry(&entry, uuid_v7(&mut rng, day_ms(entered_on)), &now)?;
     }
     // The second agency's entry was lifted after it put things right (the record stays).
     if let Some((id, entered_on)) = entries.get(1) {

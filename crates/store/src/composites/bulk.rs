@@ -12,10 +12,11 @@ use crate::base::search;
 use crate::base::views::{BlacklistLiftView, CertificateView};
 use crate::evidence::{hazards, photos};
 use crate::registers::{agencies, contracts, divisions, enterprises, people};
-use crate::supervision::evaluations::NewEvaluation;
+use crate::supervision::blacklist;
+use crate::supervision::evaluations::{self, NewEvaluation};
 use crate::{Store, StoreError};
 use rusqlite::params;
-use safeserve_core::blacklist::{BlacklistGround, SubjectKind};
+use safeserve_core::blacklist::NewBlacklistEntry;
 use safeserve_core::checklist::Template;
 use safeserve_core::contract::ReferenceFees;
 use safeserve_core::hazard::HazardEventKind;
@@ -277,67 +278,23 @@ impl BulkLoad<'_> {
 
     /// A rating of an agency, as given (the form's checks are [`Store::add_evaluation`]'s).
     pub fn evaluation(&self, form: &NewEvaluation, id: uuid::Uuid, recorded_at: &str) -> Result<(), StoreError> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO evaluations(id, agency_id, rater_kind, enterprise_id, visit_id, rater, quality, \
-                 timeliness, fees, note, rated_on, recorded_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                id.to_string(),
-                form.agency_id.to_string(),
-                form.rater_kind.key(),
-                form.enterprise_id.map(|e| e.to_string()),
-                form.visit_id.map(|v| v.to_string()),
-                form.rater,
-                form.quality,
-                form.timeliness,
-                form.fees,
-                form.note,
-                form.rated_on,
-                recorded_at
-            ])?;
-        Ok(())
+        Ok(evaluations::insert(self.conn(), form, id, recorded_at)?)
     }
 
-    /// An entry on the serious-dishonesty list (agencies are graded when the load is done).
-    #[allow(clippy::too_many_arguments, reason = "one column each, named at the call")]
+    /// An entry on the serious-dishonesty list, as given (the form's checks are
+    /// [`Store::enter_blacklist`]'s; agencies are graded when the load is done).
     pub fn blacklist_entry(
         &self,
+        entry: &NewBlacklistEntry,
         id: uuid::Uuid,
-        subject: (SubjectKind, &str),
-        ground: BlacklistGround,
-        evidence: &str,
-        entered_by: &str,
-        entered_on: &str,
         recorded_at: &str,
     ) -> Result<(), StoreError> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO blacklist_entries(id, subject_kind, subject_id, ground, evidence, evidence_ref, \
-                 entered_by, entered_on, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                id.to_string(),
-                subject.0.key(),
-                subject.1,
-                ground.key(),
-                evidence,
-                entered_by,
-                entered_on,
-                recorded_at
-            ])?;
-        Ok(())
+        Ok(blacklist::insert_entry(self.conn(), &id.to_string(), entry, recorded_at)?)
     }
 
     /// The lifting of an entry (the entry itself stays).
     pub fn blacklist_lift(&self, entry: uuid::Uuid, lift: &BlacklistLiftView) -> Result<(), StoreError> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO blacklist_lifts(entry_id, reason, lifted_by, lifted_on) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![entry.to_string(), lift.reason, lift.lifted_by, lift.lifted_on])?;
-        Ok(())
+        Ok(blacklist::insert_lift(self.conn(), &entry.to_string(), lift)?)
     }
 }
 

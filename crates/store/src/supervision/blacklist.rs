@@ -70,6 +70,39 @@ pub struct BlacklistChange {
     pub grade: Option<GradedAgency>,
 }
 
+/// Writes an entry as given: [`Store::enter_blacklist`] checks and trims the form first (its
+/// ground is then always there).
+pub(crate) fn insert_entry(
+    conn: &Connection,
+    id: &str,
+    e: &NewBlacklistEntry,
+    recorded_at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO blacklist_entries(id, subject_kind, subject_id, ground, evidence, evidence_ref, entered_by, \
+         entered_on, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        id,
+        e.subject_kind.key(),
+        e.subject_id,
+        e.ground.map(BlacklistGround::key),
+        e.evidence,
+        e.evidence_ref,
+        e.entered_by,
+        e.entered_on,
+        recorded_at
+    ])?;
+    Ok(())
+}
+
+/// Writes the lifting of an entry as given: [`Store::lift_blacklist`] checks it first.
+pub(crate) fn insert_lift(conn: &Connection, entry_id: &str, lift: &BlacklistLiftView) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO blacklist_lifts(entry_id, reason, lifted_by, lifted_on) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![entry_id, lift.reason, lift.lifted_by, lift.lifted_on])?;
+    Ok(())
+}
+
 impl Store {
     /// Puts an agency or a person on the list. Refused, with nothing written, without one of
     /// the four grounds, without evidence, or for a subject not in this database. An agency is
@@ -95,21 +128,16 @@ impl Store {
             });
         }
         let id = id.to_string();
-        tx.prepare_cached(
-            "INSERT INTO blacklist_entries(id, subject_kind, subject_id, ground, evidence, evidence_ref, entered_by, \
-             entered_on, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            id,
-            form.subject_kind.key(),
-            subject,
-            checked.ground.key(),
-            form.evidence.trim(),
-            form.evidence_ref.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-            form.entered_by.trim(),
-            checked.entered_on.to_string(),
-            now
-        ])?;
+        let written = NewBlacklistEntry {
+            subject_kind: form.subject_kind,
+            subject_id: subject.to_owned(),
+            ground: Some(checked.ground),
+            evidence: form.evidence.trim().to_owned(),
+            evidence_ref: form.evidence_ref.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+            entered_by: form.entered_by.trim().to_owned(),
+            entered_on: checked.entered_on.to_string(),
+        };
+        insert_entry(&tx, &id, &written, now)?;
         let grade = match form.subject_kind {
             SubjectKind::Agency => grades::regrade_one(self, subject, rules, today, now)?,
             SubjectKind::Person => None,
@@ -143,10 +171,12 @@ impl Store {
         let entered_on: NaiveDate = e.entered_on.parse().unwrap_or(NaiveDate::MIN);
         let on = blacklist::check_lift(&lift.reason, &lift.lifted_by, &lift.lifted_on, entered_on, today)
             .map_err(invalid)?;
-        tx.prepare_cached(
-            "INSERT INTO blacklist_lifts(entry_id, reason, lifted_by, lifted_on) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![entry_id, lift.reason.trim(), lift.lifted_by.trim(), on.to_string()])?;
+        let checked = BlacklistLiftView {
+            reason: lift.reason.trim().to_owned(),
+            lifted_by: lift.lifted_by.trim().to_owned(),
+            lifted_on: on.to_string(),
+        };
+        insert_lift(&tx, entry_id, &checked)?;
         let grade = match e.subject_kind {
             SubjectKind::Agency => grades::regrade_one(self, &e.subject_id, rules, today, now)?,
             SubjectKind::Person => None,

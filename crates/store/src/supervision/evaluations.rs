@@ -7,7 +7,7 @@ use crate::base::rows::parse_id;
 use crate::registers::people;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::grading::RaterKind;
 use safeserve_core::register::CapabilityTest;
 use safeserve_core::{AgencyId, EnterpriseId, Message, PersonId, VisitId};
@@ -114,6 +114,35 @@ fn rate(quarter: String, tested: u32, passed: u32) -> QuarterPassRate {
     QuarterPassRate { quarter, tested, passed, rate }
 }
 
+/// Writes a rating as given: [`Store::add_evaluation`] checks and trims the form first, a bulk
+/// load writes what it generated.
+pub(crate) fn insert(
+    conn: &Connection,
+    form: &NewEvaluation,
+    id: uuid::Uuid,
+    recorded_at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO evaluations(id, agency_id, rater_kind, enterprise_id, visit_id, rater, quality, timeliness, fees, \
+         note, rated_on, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        id.to_string(),
+        form.agency_id.to_string(),
+        form.rater_kind.key(),
+        form.enterprise_id.map(|e| e.to_string()),
+        form.visit_id.map(|v| v.to_string()),
+        form.rater,
+        form.quality,
+        form.timeliness,
+        form.fees,
+        form.note,
+        form.rated_on,
+        recorded_at
+    ])?;
+    Ok(())
+}
+
 impl Store {
     /// Records a rating of an agency. Refused, with nothing written, for a rating outside 1–5,
     /// no rater, an unknown agency, an enterprise rating without an enterprise the agency has
@@ -148,7 +177,7 @@ impl Store {
         if known.is_none() {
             return Err(invalid("agency_id", "未找到被评价的服务机构", "The agency rated is not in this database"));
         }
-        let enterprise = match (form.rater_kind, form.enterprise_id) {
+        match (form.rater_kind, form.enterprise_id) {
             (RaterKind::Enterprise, None) => {
                 return Err(invalid(
                     "enterprise_id",
@@ -171,10 +200,9 @@ impl Store {
                         "This enterprise has no contract with the agency, so it cannot rate it",
                     ));
                 }
-                Some(e.to_string())
             }
-            (_, None) => None,
-        };
+            (_, None) => {}
+        }
         if let Some(v) = form.visit_id {
             let known = tx.query_row("SELECT 1 FROM visits WHERE id = ?1", [v.to_string()], |_| Ok(())).optional()?;
             if known.is_none() {
@@ -185,24 +213,13 @@ impl Store {
                 ));
             }
         }
-        tx.execute(
-            "INSERT INTO evaluations(id, agency_id, rater_kind, enterprise_id, visit_id, rater, quality, timeliness, fees, \
-             note, rated_on, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id.to_string(),
-                agency,
-                form.rater_kind.key(),
-                enterprise,
-                form.visit_id.map(|v| v.to_string()),
-                form.rater.trim(),
-                form.quality,
-                form.timeliness,
-                form.fees,
-                form.note.trim(),
-                rated_on.to_string(),
-                now
-            ],
-        )?;
+        let checked = NewEvaluation {
+            rater: form.rater.trim().to_owned(),
+            note: form.note.trim().to_owned(),
+            rated_on: rated_on.to_string(),
+            ..form.clone()
+        };
+        insert(&tx, &checked, id, now)?;
         tx.commit()?;
         self.evaluations(form.agency_id)?
             .into_iter()
