@@ -28,6 +28,9 @@ pub struct AppStatus {
     pub db_path: String,
     pub counts: Option<RegisterCounts>,
     pub error: Option<CommandError>,
+    /// Days the app's calendar runs from the system clock (0 but in a test build pinned to a
+    /// date): the window proposes dates on the same calendar the rules check against.
+    pub clock_shift_days: i32,
 }
 
 impl AppState {
@@ -122,9 +125,10 @@ impl AppState {
 
     pub async fn status(&self) -> AppStatus {
         let db_path = self.db_path.display().to_string();
+        let clock_shift_days = safeserve_print::clock::shift_days();
         match self.with_store(|s| Ok(s.counts()?)).await {
-            Ok(counts) => AppStatus { db_path, counts: Some(counts), error: None },
-            Err(e) => AppStatus { db_path, counts: None, error: Some(e) },
+            Ok(counts) => AppStatus { db_path, counts: Some(counts), error: None, clock_shift_days },
+            Err(e) => AppStatus { db_path, counts: None, error: Some(e), clock_shift_days },
         }
     }
 }

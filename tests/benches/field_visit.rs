@@ -8,7 +8,8 @@ use safeserve_e2e::{desktop_binary, field_run, App};
 fn main() -> anyhow::Result<()> {
     let binary = desktop_binary("release").or_else(|_| desktop_binary("debug"))?;
     let dir = tempfile::tempdir()?;
-    let field_run::Setting { db, enterprise, photos } = field_run::prepare(dir.path(), safeserve_e2e::today())?;
+    let field_run::Setting { db, enterprise, photos } =
+        field_run::prepare(dir.path(), safeserve_e2e::today_of(&binary))?;
     let runtime = tokio::runtime::Runtime::new()?;
     let counts = runtime.block_on(async {
         // The renderer a user of this machine gets: without a GPU render node the app turns

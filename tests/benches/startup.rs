@@ -58,7 +58,7 @@ fn main() -> anyhow::Result<()> {
         Some(p) => std::path::PathBuf::from(p),
         None => {
             let p = tmp.path().join("small.db");
-            demo::generate(&p, DemoSize::Small, demo::DEFAULT_SEED, safeserve_e2e::today())?;
+            demo::generate(&p, DemoSize::Small, demo::DEFAULT_SEED, safeserve_e2e::today_of(&binary))?;
             p
         }
     };

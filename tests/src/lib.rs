@@ -21,9 +21,48 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Today as SafeServe dates its records: China's calendar date, whatever zone this machine is in.
+/// The date whole-system tests run on, whatever day it is: the demo is made as of it, and
+/// every app and command line the harness starts runs its calendar from it
+/// ([`safeserve_print::clock`]), so a test sees the same records and the same deadlines on any
+/// day it is run.
+pub const TEST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 23) {
+    Some(day) => day,
+    None => panic!("a calendar date"),
+};
+
+/// How many days the tests' calendar runs from the system clock, fixed when this process first
+/// asks: a test that runs past midnight moves on to the next day with the app it started.
+pub fn clock_shift_days() -> i32 {
+    static SHIFT: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *SHIFT.get_or_init(|| {
+        let days = (TEST_DAY - safeserve_print::clock::shifted(0).date_naive()).num_days();
+        i32::try_from(days).expect("the test day is within a few million years of today")
+    })
+}
+
+/// Now on the tests' calendar, in China.
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    safeserve_print::clock::shifted(clock_shift_days())
+}
+
+/// Today on the tests' calendar: SafeServe's date (China's), from [`TEST_DAY`] on.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&safeserve_core::shanghai()).date_naive()
+    now().date_naive()
+}
+
+/// The date the app at `binary` runs on when the harness starts it: the tests' day for a debug
+/// build, the real one for a release build (which has no calendar to pin).
+pub fn today_of(binary: &Path) -> chrono::NaiveDate {
+    if binary.components().any(|c| c.as_os_str() == "release") {
+        safeserve_print::clock::shifted(0).date_naive()
+    } else {
+        today()
+    }
+}
+
+/// The environment that puts a debug build of the app or the command line on the tests' calendar.
+pub fn clock_env() -> (&'static str, String) {
+    (safeserve_print::clock::SHIFT_VAR, clock_shift_days().to_string())
 }
 
 /// The device key an app launched on `dir` signs with (`dir/device-key`, made when missing).
@@ -66,7 +105,7 @@ pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Re
     use safeserve_core::visit::{ItemResult, VisitKind};
     use safeserve_store::views::{NewVisit, Place, VisitField};
     let today = today();
-    let now = chrono::Local::now().to_rfc3339();
+    let now = now().to_rfc3339();
     let mut store = safeserve_store::Store::open(db)?;
     let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
     let v = store.start_visit(
@@ -232,6 +271,7 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .envs(env.iter().copied())
             .env("DISPLAY", display)
+            .env(clock_env().0, clock_env().1)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -312,6 +312,8 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 pub fn safeserve() -> Result<Command> {
     let mut cmd = Command::new(binary("safeserve")?);
     cmd.env("SAFESERVE_DEVICE_KEY", crate::target_dir().join("tmp").join("e2e-device-key"));
+    let (var, days) = crate::clock_env();
+    cmd.env(var, days);
     Ok(cmd)
 }
 

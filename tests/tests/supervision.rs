@@ -166,7 +166,7 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
                 .replace("b = 75.0", "b = 95.0")
                 .replace("c = 60.0", "c = 90.0"),
         )?;
-        store.grade_agencies(&strict, today(), &chrono::Local::now().to_rfc3339())?;
+        store.grade_agencies(&strict, today(), &safeserve_e2e::now().to_rfc3339())?;
         let e = store.search_enterprises(&Default::default())?.into_iter().next().context("an enterprise")?;
         let file = store.enterprise_file(e.id, today())?;
         let mut d_grade = None;
@@ -232,6 +232,11 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
             !file.contracts.iter().any(|c| c.agency_name == d_grade && c.government_commissioned),
             "nothing for the D agency"
         );
+        // The window proposed the start date from the app's calendar, the tests' day, not the
+        // machine's.
+        let starts: Vec<_> =
+            file.contracts.iter().filter(|c| c.agency_name == fit).map(|c| c.starts_on.clone()).collect();
+        ensure!(starts.contains(&today().to_string()), "the commission starts on {}: {starts:?}", today());
         Ok::<_, anyhow::Error>(())
     }
     .await;

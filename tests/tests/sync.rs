@@ -697,7 +697,7 @@ fn a_tampered_or_unknown_key_document_is_refused_and_the_laptop_says_so() -> Res
 /// An ended inspection of `agency` on this laptop, its first item failed, and the letter drafted.
 fn drafted_letter(db: &Path, agency: &str) -> Result<safeserve_core::VisitId> {
     let id = ended_agency_inspection(db, agency, "")?;
-    let (today, now) = (safeserve_e2e::today(), chrono::Local::now().to_rfc3339());
+    let (today, now) = (safeserve_e2e::today(), safeserve_e2e::now().to_rfc3339());
     let mut store = Store::open(db)?;
     let findings = store.letter_candidates(id, today)?.into_iter().take(1).collect();
     let draft = safeserve_core::letter::LetterDraft {
@@ -730,7 +730,7 @@ fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<St
         replaces: None,
         correction_reason: String::new(),
     };
-    let now = chrono::Utc::now().with_timezone(&safeserve_core::shanghai());
+    let now = safeserve_e2e::now();
     let random: [u8; 10] = uuid::Uuid::now_v7().as_bytes()[6..16].try_into().expect("10 bytes");
     let key = SigningKey::from_bytes(&[seed; 32]);
     let number = match store.letter_series(&request, now, &|_| Vec::new()).expect("a letter ready to sign") {
@@ -770,7 +770,7 @@ fn letters_approved_on_two_laptops_share_one_series_without_gaps_or_repeats() ->
     );
     let references =
         vec![sign_letter(&a, a1, 1)?, sign_letter(&b, b1, 2)?, sign_letter(&a, a2, 1)?, sign_letter(&b, b2, 2)?];
-    let year = chrono::Local::now().format("%Y").to_string();
+    let year = safeserve_e2e::today().format("%Y").to_string();
     let prefix = references[0].split('〔').next().unwrap_or_default().to_owned();
     ensure!(
         references == (1..=4).map(|n| format!("{prefix}〔{year}〕{n}号")).collect::<Vec<_>>(),

@@ -18,6 +18,7 @@ import { api, toCommandError } from './api';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CommandError } from './bindings/CommandError';
 import type { Division } from './bindings/Division';
+import { setClockShift } from './format';
 import type { RegisterCounts } from './bindings/RegisterCounts';
 import { I18nContext, makeI18n, useI18n } from './i18n';
 import type { Lang } from './i18n';
@@ -95,7 +96,13 @@ function Startup({ onToggleLang }: { onToggleLang: () => void }) {
   const [failure, setFailure] = useState<CommandError | null>(null);
 
   useEffect(() => {
-    api.appStatus().then(setStatus, (e: unknown) => setFailure(toCommandError(e)));
+    api.appStatus().then(
+      (s) => {
+        setClockShift(s.clock_shift_days);
+        setStatus(s);
+      },
+      (e: unknown) => setFailure(toCommandError(e)),
+    );
   }, []);
 
   // After a record is added the header's counts are asked again; a failed refresh keeps the old ones.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatArea, formatBytes, formatFee, formatTime, todayIso } from './format';
+import { formatArea, formatBytes, formatFee, formatTime, setClockShift, todayIso } from './format';
 
 describe('format', () => {
   afterEach(() => vi.useRealTimers());
@@ -11,6 +11,18 @@ describe('format', () => {
     expect(todayIso()).toBe('2026-12-02');
     expect(todayIso(-1)).toBe('2026-12-01');
     expect(todayIso(30)).toBe('2027-01-01');
+  });
+
+  it('follows the calendar the app runs on when a test pins it', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-12-01T23:30:00Z'));
+    setClockShift(-9);
+    try {
+      expect(todayIso()).toBe('2026-11-23');
+      expect(todayIso(364)).toBe('2027-11-22');
+    } finally {
+      setClockShift(0);
+    }
   });
 
   it('groups a fee in yuan without ever turning it into a float', () => {

@@ -1,11 +1,19 @@
+/** Days the app's calendar runs from the system clock, as the app reports it (0 but in tests). */
+let clockShiftDays = 0;
+
+export function setClockShift(days: number): void {
+  clockShiftDays = days;
+}
+
 /**
  * Today's date as YYYY-MM-DD in China (UTC+8, no daylight saving), `days` on: SafeServe dates its
  * records and documents there, so a laptop set to another zone proposes the same day as the
  * rules in Rust check against.
  */
 export function todayIso(days = 0): string {
-  return new Date(Date.now() + (8 * 3600 + days * 86_400) * 1000).toISOString().slice(0, 10);
+  return new Date(Date.now() + (8 * 3600 + (clockShiftDays + days) * 86_400) * 1000).toISOString().slice(0, 10);
 }
+
 
 /** "12800.00" → "¥12,800.00". The fee stays a string end to end so no float rounding creeps in. */
 export function formatFee(feeYuan: string): string {

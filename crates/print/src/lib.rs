@@ -4,12 +4,13 @@
 //! PDF file from the frozen content only, and reads a PDF's stamp back to verify it against the
 //! record. It owns no rules: those are in the core, the store and the report crate.
 
+pub mod clock;
 mod pdf_signature;
 pub mod spreadsheets;
 
+pub use clock::now;
 pub use pdf_signature::{verify_pdf, PdfSigner};
 
-use chrono::{DateTime, FixedOffset};
 use safeserve_core::document::{DocumentContent, DocumentKind, PhotoFacts, SignedDocument};
 use safeserve_core::{DocumentId, EnterpriseId, ErrorCode, Message};
 use safeserve_device::{DeviceError, DeviceKey};
@@ -67,13 +68,6 @@ impl PrintError {
             ),
         }
     }
-}
-
-/// Now, in China Standard Time (Asia/Shanghai, UTC+8 all year): the one clock the app and the
-/// command line read, whatever zone the laptop's system is set to — records and documents are
-/// dated in China.
-pub fn now() -> DateTime<FixedOffset> {
-    chrono::Utc::now().with_timezone(&safeserve_core::shanghai())
 }
 
 /// Characters no shipped or system font can print, as a problem that blocks signing.

@@ -2,4 +2,9 @@
 import type { CommandError } from "./CommandError";
 import type { RegisterCounts } from "./RegisterCounts";
 
-export type AppStatus = { db_path: string, counts: RegisterCounts | null, error: CommandError | null, };
+export type AppStatus = { db_path: string, counts: RegisterCounts | null, error: CommandError | null, 
+/**
+ * Days the app's calendar runs from the system clock (0 but in a test build pinned to a
+ * date): the window proposes dates on the same calendar the rules check against.
+ */
+clock_shift_days: number, };
