@@ -4,6 +4,7 @@
 
 mod commands;
 mod error;
+mod session;
 mod state;
 mod sync_worker;
 
@@ -66,6 +67,10 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::registers::app_status,
+            commands::session::session,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::session::create_first_user,
             commands::registers::search_enterprises,
             commands::registers::enterprise_file,
             commands::registers::search_agencies,

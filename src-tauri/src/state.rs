@@ -1,5 +1,6 @@
 use crate::error::CommandError;
-use safeserve_store::views::RegisterCounts;
+use safeserve_core::access::Act;
+use safeserve_store::views::{RegisterCounts, UserView};
 use safeserve_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -20,6 +21,15 @@ pub struct AppState {
     device: Arc<OnceLock<Result<safeserve_device::DeviceKey, CommandError>>>,
     /// The background sync with the central server.
     pub sync: crate::sync_worker::SyncWorker,
+    /// Who is signed in: every command asks it for the act it performs.
+    pub session: crate::session::Session,
+}
+
+/// The visit a recording command writes to, named by itself or by one of its hazards.
+#[derive(Clone, Copy)]
+pub enum Recorded {
+    Visit(safeserve_core::VisitId),
+    Hazard(safeserve_core::HazardId),
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -46,6 +56,7 @@ impl AppState {
             data_dir,
             device: Arc::default(),
             sync: Default::default(),
+            session: Default::default(),
         }
     }
 
@@ -107,6 +118,21 @@ impl AppState {
             .map_err(CommandError::internal)?
     }
 
+    /// The signed-in user, if their role may record — and sign the documents of — the visit
+    /// `of` belongs to: an agency's service by its technicians, the rest by the bureau.
+    pub async fn require_recording(&self, of: Recorded) -> Result<UserView, CommandError> {
+        self.session.require(Act::View)?;
+        let kind = self
+            .with_reader(move |s| {
+                Ok(match of {
+                    Recorded::Visit(id) => s.visit_kind(id)?,
+                    Recorded::Hazard(id) => s.hazard_visit_kind(id)?,
+                })
+            })
+            .await?;
+        self.session.require(Act::record(kind))
+    }
+
     pub fn device(&self) -> Result<safeserve_device::DeviceKey, CommandError> {
         self.device
             .get_or_init(|| {
@@ -126,6 +152,11 @@ impl AppState {
     pub async fn status(&self) -> AppStatus {
         let db_path = self.db_path.display().to_string();
         let clock_shift_days = safeserve_print::clock::shift_days();
+        if self.session.user().is_none() {
+            // Whether the database opened is said before sign-in; what it holds is not.
+            let error = self.with_store(|_| Ok(())).await.err();
+            return AppStatus { db_path, counts: None, error, clock_shift_days };
+        }
         match self.with_store(|s| Ok(s.counts()?)).await {
             Ok(counts) => AppStatus { db_path, counts: Some(counts), error: None, clock_shift_days },
             Err(e) => AppStatus { db_path, counts: None, error: Some(e), clock_shift_days },

@@ -19,6 +19,7 @@ fn main() -> anyhow::Result<()> {
         let user_renderer: &[(&str, &std::ffi::OsStr)] =
             if has_render_node() { &[] } else { &[("WEBKIT_DISABLE_DMABUF_RENDERER", std::ffi::OsStr::new("1"))] };
         let app = App::launch_signing_env(&binary, &db, dir.path(), user_renderer).await?;
+        app.sign_in("technician").await?;
         let counts = field_run::run(&app, &enterprise, &photos, None).await;
         app.close().await?;
         counts

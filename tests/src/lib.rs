@@ -341,6 +341,28 @@ impl App {
         Ok(())
     }
 
+    /// Signs in through the window as a person does: as the demo's user `name`
+    /// (`safeserve_demo::DEMO_USERS`: technician, inspector, supervisor, admin) with the demo
+    /// password — or, on a laptop nobody uses yet, makes that user first (the role the form
+    /// proposes, a technician, unless the laptop is enrolled) — and waits for the first list.
+    pub async fn sign_in(&self, name: &str) -> Result<()> {
+        let input = |id: &str| format!("input[data-testid={id}], [data-testid={id}] input");
+        let form = self.wait_for("[data-testid=sign-in], [data-testid=first-user]").await?;
+        if form.attr("data-testid").await?.as_deref() == Some("first-user") {
+            self.wait_for(&input("first-user-name")).await?.send_keys(name).await?;
+            self.wait_for(&input("first-user-display-name")).await?.send_keys(name).await?;
+            self.wait_for(&input("first-user-password")).await?.send_keys(safeserve_demo::DEMO_PASSWORD).await?;
+            self.wait_for(&input("first-user-again")).await?.send_keys(safeserve_demo::DEMO_PASSWORD).await?;
+            self.click("[data-testid=first-user-submit]").await?;
+        } else {
+            self.wait_for(&input("sign-in-name")).await?.send_keys(name).await?;
+            self.wait_for(&input("sign-in-password")).await?.send_keys(safeserve_demo::DEMO_PASSWORD).await?;
+            self.click("[data-testid=sign-in-submit]").await?;
+        }
+        self.wait_for("[data-testid=signed-in]").await.with_context(|| format!("signed in as {name}"))?;
+        Ok(())
+    }
+
     pub async fn text(&self, css: &str) -> Result<String> {
         Ok(self.wait_for(css).await?.text().await?)
     }

@@ -87,6 +87,7 @@ async fn search_by_two_and_three_characters_opens_the_file_and_an_agency_failing
     let id = target.enterprise.id.to_string();
 
     let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    app.sign_in("inspector").await?;
     let result = async {
         let shown = search(&app, &store, &target.two).await?;
         ensure!(shown.contains(&id), "2-character query {:?} lists {}", target.two, target.enterprise.name);
@@ -169,6 +170,7 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
     let before = Store::open(&db)?.counts()?;
 
     let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    app.sign_in("technician").await?;
     let result = async {
         app.wait_for("[data-testid=enterprise-table][data-state=ready]").await?;
         app.wait_for("[data-testid=add-enterprise]").await?.click().await.context("open the form")?;
@@ -209,4 +211,80 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
     let after = Store::open(&db)?.counts()?;
     ensure!(after == before, "nothing saved: {before:?} → {after:?}");
     Ok(())
+}
+
+/// What a command answers when the window's script calls it directly, as a tampered page
+/// would: `{code}` of the CommandError, or `ok`.
+async fn invoke_directly(app: &App, command: &str, args: serde_json::Value) -> Result<String> {
+    let answer = app
+        .client
+        .execute_async(
+            "const [command, args, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke(command, args).then(() => done('ok'), (e) => done(e.code || String(e)));",
+            vec![serde_json::Value::String(command.into()), args],
+        )
+        .await?;
+    Ok(answer.as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_technician_signs_in_sees_no_bureau_work_and_rust_refuses_it_even_when_asked_directly() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let enterprise = Store::open(&db)?.search_enterprises(&EnterpriseQuery::default())?.remove(0);
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        // Nothing is shown or answered before sign-in.
+        app.wait_for("[data-testid=sign-in]").await?;
+        ensure!(
+            invoke_directly(&app, "search_enterprises", serde_json::json!({"query": EnterpriseQuery::default()})).await?
+                == "signed_out",
+            "the registers are not read for nobody"
+        );
+        // A wrong password is said in both languages, and which of the two was wrong is not.
+        let input = |id: &str| format!("input[data-testid={id}], [data-testid={id}] input");
+        app.wait_for(&input("sign-in-name")).await?.send_keys("technician").await?;
+        app.wait_for(&input("sign-in-password")).await?.send_keys("not-the-password").await?;
+        app.click("[data-testid=sign-in-submit]").await?;
+        let refused = app.text("[data-testid=sign-in-error][data-code=sign_in_failed]").await?;
+        ensure!(refused.contains("用户名或密码不正确") && refused.contains("wrong"), "{refused:?}");
+        app.look("sign-in-wrong-password.png").await?;
+        app.client.refresh().await?;
+
+        app.sign_in("technician").await?;
+        app.look("signed-in-technician.png").await?;
+        ensure!(app.client.find(Locator::Css("[data-testid=nav-grades]")).await.is_err(), "no grading menu");
+        ensure!(app.client.find(Locator::Css("[data-testid=nav-coverage]")).await.is_err(), "no coverage menu");
+        app.open_enterprise(&enterprise.name, &enterprise.id).await?;
+        ensure!(app.client.find(Locator::Css("[data-testid=commission-check]")).await.is_err(), "no commissioning");
+        ensure!(app.client.find(Locator::Css("[data-testid=start-visit]")).await.is_ok(), "a technician records visits");
+
+        // The hidden button is not the check: asked directly, Rust refuses in the user's words.
+        for (command, args) in [
+            ("grade_agencies", serde_json::json!({})),
+            ("ranking", serde_json::json!({})),
+            (
+                "lift_blacklist",
+                serde_json::json!({"entryId": "x", "lift": {"reason": "x", "lifted_by": "x", "lifted_on": "2026-11-23"}}),
+            ),
+        ] {
+            let code = invoke_directly(&app, command, args).await?;
+            ensure!(code == "role_not_allowed", "{command} answered {code}");
+        }
+
+        // 锁定: back to the sign-in, and the commands answer nobody again.
+        app.click("[data-testid=sign-out]").await?;
+        app.wait_for("[data-testid=sign-in]").await?;
+        let code = invoke_directly(&app, "recent_visits", serde_json::json!({})).await?;
+        ensure!(code == "signed_out", "after locking, recent_visits answered {code}");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("sign-in-failure.png").await;
+    }
+    app.close().await?;
+    result
 }

@@ -103,6 +103,9 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     let mut server = Some(server);
 
     let result = async {
+        // Nobody uses this laptop yet: its first user is made at first start.
+        app.sign_in("zhang").await?;
+        app.wait_for("[data-testid=signed-in][data-role=technician]").await?;
         app.click("[data-testid=nav-sync]").await?;
         app.wait_for("[data-testid=sync][data-state=ready][data-enrolled=no]").await?;
         let never = app.text("[data-testid=sync-last]").await?;
@@ -133,6 +136,8 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         retype(&app, "[data-testid=sync-code]", &code).await?;
         app.click("[data-testid=sync-enroll]").await?;
         app.wait_for("[data-testid=sync][data-enrolled=yes]").await.context("enrolled")?;
+        // From enrolment on, the user is the server's inspector: the role is the server's word.
+        app.wait_for("[data-testid=signed-in][data-role=inspector]").await.context("the server's role")?;
         let account = app.text("[data-testid=sync-account]").await?;
         for part in [url.as_str(), "zhang", "监管检查人员", district.as_str()] {
             ensure!(account.contains(part), "the account shows {part}: {account:?}");

@@ -59,6 +59,8 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
     } else {
         "inspector"
     };
+    // Signed in as who records visits of this kind: an agency's service, its technician.
+    app.sign_in(if visit.kind.by_agency() { "technician" } else { "inspector" }).await?;
 
     let result = async {
         // 检查记录 → the visit → 文书 → 签字 on 隐患清单.
@@ -197,6 +199,7 @@ async fn verify(app: &App, typed: &str, verdict: &str) -> Result<()> {
 async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let (db, app) = launch(dir.path()).await?;
+    app.sign_in("inspector").await?;
     let (valid, old, newest) = {
         let store = Store::open(&db)?;
         let lists = store.documents(DocumentsOf::Kind(DocumentKind::HazardList))?;

@@ -14,6 +14,7 @@ async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling
     let today = safeserve_e2e::today();
     let field_run::Setting { db, enterprise, photos } = field_run::prepare(dir.path(), today)?;
     let app = App::launch_signing(&db, dir.path()).await?;
+    app.sign_in("technician").await?;
     let result = field_run::run(&app, &enterprise, &photos, Some("field-visit")).await;
     if result.is_err() {
         let _ = app.screenshot("field-visit-failure.png").await;

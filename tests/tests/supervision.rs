@@ -53,6 +53,7 @@ async fn a_supervisor_composes_approves_prints_and_follows_a_letter() -> Result<
         + 1;
     let reference = format!("杭应急函〔{year}〕{next}号");
     let app = App::launch_signing(&db, dir.path()).await?;
+    app.sign_in("supervisor").await?;
 
     let result = async {
         app.click("[data-testid=nav-visits]").await?;
@@ -189,6 +190,7 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
         )
     };
     let app = App::launch_signing(&db, dir.path()).await?;
+    app.sign_in("supervisor").await?;
 
     let result = async {
         app.click("[data-testid=nav-enterprises]").await?;
@@ -267,6 +269,7 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
         (e, t)
     };
     let app = App::launch_signing(&db, dir.path()).await?;
+    app.sign_in("supervisor").await?;
 
     let result = async {
         app.click("[data-testid=nav-enterprises]").await?;

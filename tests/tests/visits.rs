@@ -75,6 +75,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let binary = desktop_binary("debug")?;
 
     let app = App::launch(&binary, &db).await?;
+    app.sign_in("technician").await?;
     let note = "配电箱门未关闭，内部积灰";
     let recorded = async {
         app.open_enterprise(&enterprise.name, &enterprise.id).await?;
@@ -110,6 +111,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
 
     // After a crash: the visit waits under 检查记录, whole.
     let app = App::launch(&binary, &db).await?;
+    app.sign_in("technician").await?;
     let result = async {
         app.click("[data-testid=nav-visits]").await?;
         app.click("[data-testid=unfinished-visit] button").await?;

@@ -20,9 +20,10 @@ import type { CommandError } from './bindings/CommandError';
 import type { Division } from './bindings/Division';
 import { setClockShift } from './format';
 import type { RegisterCounts } from './bindings/RegisterCounts';
-import { I18nContext, makeI18n, useI18n } from './i18n';
+import { I18nContext, ROLE_LABELS, makeI18n, useI18n } from './i18n';
 import type { Lang } from './i18n';
 import { NavContext, sectionOf } from './nav';
+import { SessionContext, SessionGate, useSession } from './session';
 import type { Nav, Route, Section } from './nav';
 import { EMPTY_ENTERPRISE_FILTERS, Enterprises } from './screens/Enterprises';
 import { Letters } from './screens/Letters';
@@ -112,7 +113,15 @@ function Startup({ onToggleLang }: { onToggleLang: () => void }) {
 
   if (failure) return <DbError error={failure} dbPath={null} />;
   if (status?.error) return <DbError error={status.error} dbPath={status.db_path} />;
-  return <Shell counts={status?.counts ?? null} onRegisterChanged={refreshCounts} onToggleLang={onToggleLang} />;
+  return (
+    <SessionGate>
+      {(session) => (
+        <SessionContext.Provider value={session}>
+          <Shell counts={status?.counts ?? null} onRegisterChanged={refreshCounts} onToggleLang={onToggleLang} />
+        </SessionContext.Provider>
+      )}
+    </SessionGate>
+  );
 }
 
 /**
@@ -161,7 +170,8 @@ function Shell({
   onRegisterChanged: () => void;
   onToggleLang: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
+  const session = useSession();
   const [stack, setStack] = useState<Route[]>([{ name: 'enterprises' }]);
   const route = stack[stack.length - 1];
   const [divisions, setDivisions] = useState<Division[]>([]);
@@ -174,7 +184,9 @@ function Shell({
   useEffect(() => {
     // Without divisions the filter is just empty; the list itself still works.
     api.listDivisions().then(setDivisions, () => setDivisions([]));
-  }, []);
+    // The counts are the register's, shown once someone is signed in.
+    onRegisterChanged();
+  }, [onRegisterChanged]);
 
   useEffect(() => {
     content.current?.scrollTo({ top: 0 });
@@ -238,17 +250,23 @@ function Shell({
       icon: <CloudSyncOutlined />,
       label: <span data-testid="nav-sync">{t('navSync')}</span>,
     },
-    {
-      key: 'coverage',
-      icon: <PieChartOutlined />,
-      label: <span data-testid="nav-coverage">{t('navCoverage')}</span>,
-    },
-    {
-      key: 'grades',
-      icon: <CrownOutlined />,
-      label: <span data-testid="nav-grades">{t('navGrades')}</span>,
-    },
+    // Coverage and grades are the bureau's: an agency's technician is not shown them.
+    ...(session.may('supervise')
+      ? [
+          {
+            key: 'coverage',
+            icon: <PieChartOutlined />,
+            label: <span data-testid="nav-coverage">{t('navCoverage')}</span>,
+          },
+          {
+            key: 'grades',
+            icon: <CrownOutlined />,
+            label: <span data-testid="nav-grades">{t('navGrades')}</span>,
+          },
+        ]
+      : []),
   ];
+  const user = session.view.user;
 
   return (
     <NavContext.Provider value={nav}>
@@ -268,6 +286,19 @@ function Shell({
               })}
             </Typography.Text>
           )}
+          {user && (
+            <Typography.Text
+              style={{ color: '#fff', whiteSpace: 'nowrap' }}
+              data-testid="signed-in"
+              data-role={user.role}
+              title={t('lockedIdle', { minutes: session.view.idle_lock_minutes })}
+            >
+              {user.display_name} · {l(ROLE_LABELS[user.role])}
+            </Typography.Text>
+          )}
+          <Button ghost size="small" autoInsertSpace={false} onClick={session.signOut} data-testid="sign-out">
+            {t('signOut')}
+          </Button>
           <Button ghost size="small" autoInsertSpace={false} onClick={onToggleLang} data-testid="lang-toggle">
             {t('langToggle')}
           </Button>

@@ -36,6 +36,8 @@ import type { EnterpriseQuery } from './bindings/EnterpriseQuery';
 import type { EnterpriseSummary } from './bindings/EnterpriseSummary';
 import type { NewEnterprise } from './bindings/NewEnterprise';
 import type { NewPerson } from './bindings/NewPerson';
+import type { NewUser } from './bindings/NewUser';
+import type { SessionView } from './bindings/SessionView';
 import type { PersonId } from './bindings/PersonId';
 import type { PersonSummary } from './bindings/PersonSummary';
 import type { HazardEventKind } from './bindings/HazardEventKind';
@@ -93,6 +95,14 @@ export function toCommandError(e: unknown): CommandError {
   return { code: 'internal', message: { zh: `内部错误：${text}`, en: `Internal error: ${text}` }, field: null };
 }
 
+const signedOutListeners = new Set<() => void>();
+
+/** Runs `listener` whenever a command answers that nobody is signed in (the app locked itself). */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
 async function call<T>(
   command: string,
   args?: Record<string, unknown> | Uint8Array,
@@ -101,12 +111,18 @@ async function call<T>(
   try {
     return await invoke<T>(command, args, headers ? { headers } : undefined);
   } catch (e) {
-    throw toCommandError(e);
+    const error = toCommandError(e);
+    if (error.code === 'signed_out') signedOutListeners.forEach((l) => l());
+    throw error;
   }
 }
 
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
+  session: () => call<SessionView>('session'),
+  signIn: (name: string, password: string) => call<SessionView>('sign_in', { name, password }),
+  signOut: () => call<SessionView>('sign_out'),
+  createFirstUser: (form: NewUser) => call<SessionView>('create_first_user', { form }),
   searchEnterprises: (query: EnterpriseQuery) => call<EnterpriseSummary[]>('search_enterprises', { query }),
   enterpriseFile: (id: string) => call<EnterpriseFile>('enterprise_file', { id }),
   searchAgencies: (text: string) => call<AgencySummary[]>('search_agencies', { text }),

@@ -31,6 +31,28 @@ const TEXT = {
   resultLimited: { zh: '仅显示前 {n} 条，请缩小搜索范围', en: 'Showing the first {n}; narrow the search to see others' },
   withNote: { zh: '{label}（{note}）', en: '{label} ({note})' },
 
+  // Signing in
+  signInTitle: { zh: '登录', en: 'Sign in' },
+  signInName: { zh: '登录名', en: 'Sign-in name' },
+  signInPassword: { zh: '密码或 PIN', en: 'Password or PIN' },
+  signInSubmit: { zh: '登录', en: 'Sign in' },
+  firstUserTitle: { zh: '首次使用：创建本机用户', en: 'First start: create this laptop’s user' },
+  firstUserHint: {
+    zh: '本机的数据只在登录后可见。请记住密码：忘记后须由管理员重置。',
+    en: 'This laptop’s records are shown only after sign-in. Keep the password: if it is forgotten an administrator resets it.',
+  },
+  firstUserEnrolled: {
+    zh: '本机已注册到服务器，角色由服务器确定：{role}',
+    en: 'This laptop is enrolled with the server, which gives the role: {role}',
+  },
+  displayName: { zh: '姓名', en: 'Name' },
+  role: { zh: '角色', en: 'Role' },
+  passwordAgain: { zh: '再次输入密码', en: 'Password again' },
+  passwordsDiffer: { zh: '两次输入的密码不一致', en: 'The two passwords differ' },
+  firstUserSubmit: { zh: '创建并登录', en: 'Create and sign in' },
+  signOut: { zh: '锁定', en: 'Lock' },
+  lockedIdle: { zh: '闲置 {minutes} 分钟后自动锁定', en: 'Locks after {minutes} minutes idle' },
+
   navEnterprises: { zh: '企业', en: 'Enterprises' },
   navAgencies: { zh: '服务机构', en: 'Agencies' },
   navPeople: { zh: '从业人员', en: 'People' },

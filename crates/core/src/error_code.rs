@@ -61,6 +61,14 @@ error_codes! {
     /// A fault of the program, never of the input.
     Internal = "internal",
 
+    // Who is at the laptop.
+    /// A name and password that do not match (which of the two is not said).
+    SignInFailed = "sign_in_failed",
+    /// Too many wrong passwords in a row: the next try waits.
+    SignInThrottled = "sign_in_throttled",
+    /// Nobody is signed in, or the app locked itself after being left idle.
+    SignedOut = "signed_out",
+
     // Photos.
     PhotoEmpty = "photo_empty",
     PhotoUnsupportedFormat = "photo_unsupported_format",

@@ -88,7 +88,7 @@ fn screaming_snake(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{backtrace, blacklist, coverage, document, grading, hazard, register, sync, visit};
+    use crate::{access, backtrace, blacklist, coverage, document, grading, hazard, register, sync, visit};
 
     /// Every labelled enum, each with its TypeScript table.
     macro_rules! tables {
@@ -99,6 +99,7 @@ mod tests {
 
     fn all() -> Vec<(&'static str, String)> {
         tables![
+            access::Act,
             backtrace::HazardStanding,
             blacklist::BlacklistGround,
             blacklist::SubjectKind,

@@ -7,6 +7,7 @@
 //! It performs no I/O and reads no clock: time, ids and randomness come in as arguments so a
 //! rule is tested with a fixed date. It must never depend on tauri, axum, reqwest or rusqlite.
 
+pub mod access;
 pub mod backtrace;
 pub mod blacklist;
 pub mod capability;

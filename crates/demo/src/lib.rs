@@ -30,9 +30,10 @@ use rand_chacha::ChaCha8Rng;
 use safeserve_core::contract;
 use safeserve_core::grading::GradeRules;
 use safeserve_core::register::*;
+use safeserve_core::sync::Role;
 use safeserve_core::*;
 use safeserve_store::bulk::ContractWritten;
-use safeserve_store::views::RegisterCounts;
+use safeserve_store::views::{NewUser, RegisterCounts};
 use safeserve_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::path::Path;
@@ -60,6 +61,18 @@ impl DemoSize {
 }
 
 pub const DEFAULT_SEED: u64 = 20_261_123;
+
+/// The password of every demo user: a demo database is for trying SafeServe, never for records.
+pub const DEMO_PASSWORD: &str = "safeserve";
+
+/// The demo's users, one per role, each signing in with [`DEMO_PASSWORD`]: sign-in name, name
+/// and role.
+pub const DEMO_USERS: [(&str, &str, Role); 4] = [
+    ("technician", "演示技术人员", Role::Technician),
+    ("inspector", "演示检查人员", Role::Inspector),
+    ("supervisor", "演示监管负责人", Role::Supervisor),
+    ("admin", "演示管理员", Role::Admin),
+];
 
 /// Share of checklist items a demo visit finds failing: about four hazards a visit, which puts
 /// a million hazards in the large database.
@@ -596,6 +609,16 @@ pub fn generate_signed_by(
     // One grading of every agency with the shipped rules, so the demo opens with grades, a
     // ranking and a history.
     store.grade_agencies(&GradeRules::shipped(), as_of, &format!("{as_of}T18:00:00+08:00"))?;
+    for (name, display_name, role) in DEMO_USERS {
+        let user = NewUser {
+            name: name.into(),
+            display_name: display_name.into(),
+            role,
+            person_id: None,
+            password: DEMO_PASSWORD.into(),
+        };
+        store.add_user(&user, &format!("{as_of}T08:00:00+08:00"))?;
+    }
     let counts = store.counts()?;
     store.set_recording(true)?;
     drop(store);

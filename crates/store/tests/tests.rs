@@ -10,4 +10,5 @@ mod documents;
 mod grades;
 mod letters;
 mod sync;
+mod users;
 mod visits;

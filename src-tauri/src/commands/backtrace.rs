@@ -6,6 +6,7 @@ use super::registers::{parse, today};
 use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
+use safeserve_core::access::Act;
 use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_MONTHS};
 use safeserve_core::{EnterpriseId, ErrorCode, Message};
 use safeserve_print as print;
@@ -46,6 +47,7 @@ pub async fn backtrace(
     date: String,
     months: Option<u32>,
 ) -> Result<Backtrace, CommandError> {
+    state.session.require(Act::Supervise)?;
     let (id, period) = request(&enterprise, &date, months)?;
     state.with_reader(move |s| trace(s, id, &period)).await
 }
@@ -60,6 +62,7 @@ pub async fn backtrace_pdf(
     date: String,
     months: Option<u32>,
 ) -> Result<super::documents::OpenedPdf, CommandError> {
+    state.session.require(Act::Supervise)?;
     let (id, period) = request(&enterprise, &date, months)?;
     let dir = super::export_folder(&app)?;
     let path = state

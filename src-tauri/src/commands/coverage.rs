@@ -5,6 +5,7 @@ use super::registers::today;
 use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
+use safeserve_core::access::Act;
 use safeserve_core::coverage::CoverageReport;
 use tauri::{AppHandle, State};
 
@@ -16,6 +17,7 @@ pub async fn coverage(
     date: Option<NaiveDate>,
     within: Option<String>,
 ) -> Result<CoverageReport, CommandError> {
+    state.session.require(Act::Supervise)?;
     let day = date.unwrap_or_else(today);
     state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await
 }
@@ -31,6 +33,7 @@ pub async fn export_coverage(
     date: Option<NaiveDate>,
     within: Option<String>,
 ) -> Result<String, CommandError> {
+    state.session.require(Act::Supervise)?;
     let day = date.unwrap_or_else(today);
     let path = super::export_target(&app, path, &format!("服务覆盖率-{day}.xlsx"))?;
     let report = state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await?;

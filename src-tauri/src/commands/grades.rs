@@ -5,6 +5,7 @@
 use super::registers::{now, parse, today};
 use crate::error::CommandError;
 use crate::state::AppState;
+use safeserve_core::access::Act;
 use safeserve_core::blacklist::{NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{GradeRules, GradeThresholds};
 use safeserve_core::{AgencyId, PersonId};
@@ -21,12 +22,14 @@ fn rules() -> GradeRules {
 /// Grades every agency and records the grades that changed; answers the ranking.
 #[tauri::command]
 pub async fn grade_agencies(state: State<'_, AppState>) -> Result<Vec<GradedAgency>, CommandError> {
+    state.session.require(Act::Grade)?;
     state.with_store(|s| Ok(s.grade_agencies(&rules(), today(), &now())?)).await
 }
 
 /// The ranking as grading would make it today, without recording anything.
 #[tauri::command]
 pub async fn ranking(state: State<'_, AppState>) -> Result<Vec<GradedAgency>, CommandError> {
+    state.session.require(Act::Supervise)?;
     state.with_store(|s| Ok(s.ranking(&rules(), today())?)).await
 }
 
@@ -42,12 +45,14 @@ pub async fn grade_history(
     state: State<'_, AppState>,
     agency_id: String,
 ) -> Result<Vec<GradeChangeView>, CommandError> {
+    state.session.require(Act::View)?;
     let id: AgencyId = parse(&agency_id)?;
     state.with_store(move |s| Ok(s.grade_history(id)?)).await
 }
 
 #[tauri::command]
 pub async fn add_evaluation(state: State<'_, AppState>, form: NewEvaluation) -> Result<EvaluationView, CommandError> {
+    state.session.require(Act::Evaluate)?;
     state.with_store(move |s| Ok(s.add_evaluation(&form, uuid::Uuid::now_v7(), today(), &now())?)).await
 }
 
@@ -56,6 +61,7 @@ pub async fn agency_evaluations(
     state: State<'_, AppState>,
     agency_id: String,
 ) -> Result<Vec<EvaluationView>, CommandError> {
+    state.session.require(Act::View)?;
     let id: AgencyId = parse(&agency_id)?;
     state.with_store(move |s| Ok(s.evaluations(id)?)).await
 }
@@ -65,6 +71,7 @@ pub async fn enter_blacklist(
     state: State<'_, AppState>,
     form: NewBlacklistEntry,
 ) -> Result<BlacklistChange, CommandError> {
+    state.session.require(Act::Blacklist)?;
     state.with_store(move |s| Ok(s.enter_blacklist(&form, uuid::Uuid::now_v7(), &rules(), today(), &now())?)).await
 }
 
@@ -74,6 +81,7 @@ pub async fn lift_blacklist(
     entry_id: String,
     lift: BlacklistLiftView,
 ) -> Result<BlacklistChange, CommandError> {
+    state.session.require(Act::Blacklist)?;
     state.with_store(move |s| Ok(s.lift_blacklist(&entry_id, &lift, &rules(), today(), &now())?)).await
 }
 
@@ -84,6 +92,7 @@ pub async fn blacklist_of(
     subject_kind: SubjectKind,
     subject_id: String,
 ) -> Result<Vec<BlacklistEntryView>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(move |s| Ok(s.blacklist_of(subject_kind, &subject_id)?)).await
 }
 
@@ -95,6 +104,7 @@ pub async fn record_capability_test(
     score: i32,
     passed: bool,
 ) -> Result<CapabilityTestView, CommandError> {
+    state.session.require(Act::CapabilityTest)?;
     let id: PersonId = parse(&person_id)?;
     state.with_store(move |s| Ok(s.record_capability_test(id, &taken_on, score, passed, today())?)).await
 }
@@ -104,6 +114,7 @@ pub async fn capability_tests(
     state: State<'_, AppState>,
     person_id: String,
 ) -> Result<Vec<CapabilityTestView>, CommandError> {
+    state.session.require(Act::View)?;
     let id: PersonId = parse(&person_id)?;
     state.with_store(move |s| Ok(s.capability_tests(id)?)).await
 }
@@ -114,6 +125,7 @@ pub async fn capability_pass_rates(
     state: State<'_, AppState>,
     agency_id: Option<String>,
 ) -> Result<PassRates, CommandError> {
+    state.session.require(Act::Supervise)?;
     let id: Option<AgencyId> = agency_id.as_deref().map(parse).transpose()?;
     state.with_store(move |s| Ok(s.capability_pass_rates(id)?)).await
 }
@@ -127,6 +139,7 @@ pub async fn export_ranking(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<String, CommandError> {
+    state.session.require(Act::Supervise)?;
     let day = today();
     let path = super::export_target(&app, path, &format!("信用评级排名-{day}.xlsx"))?;
     let ranking = state.with_store(move |s| Ok(s.ranking(&rules(), day)?)).await?;

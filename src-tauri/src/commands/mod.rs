@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod documents;
 pub mod grades;
 pub mod registers;
+pub mod session;
 pub mod supervision;
 pub mod sync;
 pub mod visits;

@@ -257,3 +257,31 @@ fn api_ts_calls_every_command_as_rust_declares_it() {
     }
     assert!(problems.is_empty(), "the IPC surface disagrees:\n{}", problems.join("\n"));
 }
+
+/// Every command that reaches the database asks the session for its act (or the visit it
+/// records) before anything else; only signing in itself, and the status that says whether
+/// the database opened, answer nobody in particular. Commands without state (a code's check
+/// digit, the grade lines) hold nothing to protect.
+#[test]
+fn every_command_on_the_store_checks_who_is_signed_in() {
+    const BEFORE_SIGN_IN: [&str; 5] = ["app_status", "session", "sign_in", "sign_out", "create_first_user"];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let (mut checked, mut problems) = (0, Vec::new());
+    for entry in std::fs::read_dir(dir).expect("commands folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("source");
+        for chunk in text.split("\n#[tauri::command]\n").skip(1) {
+            let body_start = chunk.find('{').expect("a body");
+            let (sig, body) = (&chunk[..body_start], &chunk[body_start..chunk.find("\n}\n").unwrap_or(chunk.len())]);
+            let name = sig.split("fn ").nth(1).and_then(|r| r.split('(').next()).expect("fn name").trim();
+            if !sig.contains("State<'_, AppState>") || BEFORE_SIGN_IN.contains(&name) {
+                continue;
+            }
+            checked += 1;
+            if !(body.contains("session.require(") || body.contains(".require_recording(")) {
+                problems.push(name.to_owned());
+            }
+        }
+    }
+    assert!(checked > 50, "the commands were not read");
+    assert!(problems.is_empty(), "commands that do not check the signed-in role: {problems:?}");
+}

@@ -4,6 +4,7 @@
 use crate::error::CommandError;
 use crate::state::AppState;
 use crate::sync_worker::SyncActivity;
+use safeserve_core::access::Act;
 use safeserve_store::sync::{ConflictView, SyncStatus};
 use serde::Serialize;
 use tauri::State;
@@ -35,6 +36,10 @@ async fn view(state: &AppState) -> Result<SyncView, CommandError> {
 
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncView, CommandError> {
+    // Asked by the window on its own: it shows the state without counting as the user's act.
+    if state.session.user().is_none() {
+        state.session.require(Act::View)?;
+    }
     view(&state).await
 }
 
@@ -49,6 +54,7 @@ pub async fn enroll_device(
     code: String,
     ca: Option<String>,
 ) -> Result<SyncView, CommandError> {
+    let user = state.session.require(Act::Sync)?;
     let device = state.device()?;
     state
         .with_own_connection(move |s| {
@@ -56,23 +62,27 @@ pub async fn enroll_device(
             Ok(())
         })
         .await?;
+    super::session::bind_to_server(&state, user).await?;
     state.sync.wake();
     view(&state).await
 }
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncView, CommandError> {
+    state.session.require(Act::Sync)?;
     state.sync.wake();
     view(&state).await
 }
 
 #[tauri::command]
 pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictView>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(|s| Ok(s.conflicts()?)).await
 }
 
 #[tauri::command]
 pub async fn review_conflict(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    state.session.require(Act::Sync)?;
     let now = safeserve_print::now().to_rfc3339();
     state.with_store(move |s| Ok(s.review_conflict(&id, &now)?)).await
 }

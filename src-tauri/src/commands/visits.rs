@@ -3,7 +3,8 @@
 
 use super::registers::{now, parse, today};
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{AppState, Recorded};
+use safeserve_core::access::Act;
 use safeserve_core::capability::Mismatch;
 use safeserve_core::hazard::HazardEventKind;
 use safeserve_core::visit::VisitKind;
@@ -15,6 +16,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(|s| Ok(s.templates()?)).await
 }
 
@@ -24,6 +26,7 @@ pub async fn import_template(
     state: State<'_, AppState>,
     json: String,
 ) -> Result<(TemplateSummary, bool), CommandError> {
+    state.session.require(Act::ImportTemplate)?;
     state.with_store(move |s| Ok(s.import_template(&json, &now())?)).await
 }
 
@@ -34,6 +37,7 @@ pub async fn capability_check(
     target_id: String,
     people: Vec<PersonId>,
 ) -> Result<Vec<Mismatch>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(move |s| Ok(s.capability_check(kind, &target_id, &people, today())?)).await
 }
 
@@ -45,17 +49,20 @@ pub async fn proposed_people(
     target_id: String,
     agency_id: AgencyId,
 ) -> Result<Vec<PersonId>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(move |s| Ok(s.proposed_people(kind, &target_id, agency_id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn start_visit(state: State<'_, AppState>, form: NewVisit) -> Result<VisitDetail, CommandError> {
+    state.session.require(Act::record(form.kind))?;
     let id = VisitId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.start_visit(&form, id, &now(), today())?)).await
 }
 
 #[tauri::command]
 pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<VisitDetail, CommandError> {
+    state.session.require(Act::View)?;
     let id: VisitId = parse(&id)?;
     state.with_store(move |s| Ok(s.visit(id, today())?)).await
 }
@@ -63,11 +70,13 @@ pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<Visi
 /// The newest visits, all enterprises and agencies.
 #[tauri::command]
 pub async fn recent_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(|s| Ok(s.visits(None, 100)?)).await
 }
 
 #[tauri::command]
 pub async fn unfinished_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
+    state.session.require(Act::View)?;
     state.with_store(|s| Ok(s.unfinished_visits()?)).await
 }
 
@@ -79,12 +88,14 @@ pub async fn save_visit_field(
     field: VisitField,
 ) -> Result<Option<NewHazard>, CommandError> {
     let id: VisitId = parse(&id)?;
+    state.require_recording(Recorded::Visit(id)).await?;
     state.with_store(move |s| Ok(s.save_visit_field(id, &field, &now(), today())?)).await
 }
 
 #[tauri::command]
 pub async fn end_visit(state: State<'_, AppState>, id: String) -> Result<VisitDetail, CommandError> {
     let id: VisitId = parse(&id)?;
+    state.require_recording(Recorded::Visit(id)).await?;
     state.with_store(move |s| Ok(s.end_visit(id, &now(), today())?)).await
 }
 
@@ -95,6 +106,7 @@ pub async fn add_hazard(
     form: NewHazard,
 ) -> Result<HazardView, CommandError> {
     let visit_id: VisitId = parse(&visit_id)?;
+    state.require_recording(Recorded::Visit(visit_id)).await?;
     let id = HazardId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.add_hazard(visit_id, &form, id, &now(), today())?)).await
 }
@@ -102,6 +114,7 @@ pub async fn add_hazard(
 #[tauri::command]
 pub async fn save_hazard_field(state: State<'_, AppState>, id: String, field: HazardField) -> Result<(), CommandError> {
     let id: HazardId = parse(&id)?;
+    state.require_recording(Recorded::Hazard(id)).await?;
     state.with_store(move |s| Ok(s.save_hazard_field(id, &field)?)).await
 }
 
@@ -109,6 +122,7 @@ pub async fn save_hazard_field(state: State<'_, AppState>, id: String, field: Ha
 #[tauri::command]
 pub async fn supplement_hazard(state: State<'_, AppState>, id: String, field: HazardField) -> Result<(), CommandError> {
     let id: HazardId = parse(&id)?;
+    state.require_recording(Recorded::Hazard(id)).await?;
     state.with_store(move |s| Ok(s.supplement_hazard(id, &field, &now())?)).await
 }
 
@@ -120,6 +134,7 @@ pub async fn add_hazard_event(
     note: String,
 ) -> Result<HazardView, CommandError> {
     let id: HazardId = parse(&id)?;
+    state.require_recording(Recorded::Hazard(id)).await?;
     state
         .with_store(move |s| {
             s.add_hazard_event(id, kind, &note, None, &now())?;
@@ -137,6 +152,8 @@ pub async fn reinspect(
 ) -> Result<VisitDetail, CommandError> {
     let visit_id: VisitId = parse(&visit_id)?;
     let hazard_id: HazardId = parse(&hazard_id)?;
+    // The re-inspection visit is where the verdict is recorded.
+    state.require_recording(Recorded::Visit(visit_id)).await?;
     state
         .with_store(move |s| {
             s.reinspect(visit_id, hazard_id, &verdict, &now())?;
@@ -162,6 +179,12 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Resu
         .and_then(|h| h.to_str().ok())
         .and_then(|h| serde_json::from_str(h).ok())
         .ok_or_else(|| bad("target"))?;
+    state
+        .require_recording(match &target {
+            PhotoTarget::Item { visit_id, .. } => Recorded::Visit(*visit_id),
+            PhotoTarget::Hazard { hazard_id, .. } => Recorded::Hazard(*hazard_id),
+        })
+        .await?;
     let time = safeserve_print::now().format("%Y-%m-%d %H:%M").to_string();
     state.with_store(move |s| Ok(s.ingest_photo(&bytes, Some(&target), &now(), time)?)).await
 }
@@ -169,6 +192,7 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Resu
 /// A stored photo's thumbnail or display copy, as raw JPEG bytes.
 #[tauri::command]
 pub async fn photo(state: State<'_, AppState>, sha256: String, full: bool) -> Result<Response, CommandError> {
+    state.session.require(Act::View)?;
     let copy = if full { Copy::Display } else { Copy::Thumb };
     let path = state.with_store(move |s| Ok(s.photo_path(&sha256, copy)?)).await?;
     let bytes = tauri::async_runtime::spawn_blocking(move || std::fs::read(&path))

@@ -2,6 +2,7 @@
 // (crates/core/src/labels.rs) when the tests run. Do not edit: change the Rust label.
 
 import type { Message } from './Message';
+import type { Act } from './Act';
 import type { BlacklistGround } from './BlacklistGround';
 import type { CertificateKind } from './CertificateKind';
 import type { DeductionKind } from './DeductionKind';
@@ -28,6 +29,27 @@ import type { SubjectKind } from './SubjectKind';
 import type { SyncPhase } from './SyncPhase';
 import type { Verdict } from './Verdict';
 import type { VisitKind } from './VisitKind';
+
+export const ACT_LABELS: Record<Act, Message> = {
+  view: { zh: "查阅登记和记录", en: "Read the registers and records" },
+  supervise: { zh: "查阅监管信息（评级、覆盖率、倒查、函告）", en: "Read supervision (grades, coverage, back-trace, letters)" },
+  add_enterprise: { zh: "新增企业", en: "Add an enterprise" },
+  correct_enterprise: { zh: "更正企业联系信息", en: "Correct an enterprise's contact details" },
+  edit_registers: { zh: "维护服务机构和从业人员登记", en: "Keep the agency and people registers" },
+  import_template: { zh: "导入检查表", en: "Import a checklist" },
+  record_service: { zh: "记录技术服务", en: "Record a service visit" },
+  record_inspection: { zh: "记录监管检查", en: "Record an inspection" },
+  record_contract: { zh: "登记服务合同", en: "Record a service contract" },
+  commission: { zh: "政府委托检查", en: "Commission a government check" },
+  compose_letter: { zh: "起草函告、记录回复", en: "Draft letters and record replies" },
+  approve_letter: { zh: "签发函告", en: "Approve and sign a letter" },
+  evaluate: { zh: "评价服务机构", en: "Rate an agency" },
+  grade: { zh: "信用评级", en: "Grade the agencies" },
+  blacklist: { zh: "列入或移出严重失信名单", en: "Enter or lift a blacklist entry" },
+  capability_test: { zh: "记录能力测试", en: "Record a capability test" },
+  export: { zh: "导出文书和报表", en: "Export documents and tables" },
+  sync: { zh: "同步与注册本机", en: "Sync and enrol this laptop" },
+};
 
 export const HAZARD_STANDING_LABELS: Record<HazardStanding, Message> = {
   closed: { zh: "已闭环", en: "Closed" },

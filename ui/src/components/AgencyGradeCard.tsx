@@ -14,6 +14,7 @@ import { BlacklistTag, GradeTag } from './AgencyTags';
 import { CapabilityPassRates } from './CapabilityPassRates';
 import { CapabilityTestModal } from './CapabilityTestModal';
 import { ErrorAlert } from './ErrorAlert';
+import { useSession } from '../session';
 
 /**
  * An agency's supervision record on its detail screen: credit grade and its history with the
@@ -23,6 +24,7 @@ import { ErrorAlert } from './ErrorAlert';
  */
 export function AgencyGradeCard({ detail, onChanged }: { detail: AgencyDetail; onChanged: () => void }) {
   const { t, l, m } = useI18n();
+  const { may } = useSession();
   const a = detail.agency;
   const [nonce, setNonce] = useState(0);
   const key = `${a.id}:${nonce}`;
@@ -63,15 +65,21 @@ export function AgencyGradeCard({ detail, onChanged }: { detail: AgencyDetail; o
       data-blacklisted={a.blacklisted}
       extra={
         <Flex gap={8}>
-          <Button size="small" onClick={() => setModal('evaluate')} data-testid="evaluation-add">
-            {t('evAdd')}
-          </Button>
-          <Button size="small" onClick={() => setModal('capability')} disabled={detail.staff.length === 0} data-testid="capability-record">
-            {t('capRecord')}
-          </Button>
-          <Button size="small" danger onClick={() => setModal('enter')} data-testid="blacklist-enter">
-            {t('blEnter')}
-          </Button>
+          {may('evaluate') && (
+            <Button size="small" onClick={() => setModal('evaluate')} data-testid="evaluation-add">
+              {t('evAdd')}
+            </Button>
+          )}
+          {may('capability_test') && (
+            <Button size="small" onClick={() => setModal('capability')} disabled={detail.staff.length === 0} data-testid="capability-record">
+              {t('capRecord')}
+            </Button>
+          )}
+          {may('blacklist') && (
+            <Button size="small" danger onClick={() => setModal('enter')} data-testid="blacklist-enter">
+              {t('blEnter')}
+            </Button>
+          )}
         </Flex>
       }
     >
@@ -121,9 +129,11 @@ export function AgencyGradeCard({ detail, onChanged }: { detail: AgencyDetail; o
                 }
                 description={e.evidence}
                 action={
-                  <Button size="small" onClick={() => setModal({ lift: e.id })} data-testid="blacklist-lift">
-                    {t('blLift')}
-                  </Button>
+                  may('blacklist') && (
+                    <Button size="small" onClick={() => setModal({ lift: e.id })} data-testid="blacklist-lift">
+                      {t('blLift')}
+                    </Button>
+                  )
                 }
               />
             ))

@@ -11,6 +11,7 @@ import { DOCUMENT_KIND_LABELS, useI18n } from '../i18n';
 import { DocumentTable } from './DocumentTable';
 import { ErrorAlert } from './ErrorAlert';
 import { SignDocumentModal } from './SignDocumentModal';
+import { useSession } from '../session';
 
 type Signing = { kind: DocumentKind; replaces: DocumentSummary | null };
 
@@ -23,6 +24,8 @@ const NO_SIGNERS: SignerRole[][] = [];
  */
 export function VisitDocuments({ visit, signNow }: { visit: VisitSummary; signNow?: boolean }) {
   const { t, l } = useI18n();
+  // A letter is signed by who approves it (the Rust side checks every signature's role).
+  const { may } = useSession();
   const load = useLoad(`documents:${visit.id}`, async () => {
     const [forms, documents] = await Promise.all([api.documentForms(visit.id), api.listDocuments({ visitId: visit.id })]);
     return { forms, documents };
@@ -74,7 +77,7 @@ export function VisitDocuments({ visit, signNow }: { visit: VisitSummary; signNo
                 ) : (
                   <Tag>{t('notSigned')}</Tag>
                 )}
-                {signed ? (
+                {kind === 'letter' && !may('approve_letter') ? null : signed ? (
                   <Button size="small" onClick={() => setSigning({ kind, replaces: signed })} data-testid={`correct-${kind}`}>
                     {t('correct')}
                   </Button>

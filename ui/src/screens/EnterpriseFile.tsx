@@ -20,6 +20,7 @@ import { ENTERPRISE_SIZE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
 import { NewVisitModal } from './NewVisitModal';
 import { VisitTable } from './Visits';
+import { useSession } from '../session';
 
 /** 一企一档: one enterprise's profile, the agencies serving it and its contracts. */
 export function EnterpriseFile({ id }: { id: string }) {
@@ -33,6 +34,7 @@ export function EnterpriseFile({ id }: { id: string }) {
 
 function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: () => void }) {
   const { t, l, m } = useI18n();
+  const { may } = useSession();
   const nav = useNav();
   const e = file.enterprise;
   const [starting, setStarting] = useState(false);
@@ -48,18 +50,26 @@ function FileBody({ file, onChanged }: { file: EnterpriseFileData; onChanged: ()
           <>
             <Tag>{t('enterpriseFileTitle')}</Tag>
             {e.high_risk && <Tag color="red">{t('highRisk')}</Tag>}
-            <Button onClick={() => setContracting('market')} data-testid="add-contract">
-              {t('addContract')}
-            </Button>
-            <Button onClick={() => setContracting('commission')} data-testid="commission-check">
-              {t('commissionCheck')}
-            </Button>
-            <Button onClick={() => nav.go({ name: 'backtrace', id: e.id })} data-testid="open-backtrace">
-              {t('openBacktrace')}
-            </Button>
-            <Button type="primary" onClick={() => setStarting(true)} data-testid="start-visit">
-              {t('startVisit')}
-            </Button>
+            {may('record_contract') && (
+              <Button onClick={() => setContracting('market')} data-testid="add-contract">
+                {t('addContract')}
+              </Button>
+            )}
+            {may('commission') && (
+              <Button onClick={() => setContracting('commission')} data-testid="commission-check">
+                {t('commissionCheck')}
+              </Button>
+            )}
+            {may('supervise') && (
+              <Button onClick={() => nav.go({ name: 'backtrace', id: e.id })} data-testid="open-backtrace">
+                {t('openBacktrace')}
+              </Button>
+            )}
+            {(may('record_service') || may('record_inspection')) && (
+              <Button type="primary" onClick={() => setStarting(true)} data-testid="start-visit">
+                {t('startVisit')}
+              </Button>
+            )}
           </>
         }
       />

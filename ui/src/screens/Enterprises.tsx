@@ -32,9 +32,6 @@ export const EMPTY_ENTERPRISE_FILTERS: EnterpriseFilters = { text: '', divisionP
 const RESULT_LIMIT = 100;
 const PAGE_SIZE = 20;
 
-// Cold start is measured up to the first rendered list, once per app run.
-let uiReadySent = false;
-
 export function Enterprises({
   filters,
   onFiltersChange,
@@ -62,14 +59,6 @@ export function Enterprises({
   const search = useSearch(key, () => api.searchEnterprises(query));
 
   useEffect(() => setPage(1), [key]);
-
-  useEffect(() => {
-    if (search.loadedOnce && !uiReadySent) {
-      uiReadySent = true;
-      // A failure here only loses a timing measurement; the list itself is fine.
-      api.uiReady(performance.now()).catch(() => {});
-    }
-  }, [search.loadedOnce]);
 
   const options = useMemo(() => divisionOptions(divisions), [divisions]);
   const set = (patch: Partial<EnterpriseFilters>) => onFiltersChange({ ...filters, ...patch });

@@ -14,6 +14,7 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useNav } from '../nav';
+import { useSession } from '../session';
 
 const GRADES: Grade[] = ['A', 'B', 'C', 'D'];
 
@@ -24,6 +25,7 @@ const GRADES: Grade[] = ['A', 'B', 'C', 'D'];
  */
 export function Grades() {
   const { t, l, m } = useI18n();
+  const { may } = useSession();
   const nav = useNav();
   const { message } = AntApp.useApp();
   const [nonce, setNonce] = useState(0);
@@ -123,7 +125,7 @@ export function Grades() {
         title={t('grTitle')}
         extra={
           <>
-            <Button type="primary" loading={busy === 'grade'} onClick={regrade} data-testid="grades-regrade">
+            <Button type="primary" loading={busy === 'grade'} onClick={regrade} disabled={!may('grade')} data-testid="grades-regrade">
               {t('grRegrade')}
             </Button>
             <Button loading={busy === 'export'} onClick={exportXlsx} data-testid="grades-export">

@@ -8,6 +8,7 @@ import { PeopleTable } from '../components/PeopleTable';
 import { useSearch } from '../hooks';
 import { useI18n } from '../i18n';
 import { NewPersonModal } from './NewPersonModal';
+import { useSession } from '../session';
 
 /** The register of people working for agencies, with their certificates. */
 export function People({
@@ -20,6 +21,7 @@ export function People({
   onRegisterChanged: () => void;
 }) {
   const { t } = useI18n();
+  const { may } = useSession();
   const [adding, setAdding] = useState(false);
   const query = text.trim();
   const search = useSearch(query, () => api.searchPeople(query));
@@ -35,9 +37,11 @@ export function People({
           width={340}
         />
         <div style={{ flex: 1 }} />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="add-person">
-          {t('addPerson')}
-        </Button>
+        {may('edit_registers') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="add-person">
+            {t('addPerson')}
+          </Button>
+        )}
       </Flex>
 
       {search.error && (

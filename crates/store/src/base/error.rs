@@ -45,6 +45,13 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A password could not be hashed, or a stored hash cannot be read.
+    #[error("password hash")]
+    PasswordHash(#[source] argon2::password_hash::Error),
+    /// A sign-in refused: the name and password do not match, or too many wrong tries in a row
+    /// make the next one wait this many seconds.
+    #[error("sign-in refused")]
+    SignIn { retry_after_secs: Option<u64> },
     /// A document cannot be signed yet: what is missing, each named.
     #[error("document not ready to sign: {} problem(s)", problems.len())]
     NotReady { problems: Vec<Message> },
@@ -121,13 +128,15 @@ impl StoreError {
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::Invalid { .. } => ErrorCode::InvalidInput,
             Self::Photo { code, .. } => *code,
+            Self::SignIn { retry_after_secs: None } => ErrorCode::SignInFailed,
+            Self::SignIn { retry_after_secs: Some(_) } => ErrorCode::SignInThrottled,
             Self::NotReady { .. } => ErrorCode::DocumentNotReady,
             Self::Incomplete { .. } => ErrorCode::VisitIncomplete,
             Self::Refused { .. } => ErrorCode::Refused,
             Self::SyncData(_) => ErrorCode::SyncData,
             Self::Sqlite(e) if is_disk_full(e) => ErrorCode::DiskFull,
             Self::Sqlite(e) if unknown_key(e).is_some() => ErrorCode::UnknownKey,
-            Self::Sqlite(_) | Self::Json(_) => ErrorCode::Internal,
+            Self::Sqlite(_) | Self::Json(_) | Self::PasswordHash(_) => ErrorCode::Internal,
         }
     }
 
@@ -164,6 +173,14 @@ impl StoreError {
             ),
             Self::NotFound { what, id } => Message::new(format!("未找到记录：{what} {id}"), format!("{what} {id} not found")),
             Self::Invalid { message, .. } | Self::Photo { message, .. } => message.clone(),
+            Self::SignIn { retry_after_secs: None } => Message::new(
+                "用户名或密码不正确",
+                "The user name or the password is wrong",
+            ),
+            Self::SignIn { retry_after_secs: Some(secs) } => Message::new(
+                format!("密码连续输错次数过多，请 {secs} 秒后再试"),
+                format!("Too many wrong passwords in a row: try again in {secs} s"),
+            ),
             Self::NotReady { problems } => Message::new(
                 format!("还不能签字：{}", problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("；")),
                 format!("Not ready to sign: {}", problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("; ")),
@@ -194,7 +211,7 @@ impl StoreError {
                 ),
                 None => failed(),
             },
-            Self::Json(_) => failed(),
+            Self::Json(_) | Self::PasswordHash(_) => failed(),
         }
     }
 }

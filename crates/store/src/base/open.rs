@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_sync_waiting.sql"),
     include_str!("../../migrations/0008_server_trust.sql"),
     include_str!("../../migrations/0009_document_trust.sql"),
+    include_str!("../../migrations/0010_users.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 

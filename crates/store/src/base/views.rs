@@ -266,6 +266,29 @@ pub struct NewPerson {
     pub full_time: bool,
 }
 
+/// Someone who signs in to this laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UserView {
+    pub id: String,
+    /// What is typed to sign in.
+    pub name: String,
+    pub display_name: String,
+    pub role: safeserve_core::sync::Role,
+    pub person_id: Option<PersonId>,
+}
+
+/// The form for a new user of this laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewUser {
+    pub name: String,
+    pub display_name: String,
+    pub role: safeserve_core::sync::Role,
+    pub person_id: Option<PersonId>,
+    pub password: String,
+}
+
 // ---- Visits, hazards, photos --------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -190,6 +190,25 @@ pub(crate) fn plan_staff(people: &[VisitPerson]) -> Vec<PlannedStaff> {
 }
 
 impl Store {
+    /// The kind of a visit: who may record it and sign its documents follows from it.
+    pub fn visit_kind(&self, id: VisitId) -> Result<VisitKind, StoreError> {
+        self.kind_where("id = ?1", &id.to_string(), "visit")
+    }
+
+    /// The kind of the visit a hazard was found on.
+    pub fn hazard_visit_kind(&self, id: safeserve_core::HazardId) -> Result<VisitKind, StoreError> {
+        self.kind_where("id = (SELECT visit_id FROM hazards WHERE id = ?1)", &id.to_string(), "hazard")
+    }
+
+    fn kind_where(&self, condition: &str, id: &str, what: &'static str) -> Result<VisitKind, StoreError> {
+        let key: String = self
+            .conn
+            .query_row(&format!("SELECT kind FROM visits WHERE {condition}"), [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what, id: id.to_owned() })?;
+        Ok(crate::known(("检查类型", "visit kind"), &key, VisitKind::from_key)?)
+    }
+
     /// R7 before a visit starts: what does not fit between the people and the work.
     pub fn capability_check(
         &self,

@@ -6,3 +6,4 @@ pub(crate) mod contracts;
 pub(crate) mod divisions;
 pub(crate) mod enterprises;
 pub(crate) mod people;
+pub(crate) mod users;

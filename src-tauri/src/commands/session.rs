@@ -1,0 +1,98 @@
+//! Signing in and out. A laptop never enrolled makes its first user at first start; an
+//! enrolled one makes it with the server's name and role for the user it was enrolled to.
+//! Passwords are checked by the store (Argon2id, with a growing wait after wrong ones).
+
+use crate::error::CommandError;
+use crate::state::AppState;
+use safeserve_core::access::Act;
+use safeserve_core::sync::Role;
+use safeserve_core::{ErrorCode, Message};
+use safeserve_store::views::{NewUser, UserView};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+/// Who is at the laptop, and what they may do: the window draws its menus from `acts`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SessionView {
+    pub user: Option<UserView>,
+    pub acts: Vec<Act>,
+    /// Nobody can sign in to this laptop yet: the first user is made now.
+    pub first_start: bool,
+    /// The role of the server user this laptop is enrolled to, which its user takes.
+    pub enrolled_role: Option<Role>,
+    /// Minutes of idleness after which the app locks.
+    pub idle_lock_minutes: u32,
+}
+
+async fn view(state: &AppState) -> Result<SessionView, CommandError> {
+    let user = state.session.user();
+    let (first_start, enrolled_role) =
+        state.with_store(|s| Ok((s.users()?.is_empty(), s.sync_account()?.map(|a| a.role)))).await?;
+    Ok(SessionView {
+        acts: user.as_ref().map(|u| u.role.acts()).unwrap_or_default(),
+        user,
+        first_start,
+        enrolled_role,
+        idle_lock_minutes: u32::try_from(state.session.idle_minutes()).unwrap_or(u32::MAX),
+    })
+}
+
+#[tauri::command]
+pub async fn session(state: State<'_, AppState>) -> Result<SessionView, CommandError> {
+    view(&state).await
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, name: String, password: String) -> Result<SessionView, CommandError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let user = state.with_store(move |s| Ok(s.sign_in(&name, &password, now_ms)?)).await?;
+    state.session.start(user);
+    view(&state).await
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Result<SessionView, CommandError> {
+    state.session.end();
+    view(&state).await
+}
+
+/// The first user of this laptop, signed in at once. Refused once anyone can sign in: a
+/// laptop's users are not made by whoever finds it open. On an enrolled laptop the user takes
+/// the role the server gave.
+#[tauri::command]
+pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Result<SessionView, CommandError> {
+    let at = super::registers::now();
+    let user = state
+        .with_store(move |s| {
+            if !s.users()?.is_empty() {
+                return Err(CommandError {
+                    code: ErrorCode::RoleNotAllowed,
+                    message: Message::new(
+                        "本机已有用户，请登录；新增用户须由已登录的管理员办理",
+                        "This laptop has users already: sign in",
+                    ),
+                    field: None,
+                });
+            }
+            let role = s.sync_account()?.map_or(form.role, |a| a.role);
+            Ok(s.add_user(&NewUser { role, ..form }, &at)?)
+        })
+        .await?;
+    state.session.start(user);
+    view(&state).await
+}
+
+/// After enrolment the signed-in user is the server's user: their role from then on is what
+/// the server says.
+pub(crate) async fn bind_to_server(state: &AppState, user: UserView) -> Result<(), CommandError> {
+    let bound = state
+        .with_store(move |s| {
+            let account = s.sync_account()?.ok_or_else(|| CommandError::internal("enrolled without an account"))?;
+            Ok(s.bind_user(&user.id, account.role)?)
+        })
+        .await?;
+    state.session.update(bound);
+    Ok(())
+}
