@@ -16,6 +16,8 @@ export interface Session {
   view: SessionView;
   may: (act: Act) => boolean;
   signOut: () => void;
+  /** Asks again who is signed in (after enrolment changed the role). */
+  refresh: () => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);
@@ -23,7 +25,7 @@ export const SessionContext = createContext<Session | null>(null);
 /** What the signed-in role may do; outside a session (tests of a lone component), nothing. */
 export function useSession(): Session {
   const session = useContext(SessionContext);
-  return session ?? { view: EMPTY, may: () => false, signOut: () => {} };
+  return session ?? { view: EMPTY, may: () => false, signOut: () => {}, refresh: () => {} };
 }
 
 const EMPTY: SessionView = { user: null, acts: [], first_start: false, enrolled_role: null, idle_lock_minutes: 15 };
@@ -55,7 +57,7 @@ export function SessionGate({ children }: { children: (session: Session) => Reac
   if (!signedIn) {
     return view.first_start ? <FirstUser view={view} onDone={setView} /> : <SignIn onDone={setView} />;
   }
-  return <>{children({ view, may: (act) => view.acts.includes(act), signOut })}</>;
+  return <>{children({ view, may: (act) => view.acts.includes(act), signOut, refresh })}</>;
 }
 
 /** Calls `lock` after `minutes` without a key press or pointer movement. */

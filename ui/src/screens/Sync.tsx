@@ -13,6 +13,7 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { formatBytes } from '../format';
 import { ENTITY_LABELS, FIELD_LABELS, SYNC_PHASE_LABELS, ROLE_LABELS, useI18n } from '../i18n';
 import type { I18n } from '../i18n';
+import { useSession } from '../session';
 
 const POLL_MS = 2000;
 /** While a sync runs and its events cannot be heard, the progress bar is polled faster. */
@@ -217,6 +218,8 @@ export function Sync({ onRegisterChanged }: { onRegisterChanged: () => void }) {
 /** Enrolment while the laptop has none; the account it holds afterwards. */
 function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: SyncView) => void }) {
   const { t, l } = useI18n();
+  // Enrolment gives the signed-in user the server's role: the header and menus follow it.
+  const session = useSession();
   const [server, setServer] = useState('');
   const [code, setCode] = useState('');
   // The CA certificate the administrator handed out, as PEM text, with its file name.
@@ -250,6 +253,7 @@ function Settings({ status, onEnrolled }: { status: SyncStatus; onEnrolled: (v: 
     setError(null);
     try {
       onEnrolled(await api.enrollDevice(server.trim(), code.trim(), ca?.pem ?? null));
+      session.refresh();
       setCode('');
     } catch (e) {
       setError(toCommandError(e));

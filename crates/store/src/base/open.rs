@@ -194,6 +194,7 @@ mod tests {
             "60caa60cf6bf229fc091385f0e7bb3a7a8624b673e16bee938f59c2690fae860",
             "fa7a2b4615e72a775190dd3a095fab2ea462b230a5eae71fb4ab00cbf0f9cd8e",
             "123c1f9928117c59184c1a01e8ae3dd9d578bf43c0e6acab15efb3d2afaca825",
+            "df45d745794db18de10700306a34a58603f5edcb2d5e719b82dd9e0e9fc3ea87",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));
