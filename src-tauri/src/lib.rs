@@ -71,6 +71,7 @@ pub fn run() {
             commands::session::sign_in,
             commands::session::sign_out,
             commands::session::create_first_user,
+            commands::session::audit_log,
             commands::registers::search_enterprises,
             commands::registers::enterprise_file,
             commands::registers::search_agencies,

@@ -1,5 +1,7 @@
 use crate::error::CommandError;
 use safeserve_core::access::Act;
+use safeserve_core::audit::{AuditAct, AuditEntry};
+use safeserve_core::ErrorCode;
 use safeserve_store::views::{RegisterCounts, UserView};
 use safeserve_store::Store;
 use serde::Serialize;
@@ -121,7 +123,7 @@ impl AppState {
     /// The signed-in user, if their role may record — and sign the documents of — the visit
     /// `of` belongs to: an agency's service by its technicians, the rest by the bureau.
     pub async fn require_recording(&self, of: Recorded) -> Result<UserView, CommandError> {
-        self.session.require(Act::View)?;
+        self.require(Act::View).await?;
         let kind = self
             .with_reader(move |s| {
                 Ok(match of {
@@ -130,7 +132,50 @@ impl AppState {
                 })
             })
             .await?;
-        self.session.require(Act::record(kind))
+        self.require(Act::record(kind)).await
+    }
+
+    /// The signed-in user, if their role may do `act` (the session decides); an act refused
+    /// for the role is written to the audit log.
+    pub async fn require(&self, act: Act) -> Result<UserView, CommandError> {
+        let result = self.session.require(act);
+        if let Err(e) = &result {
+            if e.code == ErrorCode::RoleNotAllowed {
+                self.audit(AuditAct::Refused, "", act.key()).await;
+            }
+        }
+        result
+    }
+
+    /// Writes what the signed-in user just did to the audit log. The act has happened by then:
+    /// an entry that cannot be written is reported in the log, not passed off as the act failing.
+    pub async fn audit(&self, act: AuditAct, subject: impl Into<String>, detail: impl Into<String>) {
+        let user = self.session.user();
+        self.audit_for(user.as_ref(), "", act, subject.into(), detail.into()).await;
+    }
+
+    /// An audit entry for `user`, or — nobody signed in, as for a refused sign-in — for the
+    /// name that was typed.
+    pub async fn audit_for(
+        &self,
+        user: Option<&UserView>,
+        typed: &str,
+        act: AuditAct,
+        subject: String,
+        detail: String,
+    ) {
+        let entry = AuditEntry {
+            at: safeserve_print::now().to_rfc3339(),
+            user_id: user.map(|u| u.id.clone()),
+            user_name: user.map_or(typed, |u| u.display_name.as_str()).to_owned(),
+            role: user.map(|u| u.role),
+            act,
+            subject,
+            detail,
+        };
+        if let Err(e) = self.with_store(move |s| Ok(s.record_audit(&entry)?)).await {
+            eprintln!("safeserve: the audit log could not be written: {}", e.message.en);
+        }
     }
 
     pub fn device(&self) -> Result<safeserve_device::DeviceKey, CommandError> {

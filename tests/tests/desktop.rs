@@ -228,7 +228,8 @@ async fn invoke_directly(app: &App, command: &str, args: serde_json::Value) -> R
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_technician_signs_in_sees_no_bureau_work_and_rust_refuses_it_even_when_asked_directly() -> Result<()> {
+async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_and_the_audit_log_keeps_it() -> Result<()>
+{
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
@@ -257,6 +258,7 @@ async fn a_technician_signs_in_sees_no_bureau_work_and_rust_refuses_it_even_when
         app.look("signed-in-technician.png").await?;
         ensure!(app.client.find(Locator::Css("[data-testid=nav-grades]")).await.is_err(), "no grading menu");
         ensure!(app.client.find(Locator::Css("[data-testid=nav-coverage]")).await.is_err(), "no coverage menu");
+        ensure!(app.client.find(Locator::Css("[data-testid=nav-audit]")).await.is_err(), "no audit log");
         app.open_enterprise(&enterprise.name, &enterprise.id).await?;
         ensure!(app.client.find(Locator::Css("[data-testid=commission-check]")).await.is_err(), "no commissioning");
         ensure!(app.client.find(Locator::Css("[data-testid=start-visit]")).await.is_ok(), "a technician records visits");
@@ -279,6 +281,30 @@ async fn a_technician_signs_in_sees_no_bureau_work_and_rust_refuses_it_even_when
         app.wait_for("[data-testid=sign-in]").await?;
         let code = invoke_directly(&app, "recent_visits", serde_json::json!({})).await?;
         ensure!(code == "signed_out", "after locking, recent_visits answered {code}");
+
+        // A supervisor reads it all in the audit log: the refused sign-in, the technician's
+        // refused acts, and a chain that holds.
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-audit]").await?;
+        app.wait_for("[data-testid=audit][data-state=ready] [data-testid=audit-chain][data-intact=yes]").await?;
+        let acts = |act: &'static str| {
+            let app = &app;
+            async move {
+                let rows = app.client.find_all(Locator::Css(&format!("[data-testid=audit-row][data-act={act}]"))).await?;
+                let mut texts = Vec::new();
+                for r in rows {
+                    texts.push(r.text().await?);
+                }
+                anyhow::Ok(texts)
+            }
+        };
+        let refused = acts("refused").await?;
+        ensure!(refused.len() == 3, "three refused acts: {refused:?}");
+        ensure!(refused.iter().all(|r| r.contains("演示技术人员")), "each names the technician: {refused:?}");
+        ensure!(refused.iter().any(|r| r.contains("信用评级")), "the act refused is named: {refused:?}");
+        ensure!(acts("sign_in_failed").await?.iter().any(|r| r.contains("technician")), "the wrong password is logged");
+        ensure!(acts("sign_in").await?.len() == 2, "both sign-ins are logged");
+        app.look("audit-log.png").await?;
         Ok(())
     }
     .await;

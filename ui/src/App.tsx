@@ -4,6 +4,7 @@ import {
   BankOutlined,
   CloudSyncOutlined,
   CrownOutlined,
+  FileSearchOutlined,
   MailOutlined,
   PieChartOutlined,
   SafetyCertificateOutlined,
@@ -45,6 +46,7 @@ const Verify = lazy(() => import('./screens/Verify').then((m) => ({ default: m.V
 const Sync = lazy(() => import('./screens/Sync').then((m) => ({ default: m.Sync })));
 const Coverage = lazy(() => import('./screens/Coverage').then((m) => ({ default: m.Coverage })));
 const Grades = lazy(() => import('./screens/Grades').then((m) => ({ default: m.Grades })));
+const Audit = lazy(() => import('./screens/Audit').then((m) => ({ default: m.Audit })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -265,6 +267,15 @@ function Shell({
           },
         ]
       : []),
+    ...(session.may('read_audit')
+      ? [
+          {
+            key: 'audit',
+            icon: <FileSearchOutlined />,
+            label: <span data-testid="nav-audit">{t('navAudit')}</span>,
+          },
+        ]
+      : []),
   ];
   const user = session.view.user;
 
@@ -380,5 +391,7 @@ function Screen(props: {
       return <Coverage divisions={props.divisions} />;
     case 'grades':
       return <Grades />;
+    case 'audit':
+      return <Audit />;
   }
 }

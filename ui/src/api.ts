@@ -16,6 +16,7 @@ import type { NewContract } from './bindings/NewContract';
 import type { AgencySummary } from './bindings/AgencySummary';
 import type { Backtrace } from './bindings/Backtrace';
 import type { AppStatus } from './bindings/AppStatus';
+import type { AuditLog } from './bindings/AuditLog';
 import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
 import type { CommandError } from './bindings/CommandError';
@@ -123,6 +124,7 @@ export const api = {
   signIn: (name: string, password: string) => call<SessionView>('sign_in', { name, password }),
   signOut: () => call<SessionView>('sign_out'),
   createFirstUser: (form: NewUser) => call<SessionView>('create_first_user', { form }),
+  auditLog: () => call<AuditLog>('audit_log'),
   searchEnterprises: (query: EnterpriseQuery) => call<EnterpriseSummary[]>('search_enterprises', { query }),
   enterpriseFile: (id: string) => call<EnterpriseFile>('enterprise_file', { id }),
   searchAgencies: (text: string) => call<AgencySummary[]>('search_agencies', { text }),

@@ -456,6 +456,16 @@ const TEXT = {
   letterSeriesClean: { zh: '无缺号、无重号', en: 'no gaps, no repeats' },
   // — supervision: credit grades, evaluations, blacklist, capability tests —
   navGrades: { zh: '信用评级', en: 'Credit grades' },
+  navAudit: { zh: '审计日志', en: 'Audit log' },
+  auditAt: { zh: '时间', en: 'When' },
+  auditUser: { zh: '用户', en: 'User' },
+  auditAct: { zh: '事项', en: 'What' },
+  auditWhat: { zh: '对象与说明', en: 'Record and detail' },
+  auditIntact: { zh: '日志完整：{n} 条记录逐条衔接，无改动或删除', en: 'The log is whole: {n} entries, each following from the one before' },
+  auditBroken: {
+    zh: '日志不完整：第 {seq} 条起的记录被改动，或其前有记录被删除',
+    en: 'The log is broken: entry {seq} was changed, or an entry before it was removed',
+  },
   grTitle: { zh: '信用评级与排名', en: 'Credit grades and ranking' },
   grRegrade: { zh: '重新评级', en: 'Re-grade' },
   grRegraded: { zh: '已重新评级，等级变动 {n} 家', en: 'Re-graded: {n} grades changed' },

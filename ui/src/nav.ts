@@ -14,9 +14,10 @@ export type Route =
   | { name: 'sync' }
   | { name: 'letters' }
   | { name: 'coverage' }
-  | { name: 'grades' };
+  | { name: 'grades' }
+  | { name: 'audit' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades' | 'audit';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -43,6 +44,8 @@ export function sectionOf(route: Route): Section {
       return 'coverage';
     case 'grades':
       return 'grades';
+    case 'audit':
+      return 'audit';
   }
 }
 

@@ -32,6 +32,7 @@ labelled_enum! {
         CapabilityTest = "capability_test", "记录能力测试", "Record a capability test";
         Export = "export", "导出文书和报表", "Export documents and tables";
         Sync = "sync", "同步与注册本机", "Sync and enrol this laptop";
+        ReadAudit = "read_audit", "查阅审计日志", "Read the audit log";
     }
 }
 
@@ -52,7 +53,12 @@ impl Act {
             | Act::ComposeLetter
             | Act::Evaluate
             | Act::CapabilityTest => &[I, S, A],
-            Act::EditRegisters | Act::ImportTemplate | Act::ApproveLetter | Act::Grade | Act::Blacklist => &[S, A],
+            Act::EditRegisters
+            | Act::ImportTemplate
+            | Act::ApproveLetter
+            | Act::Grade
+            | Act::Blacklist
+            | Act::ReadAudit => &[S, A],
         }
     }
 

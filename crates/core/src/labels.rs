@@ -88,7 +88,7 @@ fn screaming_snake(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{access, backtrace, blacklist, coverage, document, grading, hazard, register, sync, visit};
+    use crate::{access, audit, backtrace, blacklist, coverage, document, grading, hazard, register, sync, visit};
 
     /// Every labelled enum, each with its TypeScript table.
     macro_rules! tables {
@@ -100,6 +100,7 @@ mod tests {
     fn all() -> Vec<(&'static str, String)> {
         tables![
             access::Act,
+            audit::AuditAct,
             backtrace::HazardStanding,
             blacklist::BlacklistGround,
             blacklist::SubjectKind,

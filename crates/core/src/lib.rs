@@ -8,6 +8,7 @@
 //! rule is tested with a fixed date. It must never depend on tauri, axum, reqwest or rusqlite.
 
 pub mod access;
+pub mod audit;
 pub mod backtrace;
 pub mod blacklist;
 pub mod capability;

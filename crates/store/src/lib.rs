@@ -21,7 +21,7 @@ mod supervision;
 pub(crate) use base::error::known;
 pub use base::error::{StoreError, SyncDataError, UnknownKey};
 pub use base::open::{OpenOptions, LATEST_VERSION};
-pub use base::{search, views};
+pub use base::{audit, search, views};
 pub use composites::documents::SignerTrust;
 pub use composites::{bulk, documents, sync};
 pub use evidence::photos;

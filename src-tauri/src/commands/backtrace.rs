@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::backtrace::{unknown_enterprise, Backtrace, Period, DEFAULT_MONTHS};
 use safeserve_core::{EnterpriseId, ErrorCode, Message};
 use safeserve_print as print;
@@ -47,7 +48,7 @@ pub async fn backtrace(
     date: String,
     months: Option<u32>,
 ) -> Result<Backtrace, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let (id, period) = request(&enterprise, &date, months)?;
     state.with_reader(move |s| trace(s, id, &period)).await
 }
@@ -62,7 +63,7 @@ pub async fn backtrace_pdf(
     date: String,
     months: Option<u32>,
 ) -> Result<super::documents::OpenedPdf, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let (id, period) = request(&enterprise, &date, months)?;
     let dir = super::export_folder(&app)?;
     let path = state
@@ -73,5 +74,6 @@ pub async fn backtrace_pdf(
             Ok(path)
         })
         .await?;
+    state.audit(AuditAct::Export, path.display().to_string(), "").await;
     Ok(super::documents::open_path(&app, &path))
 }

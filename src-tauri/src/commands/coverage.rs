@@ -6,6 +6,7 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::coverage::CoverageReport;
 use tauri::{AppHandle, State};
 
@@ -17,7 +18,7 @@ pub async fn coverage(
     date: Option<NaiveDate>,
     within: Option<String>,
 ) -> Result<CoverageReport, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let day = date.unwrap_or_else(today);
     state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await
 }
@@ -33,14 +34,16 @@ pub async fn export_coverage(
     date: Option<NaiveDate>,
     within: Option<String>,
 ) -> Result<String, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let day = date.unwrap_or_else(today);
     let path = super::export_target(&app, path, &format!("服务覆盖率-{day}.xlsx"))?;
     let report = state.with_reader(move |s| Ok(s.coverage(day, within.as_deref())?)).await?;
-    tauri::async_runtime::spawn_blocking(move || {
+    let written = tauri::async_runtime::spawn_blocking(move || {
         safeserve_print::spreadsheets::coverage(&report, &path)?;
-        Ok(path.display().to_string())
+        Ok::<_, CommandError>(path.display().to_string())
     })
     .await
-    .map_err(CommandError::internal)?
+    .map_err(CommandError::internal)??;
+    state.audit(AuditAct::Export, written.clone(), "").await;
+    Ok(written)
 }

@@ -5,6 +5,7 @@ use super::registers::parse;
 use crate::error::CommandError;
 use crate::state::{AppState, Recorded};
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::document::{forms_for, DocumentKind};
 use safeserve_core::{DocumentId, EnterpriseId, ErrorCode, Message, VisitId};
 use safeserve_print as print;
@@ -20,7 +21,7 @@ use ts_rs::TS;
 /// The forms a visit can have signed.
 #[tauri::command]
 pub async fn document_forms(state: State<'_, AppState>, visit_id: String) -> Result<Vec<FormSpec>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: VisitId = parse(&visit_id)?;
     state
         .with_store(move |s| {
@@ -33,7 +34,7 @@ pub async fn document_forms(state: State<'_, AppState>, visit_id: String) -> Res
 /// What signing now would freeze, and every problem that stands in the way.
 #[tauri::command]
 pub async fn draft_document(state: State<'_, AppState>, request: DocumentRequest) -> Result<Draft, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(print::draft(s, &request)?)).await
 }
 
@@ -44,12 +45,21 @@ pub async fn sign_document(
 ) -> Result<DocumentSummary, CommandError> {
     // A letter is signed by who approves it; a visit's documents by who may record the visit.
     match (request.kind, request.visit_id) {
-        (DocumentKind::Letter, _) => state.session.require(Act::ApproveLetter)?,
+        (DocumentKind::Letter, _) => state.require(Act::ApproveLetter).await?,
         (_, Some(visit)) => state.require_recording(Recorded::Visit(visit)).await?,
-        (_, None) => state.session.require(Act::Export)?,
+        (_, None) => state.require(Act::Export).await?,
+    };
+    let act = match (request.kind, &request.replaces) {
+        (DocumentKind::Letter, None) => AuditAct::ApproveLetter,
+        (_, Some(_)) => AuditAct::Correct,
+        (_, None) => AuditAct::Sign,
     };
     let device = state.device()?;
-    state.with_own_connection(move |s| Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?)).await
+    let signed = state
+        .with_own_connection(move |s| Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?))
+        .await?;
+    state.audit(act, signed.id.to_string(), signed.title.clone()).await;
+    Ok(signed)
 }
 
 #[tauri::command]
@@ -58,7 +68,7 @@ pub async fn list_documents(
     visit_id: Option<String>,
     enterprise_id: Option<String>,
 ) -> Result<Vec<DocumentSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let of = match (visit_id, enterprise_id) {
         (Some(v), _) => DocumentsOf::Visit(parse(&v)?),
         (None, Some(e)) => DocumentsOf::Enterprise(parse(&e)?),
@@ -79,7 +89,7 @@ pub struct OpenedPdf {
 /// which it prints.
 #[tauri::command]
 pub async fn open_document(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<OpenedPdf, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: DocumentId = parse(&id)?;
     let dir = super::export_folder(&app)?;
     let signer = state.pdf_signer().await?;
@@ -102,7 +112,7 @@ pub async fn open_enterprise_file(
     state: State<'_, AppState>,
     enterprise_id: String,
 ) -> Result<OpenedEnterpriseFile, CommandError> {
-    state.session.require(Act::Export)?;
+    state.require(Act::Export).await?;
     let id: EnterpriseId = parse(&enterprise_id)?;
     let device = state.device()?;
     let signer = state.pdf_signer().await?;
@@ -115,6 +125,7 @@ pub async fn open_enterprise_file(
             Ok((summary, path))
         })
         .await?;
+    state.audit(AuditAct::Export, path.display().to_string(), document.title.clone()).await;
     Ok(OpenedEnterpriseFile { document, pdf: open_path(&app, &path) })
 }
 
@@ -137,7 +148,7 @@ pub(crate) fn open_path(app: &AppHandle, path: &std::path::Path) -> OpenedPdf {
 /// Shows a file in the system's file manager, selected in its folder.
 #[tauri::command]
 pub async fn reveal_file(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<(), CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     app.opener().reveal_item_in_dir(&path).map_err(|e| {
         eprintln!("safeserve: no file manager showed {path}: {e}");
         CommandError {
@@ -182,7 +193,7 @@ pub async fn export_documents(
     folder: Option<String>,
     on_progress: Channel<ExportProgress>,
 ) -> Result<ExportResult, CommandError> {
-    state.session.require(Act::Export)?;
+    state.require(Act::Export).await?;
     let ids: Vec<DocumentId> = ids.iter().map(|i| parse(i)).collect::<Result<_, _>>()?;
     let folder = match folder.filter(|f| !f.trim().is_empty()) {
         Some(f) => PathBuf::from(f),
@@ -190,7 +201,7 @@ pub async fn export_documents(
     };
     let total = ids.len() as u32;
     let signer = state.pdf_signer().await?;
-    state
+    let result = state
         .with_store(move |s| {
             let mut files = Vec::new();
             let mut bytes = 0;
@@ -204,13 +215,15 @@ pub async fn export_documents(
             }
             Ok(ExportResult { folder: folder.display().to_string(), files, bytes })
         })
-        .await
+        .await?;
+    state.audit(AuditAct::Export, result.folder.clone(), format!("{} PDF", result.files.len())).await;
+    Ok(result)
 }
 
 /// Checks a verification code typed from paper.
 #[tauri::command]
 pub async fn verify_code(state: State<'_, AppState>, code: String) -> Result<Verification, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let signer = state.pdf_signer().await?;
     state.with_store(move |s| Ok(s.verify_code(&code, &signer)?)).await
 }
@@ -218,7 +231,7 @@ pub async fn verify_code(state: State<'_, AppState>, code: String) -> Result<Ver
 /// Checks a PDF file (its bytes as the raw request body) against the record it came from.
 #[tauri::command]
 pub async fn verify_pdf(state: State<'_, AppState>, request: Request<'_>) -> Result<Verification, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(CommandError {
             code: ErrorCode::InvalidInput,

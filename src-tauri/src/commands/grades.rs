@@ -6,6 +6,7 @@ use super::registers::{now, parse, today};
 use crate::error::CommandError;
 use crate::state::AppState;
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::blacklist::{NewBlacklistEntry, SubjectKind};
 use safeserve_core::grading::{GradeRules, GradeThresholds};
 use safeserve_core::{AgencyId, PersonId};
@@ -22,14 +23,16 @@ fn rules() -> GradeRules {
 /// Grades every agency and records the grades that changed; answers the ranking.
 #[tauri::command]
 pub async fn grade_agencies(state: State<'_, AppState>) -> Result<Vec<GradedAgency>, CommandError> {
-    state.session.require(Act::Grade)?;
-    state.with_store(|s| Ok(s.grade_agencies(&rules(), today(), &now())?)).await
+    state.require(Act::Grade).await?;
+    let graded = state.with_store(|s| Ok(s.grade_agencies(&rules(), today(), &now())?)).await?;
+    state.audit(AuditAct::Grade, "", rules().label()).await;
+    Ok(graded)
 }
 
 /// The ranking as grading would make it today, without recording anything.
 #[tauri::command]
 pub async fn ranking(state: State<'_, AppState>) -> Result<Vec<GradedAgency>, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     state.with_store(|s| Ok(s.ranking(&rules(), today())?)).await
 }
 
@@ -45,14 +48,14 @@ pub async fn grade_history(
     state: State<'_, AppState>,
     agency_id: String,
 ) -> Result<Vec<GradeChangeView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: AgencyId = parse(&agency_id)?;
     state.with_store(move |s| Ok(s.grade_history(id)?)).await
 }
 
 #[tauri::command]
 pub async fn add_evaluation(state: State<'_, AppState>, form: NewEvaluation) -> Result<EvaluationView, CommandError> {
-    state.session.require(Act::Evaluate)?;
+    state.require(Act::Evaluate).await?;
     state.with_store(move |s| Ok(s.add_evaluation(&form, uuid::Uuid::now_v7(), today(), &now())?)).await
 }
 
@@ -61,7 +64,7 @@ pub async fn agency_evaluations(
     state: State<'_, AppState>,
     agency_id: String,
 ) -> Result<Vec<EvaluationView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: AgencyId = parse(&agency_id)?;
     state.with_store(move |s| Ok(s.evaluations(id)?)).await
 }
@@ -71,8 +74,12 @@ pub async fn enter_blacklist(
     state: State<'_, AppState>,
     form: NewBlacklistEntry,
 ) -> Result<BlacklistChange, CommandError> {
-    state.session.require(Act::Blacklist)?;
-    state.with_store(move |s| Ok(s.enter_blacklist(&form, uuid::Uuid::now_v7(), &rules(), today(), &now())?)).await
+    state.require(Act::Blacklist).await?;
+    let change = state
+        .with_store(move |s| Ok(s.enter_blacklist(&form, uuid::Uuid::now_v7(), &rules(), today(), &now())?))
+        .await?;
+    state.audit(AuditAct::Blacklist, change.entry.subject_id.clone(), change.entry.subject_name.clone()).await;
+    Ok(change)
 }
 
 #[tauri::command]
@@ -81,8 +88,10 @@ pub async fn lift_blacklist(
     entry_id: String,
     lift: BlacklistLiftView,
 ) -> Result<BlacklistChange, CommandError> {
-    state.session.require(Act::Blacklist)?;
-    state.with_store(move |s| Ok(s.lift_blacklist(&entry_id, &lift, &rules(), today(), &now())?)).await
+    state.require(Act::Blacklist).await?;
+    let change = state.with_store(move |s| Ok(s.lift_blacklist(&entry_id, &lift, &rules(), today(), &now())?)).await?;
+    state.audit(AuditAct::LiftBlacklist, change.entry.subject_id.clone(), change.entry.subject_name.clone()).await;
+    Ok(change)
 }
 
 /// Every entry of an agency or a person, lifted ones included, newest first.
@@ -92,7 +101,7 @@ pub async fn blacklist_of(
     subject_kind: SubjectKind,
     subject_id: String,
 ) -> Result<Vec<BlacklistEntryView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(s.blacklist_of(subject_kind, &subject_id)?)).await
 }
 
@@ -104,7 +113,7 @@ pub async fn record_capability_test(
     score: i32,
     passed: bool,
 ) -> Result<CapabilityTestView, CommandError> {
-    state.session.require(Act::CapabilityTest)?;
+    state.require(Act::CapabilityTest).await?;
     let id: PersonId = parse(&person_id)?;
     state.with_store(move |s| Ok(s.record_capability_test(id, &taken_on, score, passed, today())?)).await
 }
@@ -114,7 +123,7 @@ pub async fn capability_tests(
     state: State<'_, AppState>,
     person_id: String,
 ) -> Result<Vec<CapabilityTestView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: PersonId = parse(&person_id)?;
     state.with_store(move |s| Ok(s.capability_tests(id)?)).await
 }
@@ -125,7 +134,7 @@ pub async fn capability_pass_rates(
     state: State<'_, AppState>,
     agency_id: Option<String>,
 ) -> Result<PassRates, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let id: Option<AgencyId> = agency_id.as_deref().map(parse).transpose()?;
     state.with_store(move |s| Ok(s.capability_pass_rates(id)?)).await
 }
@@ -139,14 +148,16 @@ pub async fn export_ranking(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<String, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let day = today();
     let path = super::export_target(&app, path, &format!("信用评级排名-{day}.xlsx"))?;
     let ranking = state.with_store(move |s| Ok(s.ranking(&rules(), day)?)).await?;
-    tauri::async_runtime::spawn_blocking(move || {
+    let written = tauri::async_runtime::spawn_blocking(move || {
         safeserve_print::spreadsheets::ranking(&ranking, &rules(), day, &path)?;
-        Ok(path.display().to_string())
+        Ok::<_, CommandError>(path.display().to_string())
     })
     .await
-    .map_err(CommandError::internal)?
+    .map_err(CommandError::internal)??;
+    state.audit(AuditAct::Export, written.clone(), "").await;
+    Ok(written)
 }

@@ -38,39 +38,39 @@ pub async fn search_enterprises(
     state: State<'_, AppState>,
     query: EnterpriseQuery,
 ) -> Result<Vec<EnterpriseSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_reader(move |s| Ok(s.search_enterprises(&query)?)).await
 }
 
 #[tauri::command]
 pub async fn enterprise_file(state: State<'_, AppState>, id: String) -> Result<EnterpriseFile, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: EnterpriseId = parse(&id)?;
     state.with_reader(move |s| Ok(s.enterprise_file(id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn search_agencies(state: State<'_, AppState>, text: String) -> Result<Vec<AgencySummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_reader(move |s| Ok(s.search_agencies(&text, LIST_LIMIT, today())?)).await
 }
 
 #[tauri::command]
 pub async fn agency_detail(state: State<'_, AppState>, id: String) -> Result<AgencyDetail, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: AgencyId = parse(&id)?;
     state.with_reader(move |s| Ok(s.agency_detail(id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn search_people(state: State<'_, AppState>, text: String) -> Result<Vec<PersonSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_reader(move |s| Ok(s.search_people(&text, LIST_LIMIT, today())?)).await
 }
 
 #[tauri::command]
 pub async fn list_divisions(state: State<'_, AppState>) -> Result<Vec<Division>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(|s| Ok(s.divisions()?)).await
 }
 
@@ -84,7 +84,7 @@ pub async fn add_enterprise(
     state: State<'_, AppState>,
     form: NewEnterprise,
 ) -> Result<EnterpriseSummary, CommandError> {
-    state.session.require(Act::AddEnterprise)?;
+    state.require(Act::AddEnterprise).await?;
     let id = EnterpriseId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.add_enterprise(&form, id, &now())?)).await
 }
@@ -96,13 +96,13 @@ pub async fn update_enterprise_contact(
     id: EnterpriseId,
     contact: EnterpriseContact,
 ) -> Result<EnterpriseSummary, CommandError> {
-    state.session.require(Act::CorrectEnterprise)?;
+    state.require(Act::CorrectEnterprise).await?;
     state.with_store(move |s| Ok(s.update_enterprise_contact(id, &contact)?)).await
 }
 
 #[tauri::command]
 pub async fn add_person(state: State<'_, AppState>, form: NewPerson) -> Result<PersonSummary, CommandError> {
-    state.session.require(Act::EditRegisters)?;
+    state.require(Act::EditRegisters).await?;
     let id = PersonId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.add_person(&form, id, &now(), today())?)).await
 }

@@ -5,6 +5,7 @@
 use crate::error::CommandError;
 use crate::state::AppState;
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::sync::Role;
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::views::{NewUser, UserView};
@@ -47,13 +48,24 @@ pub async fn session(state: State<'_, AppState>) -> Result<SessionView, CommandE
 #[tauri::command]
 pub async fn sign_in(state: State<'_, AppState>, name: String, password: String) -> Result<SessionView, CommandError> {
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let user = state.with_store(move |s| Ok(s.sign_in(&name, &password, now_ms)?)).await?;
+    let typed = name.clone();
+    let user = match state.with_store(move |s| Ok(s.sign_in(&name, &password, now_ms)?)).await {
+        Ok(user) => user,
+        Err(e) => {
+            state.audit_for(None, &typed, AuditAct::SignInFailed, String::new(), e.message.zh.clone()).await;
+            return Err(e);
+        }
+    };
     state.session.start(user);
+    state.audit(AuditAct::SignIn, "", "").await;
     view(&state).await
 }
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<SessionView, CommandError> {
+    if state.session.user().is_some() {
+        state.audit(AuditAct::SignOut, "", "").await;
+    }
     state.session.end();
     view(&state).await
 }
@@ -81,6 +93,7 @@ pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Res
         })
         .await?;
     state.session.start(user);
+    state.audit(AuditAct::FirstUser, "", "").await;
     view(&state).await
 }
 
@@ -95,4 +108,11 @@ pub(crate) async fn bind_to_server(state: &AppState, user: UserView) -> Result<(
         .await?;
     state.session.update(bound);
     Ok(())
+}
+
+/// The newest entries of the audit log, with whether the whole log still chains (supervisors).
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>) -> Result<safeserve_store::audit::AuditLog, CommandError> {
+    state.require(Act::ReadAudit).await?;
+    state.with_reader(|s| Ok(s.audit_log(500)?)).await
 }

@@ -7,6 +7,7 @@ use crate::error::CommandError;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::letter::{Finding, LetterDraft, LetterEventKind};
 use safeserve_core::{ContractId, DocumentId, ErrorCode, Message, VisitId};
 use safeserve_store::letters::NewLetterEvent;
@@ -16,34 +17,39 @@ use tauri::State;
 /// Everything that bars a contract or commission from being recorded, checked as it is typed.
 #[tauri::command]
 pub async fn contract_problems(state: State<'_, AppState>, form: NewContract) -> Result<Vec<Message>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(s.contract_problems(&form)?)).await
 }
 
 #[tauri::command]
 pub async fn add_contract(state: State<'_, AppState>, form: NewContract) -> Result<ContractView, CommandError> {
-    state.session.require(if form.government_commissioned { Act::Commission } else { Act::RecordContract })?;
+    state.require(if form.government_commissioned { Act::Commission } else { Act::RecordContract }).await?;
     let id = ContractId(uuid::Uuid::now_v7());
-    state.with_store(move |s| Ok(s.add_contract(&form, id, &now(), today())?)).await
+    let commissioned = form.government_commissioned;
+    let contract = state.with_store(move |s| Ok(s.add_contract(&form, id, &now(), today())?)).await?;
+    if commissioned {
+        state.audit(AuditAct::Commission, contract.id.to_string(), contract.agency_name.clone()).await;
+    }
+    Ok(contract)
 }
 
 #[tauri::command]
 pub async fn letter_candidates(state: State<'_, AppState>, visit_id: String) -> Result<Vec<Finding>, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let id: VisitId = parse(&visit_id)?;
     state.with_store(move |s| Ok(s.letter_candidates(id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn letter_draft(state: State<'_, AppState>, visit_id: String) -> Result<Option<LetterDraft>, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     let id: VisitId = parse(&visit_id)?;
     state.with_store(move |s| Ok(s.letter_draft(id)?)).await
 }
 
 #[tauri::command]
 pub async fn save_letter_draft(state: State<'_, AppState>, draft: LetterDraft) -> Result<(), CommandError> {
-    state.session.require(Act::ComposeLetter)?;
+    state.require(Act::ComposeLetter).await?;
     state.with_store(move |s| Ok(s.save_letter_draft(&draft, &now())?)).await
 }
 
@@ -52,7 +58,7 @@ pub async fn list_letters(
     state: State<'_, AppState>,
     agency_id: Option<String>,
 ) -> Result<Vec<LetterView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(s.letters(agency_id.as_deref(), today())?)).await
 }
 
@@ -65,7 +71,7 @@ pub async fn record_letter_event(
     note: String,
     by: String,
 ) -> Result<LetterView, CommandError> {
-    state.session.require(Act::ComposeLetter)?;
+    state.require(Act::ComposeLetter).await?;
     let id: DocumentId = parse(&letter_id)?;
     let on = NaiveDate::parse_from_str(on_date.trim(), "%Y-%m-%d").map_err(|_| CommandError {
         code: ErrorCode::InvalidInput,
@@ -81,6 +87,6 @@ pub async fn record_letter_event(
 pub async fn letter_numbers(
     state: State<'_, AppState>,
 ) -> Result<Vec<safeserve_store::views::LetterNumberSeries>, CommandError> {
-    state.session.require(Act::Supervise)?;
+    state.require(Act::Supervise).await?;
     state.with_store(|s| Ok(s.letter_numbers()?)).await
 }

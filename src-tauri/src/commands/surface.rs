@@ -258,8 +258,8 @@ fn api_ts_calls_every_command_as_rust_declares_it() {
     assert!(problems.is_empty(), "the IPC surface disagrees:\n{}", problems.join("\n"));
 }
 
-/// Every command that reaches the database asks the session for its act (or the visit it
-/// records) before anything else; only signing in itself, and the status that says whether
+/// Every command that reaches the database asks for its act (`AppState::require`, or the
+/// visit it records) before anything else; only signing in itself, and the status that says whether
 /// the database opened, answer nobody in particular. Commands without state (a code's check
 /// digit, the grade lines) hold nothing to protect.
 #[test]
@@ -277,7 +277,7 @@ fn every_command_on_the_store_checks_who_is_signed_in() {
                 continue;
             }
             checked += 1;
-            if !(body.contains("session.require(") || body.contains(".require_recording(")) {
+            if !(body.contains("state.require(") || body.contains(".require_recording(")) {
                 problems.push(name.to_owned());
             }
         }

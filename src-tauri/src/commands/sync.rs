@@ -38,7 +38,7 @@ async fn view(state: &AppState) -> Result<SyncView, CommandError> {
 pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncView, CommandError> {
     // Asked by the window on its own: it shows the state without counting as the user's act.
     if state.session.user().is_none() {
-        state.session.require(Act::View)?;
+        state.require(Act::View).await?;
     }
     view(&state).await
 }
@@ -54,7 +54,7 @@ pub async fn enroll_device(
     code: String,
     ca: Option<String>,
 ) -> Result<SyncView, CommandError> {
-    let user = state.session.require(Act::Sync)?;
+    let user = state.require(Act::Sync).await?;
     let device = state.device()?;
     state
         .with_own_connection(move |s| {
@@ -69,20 +69,20 @@ pub async fn enroll_device(
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncView, CommandError> {
-    state.session.require(Act::Sync)?;
+    state.require(Act::Sync).await?;
     state.sync.wake();
     view(&state).await
 }
 
 #[tauri::command]
 pub async fn list_conflicts(state: State<'_, AppState>) -> Result<Vec<ConflictView>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(|s| Ok(s.conflicts()?)).await
 }
 
 #[tauri::command]
 pub async fn review_conflict(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    state.session.require(Act::Sync)?;
+    state.require(Act::Sync).await?;
     let now = safeserve_print::now().to_rfc3339();
     state.with_store(move |s| Ok(s.review_conflict(&id, &now)?)).await
 }

@@ -16,7 +16,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(|s| Ok(s.templates()?)).await
 }
 
@@ -26,7 +26,7 @@ pub async fn import_template(
     state: State<'_, AppState>,
     json: String,
 ) -> Result<(TemplateSummary, bool), CommandError> {
-    state.session.require(Act::ImportTemplate)?;
+    state.require(Act::ImportTemplate).await?;
     state.with_store(move |s| Ok(s.import_template(&json, &now())?)).await
 }
 
@@ -37,7 +37,7 @@ pub async fn capability_check(
     target_id: String,
     people: Vec<PersonId>,
 ) -> Result<Vec<Mismatch>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(s.capability_check(kind, &target_id, &people, today())?)).await
 }
 
@@ -49,20 +49,20 @@ pub async fn proposed_people(
     target_id: String,
     agency_id: AgencyId,
 ) -> Result<Vec<PersonId>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(move |s| Ok(s.proposed_people(kind, &target_id, agency_id, today())?)).await
 }
 
 #[tauri::command]
 pub async fn start_visit(state: State<'_, AppState>, form: NewVisit) -> Result<VisitDetail, CommandError> {
-    state.session.require(Act::record(form.kind))?;
+    state.require(Act::record(form.kind)).await?;
     let id = VisitId(uuid::Uuid::now_v7());
     state.with_store(move |s| Ok(s.start_visit(&form, id, &now(), today())?)).await
 }
 
 #[tauri::command]
 pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<VisitDetail, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let id: VisitId = parse(&id)?;
     state.with_store(move |s| Ok(s.visit(id, today())?)).await
 }
@@ -70,13 +70,13 @@ pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<Visi
 /// The newest visits, all enterprises and agencies.
 #[tauri::command]
 pub async fn recent_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(|s| Ok(s.visits(None, 100)?)).await
 }
 
 #[tauri::command]
 pub async fn unfinished_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     state.with_store(|s| Ok(s.unfinished_visits()?)).await
 }
 
@@ -192,7 +192,7 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Resu
 /// A stored photo's thumbnail or display copy, as raw JPEG bytes.
 #[tauri::command]
 pub async fn photo(state: State<'_, AppState>, sha256: String, full: bool) -> Result<Response, CommandError> {
-    state.session.require(Act::View)?;
+    state.require(Act::View).await?;
     let copy = if full { Copy::Display } else { Copy::Thumb };
     let path = state.with_store(move |s| Ok(s.photo_path(&sha256, copy)?)).await?;
     let bytes = tauri::async_runtime::spawn_blocking(move || std::fs::read(&path))

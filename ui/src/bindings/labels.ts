@@ -3,6 +3,7 @@
 
 import type { Message } from './Message';
 import type { Act } from './Act';
+import type { AuditAct } from './AuditAct';
 import type { BlacklistGround } from './BlacklistGround';
 import type { CertificateKind } from './CertificateKind';
 import type { DeductionKind } from './DeductionKind';
@@ -49,6 +50,24 @@ export const ACT_LABELS: Record<Act, Message> = {
   capability_test: { zh: "记录能力测试", en: "Record a capability test" },
   export: { zh: "导出文书和报表", en: "Export documents and tables" },
   sync: { zh: "同步与注册本机", en: "Sync and enrol this laptop" },
+  read_audit: { zh: "查阅审计日志", en: "Read the audit log" },
+};
+
+export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
+  sign_in: { zh: "登录", en: "Signed in" },
+  sign_in_failed: { zh: "登录被拒绝", en: "Sign-in refused" },
+  sign_out: { zh: "锁定", en: "Locked" },
+  first_user: { zh: "创建本机用户", en: "Made this laptop's user" },
+  enrol: { zh: "注册本机", en: "Enrolled this laptop" },
+  sign: { zh: "签署文书", en: "Signed a document" },
+  correct: { zh: "更正文书", en: "Corrected a document" },
+  approve_letter: { zh: "签发函告", en: "Approved a letter" },
+  export: { zh: "导出", en: "Exported" },
+  grade: { zh: "信用评级", en: "Graded the agencies" },
+  blacklist: { zh: "列入严重失信名单", en: "Entered on the blacklist" },
+  lift_blacklist: { zh: "移出严重失信名单", en: "Lifted from the blacklist" },
+  commission: { zh: "政府委托检查", en: "Commissioned a check" },
+  refused: { zh: "越权操作被拒绝", en: "Refused for the role" },
 };
 
 export const HAZARD_STANDING_LABELS: Record<HazardStanding, Message> = {

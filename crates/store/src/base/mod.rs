@@ -1,6 +1,7 @@
 //! The base every layer above stands on: errors, opening and migrating the file, row
-//! helpers, the display-ready views, the Chinese search index and the checklist templates.
+//! helpers, the audit log, the display-ready views, the Chinese search index and the checklist templates.
 
+pub mod audit;
 pub(crate) mod error;
 pub(crate) mod open;
 pub(crate) mod rows;

@@ -1,0 +1,91 @@
+//! The `audit_log` table: entries appended one at a time, each chained to the one before
+//! (`safeserve_core::audit`), and read back with the chain checked.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use safeserve_core::audit::{chain_hash, first_break, AuditAct, AuditEntry};
+use safeserve_core::sync::Role;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// An entry as the supervisor's screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AuditView {
+    #[ts(type = "number")]
+    pub seq: i64,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub entry: AuditEntry,
+}
+
+/// The newest entries, and whether the whole log still chains.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AuditLog {
+    pub entries: Vec<AuditView>,
+    #[ts(type = "number")]
+    pub total: i64,
+    /// The first entry where the chain breaks (changed, or one before it missing), if any.
+    #[ts(type = "number | null")]
+    pub broken_at: Option<i64>,
+}
+
+impl Store {
+    /// Appends `entry` after the newest one, chained to it.
+    pub fn record_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (last, previous): (i64, String) = tx
+            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, String::new()));
+        let seq = last + 1;
+        tx.execute(
+            "INSERT INTO audit_log(seq, at, user_id, user_name, role, act, subject, detail, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                seq,
+                entry.at,
+                entry.user_id,
+                entry.user_name,
+                entry.role.map(Role::key),
+                entry.act.key(),
+                entry.subject,
+                entry.detail,
+                chain_hash(&previous, seq, entry)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// The newest `limit` entries, newest first, with the whole chain checked.
+    pub fn audit_log(&self, limit: usize) -> Result<AuditLog, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, user_id, user_name, role, act, subject, detail, hash FROM audit_log ORDER BY seq",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let role: Option<String> = r.get(4)?;
+                let act: String = r.get(5)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    AuditEntry {
+                        at: r.get(1)?,
+                        user_id: r.get(2)?,
+                        user_name: r.get(3)?,
+                        role: role.map(|k| crate::known(("角色", "role"), &k, Role::from_key)).transpose()?,
+                        act: crate::known(("审计事项", "audit act"), &act, AuditAct::from_key)?,
+                        subject: r.get(6)?,
+                        detail: r.get(7)?,
+                    },
+                    r.get::<_, String>(8)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let broken_at = first_break(rows.iter().map(|(seq, e, h)| (*seq, e, h.as_str())));
+        let total = rows.len() as i64;
+        let entries = rows.into_iter().rev().take(limit).map(|(seq, entry, _)| AuditView { seq, entry }).collect();
+        Ok(AuditLog { entries, total, broken_at })
+    }
+}
