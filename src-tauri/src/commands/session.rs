@@ -81,10 +81,7 @@ pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Res
             if !s.users()?.is_empty() {
                 return Err(CommandError {
                     code: ErrorCode::RoleNotAllowed,
-                    message: Message::new(
-                        "本机已有用户，请登录；新增用户须由已登录的管理员办理",
-                        "This laptop has users already: sign in",
-                    ),
+                    message: Message::new("本机已有用户，请登录", "This laptop has users already: sign in"),
                     field: None,
                 });
             }
