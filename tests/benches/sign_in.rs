@@ -19,9 +19,8 @@ fn main() -> Result<()> {
     for _ in 0..RUNS {
         times.push(runtime.block_on(async {
             let app = App::launch(&binary, &db).await?;
-            let input = |id: &str| format!("input[data-testid={id}], [data-testid={id}] input");
-            app.wait_for(&input("sign-in-name")).await?.send_keys("technician").await?;
-            app.wait_for(&input("sign-in-password")).await?.send_keys(demo::DEMO_PASSWORD).await?;
+            app.wait_for(&safeserve_e2e::input("sign-in-name")).await?.send_keys("technician").await?;
+            app.wait_for(&safeserve_e2e::input("sign-in-password")).await?.send_keys(demo::DEMO_PASSWORD).await?;
             let submit = app.wait_for("[data-testid=sign-in-submit]").await?;
             let start = Instant::now();
             submit.click().await?;

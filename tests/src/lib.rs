@@ -60,6 +60,12 @@ pub fn today_of(binary: &Path) -> chrono::NaiveDate {
     }
 }
 
+/// The text box of the field `id`: Ant Design puts the `data-testid` on the `<input>` itself
+/// or on the wrapper around it (a password box), and either is matched.
+pub fn input(id: &str) -> String {
+    format!("input[data-testid={id}], [data-testid={id}] input")
+}
+
 /// The environment that puts a debug build of the app or the command line on the tests' calendar.
 pub fn clock_env() -> (&'static str, String) {
     (safeserve_print::clock::SHIFT_VAR, clock_shift_days().to_string())
@@ -346,7 +352,6 @@ impl App {
     /// password — or, on a laptop nobody uses yet, makes that user first (the role the form
     /// proposes, a technician, unless the laptop is enrolled) — and waits for the first list.
     pub async fn sign_in(&self, name: &str) -> Result<()> {
-        let input = |id: &str| format!("input[data-testid={id}], [data-testid={id}] input");
         let form = self.wait_for("[data-testid=sign-in], [data-testid=first-user]").await?;
         if form.attr("data-testid").await?.as_deref() == Some("first-user") {
             self.wait_for(&input("first-user-name")).await?.send_keys(name).await?;

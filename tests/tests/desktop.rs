@@ -245,9 +245,8 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
             "the registers are not read for nobody"
         );
         // A wrong password is said in both languages, and which of the two was wrong is not.
-        let input = |id: &str| format!("input[data-testid={id}], [data-testid={id}] input");
-        app.wait_for(&input("sign-in-name")).await?.send_keys("technician").await?;
-        app.wait_for(&input("sign-in-password")).await?.send_keys("not-the-password").await?;
+        app.wait_for(&safeserve_e2e::input("sign-in-name")).await?.send_keys("technician").await?;
+        app.wait_for(&safeserve_e2e::input("sign-in-password")).await?.send_keys("not-the-password").await?;
         app.click("[data-testid=sign-in-submit]").await?;
         let refused = app.text("[data-testid=sign-in-error][data-code=sign_in_failed]").await?;
         ensure!(refused.contains("用户名或密码不正确") && refused.contains("wrong"), "{refused:?}");
