@@ -60,8 +60,8 @@ pub fn run() {
         .setup(|app| {
             let path = database_path(app);
             let data_dir = app.path().app_data_dir().unwrap_or_else(|_| safeserve_device::default_data_dir());
-            let state = AppState::open(path.clone(), data_dir);
-            state.sync.start(app.handle().clone(), path);
+            let state = AppState::open(path, data_dir);
+            state.sync.start(app.handle().clone());
             app.manage(state);
             Ok(())
         })

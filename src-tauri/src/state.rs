@@ -2,8 +2,9 @@ use crate::error::CommandError;
 use safeserve_core::access::Act;
 use safeserve_core::audit::{AuditAct, AuditEntry};
 use safeserve_core::ErrorCode;
+use safeserve_store::keys::{DbKey, KeyFile};
 use safeserve_store::views::{RegisterCounts, UserView};
-use safeserve_store::Store;
+use safeserve_store::{is_encrypted, OpenOptions, Store, StoreError};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,10 +12,20 @@ use ts_rs::TS;
 
 /// The open database, or why it could not be opened. A database that fails to open still
 /// lets the window start, so the user reads the reason instead of seeing a crash.
+///
+/// The database is encrypted; it opens when someone signs in, with the key their password
+/// unseals from the key file, and stays open (with the key in memory) until the app quits, so
+/// syncing goes on while the window is locked. A plain database — a laptop's first start, or
+/// one kept before laptops were encrypted — is encrypted at its first sign-in.
 #[derive(Clone)]
 pub struct AppState {
     pub db_path: PathBuf,
     store: Arc<Mutex<Result<Store, CommandError>>>,
+    /// The database key, once a sign-in has unsealed it.
+    key: Arc<Mutex<Option<DbKey>>>,
+    /// Audit entries from before the database opened (refused sign-ins), written at the next
+    /// sign-in.
+    pending_audit: Arc<Mutex<Vec<AuditEntry>>>,
     /// A read-only connection for searches and read models, opened on first use.
     reader: Arc<Mutex<Option<Store>>>,
     /// Where the device key file lives when there is no OS keyring.
@@ -48,12 +59,14 @@ pub struct AppStatus {
 impl AppState {
     pub fn open(db_path: PathBuf, data_dir: PathBuf) -> Self {
         let store = Store::open(&db_path).map_err(CommandError::from);
-        if let Err(e) = &store {
+        if let Some(e) = store.as_ref().err().filter(|e| e.code != ErrorCode::SignedOut) {
             eprintln!("safeserve: {}: {}", db_path.display(), e.message.zh);
         }
         Self {
             db_path,
             store: Arc::new(Mutex::new(store)),
+            key: Arc::default(),
+            pending_audit: Arc::default(),
             reader: Arc::default(),
             data_dir,
             device: Arc::default(),
@@ -87,6 +100,7 @@ impl AppState {
         f: impl FnOnce(&Store) -> Result<T, CommandError> + Send + 'static,
     ) -> Result<T, CommandError> {
         let (reader, store, path) = (self.reader.clone(), self.store.clone(), self.db_path.clone());
+        let key = self.key()?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut slot = reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
             let s = match slot.take() {
@@ -95,7 +109,7 @@ impl AppState {
                     if let Err(e) = store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?.as_ref() {
                         return Err(e.clone());
                     }
-                    Store::open_reader(&path)?
+                    Store::open_reader(&path, key.as_ref())?
                 }
             };
             let out = f(&s);
@@ -114,10 +128,110 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, CommandError> + Send + 'static,
     ) -> Result<T, CommandError> {
+        let state = self.clone();
+        tauri::async_runtime::spawn_blocking(move || f(&mut state.connect()?)).await.map_err(CommandError::internal)?
+    }
+
+    fn key(&self) -> Result<Option<DbKey>, CommandError> {
+        Ok(self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))?.clone())
+    }
+
+    /// A connection of its own to the database (the sync worker's, a long network wait's),
+    /// once a sign-in has opened it.
+    pub fn connect(&self) -> Result<Store, CommandError> {
+        let key = self.key()?;
+        if key.is_none() && is_encrypted(&self.db_path) {
+            return Err(StoreError::NeedsKey { path: self.db_path.clone() }.into());
+        }
+        Ok(Store::open_with(&self.db_path, &OpenOptions { key, ..Default::default() })?)
+    }
+
+    /// Signs `name` in with `password`: through the key file for an encrypted database (the
+    /// password unseals the key, which opens the database), through the `users` table for a
+    /// plain one — which is then encrypted, its key sealed under this password.
+    pub async fn unlock(&self, name: String, password: String) -> Result<UserView, CommandError> {
+        let state = self.clone();
+        let password = zeroize::Zeroizing::new(password);
+        let user = tauri::async_runtime::spawn_blocking(move || -> Result<UserView, CommandError> {
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            let path = state.db_path.clone();
+            // The reader first, then the store: the order `with_reader` takes them in.
+            let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
+            let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
+            let user = if is_encrypted(&path) {
+                let mut file = KeyFile::load(&path)?.ok_or_else(|| StoreError::KeyFile {
+                    path: safeserve_store::keys::key_file_path(&path),
+                    reason: "missing".into(),
+                })?;
+                let key = file.unlock(&name, &password, now_ms)?;
+                if state.key()?.is_none() {
+                    *reader = None;
+                    *store = Ok(Store::open_with(&path, &OpenOptions::keyed(key.clone()))?);
+                    *state.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);
+                }
+                let opened = store.as_mut().map_err(|e| e.clone())?;
+                find_user(opened, &name)?
+            } else {
+                let user = store.as_mut().map_err(|e| e.clone())?.sign_in(&name, &password, now_ms)?;
+                state.encrypt(&mut store, &mut reader)?;
+                user
+            };
+            Ok(user)
+        })
+        .await
+        .map_err(CommandError::internal)??;
+        self.flush_pending_audit().await;
+        self.sync.wake();
+        Ok(user)
+    }
+
+    /// Encrypts the plain database under a new key sealed for each of its users, with every
+    /// connection to the plain file closed first; a failure leaves the plain database open as
+    /// it was. The key file is written before the encrypted file takes the database's name.
+    pub(crate) fn encrypt(
+        &self,
+        store: &mut Result<Store, CommandError>,
+        reader: &mut Option<Store>,
+    ) -> Result<(), CommandError> {
         let path = self.db_path.clone();
-        tauri::async_runtime::spawn_blocking(move || f(&mut Store::open(&path)?))
-            .await
-            .map_err(CommandError::internal)?
+        *reader = None;
+        *store = Err(CommandError::internal("the database is being encrypted"));
+        match safeserve_store::encryption::encrypt_for_users(&path) {
+            Ok(key) => {
+                *store = Store::open_with(&path, &OpenOptions::keyed(key.clone())).map_err(CommandError::from);
+                *self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);
+                store.as_ref().map(|_| ()).map_err(|e| e.clone())
+            }
+            Err(e) => {
+                *store = Store::open(&path).map_err(CommandError::from);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Runs `f` holding both connections, for what must close and reopen them (the first
+    /// user's encryption).
+    pub async fn with_connections<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState, &mut Result<Store, CommandError>, &mut Option<Store>) -> Result<T, CommandError>
+            + Send
+            + 'static,
+    ) -> Result<T, CommandError> {
+        let state = self.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
+            let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
+            f(&state, &mut store, &mut reader)
+        })
+        .await
+        .map_err(CommandError::internal)?
+    }
+
+    async fn flush_pending_audit(&self) {
+        let entries = self.pending_audit.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        for entry in entries {
+            self.write_audit(entry).await;
+        }
     }
 
     /// The signed-in user, if their role may record — and sign the documents of — the visit
@@ -173,8 +287,20 @@ impl AppState {
             subject,
             detail,
         };
-        if let Err(e) = self.with_store(move |s| Ok(s.record_audit(&entry)?)).await {
-            eprintln!("safeserve: the audit log could not be written: {}", e.message.en);
+        self.write_audit(entry).await;
+    }
+
+    async fn write_audit(&self, entry: AuditEntry) {
+        let kept = entry.clone();
+        match self.with_store(move |s| Ok(s.record_audit(&entry)?)).await {
+            Ok(_) => {}
+            // Not signed in yet, the database still closed: the entry waits for the next sign-in.
+            Err(e) if e.code == ErrorCode::SignedOut => {
+                if let Ok(mut pending) = self.pending_audit.lock() {
+                    pending.push(kept);
+                }
+            }
+            Err(e) => eprintln!("safeserve: the audit log could not be written: {}", e.message.en),
         }
     }
 
@@ -198,8 +324,9 @@ impl AppState {
         let db_path = self.db_path.display().to_string();
         let clock_shift_days = safeserve_print::clock::shift_days();
         if self.session.user().is_none() {
-            // Whether the database opened is said before sign-in; what it holds is not.
-            let error = self.with_store(|_| Ok(())).await.err();
+            // Whether the database opened is said before sign-in (an encrypted one waiting for
+            // the sign-in is not a fault); what it holds is not.
+            let error = self.with_store(|_| Ok(())).await.err().filter(|e| e.code != ErrorCode::SignedOut);
             return AppStatus { db_path, counts: None, error, clock_shift_days };
         }
         match self.with_store(|s| Ok(s.counts()?)).await {
@@ -207,4 +334,14 @@ impl AppState {
             Err(e) => AppStatus { db_path, counts: None, error: Some(e), clock_shift_days },
         }
     }
+}
+
+/// The user signed in as `name` (matched as the `users` table matches names).
+fn find_user(store: &Store, name: &str) -> Result<UserView, CommandError> {
+    let wanted = name.trim().to_lowercase();
+    store
+        .users()?
+        .into_iter()
+        .find(|u| u.name.to_lowercase() == wanted)
+        .ok_or_else(|| CommandError::internal(format!("the key file names {name}, the database does not")))
 }

@@ -8,7 +8,6 @@ use safeserve_core::sync::SyncPhase;
 use safeserve_store::Store;
 use safeserve_sync::{Progress, SyncReport};
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter};
@@ -79,16 +78,16 @@ impl SyncWorker {
         }
     }
 
-    /// Starts the worker thread for the database at `db`. Without it the laptop still records
+    /// Starts the worker thread for the app's database. Without it the laptop still records
     /// everything; only syncing waits for the next start.
-    pub fn start(&self, app: AppHandle, db: PathBuf) {
+    pub fn start(&self, app: AppHandle) {
         let worker = self.clone();
-        if let Err(e) = std::thread::Builder::new().name("sync".into()).spawn(move || worker.run(app, db)) {
+        if let Err(e) = std::thread::Builder::new().name("sync".into()).spawn(move || worker.run(app)) {
             eprintln!("safeserve: the sync thread could not start: {e}");
         }
     }
 
-    fn run(&self, app: AppHandle, db: PathBuf) {
+    fn run(&self, app: AppHandle) {
         let mut wait = FIRST_RETRY.min(IDLE);
         let mut failures = 0u32;
         // The worker's own connection, kept between attempts (reopened only if opening failed).
@@ -96,7 +95,9 @@ impl SyncWorker {
         loop {
             self.sleep(wait);
             if opened.is_none() {
-                opened = Store::open(&db).ok();
+                // Through the app's state: the database opens once someone has signed in.
+                use tauri::Manager;
+                opened = app.state::<crate::state::AppState>().connect().ok();
             }
             let Some(store) = opened.as_mut() else {
                 wait = LAST_RETRY;

@@ -87,7 +87,7 @@ pub struct Setting {
 pub fn prepare(dir: &Path, today: chrono::NaiveDate) -> Result<Setting> {
     let db = dir.join("demo.db");
     crate::demo_for_app(dir, &db, today)?;
-    let enterprise = pick_enterprise(&Store::open(&db)?, today)?;
+    let enterprise = pick_enterprise(&crate::open_db(&db)?, today)?;
     Ok(Setting { db, enterprise, photos: write_photos(dir)? })
 }
 

@@ -76,12 +76,44 @@ pub fn app_device(dir: &Path) -> Result<safeserve_device::DeviceKey> {
     Ok(safeserve_device::from_file_or_new(&dir.join("device-key"))?)
 }
 
-/// The small demo database at `db`, its documents signed by the app launched on `dir`, as
-/// `safeserve demo` signs a laptop's demo with the laptop's own key.
+/// The small demo database at `db`, its documents signed by the app launched on `dir` and the
+/// file encrypted for the demo's users, as `safeserve demo` makes a laptop's demo.
 pub fn demo_for_app(dir: &Path, db: &Path, as_of: chrono::NaiveDate) -> Result<()> {
     use safeserve_demo as demo;
     demo::generate_signed_by(db, demo::DemoSize::Small, demo::DEFAULT_SEED, as_of, &app_device(dir)?.key)?;
+    demo::encrypt_for_laptop(db)?;
     Ok(())
+}
+
+/// The key of an app's encrypted database, unsealed as its users sign in (every user the tests
+/// make has the demo password); `None` for a plain database.
+pub fn app_key(db: &Path) -> Result<Option<safeserve_store::keys::DbKey>> {
+    if !safeserve_store::is_encrypted(db) {
+        return Ok(None);
+    }
+    let mut file = safeserve_store::keys::KeyFile::load(db)?.context("the key file")?;
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    for name in file.names() {
+        if let Ok(key) = file.unlock(&name, safeserve_demo::DEMO_PASSWORD, now_ms) {
+            return Ok(Some(key));
+        }
+    }
+    bail!("no user of {} has the demo password", db.display())
+}
+
+/// The database an app keeps at `db`, opened as its users do (encrypted or not).
+pub fn open_db(db: &Path) -> Result<safeserve_store::Store> {
+    let key = app_key(db)?;
+    Ok(safeserve_store::Store::open_with(db, &safeserve_store::OpenOptions { key, ..Default::default() })?)
+}
+
+/// A plain SQL connection to the database at `db`, keyed when it is encrypted.
+pub fn connect(db: &Path) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(db)?;
+    if let Some(key) = app_key(db)? {
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", *key.to_hex()))?;
+    }
+    Ok(conn)
 }
 
 /// Whom the app launched on `dir` believes when it has never been enrolled: itself.
@@ -112,7 +144,7 @@ pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Re
     use safeserve_store::views::{NewVisit, Place, VisitField};
     let today = today();
     let now = now().to_rfc3339();
-    let mut store = safeserve_store::Store::open(db)?;
+    let mut store = open_db(db)?;
     let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
     let v = store.start_visit(
         &NewVisit {

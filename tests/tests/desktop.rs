@@ -82,7 +82,7 @@ async fn search_by_two_and_three_characters_opens_the_file_and_an_agency_failing
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
-    let store = Store::open(&db)?;
+    let store = safeserve_e2e::open_db(&db)?;
     let target = pick_target(&store)?;
     let id = target.enterprise.id.to_string();
 
@@ -167,7 +167,7 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
-    let before = Store::open(&db)?.counts()?;
+    let before = safeserve_e2e::open_db(&db)?.counts()?;
 
     let app = App::launch(&desktop_binary("debug")?, &db).await?;
     app.sign_in("technician").await?;
@@ -208,7 +208,7 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
     .await;
     app.close().await?;
     result?;
-    let after = Store::open(&db)?.counts()?;
+    let after = safeserve_e2e::open_db(&db)?.counts()?;
     ensure!(after == before, "nothing saved: {before:?} → {after:?}");
     Ok(())
 }
@@ -233,7 +233,7 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
-    let enterprise = Store::open(&db)?.search_enterprises(&EnterpriseQuery::default())?.remove(0);
+    let enterprise = safeserve_e2e::open_db(&db)?.search_enterprises(&EnterpriseQuery::default())?.remove(0);
 
     let app = App::launch(&desktop_binary("debug")?, &db).await?;
     let result = async {
@@ -253,7 +253,11 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
         app.look("sign-in-wrong-password.png").await?;
         app.client.refresh().await?;
 
+        // A database kept in clear (one from before laptops were encrypted) is encrypted at
+        // the first sign-in, and every user of it keeps their own password.
+        ensure!(!safeserve_store::is_encrypted(&db), "the demo starts plain");
         app.sign_in("technician").await?;
+        ensure!(safeserve_store::is_encrypted(&db), "the first sign-in encrypted the database");
         app.look("signed-in-technician.png").await?;
         ensure!(app.client.find(Locator::Css("[data-testid=nav-grades]")).await.is_err(), "no grading menu");
         ensure!(app.client.find(Locator::Css("[data-testid=nav-coverage]")).await.is_err(), "no coverage menu");

@@ -7,19 +7,17 @@
 use anyhow::{ensure, Context, Result};
 use ed25519_dalek::SigningKey;
 use fantoccini::Locator;
-use rusqlite::Connection;
 use safeserve_core::EnterpriseId;
 use safeserve_e2e::server::Server;
 use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
 use safeserve_store::views::EnterpriseContact;
-use safeserve_store::Store;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn count(db: &Path, sql: &str) -> Result<i64> {
-    Ok(Connection::open(db)?.query_row(sql, [], |r| r.get(0))?)
+    Ok(safeserve_e2e::connect(db)?.query_row(sql, [], |r| r.get(0))?)
 }
 
 /// Runs work that uses the blocking HTTP client (the server's health check, a sync) off the
@@ -58,7 +56,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     let demo = dir.path().join("demo.db");
     let data = dir.path().join("server");
     Server::loaded_demo(&data, &demo, today(), true)?;
-    let district: String = Connection::open(&demo)?.query_row(
+    let district: String = safeserve_e2e::connect(&demo)?.query_row(
         "SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1",
         [],
         |r| r.get(0),
@@ -80,7 +78,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
     blocking({
         let (other, url, ca) = (other.clone(), server.url.clone(), server.ca.clone());
         move || {
-            let mut store = Store::open(&other)?;
+            let mut store = safeserve_e2e::open_db(&other)?;
             let key = SigningKey::from_bytes(&[7; 32]);
             safeserve_sync::enroll(&mut store, &url, &other_code, &key, "li-laptop", ca.as_deref())?;
             safeserve_sync::sync(&mut store, &mut |_| {})?;
@@ -91,7 +89,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
 
     // A laptop fresh from installation: an empty database, a device key in a file.
     let laptop = dir.path().join("laptop.db");
-    drop(Store::open(&laptop)?);
+    drop(safeserve_e2e::open_db(&laptop)?);
     let key = dir.path().join("device-key");
     let xdg_data = dir.path().join("xdg-data");
     let env: [(&str, &OsStr); 3] = [
@@ -156,7 +154,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         app.look("sync-screen.png").await?;
 
         // The other laptop corrects the first enterprise's phone and syncs first …
-        let (id, name): (String, String) = Connection::open(&laptop)?.query_row(
+        let (id, name): (String, String) = safeserve_e2e::connect(&laptop)?.query_row(
             "SELECT id, name FROM enterprises ORDER BY seq LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -165,7 +163,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         blocking({
             let other = other.clone();
             move || {
-                let mut store = Store::open(&other)?;
+                let mut store = safeserve_e2e::open_db(&other)?;
                 let file = store.enterprise_file(enterprise, today())?;
                 let contact = EnterpriseContact {
                     address: file.enterprise.address,
@@ -189,7 +187,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         app.look("enterprise-contact-edit.png").await?;
         app.click("[data-testid=contact-save]").await?;
         wait_text(&app, "[data-testid=enterprise-file]", "the file shows the new phone", |s| s.contains("0571-8888")).await?;
-        let phone: String = Connection::open(&laptop)?
+        let phone: String = safeserve_e2e::connect(&laptop)?
             .query_row("SELECT phone FROM enterprises WHERE id = ?1", [&id], |r| r.get(0))?;
         ensure!(phone == "0571-8888", "the edit is stored: {phone}");
 
@@ -205,7 +203,7 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         for part in ["企业", name.as_str(), "联系电话", "0571-8888", "0571-2222"] {
             ensure!(shown.contains(part), "the conflict row shows {part}: {shown:?}");
         }
-        let held: String = Connection::open(server.as_ref().context("server")?.data.join("server.db"))?.query_row(
+        let held: String = safeserve_e2e::connect(&server.as_ref().context("server")?.data.join("server.db"))?.query_row(
             "SELECT json_extract(body, '$.phone') FROM changes WHERE entity = 'enterprise' AND record_id = ?1 AND current = 1",
             [&id],
             |r| r.get(0),

@@ -48,7 +48,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
     let dir_path = dir.path().to_string_lossy().into_owned();
     let (db, app) = launch(dir.path()).await?;
     let (visit, enterprise, principal) = {
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let visit = pick_visit(&store)?;
         let file = store.enterprise_file(visit.target_id.parse()?, today())?;
         (visit, file.enterprise.name, file.principal)
@@ -105,7 +105,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         let confirm = app.wait_for("[data-testid=confirm-sign]").await?;
         ensure!(confirm.attr("disabled").await?.is_some(), "确认签字 is disabled while pads are empty");
         ensure!(
-            Store::open(&db)?.documents(DocumentsOf::Visit(visit.id))?.is_empty(),
+            safeserve_e2e::open_db(&db)?.documents(DocumentsOf::Visit(visit.id))?.is_empty(),
             "nothing is signed with empty pads"
         );
         app.look("documents-empty-pads.png").await?;
@@ -125,7 +125,7 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         app.look("documents-signed.png").await?;
 
         // The store holds it, and it verifies.
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let docs = store.documents(DocumentsOf::Visit(visit.id))?;
         ensure!(docs.len() == 1, "one document for the visit, got {}", docs.len());
         let doc = &docs[0];
@@ -201,7 +201,7 @@ async fn the_verify_screen_tells_valid_superseded_and_unknown_codes_apart() -> R
     let (db, app) = launch(dir.path()).await?;
     app.sign_in("inspector").await?;
     let (valid, old, newest) = {
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let lists = store.documents(DocumentsOf::Kind(DocumentKind::HazardList))?;
         let old = lists.iter().find(|d| d.superseded_by.is_some()).context("the demo's corrected hazard list")?;
         let v = store.verify(old.id, None, &safeserve_e2e::app_trust(dir.path())?)?;

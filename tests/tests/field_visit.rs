@@ -6,7 +6,6 @@
 use anyhow::Result;
 use safeserve_e2e::{field_run, App};
 use safeserve_store::documents::DocumentsOf;
-use safeserve_store::Store;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling() -> Result<()> {
@@ -27,7 +26,7 @@ async fn a_technician_records_and_signs_a_dust_explosion_visit_without_scrolling
 
     // What the window did is in the record: one signed, valid hazard list of three hazards
     // with six photos, every item answered.
-    let store = Store::open(&db)?;
+    let store = safeserve_e2e::open_db(&db)?;
     let visit = store.visits(Some(enterprise.id), 1)?.pop().expect("the visit is recorded");
     let docs = store.documents(DocumentsOf::Visit(visit.id))?;
     anyhow::ensure!(docs.len() == 1, "one document: {docs:?}");

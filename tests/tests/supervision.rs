@@ -11,7 +11,6 @@ use safeserve_core::VisitId;
 use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::today;
 use safeserve_e2e::{ended_agency_inspection, App};
-use safeserve_store::Store;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -23,7 +22,7 @@ fn demo_db(dir: &Path) -> Result<PathBuf> {
 
 /// An ended inspection of the first agency, its first item failed with a note.
 fn inspection(db: &Path) -> Result<(VisitId, String)> {
-    let agency = Store::open(db)?.search_agencies("", 1, today())?.pop().context("an agency")?;
+    let agency = safeserve_e2e::open_db(db)?.search_agencies("", 1, today())?.pop().context("an agency")?;
     let id = ended_agency_inspection(db, &agency.id.to_string(), "抽查的三份服务记录无现场照片")?;
     Ok((id, agency.name))
 }
@@ -43,7 +42,7 @@ async fn a_supervisor_composes_approves_prints_and_follows_a_letter() -> Result<
     let db = demo_db(dir.path())?;
     let (visit, agency) = inspection(&db)?;
     let year = today().format("%Y").to_string();
-    let next = Store::open(&db)?
+    let next = safeserve_e2e::open_db(&db)?
         .letter_numbers()?
         .iter()
         .filter(|s| s.year.to_string() == year)
@@ -120,7 +119,7 @@ async fn a_supervisor_composes_approves_prints_and_follows_a_letter() -> Result<
         app.wait_for("[data-testid=letter-row] [data-testid=letter-state][data-state=replied]").await?;
         app.look("supervision-letters.png").await?;
 
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let letters = store.letters(None, today())?;
         ensure!(letters[0].reference == reference && letters[0].events.len() == 1, "stored: {:?}", letters[0]);
         Ok::<_, anyhow::Error>(())
@@ -158,7 +157,7 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let db = demo_db(dir.path())?;
     let (enterprise, d_grade, fit) = {
-        let mut store = Store::open(&db)?;
+        let mut store = safeserve_e2e::open_db(&db)?;
         // A bureau that grades strictly (its own rule file): more agencies fall to D on their
         // record alone, without any blacklist entry.
         let strict = GradeRules::parse(
@@ -223,12 +222,12 @@ async fn a_d_grade_agency_cannot_be_given_a_commissioned_check() -> Result<()> {
         .await?;
         app.click("[data-testid=contract-submit]").await?;
         until("the commission is on the enterprise's contracts", async || {
-            let store = Store::open(&db)?;
+            let store = safeserve_e2e::open_db(&db)?;
             let file = store.enterprise_file(enterprise.id, today())?;
             Ok(file.contracts.iter().any(|c| c.agency_name == fit && c.government_commissioned))
         })
         .await?;
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let file = store.enterprise_file(enterprise.id, today())?;
         ensure!(
             !file.contracts.iter().any(|c| c.agency_name == d_grade && c.government_commissioned),
@@ -255,7 +254,7 @@ async fn an_accident_back_trace_lists_every_agency_and_prints() -> Result<()> {
     let db = demo_db(dir.path())?;
     // The enterprise whose back-trace holds the most agencies and hazards.
     let (enterprise, expected) = {
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         let mut best = None;
         for e in store.search_enterprises(&Default::default())? {
             let t = store.backtrace(e.id, today(), 12)?;

@@ -10,7 +10,6 @@ use safeserve_core::document::DocumentKind;
 use safeserve_e2e::browser::Browser;
 use safeserve_e2e::server::Server;
 use safeserve_store::documents::DocumentsOf;
-use safeserve_store::Store;
 use std::path::Path;
 use std::process::Command;
 
@@ -44,7 +43,7 @@ fn the_public_page_tells_valid_superseded_unknown_and_altered_documents_apart() 
     // certificate, and its QR codes open the public page.
     let laptop = dir.path().join("laptop.db");
     let key = SigningKey::from_bytes(&[5; 32]);
-    let mut store = Store::open(&laptop)?;
+    let mut store = safeserve_e2e::open_db(&laptop)?;
     let account = server.enroll(&mut store, &server.enrolment_code("孙悦")?, &key, "孙悦的笔记本")?;
     ensure!(account.verify_url.as_deref() == Some(PUBLIC_URL), "{:?}", account.verify_url);
     ensure!(account.document_certificate.is_some() && account.bureau_authority.is_some(), "the bureau's certificate");
@@ -86,7 +85,7 @@ fn the_public_page_tells_valid_superseded_unknown_and_altered_documents_apart() 
         let content_hash = store.document(valid.id)?.content_hash;
         ensure!(body.contains(&content_hash), "the content hash is shown");
         let source = browser.client.source().await?;
-        let ids: Vec<String> = rusqlite::Connection::open(&demo_db)?
+        let ids: Vec<String> = safeserve_e2e::connect(&demo_db)?
             .prepare("SELECT id_number FROM people")?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

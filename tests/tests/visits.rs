@@ -67,7 +67,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
     let enterprise = {
-        let store = Store::open(&db)?;
+        let store = safeserve_e2e::open_db(&db)?;
         pick_enterprise(&store)?
     };
     let photo = dir.path().join("配电箱.png");
@@ -135,7 +135,7 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     result?;
 
     // The record itself, read back from the file.
-    let store = Store::open(&db)?;
+    let store = safeserve_e2e::open_db(&db)?;
     let unfinished = store.unfinished_visits()?;
     ensure!(unfinished.len() == 1, "one unfinished visit");
     let visit = store.visit(unfinished[0].id, today())?;

@@ -20,6 +20,7 @@ macro_rules! say_raw {
 
 mod backtrace;
 mod coverage;
+mod credentials;
 mod documents;
 mod grades;
 mod letter;
@@ -64,6 +65,19 @@ enum Command {
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
+        /// Leave the database unencrypted (for tests and measurements; a laptop's is always
+        /// encrypted, its demo users signing in with the demo password).
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Write the key of an encrypted database to a file, for scripts that run unattended
+    /// (写出数据库密钥文件). Signs in with SAFESERVE_USER and SAFESERVE_PASSWORD.
+    KeyFile {
+        #[arg(long)]
+        db: PathBuf,
+        /// The file to write (readable by its owner only; an existing file is never replaced).
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Search enterprises, agencies and people (检索企业、机构、人员).
     Search {
@@ -271,11 +285,18 @@ fn today() -> NaiveDate {
 }
 
 fn fail(e: &StoreError) -> ExitCode {
+    if matches!(e, StoreError::NeedsKey { .. }) {
+        let (m, hint) = (e.message(), credentials::hint());
+        return output::error(&safeserve_core::Message::new(
+            format!("{}\n{}", m.zh, hint.zh),
+            format!("{}\n{}", m.en, hint.en),
+        ));
+    }
     output::error(&e.message())
 }
 
 fn open_existing(db: &std::path::Path) -> Result<Store, StoreError> {
-    Store::open_with(db, &safeserve_store::OpenOptions { create: false, ..Default::default() })
+    credentials::open(db, false)
 }
 
 fn now() -> String {
@@ -284,7 +305,14 @@ fn now() -> String {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Demo { db, size, seed, as_of, force } => {
+        Command::KeyFile { db, to } => match credentials::write_key_file(&db, &to) {
+            Ok(()) => {
+                say!("密钥文件已写出 key file written: {}", to.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        Command::Demo { db, size, seed, as_of, force, plain } => {
             if db.exists() && !force {
                 eprintln!("错误：{} 已存在，未做改动（如需覆盖请加 --force）\nerror: {} exists; nothing changed (use --force to replace it)", db.display(), db.display());
                 return ExitCode::from(2);
@@ -299,7 +327,9 @@ fn main() -> ExitCode {
                 Ok(d) => d,
                 Err(e) => return output::error(&safeserve_print::PrintError::from(e).message()),
             };
-            match demo::generate_signed_by(&db, size, seed, as_of.unwrap_or_else(today), &device.key) {
+            let made = demo::generate_signed_by(&db, size, seed, as_of.unwrap_or_else(today), &device.key)
+                .and_then(|c| if plain { Ok(c) } else { demo::encrypt_for_laptop(&db).map(|()| c) });
+            match made {
                 Ok(c) => {
                     say!(
                         "演示数据库已生成 demo database written: {} — {} enterprises, {} agencies, {} people, {} contracts, \

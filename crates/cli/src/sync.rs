@@ -22,7 +22,7 @@ pub fn enroll(db: &Path, server: &str, code: &str, ca: Option<&Path>) -> ExitCod
             return ExitCode::from(2);
         }
     };
-    let mut store = match safeserve_store::Store::open(db) {
+    let mut store = match crate::credentials::open(db, true) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };

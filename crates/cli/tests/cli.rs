@@ -52,6 +52,42 @@ fn demo_then_search_prints_one_json_object_per_line() {
 }
 
 #[test]
+fn an_encrypted_demo_opens_only_with_a_sign_in_or_its_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let search = ["search", "--db", &db, "化工"];
+    let signed_out = |c: &mut Command| {
+        c.env_remove("SAFESERVE_USER").env_remove("SAFESERVE_PASSWORD").args(search).output().unwrap()
+    };
+    let bare = signed_out(&mut cli());
+    assert_eq!(bare.status.code(), Some(2));
+    assert!(
+        stderr(&bare).contains("数据库已加密") && stderr(&bare).contains("SAFESERVE_PASSWORD"),
+        "{}",
+        stderr(&bare)
+    );
+    let wrong = cli().env("SAFESERVE_PASSWORD", "not the password").args(search).output().unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("用户名或密码不正确"), "{}", stderr(&wrong));
+
+    let key = dir.path().join("demo.key");
+    let key_arg = key.to_string_lossy().into_owned();
+    let o = safeserve(&["key-file", "--db", &db, "--to", &key_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the key file is its owner's only"
+    );
+    let by_key = signed_out(cli().env("SAFESERVE_KEY_FILE", &key));
+    assert!(by_key.status.success(), "{}", stderr(&by_key));
+    assert!(!stdout(&by_key).is_empty());
+    let again = safeserve(&["key-file", "--db", &db, "--to", &key_arg]);
+    assert_eq!(again.status.code(), Some(2), "an existing key file is never replaced");
+}
+
+#[test]
 fn demo_refuses_to_overwrite_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
@@ -261,8 +297,7 @@ fn a_laptop_set_to_another_zone_still_dates_in_china() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let sha = json_lines(&o)[0]["sha256"].as_str().unwrap().to_owned();
-    let imported: String = rusqlite::Connection::open(&db)
-        .unwrap()
+    let imported: String = crate::support::open_demo(&db)
         .query_row("SELECT imported_at FROM photos WHERE sha256 = ?1", [&sha], |r| r.get(0))
         .unwrap();
     assert!(imported.ends_with("+08:00"), "dated {imported}");

@@ -44,6 +44,9 @@ error_codes! {
     DatabaseNewer = "database_newer",
     /// Cannot be opened, or its backup before a migration failed.
     DatabaseUnavailable = "database_unavailable",
+    /// An encrypted database that does not open with the key its key file holds (copied from
+    /// another laptop, or damaged).
+    DatabaseKeyMismatch = "database_key_mismatch",
     DiskFull = "disk_full",
     NotFound = "not_found",
     /// A form with bad input; the field is named beside the code.

@@ -74,6 +74,12 @@ pub const DEMO_USERS: [(&str, &str, Role); 4] = [
     ("admin", "演示管理员", Role::Admin),
 ];
 
+/// Encrypts a generated demo database as a laptop keeps its own: under a random key sealed for
+/// each of [`DEMO_USERS`] with [`DEMO_PASSWORD`], so any of them signs in.
+pub fn encrypt_for_laptop(path: &Path) -> Result<(), StoreError> {
+    safeserve_store::encryption::encrypt_for_users(path).map(drop)
+}
+
 /// Share of checklist items a demo visit finds failing: about four hazards a visit, which puts
 /// a million hazards in the large database.
 const FAIL_RATE: f64 = 0.25;

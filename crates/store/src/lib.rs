@@ -20,8 +20,8 @@ mod supervision;
 
 pub(crate) use base::error::known;
 pub use base::error::{StoreError, SyncDataError, UnknownKey};
-pub use base::open::{OpenOptions, LATEST_VERSION};
-pub use base::{audit, search, views};
+pub use base::open::{is_encrypted, OpenOptions, LATEST_VERSION};
+pub use base::{audit, encryption, keys, search, views};
 pub use composites::documents::SignerTrust;
 pub use composites::{bulk, documents, sync};
 pub use evidence::photos;

@@ -8,6 +8,7 @@ mod backtrace;
 mod common;
 mod coverage;
 mod documents;
+mod encryption;
 mod grades;
 mod letters;
 mod sync;

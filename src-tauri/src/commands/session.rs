@@ -1,6 +1,7 @@
 //! Signing in and out. A laptop never enrolled makes its first user at first start; an
 //! enrolled one makes it with the server's name and role for the user it was enrolled to.
-//! Passwords are checked by the store (Argon2id, with a growing wait after wrong ones).
+//! The password unseals the database's key (Argon2id, with a growing wait after wrong ones):
+//! signing in is what opens the encrypted database (`AppState::unlock`).
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -30,7 +31,12 @@ pub struct SessionView {
 async fn view(state: &AppState) -> Result<SessionView, CommandError> {
     let user = state.session.user();
     let (first_start, enrolled_role) =
-        state.with_store(|s| Ok((s.users()?.is_empty(), s.sync_account()?.map(|a| a.role)))).await?;
+        match state.with_store(|s| Ok((s.users()?.is_empty(), s.sync_account()?.map(|a| a.role)))).await {
+            Ok(found) => found,
+            // Encrypted and not opened yet: its key file has users, or it would not be encrypted.
+            Err(e) if e.code == ErrorCode::SignedOut => (false, None),
+            Err(e) => return Err(e),
+        };
     Ok(SessionView {
         acts: user.as_ref().map(|u| u.role.acts()).unwrap_or_default(),
         user,
@@ -47,9 +53,8 @@ pub async fn session(state: State<'_, AppState>) -> Result<SessionView, CommandE
 
 #[tauri::command]
 pub async fn sign_in(state: State<'_, AppState>, name: String, password: String) -> Result<SessionView, CommandError> {
-    let now_ms = chrono::Utc::now().timestamp_millis();
     let typed = name.clone();
-    let user = match state.with_store(move |s| Ok(s.sign_in(&name, &password, now_ms)?)).await {
+    let user = match state.unlock(name, password).await {
         Ok(user) => user,
         Err(e) => {
             state.audit_for(None, &typed, AuditAct::SignInFailed, String::new(), e.message.zh.clone()).await;
@@ -70,14 +75,16 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<SessionView, Command
     view(&state).await
 }
 
-/// The first user of this laptop, signed in at once. Refused once anyone can sign in: a
-/// laptop's users are not made by whoever finds it open. On an enrolled laptop the user takes
-/// the role the server gave.
+/// The first user of this laptop, signed in at once; the database is encrypted under their
+/// password before anything else is recorded. Refused once anyone can sign in: a laptop's
+/// users are not made by whoever finds it open. On an enrolled laptop the user takes the role
+/// the server gave.
 #[tauri::command]
 pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Result<SessionView, CommandError> {
     let at = super::registers::now();
     let user = state
-        .with_store(move |s| {
+        .with_connections(move |state, store, reader| {
+            let s = store.as_mut().map_err(|e| e.clone())?;
             if !s.users()?.is_empty() {
                 return Err(CommandError {
                     code: ErrorCode::RoleNotAllowed,
@@ -86,9 +93,12 @@ pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Res
                 });
             }
             let role = s.sync_account()?.map_or(form.role, |a| a.role);
-            Ok(s.add_user(&NewUser { role, ..form }, &at)?)
+            let user = s.add_user(&NewUser { role, ..form }, &at)?;
+            state.encrypt(store, reader)?;
+            Ok(user)
         })
         .await?;
+    state.sync.wake();
     state.session.start(user);
     state.audit(AuditAct::FirstUser, "", "").await;
     view(&state).await

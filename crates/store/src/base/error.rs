@@ -26,6 +26,19 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// An encrypted database opened without its key: someone has to sign in first.
+    #[error("{path}: encrypted, no key given")]
+    NeedsKey { path: PathBuf },
+    /// An encrypted database that does not open with the key given (its key file belongs to
+    /// another database, or the file is damaged).
+    #[error("{path}: does not open with this key")]
+    KeyMismatch { path: PathBuf },
+    /// The key file beside the database cannot be read or written.
+    #[error("key file {path}: {reason}")]
+    KeyFile { path: PathBuf, reason: String },
+    /// Encrypting a plain database stopped; the plain file is still the database, unchanged.
+    #[error("encrypting {path}: {reason}")]
+    Encrypting { path: PathBuf, reason: String },
     #[error("backup before migrating {path} failed")]
     Backup {
         path: PathBuf,
@@ -124,7 +137,11 @@ impl StoreError {
             Self::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
             Self::Locked { .. } => ErrorCode::DatabaseLocked,
             Self::NewerVersion { .. } => ErrorCode::DatabaseNewer,
-            Self::Unavailable { .. } | Self::Backup { .. } => ErrorCode::DatabaseUnavailable,
+            Self::Unavailable { .. } | Self::Backup { .. } | Self::KeyFile { .. } | Self::Encrypting { .. } => {
+                ErrorCode::DatabaseUnavailable
+            }
+            Self::NeedsKey { .. } => ErrorCode::SignedOut,
+            Self::KeyMismatch { .. } => ErrorCode::DatabaseKeyMismatch,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::Invalid { .. } => ErrorCode::InvalidInput,
             Self::Photo { code, .. } => *code,
@@ -166,6 +183,22 @@ impl StoreError {
             Self::Unavailable { path, source } => Message::new(
                 format!("无法打开数据库：{}（{source}）", path.display()),
                 format!("Cannot open the database {} ({source})", path.display()),
+            ),
+            Self::NeedsKey { path } => Message::new(
+                format!("数据库已加密，请先登录：{}", path.display()),
+                format!("{} is encrypted: sign in first", path.display()),
+            ),
+            Self::KeyMismatch { path } => Message::new(
+                format!("数据库无法用本机的密钥打开（可能是从其他电脑复制来的，或已损坏）：{}。文件未被改动。", path.display()),
+                format!("{} does not open with this laptop's key (copied from another laptop, or damaged). It was not changed.", path.display()),
+            ),
+            Self::KeyFile { path, reason } => Message::new(
+                format!("数据库的密钥文件无法读写：{}（{reason}）。文件未被改动，请联系管理员。", path.display()),
+                format!("The database's key file {} cannot be read or written ({reason}). It was not changed; contact your administrator.", path.display()),
+            ),
+            Self::Encrypting { path, .. } => Message::new(
+                format!("数据库加密未完成，原数据库完好未改动：{}。请确认磁盘空间后重新登录。", path.display()),
+                format!("Encrypting {} did not finish; the database is intact and unchanged. Check the free disk space and sign in again.", path.display()),
             ),
             Self::Backup { path, .. } => Message::new(
                 format!("升级前备份数据库失败，未做任何改动：{}", path.display()),

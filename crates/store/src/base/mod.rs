@@ -2,7 +2,9 @@
 //! helpers, the audit log, the display-ready views, the Chinese search index and the checklist templates.
 
 pub mod audit;
+pub mod encryption;
 pub(crate) mod error;
+pub mod keys;
 pub(crate) mod open;
 pub(crate) mod rows;
 pub mod search;

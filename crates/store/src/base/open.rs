@@ -1,6 +1,9 @@
 //! Opening a database file: refuse what is not ours or is too new, back up what is old,
-//! migrate, and set the pragmas evidence needs.
+//! migrate, and set the pragmas evidence needs. A laptop's database is encrypted (SQLCipher,
+//! a raw 256-bit key from `base/keys.rs`); a database opened without a key is plain SQLite,
+//! as the server's and the tests' own files are.
 
+use crate::base::keys::{key_file_path, DbKey};
 use crate::{Store, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use safeserve_core::migration::backup_path;
@@ -29,16 +32,41 @@ pub struct OpenOptions {
     /// Create the file if it does not exist.
     pub create: bool,
     pub busy_timeout: Duration,
+    /// The key of an encrypted database; `None` opens (or makes) a plain one.
+    pub key: Option<DbKey>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { create: true, busy_timeout: Duration::from_secs(3) }
+        Self { create: true, busy_timeout: Duration::from_secs(3), key: None }
     }
 }
 
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+impl OpenOptions {
+    pub fn keyed(key: DbKey) -> Self {
+        Self { key: Some(key), ..Self::default() }
+    }
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether the file at `path` is an encrypted database: it has a key file beside it and does
+/// not start with SQLite's header (an encrypted file's first page is ciphertext like the
+/// rest). A plain file with a key file beside it is a database whose encryption did not
+/// finish; a file of neither kind is for [`Store::open`] to refuse as damaged.
+pub fn is_encrypted(path: &Path) -> bool {
+    is_ciphertext(path) && key_file_path(path).exists()
+}
+
+/// A file of at least a header's length that does not start with SQLite's header.
+pub(crate) fn is_ciphertext(path: &Path) -> bool {
+    let mut header = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header)).is_ok() && header != *SQLITE_HEADER
+}
+
+fn classify(path: &Path, e: rusqlite::Error, keyed: bool) -> StoreError {
     match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) if keyed => StoreError::KeyMismatch { path: path.to_owned() },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::Corrupt { path: path.to_owned(), source: Some(e) }
         }
@@ -50,8 +78,13 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
 }
 
 /// A non-empty file that does not start with SQLite's header is refused before SQLite sees
-/// it, so nothing (not even a journal) is written beside it.
-fn check_header(path: &Path) -> Result<(), StoreError> {
+/// it, so nothing (not even a journal) is written beside it — unless it is opened with a key
+/// (SQLCipher then tells a wrong key or a damaged file by the first page's checksum). Without
+/// a key, a file with a key file beside it is an encrypted database waiting for a sign-in.
+fn check_header(path: &Path, keyed: bool) -> Result<(), StoreError> {
+    if keyed {
+        return Ok(());
+    }
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -59,22 +92,33 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     };
     let mut header = [0u8; 16];
     let n = file.read(&mut header).map_err(|source| StoreError::Unavailable { path: path.to_owned(), source })?;
-    if n == 0 || header == *b"SQLite format 3\0" {
+    if n == 0 || header == *SQLITE_HEADER {
         Ok(())
+    } else if key_file_path(path).exists() {
+        Err(StoreError::NeedsKey { path: path.to_owned() })
     } else {
         Err(StoreError::Corrupt { path: path.to_owned(), source: None })
     }
 }
 
 /// One connection to the file at `path`, with what every SafeServe connection sets.
-fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection, StoreError> {
+fn connect(
+    path: &Path,
+    flags: OpenFlags,
+    busy_timeout: Duration,
+    key: Option<&DbKey>,
+) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| match e.sqlite_error_code() {
         Some(ErrorCode::CannotOpen) => StoreError::Unavailable {
             path: path.to_owned(),
             source: std::io::Error::new(std::io::ErrorKind::NotFound, e.to_string()),
         },
-        _ => classify(path, e),
+        _ => classify(path, e, key.is_some()),
     })?;
+    // The key comes before anything reads a page.
+    if let Some(key) = key {
+        conn.execute_batch(&key.pragma()).map_err(|e| classify(path, e, true))?;
+    }
     conn.busy_timeout(busy_timeout)?;
     // Applying a pulled page cycles through some 30 statements per record; rusqlite's
     // default cache of 16 would prepare each of them again every time.
@@ -84,11 +128,11 @@ fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Conn
 
 /// The file's schema version, refused when a newer SafeServe wrote it. Reading the schema
 /// also tells a damaged file from a database.
-fn known_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+fn known_version(conn: &Connection, path: &Path, keyed: bool) -> Result<i64, StoreError> {
     let version: i64 = conn
         .query_row("SELECT user_version FROM pragma_user_version", [], |r| r.get(0))
         .and_then(|v| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(v)))
-        .map_err(|e| classify(path, e))?;
+        .map_err(|e| classify(path, e, keyed))?;
     if version > LATEST_VERSION {
         return Err(StoreError::NewerVersion { path: path.to_owned(), found: version, supported: LATEST_VERSION });
     }
@@ -102,20 +146,22 @@ impl Store {
 
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
-        check_header(&path)?;
+        let keyed = options.key.is_some();
+        check_header(&path, keyed)?;
         let mut flags =
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         if options.create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
-        let conn = connect(&path, flags, options.busy_timeout)?;
+        let conn = connect(&path, flags, options.busy_timeout, options.key.as_ref())?;
         // Read the version before anything writes: a newer file must stay exactly as it is.
-        let version = known_version(&conn, &path)?;
+        let version = known_version(&conn, &path, keyed)?;
 
         let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(&path, e))?;
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(&path, e, keyed))?;
         debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;").map_err(|e| classify(&path, e))?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| classify(&path, e, keyed))?;
 
         let mut store = Store { conn, path, bulk_pull: false };
         store.migrate(version, MIGRATIONS)?;
@@ -129,12 +175,12 @@ impl Store {
     /// go on while the other connection writes — WAL lets a reader see the last commit without
     /// waiting. SQLite refuses any write through it. Open the database with [`Store::open`]
     /// first: that is what migrates it.
-    pub fn open_reader(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+    pub fn open_reader(path: impl AsRef<Path>, key: Option<&DbKey>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_owned();
-        check_header(&path)?;
+        check_header(&path, key.is_some())?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = connect(&path, flags, OpenOptions::default().busy_timeout)?;
-        known_version(&conn, &path)?;
+        let conn = connect(&path, flags, OpenOptions::default().busy_timeout, key)?;
+        known_version(&conn, &path, key.is_some())?;
         Ok(Store { conn, path, bulk_pull: false })
     }
 
@@ -149,7 +195,7 @@ impl Store {
                 .map_err(|source| StoreError::Backup { path: self.path.clone(), source })?;
         }
         for (i, sql) in migrations.iter().enumerate().skip(from as usize) {
-            let tx = self.conn.transaction().map_err(|e| classify(&self.path, e))?;
+            let tx = self.conn.transaction().map_err(|e| classify(&self.path, e, false))?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
@@ -260,7 +306,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("two.db");
         let mut writer = Store::open(&path).unwrap();
-        let reader = Store::open_reader(&path).unwrap();
+        let reader = Store::open_reader(&path, None).unwrap();
         let templates = |s: &Store| s.conn.query_row("SELECT count(*) FROM templates", [], |r| r.get::<_, i64>(0));
         let before = templates(&reader).unwrap();
         let tx = writer.conn.transaction().unwrap();
@@ -323,5 +369,28 @@ mod tests {
             "v1.db.bak-v1-1",
             "a second backup never overwrites the first"
         );
+    }
+
+    /// The backup taken before migrating an encrypted database is encrypted with its key: a
+    /// laptop's registers never land in clear beside it.
+    #[test]
+    fn an_encrypted_database_is_backed_up_encrypted_before_migrating() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let key = DbKey::random();
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&key.pragma()).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.execute_batch("INSERT INTO divisions(code, name) VALUES ('330106', '西湖区'); PRAGMA user_version = 1;")
+                .unwrap();
+        }
+        let store = Store::open_with(&path, &OpenOptions::keyed(key.clone())).unwrap();
+        drop(store);
+        let backup = dir.path().join("v1.db.bak-v1");
+        assert!(is_ciphertext(&backup), "the backup is not in clear");
+        let kept = Store::open_reader(&backup, Some(&key)).unwrap();
+        let name: String = kept.conn.query_row("SELECT name FROM divisions", [], |r| r.get(0)).unwrap();
+        assert_eq!(name, "西湖区");
     }
 }

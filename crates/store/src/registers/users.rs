@@ -1,7 +1,10 @@
 //! The `users` table: who signs in to this laptop, with what role, and their password as an
 //! Argon2id hash. A run of wrong passwords makes each next try wait longer, counted in the
-//! database so quitting the app does not reset it.
+//! database so quitting the app does not reset it. The hash is what a plain database (one
+//! made before laptops were encrypted) signs in with; an encrypted one is opened by the
+//! password itself, through its key file (`base/keys.rs`).
 
+use crate::base::keys::wait_after;
 use crate::base::views::{NewUser, UserView};
 use crate::{Store, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,20 +15,6 @@ use safeserve_core::Message;
 
 /// The shortest password or PIN taken (a six-digit PIN is the least a field laptop needs).
 pub const MIN_PASSWORD_CHARS: usize = 6;
-/// Wrong passwords in a row that are let go without waiting.
-const FREE_TRIES: u32 = 3;
-/// The longest wait between two tries.
-const MAX_WAIT_SECS: u64 = 300;
-
-/// How long the try after `failed` wrong passwords in a row waits: nothing after the first
-/// two, then 1, 2, 4 … seconds up to five minutes.
-pub fn wait_after(failed: u32) -> u64 {
-    match failed.checked_sub(FREE_TRIES) {
-        None => 0,
-        Some(n) => 1u64.checked_shl(n).unwrap_or(MAX_WAIT_SECS).min(MAX_WAIT_SECS),
-    }
-}
-
 fn hash(password: &str) -> Result<String, StoreError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(StoreError::PasswordHash)
@@ -156,18 +145,5 @@ impl Store {
             return Err(StoreError::NotFound { what: "user", id: id.to_owned() });
         }
         self.user(id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wait_after;
-
-    #[test]
-    fn two_wrong_passwords_are_free_then_each_waits_twice_as_long_up_to_five_minutes() {
-        assert_eq!((0..=3).map(wait_after).collect::<Vec<_>>(), [0, 0, 0, 1]);
-        assert_eq!((4..=8).map(wait_after).collect::<Vec<_>>(), [2, 4, 8, 16, 32]);
-        assert_eq!(wait_after(12), 300);
-        assert_eq!(wait_after(u32::MAX), 300);
     }
 }

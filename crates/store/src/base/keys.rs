@@ -1,0 +1,368 @@
+//! The laptop database's key and the file that keeps it.
+//!
+//! A laptop's database is encrypted with SQLCipher under a random 256-bit key. The key is
+//! never stored as it is: the key file beside the database (`safeserve.db.keys`) holds it
+//! sealed once per user, under a key derived from that user's password with Argon2id, so a
+//! lost laptop without a password is unreadable. Opening the seal *is* the password check: a
+//! wrong password fails the seal's authentication tag. Wrong passwords in a row are counted in
+//! the key file (it is all there is before the database opens), with the same growing wait
+//! ([`wait_after`]) a plain database's `users` table counts.
+
+use crate::StoreError;
+use argon2::Argon2;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::XChaCha20Poly1305;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// A database key: 32 random bytes, zeroed when dropped, never printed.
+#[derive(Clone)]
+pub struct DbKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(…)")
+    }
+}
+
+impl DbKey {
+    pub fn random() -> Self {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        bytes.copy_from_slice(&XChaCha20Poly1305::generate_key(&mut OsRng));
+        Self(bytes)
+    }
+
+    /// The key as 64 hex digits: what a key file for scripts holds (`safeserve --key-file`).
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(hex::encode(*self.0))
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text.trim(), &mut *bytes).ok()?;
+        Some(Self(bytes))
+    }
+
+    /// SQLCipher's raw-key form (`x'…'`): the key is used as it is, without SQLCipher's own
+    /// key derivation — the password was already stretched with Argon2id.
+    pub(crate) fn raw(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("x'{}'", hex::encode(*self.0)))
+    }
+
+    pub(crate) fn pragma(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("PRAGMA key = \"{}\";", *self.raw()))
+    }
+}
+
+/// The key file's name beside the database at `db`.
+pub fn key_file_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".keys");
+    PathBuf::from(name)
+}
+
+const FORMAT: u32 = 1;
+
+/// Wrong passwords in a row that are let go without waiting.
+const FREE_TRIES: u32 = 3;
+/// The longest wait between two tries.
+const MAX_WAIT_SECS: u64 = 300;
+
+/// How long the try after `failed` wrong passwords in a row waits: nothing after the first
+/// two, then 1, 2, 4 … seconds up to five minutes.
+pub fn wait_after(failed: u32) -> u64 {
+    match failed.checked_sub(FREE_TRIES) {
+        None => 0,
+        Some(n) => 1u64.checked_shl(n).unwrap_or(MAX_WAIT_SECS).min(MAX_WAIT_SECS),
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    users: Vec<Seal>,
+}
+
+/// The database key sealed for one user.
+#[derive(Serialize, Deserialize)]
+struct Seal {
+    /// The sign-in name, as typed when the user was made (matched without regard to case,
+    /// as the `users` table does).
+    name: String,
+    salt: String,
+    nonce: String,
+    sealed: String,
+    #[serde(default)]
+    failed: u32,
+    #[serde(default)]
+    retry_after_ms: i64,
+}
+
+/// The key file of one database.
+pub struct KeyFile {
+    path: PathBuf,
+    stored: Stored,
+}
+
+fn key_file_error(path: &Path, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::KeyFile { path: path.to_owned(), reason: reason.to_string() }
+}
+
+/// The key that seals the database key for a password: Argon2id, with the crate's default
+/// cost (19 MiB, 2 passes), the same a password hash of a plain database costs.
+fn password_key(password: &str, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::default()
+        .hash_password_into(password.as_bytes(), salt, &mut *out)
+        .map_err(|e| StoreError::KeyFile { path: PathBuf::new(), reason: e.to_string() })?;
+    Ok(out)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+impl KeyFile {
+    /// The key file beside `db`, if the database has one.
+    pub fn load(db: &Path) -> Result<Option<Self>, StoreError> {
+        let path = key_file_path(db);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(key_file_error(&path, e)),
+        };
+        let stored: Stored = serde_json::from_str(&text).map_err(|e| key_file_error(&path, e))?;
+        if stored.format > FORMAT {
+            return Err(key_file_error(&path, format!("format {} is newer than this build's {FORMAT}", stored.format)));
+        }
+        Ok(Some(Self { path, stored }))
+    }
+
+    /// A key file for `db` holding no seal yet (written by [`KeyFile::seal`]).
+    pub fn new(db: &Path) -> Self {
+        Self { path: key_file_path(db), stored: Stored { format: FORMAT, users: Vec::new() } }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The names that can sign in.
+    pub fn names(&self) -> Vec<String> {
+        self.stored.users.iter().map(|u| u.name.clone()).collect()
+    }
+
+    /// Seals `key` for `name` under `password` (replacing that name's seal) and writes the
+    /// file. The seal is bound to the name: moved to another name it does not open.
+    pub fn seal(&mut self, name: &str, password: &str, key: &DbKey) -> Result<(), StoreError> {
+        let salt: [u8; 16] = rand_bytes();
+        self.seal_under(name, &salt, &*password_key(password, &salt)?, key)
+    }
+
+    /// Seals `key` for `name` under the Argon2id hash of their password a plain database's
+    /// `users` table holds (a PHC string): that hash's output is exactly the key
+    /// [`KeyFile::seal`] derives from the password with the hash's salt, so the user goes on
+    /// signing in with the password they have, and no password is needed to encrypt a laptop
+    /// that has several users. A hash of another kind or cost is refused by name.
+    pub fn seal_hashed(&mut self, name: &str, phc: &str, key: &DbKey) -> Result<(), StoreError> {
+        let not_ours = |why: &str| key_file_error(&self.path, format!("the password hash of {name}: {why}"));
+        let parsed = argon2::PasswordHash::new(phc).map_err(StoreError::PasswordHash)?;
+        let ours = Argon2::default();
+        let cost = |p: &argon2::Params| (p.m_cost(), p.t_cost(), p.p_cost());
+        let same_cost = argon2::Params::try_from(&parsed).is_ok_and(|p| cost(&p) == cost(ours.params()));
+        if parsed.algorithm != argon2::Algorithm::Argon2id.ident() || parsed.version != Some(0x13) || !same_cost {
+            return Err(not_ours("not this build's Argon2id cost"));
+        }
+        let (Some(salt), Some(output)) = (parsed.salt, parsed.hash) else { return Err(not_ours("no salt or output")) };
+        let mut salt_bytes = [0u8; 64];
+        let salt = salt.decode_b64(&mut salt_bytes).map_err(StoreError::PasswordHash)?;
+        let password_key: &[u8; 32] = output.as_bytes().try_into().map_err(|_| not_ours("not 32 bytes"))?;
+        self.seal_under(name, salt, password_key, key)
+    }
+
+    fn seal_under(&mut self, name: &str, salt: &[u8], password_key: &[u8; 32], key: &DbKey) -> Result<(), StoreError> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let cipher = XChaCha20Poly1305::new(password_key.into());
+        let aad = name.trim().to_lowercase();
+        let sealed = cipher
+            .encrypt(&nonce, Payload { msg: &key.0[..], aad: aad.as_bytes() })
+            .map_err(|e| key_file_error(&self.path, e))?;
+        self.stored.users.retain(|u| !same_name(&u.name, name));
+        self.stored.users.push(Seal {
+            name: name.trim().to_owned(),
+            salt: hex::encode(salt),
+            nonce: hex::encode(nonce),
+            sealed: hex::encode(sealed),
+            failed: 0,
+            retry_after_ms: 0,
+        });
+        self.save()
+    }
+
+    /// The database key, if `password` is `name`'s. A wrong password (or an unknown name: the
+    /// two are not told apart, and cost the same time) counts against the name; after three in
+    /// a row each next try waits, doubling up to five minutes, and a try during the wait is
+    /// refused unchecked.
+    pub fn unlock(&mut self, name: &str, password: &str, now_ms: i64) -> Result<DbKey, StoreError> {
+        let Some(i) = self.stored.users.iter().position(|u| same_name(&u.name, name)) else {
+            let _ = password_key(password, &[0u8; 16]);
+            return Err(StoreError::SignIn { retry_after_secs: None });
+        };
+        let seal = &self.stored.users[i];
+        if now_ms < seal.retry_after_ms {
+            let secs = u64::try_from(seal.retry_after_ms - now_ms).unwrap_or(0).div_ceil(1000);
+            return Err(StoreError::SignIn { retry_after_secs: Some(secs) });
+        }
+        let opened = self.open_seal(seal, password)?;
+        let seal = &mut self.stored.users[i];
+        match opened {
+            Some(key) => {
+                if seal.failed > 0 {
+                    seal.failed = 0;
+                    seal.retry_after_ms = 0;
+                    self.save()?;
+                }
+                Ok(key)
+            }
+            None => {
+                seal.failed = seal.failed.saturating_add(1);
+                let wait = wait_after(seal.failed);
+                seal.retry_after_ms = now_ms.saturating_add(i64::try_from(wait * 1000).unwrap_or(i64::MAX));
+                self.save()?;
+                Err(StoreError::SignIn { retry_after_secs: (wait > 0).then_some(wait) })
+            }
+        }
+    }
+
+    /// The key if the seal opens under `password`; `None` if it does not (a wrong password).
+    fn open_seal(&self, seal: &Seal, password: &str) -> Result<Option<DbKey>, StoreError> {
+        let bytes = |field: &str, text: &str| {
+            hex::decode(text).map_err(|e| key_file_error(&self.path, format!("{field}: {e}")))
+        };
+        let (salt, nonce, sealed) =
+            (bytes("salt", &seal.salt)?, bytes("nonce", &seal.nonce)?, bytes("sealed", &seal.sealed)?);
+        if nonce.len() != 24 {
+            return Err(key_file_error(&self.path, "nonce: not 24 bytes"));
+        }
+        let cipher = XChaCha20Poly1305::new((&*password_key(password, &salt)?).into());
+        let aad = seal.name.to_lowercase();
+        let Ok(plain) = cipher.decrypt(nonce.as_slice().into(), Payload { msg: &sealed, aad: aad.as_bytes() }) else {
+            return Ok(None);
+        };
+        let plain = Zeroizing::new(plain);
+        let mut key = Zeroizing::new([0u8; 32]);
+        if plain.len() != key.len() {
+            return Err(key_file_error(&self.path, "sealed key: not 32 bytes"));
+        }
+        key.copy_from_slice(&plain);
+        Ok(Some(DbKey(key)))
+    }
+
+    /// Writes the file whole beside itself and renames it over the old one: a crash leaves
+    /// the old file or the new, never half of one.
+    fn save(&self) -> Result<(), StoreError> {
+        let text = serde_json::to_vec_pretty(&self.stored)?;
+        let mut tmp = self.path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&text)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &self.path)?;
+            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        };
+        write().map_err(|e| key_file_error(&self.path, e))
+    }
+}
+
+fn rand_bytes<const N: usize>() -> [u8; N] {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut out = [0u8; N];
+    OsRng.fill_bytes(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_wrong_passwords_are_free_then_each_waits_twice_as_long_up_to_five_minutes() {
+        assert_eq!((0..=3).map(wait_after).collect::<Vec<_>>(), [0, 0, 0, 1]);
+        assert_eq!((4..=8).map(wait_after).collect::<Vec<_>>(), [2, 4, 8, 16, 32]);
+        assert_eq!(wait_after(12), 300);
+        assert_eq!(wait_after(u32::MAX), 300);
+    }
+
+    #[test]
+    fn a_seal_opens_only_under_its_own_password_and_name_and_wrong_tries_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let key = DbKey::random();
+        let mut file = KeyFile::new(&db);
+        file.seal("Wang", "secret-1", &key).unwrap();
+        file.seal("li", "secret-2", &key).unwrap();
+
+        let mut file = KeyFile::load(&db).unwrap().unwrap();
+        assert_eq!(file.names(), ["Wang", "li"]);
+        assert_eq!(*file.unlock("wang", "secret-1", 0).unwrap().to_hex(), *key.to_hex());
+        assert_eq!(*file.unlock("LI", "secret-2", 0).unwrap().to_hex(), *key.to_hex());
+        assert!(matches!(file.unlock("li", "secret-1", 0), Err(StoreError::SignIn { retry_after_secs: None })));
+        assert!(matches!(file.unlock("nobody", "secret-1", 0), Err(StoreError::SignIn { retry_after_secs: None })));
+        // A seal moved to another name does not open there.
+        let text = std::fs::read_to_string(key_file_path(&db)).unwrap().replace("\"Wang\"", "\"Zhao\"");
+        std::fs::write(key_file_path(&db), text).unwrap();
+        let mut moved = KeyFile::load(&db).unwrap().unwrap();
+        assert!(moved.unlock("zhao", "secret-1", 0).is_err());
+
+        // The third wrong password in a row makes the next try wait, and the count is in the file.
+        for _ in 0..2 {
+            let _ = file.unlock("li", "wrong-pw", 0);
+        }
+        assert!(matches!(file.unlock("li", "secret-2", 500), Err(StoreError::SignIn { retry_after_secs: Some(1) })));
+        let mut reread = KeyFile::load(&db).unwrap().unwrap();
+        assert!(reread.unlock("li", "secret-2", 500).is_err());
+        assert!(reread.unlock("li", "secret-2", 1_000).is_ok());
+    }
+
+    #[test]
+    fn a_seal_made_from_a_password_hash_opens_under_that_password() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let phc =
+            Argon2::default().hash_password(b"field pw 7", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        let key = DbKey::random();
+        let mut file = KeyFile::new(&db);
+        file.seal_hashed("zhang", &phc, &key).unwrap();
+        assert!(
+            !std::fs::read_to_string(key_file_path(&db)).unwrap().contains(&phc[phc.len() - 20..]),
+            "no hash stored"
+        );
+        assert_eq!(*file.unlock("zhang", "field pw 7", 0).unwrap().to_hex(), *key.to_hex());
+        assert!(file.unlock("zhang", "field pw 8", 0).is_err());
+        let cheap = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8, 1, 1, None).unwrap(),
+        );
+        let weak = cheap.hash_password(b"x", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        assert!(file.seal_hashed("weak", &weak, &key).is_err(), "a hash of another cost is refused");
+    }
+
+    #[test]
+    fn a_damaged_key_file_is_named_not_taken_for_a_wrong_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        std::fs::write(key_file_path(&db), b"{ not json").unwrap();
+        let err = KeyFile::load(&db).err().expect("refused");
+        assert!(matches!(err, StoreError::KeyFile { .. }), "{err:?}");
+        assert!(err.message().zh.contains("密钥文件"), "{}", err.message().zh);
+    }
+}
