@@ -233,7 +233,22 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("demo.db");
     demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
-    let enterprise = safeserve_e2e::open_db(&db)?.search_enterprises(&EnterpriseQuery::default())?.remove(0);
+    // Markup in free text, as another laptop could have synced it: shown as the text it is.
+    const SCRIPT: &str = "<script>document.title='pwned'</script>";
+    const IMG: &str = "<img src=x onerror=\"document.title='pwned'\">";
+    let enterprise = {
+        let mut store = safeserve_e2e::open_db(&db)?;
+        let enterprise = store.search_enterprises(&EnterpriseQuery::default())?.remove(0);
+        let file = store.enterprise_file(enterprise.id, today())?;
+        let contact = safeserve_store::views::EnterpriseContact {
+            address: enterprise.address.clone(),
+            principal: format!("{SCRIPT}王喆"),
+            safety_contact: IMG.into(),
+            phone: file.phone,
+        };
+        store.update_enterprise_contact(enterprise.id, &contact)?;
+        enterprise
+    };
 
     let app = App::launch(&desktop_binary("debug")?, &db).await?;
     let result = async {
@@ -244,6 +259,11 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
                 == "signed_out",
             "the registers are not read for nobody"
         );
+        // The window is granted SafeServe's own commands and nothing else: a command of
+        // Tauri's core it was not granted is refused by the permission system, before any
+        // code of the command runs.
+        let code = invoke_directly(&app, "plugin:window|set_title", serde_json::json!({"value": "x"})).await?;
+        ensure!(code.contains("not allowed"), "an ungranted command answered {code}");
         // A wrong password is said in both languages, and which of the two was wrong is not.
         app.wait_for(&safeserve_e2e::input("sign-in-name")).await?.send_keys("technician").await?;
         app.wait_for(&safeserve_e2e::input("sign-in-password")).await?.send_keys("not-the-password").await?;
@@ -265,6 +285,11 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
         app.open_enterprise(&enterprise.name, &enterprise.id).await?;
         ensure!(app.client.find(Locator::Css("[data-testid=commission-check]")).await.is_err(), "no commissioning");
         ensure!(app.client.find(Locator::Css("[data-testid=start-visit]")).await.is_ok(), "a technician records visits");
+        let shown = app.text("[data-testid=enterprise-file]").await?;
+        ensure!(shown.contains(&format!("{SCRIPT}王喆")) && shown.contains(IMG), "markup shown as text: {shown}");
+        let injected = app.client.execute("return document.querySelectorAll('img[src=x]').length", vec![]).await?;
+        ensure!(injected == serde_json::json!(0), "no element was made from the markup");
+        ensure!(app.client.title().await? != "pwned", "no script ran");
 
         // The hidden button is not the check: asked directly, Rust refuses in the user's words.
         for (command, args) in [

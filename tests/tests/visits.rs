@@ -141,7 +141,9 @@ async fn a_visit_with_a_failed_item_and_a_photo_survives_the_app_being_killed() 
     let visit = store.visit(unfinished[0].id, today())?;
     ensure!(visit.hazards.len() == 2 && visit.hazards[0].level == safeserve_core::hazard::HazardLevel::Major);
     let sha = &visit.hazards[1].photos_before[0].sha256;
-    let original = std::fs::read(store.photo_path(sha, safeserve_store::photos::Copy::Original)?)?;
+    let path = store.photo_path(sha, safeserve_store::photos::Copy::Original)?;
+    ensure!(safeserve_media::is_sealed(&std::fs::read(&path)?), "on the encrypted laptop the photo file is sealed");
+    let original = store.read_photo(sha, safeserve_store::photos::Copy::Original)?;
     ensure!(original == std::fs::read(&photo)?, "the original photo is kept byte for byte");
     Ok(())
 }

@@ -144,8 +144,11 @@ pub fn export(db: &Path, out: &Path, registers_only: bool) -> ExitCode {
         let changes = store.export_changes(registers_only, |c| file.change(c).map_err(ExportFailed::from))?;
         let mut photos = 0;
         if !registers_only {
+            let files = store.photo_files();
             for p in store.all_photo_originals()? {
-                file.photo(&p.sha256, &std::fs::read(&p.path)?)?;
+                // The original as taken: opened here when the laptop keeps it sealed.
+                let original = files.read(&p.path).map_err(safeserve_store::StoreError::from)?;
+                file.photo(&p.sha256, &original)?;
                 photos += 1;
             }
         }

@@ -63,6 +63,11 @@ pub enum MediaError {
         source: std::io::Error,
     },
 
+    /// A sealed photo file that does not open: the laptop is signed out (`no_key`), or the file
+    /// was changed, damaged, renamed or comes from another laptop.
+    #[error("could not open the sealed photo file {path}")]
+    Sealed { path: PathBuf, no_key: bool },
+
     /// `PhotoFiles::store` was given original bytes that do not match `Processed::sha256`.
     #[error("original bytes do not match the processed photo (sha256 {expected})")]
     Mismatch { expected: String },
@@ -90,6 +95,8 @@ impl MediaError {
             MediaError::Write { .. } => ErrorCode::PhotoWriteFailed,
             MediaError::Mismatch { .. } => ErrorCode::PhotoMismatch,
             MediaError::Read { .. } => ErrorCode::PhotoMissing,
+            MediaError::Sealed { no_key: true, .. } => ErrorCode::SignedOut,
+            MediaError::Sealed { no_key: false, .. } => ErrorCode::PhotoMissing,
             MediaError::Internal { .. } => ErrorCode::PhotoInternal,
         }
     }
@@ -147,6 +154,20 @@ impl MediaError {
             MediaError::Read { path, source } => Message::new(
                 format!("照片文件缺失或无法读取：{}（{}）；请从备份恢复照片目录", path.display(), source),
                 format!("The photo file is missing or unreadable: {} ({}). Restore the photo folder from a backup.", path.display(), source),
+            ),
+            MediaError::Sealed { path, no_key: true } => Message::new(
+                format!("照片已加密保存，请先登录后再查看：{}", path.display()),
+                format!("The photo is stored encrypted; sign in to see it: {}", path.display()),
+            ),
+            MediaError::Sealed { path, no_key: false } => Message::new(
+                format!(
+                    "照片文件无法解密：文件已被改动或损坏，或来自另一台电脑；请从备份恢复照片目录，或重新添加同一张原图。位置：{}",
+                    path.display()
+                ),
+                format!(
+                    "The photo file cannot be decrypted: it was changed or damaged, or comes from another laptop. Restore the photo folder from a backup, or add the same original again. Location: {}",
+                    path.display()
+                ),
             ),
             MediaError::Mismatch { .. } => Message::new(
                 "照片内容与处理结果不一致，未保存；请重新导入这张照片",

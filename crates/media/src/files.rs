@@ -4,19 +4,28 @@
 //! A photo is stored whole or not at all: every file goes to a temporary name in the same
 //! directory, is fsynced, and only then renamed into place; on any failure every file this call
 //! created is removed again.
+//!
+//! On an encrypted laptop ([`PhotoFiles::sealed_with`]) every file is sealed ([`crate::sealed`])
+//! and read back through [`PhotoFiles::read`]; names and the folder layout stay the same.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::sealed::{self, PhotoKey, Unsealing};
 use crate::{MediaError, PhotoFormat, Processed};
 
-/// The photo directory next to a database, e.g. `<db>.photos/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The photo directory next to a database, e.g. `<db>.photos/`, and the key its files are
+/// sealed with on an encrypted laptop.
+#[derive(Debug, Clone)]
 pub struct PhotoFiles {
     root: PathBuf,
+    key: Option<PhotoKey>,
 }
+
+/// Marks a photo folder whose every file was sealed: a later sign-in need not look again.
+const ALL_SEALED: &str = ".all-sealed";
 
 /// Where the three files of one photo live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +37,65 @@ pub struct StoredPaths {
 
 impl PhotoFiles {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        PhotoFiles { root: root.into() }
+        PhotoFiles { root: root.into(), key: None }
+    }
+
+    /// The folder of an encrypted laptop: files are sealed under `key` as they are written.
+    pub fn sealed_with(self, key: PhotoKey) -> Self {
+        PhotoFiles { key: Some(key), ..self }
+    }
+
+    /// The content of a stored photo file, opened when it is sealed.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, MediaError> {
+        let bytes = fs::read(path).map_err(|e| MediaError::Read { path: path.to_owned(), source: e })?;
+        sealed::open(self.key.as_ref(), &file_name(path), bytes)
+            .map_err(|why| MediaError::Sealed { path: path.to_owned(), no_key: why == Unsealing::NoKey })
+    }
+
+    /// What goes on disk for `bytes` at `path`: sealed on an encrypted laptop.
+    fn on_disk<'a>(&self, path: &Path, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match &self.key {
+            Some(key) => sealed::seal(key, &file_name(path), bytes).into(),
+            None => bytes.into(),
+        }
+    }
+
+    /// Seals every file of the folder still in clear (photos stored before the laptop was
+    /// encrypted), each replaced in one rename, and marks the folder done. Returns how many
+    /// files it sealed. Run again after an interruption, it takes up where it stopped.
+    pub fn seal_all(&self) -> Result<usize, MediaError> {
+        if self.key.is_none() || !self.root.is_dir() || self.root.join(ALL_SEALED).exists() {
+            return Ok(0);
+        }
+        let read_dir = |d: &Path| fs::read_dir(d).map_err(|e| MediaError::Read { path: d.to_owned(), source: e });
+        let mut sealed = 0;
+        for shard in read_dir(&self.root)? {
+            let shard = shard.map_err(|e| MediaError::Read { path: self.root.clone(), source: e })?.path();
+            if !shard.is_dir() {
+                continue;
+            }
+            for file in read_dir(&shard)? {
+                let path = file.map_err(|e| MediaError::Read { path: shard.clone(), source: e })?.path();
+                if file_name(&path).starts_with('.') || !path.is_file() {
+                    continue; // a temporary file of a store that did not finish
+                }
+                let bytes = fs::read(&path).map_err(|e| MediaError::Read { path: path.clone(), source: e })?;
+                if sealed::is_sealed(&bytes) {
+                    continue;
+                }
+                let tmp = temp_name(&path);
+                let written = write_synced(&tmp, &self.on_disk(&path, &bytes)).and_then(|()| fs::rename(&tmp, &path));
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&tmp);
+                    return Err(MediaError::from_write(path, e));
+                }
+                sealed += 1;
+            }
+            sync_dir(&shard).map_err(|e| MediaError::from_write(shard.clone(), e))?;
+        }
+        let mark = self.root.join(ALL_SEALED);
+        write_synced(&mark, b"").map_err(|e| MediaError::from_write(mark, e))?;
+        Ok(sealed)
     }
 
     pub fn root(&self) -> &Path {
@@ -52,15 +119,16 @@ impl PhotoFiles {
     pub fn print_copy(&self, sha256: &str, format: PhotoFormat) -> Result<Vec<u8>, MediaError> {
         let paths = self.paths(sha256, format);
         let print = paths.display.with_file_name(format!("{sha256}.print.jpg"));
-        if let Ok(bytes) = fs::read(&print) {
-            return Ok(bytes);
+        if print.is_file() {
+            if let Ok(bytes) = self.read(&print) {
+                return Ok(bytes);
+            }
         }
-        let display =
-            fs::read(&paths.display).map_err(|e| MediaError::Read { path: paths.display.clone(), source: e })?;
+        let display = self.read(&paths.display)?;
         let bytes = crate::print_copy(&display)?;
         let tmp = temp_name(&print);
         // A cache: if it cannot be written the copy is still returned.
-        if write_synced(&tmp, &bytes).and_then(|()| fs::rename(&tmp, &print)).is_err() {
+        if write_synced(&tmp, &self.on_disk(&print, &bytes)).and_then(|()| fs::rename(&tmp, &print)).is_err() {
             let _ = fs::remove_file(&tmp);
         }
         Ok(bytes)
@@ -89,12 +157,13 @@ impl PhotoFiles {
                 [(&paths.original, original), (&paths.display, &p.display_jpeg), (&paths.thumb, &p.thumb_jpeg)];
             let mut staged = Vec::new();
             for (path, bytes) in files {
-                if same_content(path, bytes) {
+                if self.same_content(path, bytes) {
                     continue;
                 }
                 let tmp = temp_name(path);
                 undo.temps.push(tmp.clone());
-                write_synced(&tmp, bytes).map_err(|e| MediaError::from_write(path.to_path_buf(), e))?;
+                write_synced(&tmp, &self.on_disk(path, bytes))
+                    .map_err(|e| MediaError::from_write(path.to_path_buf(), e))?;
                 staged.push((tmp, path, path.exists()));
             }
             for (tmp, path, existed) in staged {
@@ -141,16 +210,21 @@ fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
-    match fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|existing| existing == bytes),
-        _ => false,
+impl PhotoFiles {
+    /// Whether the file at `path` already holds `bytes` (sealed or not): a photo stored twice
+    /// is left alone. A file that does not open is not the same, and is written again.
+    fn same_content(&self, path: &Path, bytes: &[u8]) -> bool {
+        fs::metadata(path).is_ok_and(|m| m.is_file()) && self.read(path).is_ok_and(|existing| existing == bytes)
     }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn temp_name(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file_name(path);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     path.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }

@@ -17,6 +17,7 @@ mod error;
 mod exif_meta;
 mod files;
 mod orient;
+mod sealed;
 mod sniff;
 mod watermark;
 
@@ -27,6 +28,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::MediaError;
 pub use files::{PhotoFiles, StoredPaths};
+pub use sealed::{is_sealed, PhotoKey};
 pub use sniff::FileKind;
 
 use orient::Rgb;

@@ -493,3 +493,59 @@ fn progressive_and_greyscale_jpegs_import_like_baseline_ones() {
     let p = process(&grey, &stamp()).expect("greyscale JPEG");
     assert_eq!((p.display_width, p.display_height), (1875, 1250));
 }
+
+// ---------------------------------------------------------------- sealed at rest
+
+fn photo_key(b: u8) -> safeserve_media::PhotoKey {
+    safeserve_media::PhotoKey::new(zeroize::Zeroizing::new([b; 32]))
+}
+
+#[test]
+fn on_an_encrypted_laptop_every_photo_file_is_sealed_and_reads_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = PhotoFiles::new(dir.path()).sealed_with(photo_key(7));
+    let (jpeg, p) = sample();
+    let paths = files.store(&jpeg, &p).unwrap();
+    let print = files.print_copy(&p.sha256, p.format).unwrap();
+    let print_path = paths.display.with_file_name(format!("{}.print.jpg", p.sha256));
+    for (path, plain) in [
+        (&paths.original, &jpeg),
+        (&paths.display, &p.display_jpeg),
+        (&paths.thumb, &p.thumb_jpeg),
+        (&print_path, &print),
+    ] {
+        let on_disk = std::fs::read(path).unwrap();
+        assert!(safeserve_media::is_sealed(&on_disk), "{} is sealed", path.display());
+        assert!(!on_disk.windows(16).any(|w| w == &plain[..16]), "nothing of the JPEG is in clear");
+        assert_eq!(&files.read(path).unwrap(), plain, "{} reads back whole", path.display());
+    }
+    assert_eq!(files.print_copy(&p.sha256, p.format).unwrap(), print, "the sealed print copy is reused");
+    // Stored again: nothing is rewritten, as in clear.
+    files.store(&jpeg, &p).unwrap();
+
+    // Signed out (no key), with another laptop's key, or swapped for another file: refused and
+    // said so, never shown as something else.
+    let e = PhotoFiles::new(dir.path()).read(&paths.display).unwrap_err();
+    assert_eq!(e.code(), "signed_out");
+    assert!(e.message().zh.contains("请先登录"), "{}", e.message().zh);
+    let e = PhotoFiles::new(dir.path()).sealed_with(photo_key(8)).read(&paths.display).unwrap_err();
+    assert_eq!(e.code(), "photo_missing");
+    assert!(e.message().zh.contains("无法解密"), "{}", e.message().zh);
+    std::fs::copy(&paths.thumb, &paths.display).unwrap();
+    assert_eq!(files.read(&paths.display).unwrap_err().code(), "photo_missing", "a file under another's name");
+}
+
+#[test]
+fn photos_stored_in_clear_are_sealed_once_when_the_laptop_is_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jpeg, p) = sample();
+    let paths = PhotoFiles::new(dir.path()).store(&jpeg, &p).unwrap();
+    let files = PhotoFiles::new(dir.path()).sealed_with(photo_key(3));
+    assert_eq!(files.read(&paths.original).unwrap(), jpeg, "a file still in clear reads as it is");
+    // A store cut off midway left a temporary file: it is not a photo and is left alone.
+    std::fs::write(paths.original.with_file_name(".left.tmp"), b"x").unwrap();
+    assert_eq!(files.seal_all().unwrap(), 3);
+    assert!(safeserve_media::is_sealed(&std::fs::read(&paths.original).unwrap()));
+    assert_eq!(files.read(&paths.original).unwrap(), jpeg);
+    assert_eq!(files.seal_all().unwrap(), 0, "done once, the folder is not walked again");
+}

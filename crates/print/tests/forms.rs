@@ -631,3 +631,30 @@ impl safeserve_store::documents::LetterNumbers for NoLetterNumbers {
         panic!("no letter is signed here, yet a number of {series:?} was asked for")
     }
 }
+
+/// Markup typed into free text (a hazard's description, place and measure, a signer's name)
+/// is printed as the characters typed: nothing in a form is read as markup.
+#[test]
+fn markup_typed_into_free_text_prints_as_the_text_it_is() {
+    let mut w = World::new();
+    let (enterprise, people) = served_enterprise(&w.store);
+    let v = w.start(VisitKind::Service, enterprise, people);
+    let script = "<script>alert('隐患')</script>";
+    let img = "<img src=x onerror=alert(1)>&amp;";
+    let answer = VisitField::Answer { code: "FI-02".into(), result: Some(ItemResult::Fail), note: String::new() };
+    let mut form = w.store.save_visit_field(v.summary.id, &answer, NOW, today()).unwrap().expect("a proposal");
+    form.description = format!("{script}配电箱未接地");
+    form.location = img.into();
+    form.measure = format!("{img}立即整改");
+    w.store.add_hazard(v.summary.id, &form, HazardId(uuid::Uuid::now_v7()), NOW, today()).unwrap();
+    w.pass_rest(&v, &["FI-02"]);
+    let list = w.sign(
+        DocumentKind::HazardList,
+        v.summary.id,
+        &[(SignerRole::Principal, "<b>王喆</b>"), (SignerRole::Technician, "李明")],
+    );
+    let printed = compact(&w.print(&list));
+    for typed in [format!("{script}配电箱未接地"), compact(img), "<b>王喆</b>".into()] {
+        assert!(printed.contains(&typed), "{typed} is printed as typed: {printed}");
+    }
+}

@@ -36,6 +36,8 @@ pub struct Store {
     path: PathBuf,
     /// During a bulk pull, search indexing waits in `search_pending` (see `composites/sync/apply.rs`).
     bulk_pull: bool,
+    /// On an encrypted laptop, the key its photo files are sealed with (from the database key).
+    photo_key: Option<safeserve_media::PhotoKey>,
 }
 
 impl Store {

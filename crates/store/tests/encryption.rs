@@ -91,3 +91,45 @@ fn a_key_file_written_without_the_swap_leaves_the_plain_database_whole() {
     assert!(!is_encrypted(&db), "the plain file is still the database");
     assert_eq!(Store::open(&db).unwrap().counts().unwrap(), counts);
 }
+
+/// The photo files go with the database: sealed when it is encrypted, opened through the key,
+/// and a photo taken afterwards is sealed as it is stored.
+#[test]
+fn the_photos_are_sealed_with_the_database_and_read_back_through_its_key() {
+    use safeserve_store::photos::Copy;
+    let (_dir, db) = fresh_db();
+    let png = |seed: u8| {
+        let img =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x as u8).wrapping_mul(seed), (y * 5) as u8, seed]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let before = png(3);
+    let (sha, thumb) = {
+        let mut store = Store::open(&db).unwrap();
+        let sha = store.ingest_photo(&before, None, NOW, "2026-11-23 10:05".into()).unwrap().photo.sha256;
+        let thumb = store.read_photo(&sha, Copy::Thumb).unwrap();
+        (sha, thumb)
+    };
+    let files = Store::photo_files_of(&db);
+    let original = files.paths(&sha, safeserve_media::PhotoFormat::Png).original;
+    assert_eq!(std::fs::read(&original).unwrap(), before, "in clear before");
+
+    let key = DbKey::random();
+    encrypt_in_place(&db, &key, || KeyFile::new(&db).seal("wang", "correct horse 42", &key)).unwrap();
+    assert!(safeserve_media::is_sealed(&std::fs::read(&original).unwrap()), "the original is sealed");
+    let mut store = Store::open_with(&db, &OpenOptions::keyed(key)).unwrap();
+    assert_eq!(store.read_photo(&sha, Copy::Original).unwrap(), before, "the original reads back byte for byte");
+    assert_eq!(store.read_photo(&sha, Copy::Thumb).unwrap(), thumb);
+
+    let after = png(9);
+    let taken = store.ingest_photo(&after, None, NOW, "2026-11-23 10:06".into()).unwrap().photo.sha256;
+    let path = store.photo_path(&taken, Copy::Display).unwrap();
+    assert!(safeserve_media::is_sealed(&std::fs::read(&path).unwrap()), "a photo taken afterwards is sealed");
+    assert_eq!(store.read_photo(&taken, Copy::Original).unwrap(), after);
+    // Another laptop's key does not open them, and says so.
+    let other = files.sealed_with(DbKey::random().photo_key());
+    let e = other.read(&path).unwrap_err();
+    assert_eq!(e.code(), safeserve_core::ErrorCode::PhotoMissing);
+}

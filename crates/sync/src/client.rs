@@ -14,8 +14,6 @@ use safeserve_wire::{
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -235,23 +233,25 @@ impl Client {
     /// Uploads a photo original from wherever the server's copy stops, chunk by chunk; the
     /// server checks the SHA-256 of the whole before it accepts the photo. `sent` is told the
     /// bytes of each chunk as it goes.
-    pub fn upload_photo(&mut self, sha256: &str, path: &Path, sent: &mut dyn FnMut(u64)) -> Result<(), SyncError> {
-        let mut file = std::fs::File::open(path).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
-        let size = file.metadata().map_err(|e| SyncError::Photo(path.display().to_string(), e))?.len();
+    pub fn upload_photo(&mut self, sha256: &str, original: &[u8], sent: &mut dyn FnMut(u64)) -> Result<(), SyncError> {
+        let size = original.len() as u64;
         let mut state = self.upload_state(sha256, size)?;
-        let mut buf = vec![0u8; self.chunk];
         while !state.complete {
-            file.seek(SeekFrom::Start(state.offset)).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
-            let want = ((size - state.offset) as usize).min(buf.len());
-            file.read_exact(&mut buf[..want]).map_err(|e| SyncError::Photo(path.display().to_string(), e))?;
+            let from = usize::try_from(state.offset).unwrap_or(usize::MAX).min(original.len());
+            let chunk = &original[from..original.len().min(from + self.chunk)];
+            if chunk.is_empty() {
+                // The server wants bytes past the end: sending nothing would ask again forever.
+                let past = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, format!("offset {}", state.offset));
+                return Err(SyncError::Photo(sha256.to_owned(), past));
+            }
             let req = self
                 .http
                 .put(self.url(&format!("/v1/photos/{sha256}/upload?offset={}&size={size}", state.offset)))
                 .header(CONTENT_TYPE, "application/octet-stream")
-                .body(buf[..want].to_vec());
-            let resp = self.send(req, want)?;
+                .body(chunk.to_vec());
+            let resp = self.send(req, chunk.len())?;
             state = self.json(resp)?;
-            sent(want as u64);
+            sent(chunk.len() as u64);
         }
         Ok(())
     }

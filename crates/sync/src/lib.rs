@@ -366,7 +366,10 @@ pub fn upload_photos(
     let total: u64 = held.iter().filter(|p| missing.contains(&p.sha256)).map(|p| p.bytes).sum();
     let mut done = 0u64;
     for photo in held.iter().filter(|p| missing.contains(&p.sha256)) {
-        client.upload_photo(&photo.sha256, &photo.path, &mut |n| {
+        // Opened here: on an encrypted laptop the file on disk is sealed, and the server keeps
+        // the original as it was taken (its SHA-256 is the photo's name).
+        let original = store.photo_files().read(&photo.path).map_err(safeserve_store::StoreError::from)?;
+        client.upload_photo(&photo.sha256, &original, &mut |n| {
             done += n;
             progress(&Progress { phase: SyncPhase::Photos, done, total, bytes: done });
         })?;

@@ -94,17 +94,9 @@ fn ts_type(rust: &str) -> String {
     }
 }
 
-/// The commands in `generate_handler!`, by name.
-fn registered(lib: &str) -> Vec<String> {
-    let start = lib.find("generate_handler![").expect("lib.rs registers its commands") + "generate_handler![".len();
-    let end = start + lib[start..].find(']').expect("the list ends");
-    lib[start..end]
-        .split(',')
-        .filter_map(|p| p.trim().rsplit("::").next())
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
+#[path = "../registered.rs"]
+mod registered;
+use registered::registered;
 
 fn declared(dir: &Path) -> BTreeMap<String, Declared> {
     let mut out = BTreeMap::new();
@@ -284,4 +276,40 @@ fn every_command_on_the_store_checks_who_is_signed_in() {
     }
     assert!(checked > 50, "the commands were not read");
     assert!(problems.is_empty(), "commands that do not check the signed-in role: {problems:?}");
+}
+
+/// The window's capability grants every command the app registers and nothing that is not one:
+/// with the app manifest (`build.rs`), a command missing here would be refused in front of an
+/// inspector, and a stray grant would name a command that does not exist.
+#[test]
+fn the_window_is_granted_exactly_the_registered_commands_under_a_strict_csp() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("lib.rs");
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("../tauri.conf.json")).expect("tauri.conf.json"))
+            .expect("tauri.conf.json is JSON");
+    let security = &conf["app"]["security"];
+    let capabilities = security["capabilities"].as_array().expect("capabilities");
+    let granted: std::collections::BTreeSet<String> = capabilities
+        .iter()
+        .flat_map(|c| c["permissions"].as_array().expect("permissions").iter())
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+        .collect();
+    let registered: std::collections::BTreeSet<String> = registered(&lib).into_iter().collect();
+    assert_eq!(
+        granted.symmetric_difference(&registered).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "granted and registered differ"
+    );
+    for c in capabilities {
+        assert_eq!(c["windows"], serde_json::json!(["main"]), "only the app's own window: {c}");
+        for p in c["permissions"].as_array().expect("permissions") {
+            let p = p.as_str().expect("a permission by name");
+            assert!(p.starts_with("allow-") || p == "core:event:default", "an unexpected grant: {p}");
+        }
+    }
+    let csp = security["csp"].as_str().expect("a CSP");
+    for directive in ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "script-src 'self'"] {
+        assert!(csp.contains(directive), "the CSP lacks {directive}: {csp}");
+    }
 }

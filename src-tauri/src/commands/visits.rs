@@ -194,14 +194,11 @@ pub async fn add_photo(state: State<'_, AppState>, request: Request<'_>) -> Resu
 pub async fn photo(state: State<'_, AppState>, sha256: String, full: bool) -> Result<Response, CommandError> {
     state.require(Act::View).await?;
     let copy = if full { Copy::Display } else { Copy::Thumb };
-    let path = state.with_store(move |s| Ok(s.photo_path(&sha256, copy)?)).await?;
-    let bytes = tauri::async_runtime::spawn_blocking(move || std::fs::read(&path))
+    // Read and opened off the store's lock: a screen of thumbnails does not hold up a save.
+    let (files, path) = state.with_store(move |s| Ok((s.photo_files(), s.photo_path(&sha256, copy)?))).await?;
+    let bytes = tauri::async_runtime::spawn_blocking(move || files.read(&path))
         .await
         .map_err(CommandError::internal)?
-        .map_err(|e| CommandError {
-            code: ErrorCode::PhotoMissing,
-            message: Message::new(format!("照片文件缺失：{e}"), format!("The photo file is missing: {e}")),
-            field: None,
-        })?;
+        .map_err(safeserve_store::StoreError::from)?;
     Ok(Response::new(bytes))
 }

@@ -2,7 +2,7 @@
 //! loses anything: the encrypted copy is written beside the plain file and checked row for
 //! row, the caller writes the key file, and only then does the copy take the database's name
 //! (one rename). Until that rename the plain file is the database, whole; after it the key
-//! file that opens the new one is already on disk.
+//! file that opens the new one is already on disk. The photo files are sealed after it.
 
 use crate::base::keys::{DbKey, KeyFile};
 use crate::StoreError;
@@ -89,6 +89,9 @@ pub fn encrypt_in_place(
     encrypted_copy(path, &target, key)?;
     before_swap()?;
     swap(&target, path)?;
+    // The photos go with the database; were this cut short, the next keyed open finishes it
+    // (`Store::open_with`), and until then a photo still in clear reads as it is.
+    crate::Store::photo_files_of(path).sealed_with(key.photo_key()).seal_all()?;
     for backup in plain_backups(path)? {
         let target = sibling(&backup, ".encrypting");
         encrypted_copy(&backup, &target, key)?;

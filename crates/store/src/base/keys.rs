@@ -54,6 +54,18 @@ impl DbKey {
     pub(crate) fn pragma(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("PRAGMA key = \"{}\";", *self.raw()))
     }
+
+    /// The key the laptop's photo files are sealed with: derived from the database key (one
+    /// secret to keep), never equal to it, so one cipher's use of it cannot weaken the other's.
+    pub fn photo_key(&self) -> safeserve_media::PhotoKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"SafeServe photo files v1\0");
+        h.update(*self.0);
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        bytes.copy_from_slice(&h.finalize());
+        safeserve_media::PhotoKey::new(bytes)
+    }
 }
 
 /// The key file's name beside the database at `db`.

@@ -163,7 +163,13 @@ impl Store {
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(|e| classify(&path, e, keyed))?;
 
-        let mut store = Store { conn, path, bulk_pull: false };
+        let photo_key = options.key.as_ref().map(DbKey::photo_key);
+        let mut store = Store { conn, path, bulk_pull: false, photo_key };
+        if store.photo_key.is_some() {
+            // Photos an interrupted encryption left in clear are sealed now (one look at a mark
+            // once all are). Should it fail again, they stay readable and the next open tries.
+            let _ = store.photo_files().seal_all();
+        }
         store.migrate(version, MIGRATIONS)?;
         // A process that died while applying pulled changes must not leave edits unrecorded.
         store.set_recording(true)?;
@@ -181,7 +187,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = connect(&path, flags, OpenOptions::default().busy_timeout, key)?;
         known_version(&conn, &path, key.is_some())?;
-        Ok(Store { conn, path, bulk_pull: false })
+        Ok(Store { conn, path, bulk_pull: false, photo_key: key.map(DbKey::photo_key) })
     }
 
     fn migrate(&mut self, from: i64, migrations: &[&str]) -> Result<(), StoreError> {

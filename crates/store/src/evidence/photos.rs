@@ -128,9 +128,14 @@ pub(crate) fn attach_to_hazard(
 }
 
 impl Store {
-    /// Where the photo files of this database live.
+    /// Where the photo files of this database live, sealed under the laptop's key when the
+    /// database is encrypted.
     pub fn photo_files(&self) -> PhotoFiles {
-        Self::photo_files_of(&self.path)
+        let files = Self::photo_files_of(&self.path);
+        match &self.photo_key {
+            Some(key) => files.sealed_with(key.clone()),
+            None => files,
+        }
     }
 
     /// The photo folder beside a database file: `NAME.db.photos/`.
@@ -301,6 +306,11 @@ impl Store {
                 display.display()
             ),
         )))
+    }
+
+    /// The content of one copy of a held photo (opened when the laptop seals its photos).
+    pub fn read_photo(&self, sha256: &str, copy: Copy) -> Result<Vec<u8>, StoreError> {
+        Ok(self.photo_files().read(&self.photo_path(sha256, copy)?)?)
     }
 
     /// The file of one copy of a held photo.

@@ -258,6 +258,7 @@ impl Store {
 
     pub(super) fn photo_changes(&self, c: &DocumentContent) -> Result<Vec<Message>, StoreError> {
         let mut out = Vec::new();
+        let files = self.photo_files();
         for p in c.photos() {
             let short = &p.sha256[..12.min(p.sha256.len())];
             let path = match self.photo_path(&p.sha256, crate::evidence::photos::Copy::Original) {
@@ -271,16 +272,18 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             };
-            match std::fs::read(&path) {
+            match files.read(&path) {
                 Ok(bytes) if doc::sha256_hex(&bytes) == p.sha256 => {}
                 Ok(_) => out.push(Message::new(
                     format!("照片 {short}… 的原图文件已被改动：{}", path.display()),
                     format!("The original of photo {short}… was changed: {}", path.display()),
                 )),
-                Err(e) => out.push(Message::new(
+                Err(safeserve_media::MediaError::Read { source: e, .. }) => out.push(Message::new(
                     format!("照片 {short}… 的原图文件缺失：{}（{e}）", path.display()),
                     format!("The original of photo {short}… is missing: {} ({e})", path.display()),
                 )),
+                // A sealed file that does not open: its message says why.
+                Err(e) => out.push(e.message()),
             }
         }
         Ok(out)
