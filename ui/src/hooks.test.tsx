@@ -35,6 +35,35 @@ describe('useSavedText', () => {
     expect(result.current.value).toBe('内部积灰');
   });
 
+  it('tries a save the machine refused again until it goes through, and not a bad value', async () => {
+    const full = { code: 'disk_full', message: { zh: '磁盘空间已满', en: 'The disk is full' }, field: null };
+    let fails = 2;
+    const save = vi.fn(() => (fails-- > 0 ? Promise.reject(full) : Promise.resolve()));
+    const { result } = renderHook(() => useSavedText('', save, 300));
+    act(() => result.current.onChange('内部积灰'));
+    await act(async () => vi.advanceTimersByTime(300));
+    expect(result.current.state).toBe('error');
+    expect(result.current.error?.code).toBe('disk_full');
+    await act(async () => vi.advanceTimersByTime(1000));
+    expect(save).toHaveBeenCalledTimes(2);
+    expect(result.current.state).toBe('error');
+    await act(async () => vi.advanceTimersByTime(2000));
+    expect(save).toHaveBeenCalledTimes(3);
+    expect(save).toHaveBeenLastCalledWith('内部积灰');
+    expect(result.current.state).toBe('saved');
+    await act(async () => vi.advanceTimersByTime(60_000));
+    expect(save).toHaveBeenCalledTimes(3);
+
+    const invalid = { code: 'invalid_input', message: { zh: '请填写隐患描述', en: 'Enter the description' }, field: 'description' };
+    const refuse = vi.fn(() => Promise.reject(invalid));
+    const other = renderHook(() => useSavedText('x', refuse, 300));
+    act(() => other.result.current.onChange(''));
+    await act(async () => vi.advanceTimersByTime(300));
+    await act(async () => vi.advanceTimersByTime(60_000));
+    expect(refuse).toHaveBeenCalledTimes(1);
+    expect(other.result.current.state).toBe('error');
+  });
+
   it('saves what is pending when the screen is left', () => {
     const save = vi.fn(() => Promise.resolve());
     const { result, unmount } = renderHook(() => useSavedText('', save, 300));

@@ -107,10 +107,18 @@ export function useLoad<T>(key: string, fetch: () => Promise<T>): Load<T> {
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
 
+/** Failures of the machine, not of the text: saving the same text again can succeed. */
+const RETRIED = new Set<string>(['disk_full', 'database_locked', 'database_unavailable', 'write_failed']);
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 /**
  * A text field saved as it is typed: each change is sent after a short pause, and at once when
  * the field loses focus, so a closed lid or a killed process loses at most the last keystrokes.
  * A failed save keeps the text on screen with the reason, so nothing typed is thrown away.
+ * When the failure is not the text's fault (a full disk, a busy or locked database) the save
+ * is tried again, 1 s later and then twice as long each time up to 30 s, until it goes
+ * through; the field shows it is not saved meanwhile. A newer keystroke replaces what waits.
  */
 export function useSavedText(initial: string, save: (value: string) => Promise<unknown>, delayMs = 300) {
   const [value, setValue] = useState(initial);
@@ -120,6 +128,7 @@ export function useSavedText(initial: string, save: (value: string) => Promise<u
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saveRef = useRef(save);
   saveRef.current = save;
+  const retryDelay = useRef(RETRY_FIRST_MS);
 
   const flush = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
@@ -130,12 +139,19 @@ export function useSavedText(initial: string, save: (value: string) => Promise<u
     setState('saving');
     saveRef.current(v).then(
       () => {
+        retryDelay.current = RETRY_FIRST_MS;
         setState(pending.current === null ? 'saved' : 'saving');
         setError(null);
       },
       (e: unknown) => {
+        const err = toCommandError(e);
         setState('error');
-        setError(toCommandError(e));
+        setError(err);
+        if (RETRIED.has(err.code) && pending.current === null) {
+          pending.current = v;
+          timer.current = setTimeout(flush, retryDelay.current);
+          retryDelay.current = Math.min(retryDelay.current * 2, RETRY_MAX_MS);
+        }
       },
     );
   }, []);
