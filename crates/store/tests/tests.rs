@@ -9,6 +9,7 @@ mod common;
 mod coverage;
 mod documents;
 mod encryption;
+mod faults;
 mod grades;
 mod letters;
 mod sync;

@@ -12,7 +12,7 @@ use crate::common;
 use common::{fresh_db, today, NOW};
 
 /// An enterprise of the wanted kind with an agency under contract, and that agency's staff.
-fn enterprise_with_staff(store: &Store, high_risk: bool) -> (EnterpriseSummary, Vec<PersonSummary>) {
+pub(crate) fn enterprise_with_staff(store: &Store, high_risk: bool) -> (EnterpriseSummary, Vec<PersonSummary>) {
     let found = store
         .search_enterprises(&EnterpriseQuery {
             text: String::new(),
@@ -32,7 +32,7 @@ fn enterprise_with_staff(store: &Store, high_risk: bool) -> (EnterpriseSummary, 
     panic!("the demo has served enterprises of every kind");
 }
 
-fn start(
+pub(crate) fn start(
     store: &mut Store,
     kind: VisitKind,
     target: &str,
@@ -56,7 +56,7 @@ fn start(
     )
 }
 
-fn answer(store: &mut Store, v: VisitId, code: &str, result: ItemResult) -> Option<NewHazard> {
+pub(crate) fn answer(store: &mut Store, v: VisitId, code: &str, result: ItemResult) -> Option<NewHazard> {
     store
         .save_visit_field(
             v,
@@ -83,7 +83,7 @@ fn png(seed: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-fn qualified(staff: &[PersonSummary]) -> Vec<PersonId> {
+pub(crate) fn qualified(staff: &[PersonSummary]) -> Vec<PersonId> {
     staff.iter().filter(|p| p.certificates.iter().any(|c| !c.expired)).map(|p| p.id).take(2).collect()
 }
 

@@ -12,6 +12,10 @@ pub enum StoreError {
         #[source]
         source: Option<rusqlite::Error>,
     },
+    /// A database that opens but whose pages or write-ahead log fail their checks: `what`
+    /// says what was found. Nothing was written to it.
+    #[error("{path}: damaged ({})", what.en)]
+    Damaged { path: PathBuf, what: Message },
     #[error("{path}: locked by another program")]
     Locked {
         path: PathBuf,
@@ -134,7 +138,7 @@ impl SyncDataError {
 impl StoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Corrupt { .. } => ErrorCode::DatabaseCorrupt,
+            Self::Corrupt { .. } | Self::Damaged { .. } => ErrorCode::DatabaseCorrupt,
             Self::Locked { .. } => ErrorCode::DatabaseLocked,
             Self::NewerVersion { .. } => ErrorCode::DatabaseNewer,
             Self::Unavailable { .. } | Self::Backup { .. } | Self::KeyFile { .. } | Self::Encrypting { .. } => {
@@ -168,10 +172,20 @@ impl StoreError {
     pub fn message(&self) -> Message {
         match self {
             Self::SyncData(e) => e.message(),
-            Self::Corrupt { path, .. } => Message::new(
-                format!("数据库文件已损坏或不是 SafeServe 数据库：{}。文件未被改动，请从备份恢复或选择其他数据库。", path.display()),
-                format!("{} is damaged or not a SafeServe database. It was not changed; restore a backup or open another database.", path.display()),
-            ),
+            Self::Corrupt { path, .. } => {
+                let (zh, en) = restore_hint(path);
+                Message::new(
+                    format!("数据库文件已损坏或不是 SafeServe 数据库：{}。文件未被改动。{zh}", path.display()),
+                    format!("{} is damaged or not a SafeServe database. It was not changed. {en}", path.display()),
+                )
+            }
+            Self::Damaged { path, what } => {
+                let (zh, en) = restore_hint(path);
+                Message::new(
+                    format!("数据库文件已损坏：{}（{}）。文件未被改动，未读取其中任何内容。{zh}", path.display(), what.zh),
+                    format!("{} is damaged ({}). It was not changed and nothing was read from it. {en}", path.display(), what.en),
+                )
+            }
             Self::Locked { path, .. } => Message::new(
                 format!("数据库正被其他程序占用：{}。请关闭其他程序后重试。", path.display()),
                 format!("{} is locked by another program. Close it and try again.", path.display()),
@@ -246,6 +260,24 @@ impl StoreError {
             },
             Self::Json(_) | Self::PasswordHash(_) => failed(),
         }
+    }
+}
+
+/// Where a damaged database can be restored from: its newest backup, named with its time, or
+/// the plain fact that none was found beside it.
+fn restore_hint(path: &std::path::Path) -> (String, String) {
+    match crate::base::backups::newest(path) {
+        Some(b) => {
+            let when = crate::base::backups::describe_time(b.taken);
+            (
+                format!("最近的备份是 {when} 的 {}，可用它恢复（safeserve backup restore），或选择其他数据库。", b.path.display()),
+                format!("The newest backup is {} of {when}: restore it (safeserve backup restore), or open another database.", b.path.display()),
+            )
+        }
+        None => (
+            "本机未找到它的备份，请联系管理员，或选择其他数据库。".into(),
+            "No backup of it was found on this laptop: contact your administrator, or open another database.".into(),
+        ),
     }
 }
 

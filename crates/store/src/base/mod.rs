@@ -1,7 +1,8 @@
 //! The base every layer above stands on: errors, opening and migrating the file, row
-//! helpers, the audit log, the display-ready views, the Chinese search index and the checklist templates.
+//! helpers, backups and damage checks, the audit log, the display-ready views, the Chinese search index and the checklist templates.
 
 pub mod audit;
+pub mod backups;
 pub mod encryption;
 pub(crate) mod error;
 pub mod keys;
@@ -10,3 +11,4 @@ pub(crate) mod rows;
 pub mod search;
 pub(crate) mod templates;
 pub mod views;
+pub mod wal;

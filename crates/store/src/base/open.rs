@@ -4,9 +4,11 @@
 //! as the server's and the tests' own files are.
 
 use crate::base::keys::{key_file_path, DbKey};
+use crate::base::wal;
 use crate::{Store, StoreError};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use safeserve_core::migration::backup_path;
+use safeserve_core::Message;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -34,11 +36,14 @@ pub struct OpenOptions {
     pub busy_timeout: Duration,
     /// The key of an encrypted database; `None` opens (or makes) a plain one.
     pub key: Option<DbKey>,
+    /// A cap on the file's size in pages: past it a save fails as on a full disk (how the
+    /// disk-full path is exercised without filling a disk).
+    pub max_pages: Option<u32>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { create: true, busy_timeout: Duration::from_secs(3), key: None }
+        Self { create: true, busy_timeout: Duration::from_secs(3), key: None, max_pages: None }
     }
 }
 
@@ -101,6 +106,27 @@ fn check_header(path: &Path, keyed: bool) -> Result<(), StoreError> {
     }
 }
 
+/// Refuses a write-ahead log whose damage would make SQLite drop committed saves (see
+/// `base/wal.rs`). A log another process is appending to can look damaged for an instant, so
+/// damage counts only when it is still there on a second and third look.
+fn check_wal(path: &Path) -> Result<(), StoreError> {
+    let mut looks = 0;
+    loop {
+        match wal::check(path) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(damage)) if looks == 2 => {
+                let (zh, en) = damage.describe();
+                return Err(StoreError::Damaged { path: path.to_owned(), what: Message::new(zh, en) });
+            }
+            Ok(Err(_)) => {
+                looks += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(source) => return Err(StoreError::Unavailable { path: wal::wal_path(path), source }),
+        }
+    }
+}
+
 /// One connection to the file at `path`, with what every SafeServe connection sets.
 fn connect(
     path: &Path,
@@ -148,6 +174,7 @@ impl Store {
         let path = path.as_ref().to_owned();
         let keyed = options.key.is_some();
         check_header(&path, keyed)?;
+        check_wal(&path)?;
         let mut flags =
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         if options.create {
@@ -156,6 +183,19 @@ impl Store {
         let conn = connect(&path, flags, options.busy_timeout, options.key.as_ref())?;
         // Read the version before anything writes: a newer file must stay exactly as it is.
         let version = known_version(&conn, &path, keyed)?;
+        // Every page in use read once (on an encrypted laptop each against its MAC) before
+        // anything is shown or written: damage is named here, with the backup to restore,
+        // not met halfway through a save.
+        if version > 0 {
+            let problems = crate::base::backups::check(&conn, &path, false)?;
+            if let Some(first) = problems.first() {
+                let what = Message::new(format!("完整性检查：{first}"), format!("integrity check: {first}"));
+                return Err(StoreError::Damaged { path, what });
+            }
+        }
+        if let Some(pages) = options.max_pages {
+            conn.pragma_update(None, "max_page_count", pages)?;
+        }
 
         let mode: String =
             conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| classify(&path, e, keyed))?;

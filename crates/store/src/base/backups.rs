@@ -1,0 +1,219 @@
+//! Backups of a laptop's database, beside it: the copies taken before a migration
+//! (`NAME.bak-vN`) and the ones taken daily and on demand (`NAME.backups/`). A backup is a
+//! `VACUUM INTO` copy — consistent, compact, and on an encrypted laptop encrypted with the
+//! database's own key, so the key file beside the database opens it too. This is what a
+//! damaged database is offered to be restored from.
+
+use crate::{Store, StoreError};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// One backup found beside a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub path: PathBuf,
+    /// When it was written (the file's modification time).
+    pub taken: SystemTime,
+    pub bytes: u64,
+}
+
+/// The folder of daily and on-demand backups: `NAME.backups` beside `NAME`.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".backups");
+    name.into()
+}
+
+/// Every backup of `db`, newest first: the folder's and the pre-migration copies beside it.
+pub fn list(db: &Path) -> Vec<Backup> {
+    let mut found = Vec::new();
+    let mut look = |dir: &Path, wanted: &dyn Fn(&str) -> bool| {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !wanted(&name) {
+                continue;
+            }
+            if let Ok(meta) = entry.metadata() {
+                if meta.is_file() {
+                    let taken = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                    found.push(Backup { path: entry.path(), taken, bytes: meta.len() });
+                }
+            }
+        }
+    };
+    look(&backup_dir(db), &|n| n.ends_with(".db"));
+    if let (Some(parent), Some(file)) = (db.parent(), db.file_name()) {
+        let prefix = format!("{}.bak-v", file.to_string_lossy());
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        look(parent, &|n| n.starts_with(&prefix));
+    }
+    found.sort_by(|a, b| b.taken.cmp(&a.taken).then_with(|| b.path.cmp(&a.path)));
+    found
+}
+
+/// The newest backup of `db`, if there is one.
+pub fn newest(db: &Path) -> Option<Backup> {
+    list(db).into_iter().next()
+}
+
+/// A backup's time as people read it (China's time, as the app's dates are).
+pub fn describe_time(t: SystemTime) -> String {
+    let utc: chrono::DateTime<chrono::Utc> = t.into();
+    utc.with_timezone(&safeserve_core::shanghai()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `now` (RFC 3339) as it goes into a file name.
+fn stamp(now: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(now)
+        .map(|t| t.format("%Y%m%d-%H%M%S").to_string())
+        .unwrap_or_else(|_| now.replace([':', '/', ' '], "-"))
+}
+
+impl Store {
+    /// Writes a backup of the database into `NAME.backups/` and returns its path. The copy
+    /// is written under a temporary name, synced and renamed, so a backup that is listed is
+    /// whole. `now` (RFC 3339) names the file.
+    pub fn back_up(&self, now: &str) -> Result<PathBuf, StoreError> {
+        let dir = backup_dir(&self.path);
+        let unavailable = |source| StoreError::Unavailable { path: dir.clone(), source };
+        std::fs::create_dir_all(&dir).map_err(unavailable)?;
+        let stamp = stamp(now);
+        let stem =
+            self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "safeserve".into());
+        let mut target = dir.join(format!("{stem}-{stamp}.db"));
+        let mut n = 1;
+        while target.exists() {
+            target = dir.join(format!("{stem}-{stamp}-{n}.db"));
+            n += 1;
+        }
+        let partial = dir.join(format!(".{}.partial", target.file_name().unwrap_or_default().to_string_lossy()));
+        let _ = std::fs::remove_file(&partial);
+        let written =
+            self.conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()]).map_err(StoreError::from).and_then(|_| {
+                std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unavailable)?;
+                std::fs::rename(&partial, &target).map_err(unavailable)
+            });
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+        Ok(target)
+    }
+
+    /// Removes the oldest backups in `NAME.backups/` beyond the newest `keep`. The copies
+    /// taken before migrations are left alone.
+    pub fn prune_backups(&self, keep: usize) -> Result<usize, StoreError> {
+        let dir = backup_dir(&self.path);
+        let mut removed = 0;
+        for old in list(&self.path).into_iter().filter(|b| b.path.starts_with(&dir)).skip(keep) {
+            std::fs::remove_file(&old.path).map_err(|source| StoreError::Unavailable { path: old.path, source })?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
+    /// `PRAGMA quick_check` (`full`: `integrity_check`): the problems found, none when the
+    /// file is whole. On an encrypted database every page read is also checked against its
+    /// MAC, so a flipped bit anywhere in a page in use is found here.
+    pub fn check(&self, full: bool) -> Result<Vec<String>, StoreError> {
+        check(&self.conn, &self.path, full)
+    }
+}
+
+pub(crate) fn check(conn: &rusqlite::Connection, path: &Path, full: bool) -> Result<Vec<String>, StoreError> {
+    let pragma = if full { "PRAGMA integrity_check" } else { "PRAGMA quick_check" };
+    // A page SQLite (or SQLCipher's MAC) refuses is damage; anything else keeps its kind.
+    let damaged = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => StoreError::Damaged {
+            path: path.to_owned(),
+            what: safeserve_core::Message::new("有页面无法读取", "a page cannot be read"),
+        },
+        _ => StoreError::from(e),
+    };
+    let mut stmt = conn.prepare(pragma).map_err(damaged)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(damaged)?;
+    let found = rows.collect::<Result<Vec<_>, _>>().map_err(damaged)?;
+    Ok(found.into_iter().filter(|r| r != "ok").collect())
+}
+
+/// What a backup holds, shown before it is restored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Holding {
+    pub enterprises: i64,
+    pub visits: i64,
+    pub hazards: i64,
+    pub signed_documents: i64,
+    pub photos: i64,
+    /// The newest visit's start, if any: how far the backup reaches.
+    pub newest_visit: Option<String>,
+}
+
+/// What the database (or backup) at `path` holds, read without changing it. `key`: the
+/// laptop's key when it is encrypted. A file that does not open, or fails `integrity_check`,
+/// is refused as damaged.
+pub fn holding(path: &Path, key: Option<&crate::base::keys::DbKey>) -> Result<Holding, StoreError> {
+    let store = Store::open_reader(path, key)?;
+    if let Some(first) = check(&store.conn, path, true)?.first() {
+        let what = safeserve_core::Message::new(format!("完整性检查：{first}"), format!("integrity check: {first}"));
+        return Err(StoreError::Damaged { path: path.to_owned(), what });
+    }
+    let count = |table: &str| store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0));
+    Ok(Holding {
+        enterprises: count("enterprises")?,
+        visits: count("visits")?,
+        hazards: count("hazards")?,
+        signed_documents: count("documents")?,
+        photos: count("photos")?,
+        newest_visit: store.conn.query_row("SELECT max(started_at) FROM visits", [], |r| r.get(0))?,
+    })
+}
+
+/// Puts the backup `from` in place of the database at `db`, after checking it opens with
+/// `key` and is whole. The database it replaces is never deleted: it is moved aside, with its
+/// write-ahead log, to `NAME.replaced-STAMP` (returned), so nothing recorded since the backup
+/// is lost for good. Nothing may have `db` open meanwhile.
+pub fn restore(
+    db: &Path,
+    from: &Path,
+    key: Option<&crate::base::keys::DbKey>,
+    now: &str,
+) -> Result<Option<PathBuf>, StoreError> {
+    holding(from, key)?;
+    let unavailable = |path: &Path| {
+        let path = path.to_owned();
+        move |source| StoreError::Unavailable { path, source }
+    };
+    let mut incoming = db.as_os_str().to_owned();
+    incoming.push(".restoring");
+    let incoming = PathBuf::from(incoming);
+    std::fs::copy(from, &incoming)
+        .and_then(|_| std::fs::File::open(&incoming)?.sync_all())
+        .map_err(unavailable(&incoming))?;
+    let aside = if db.exists() {
+        let stamp = stamp(now);
+        let mut name = db.as_os_str().to_owned();
+        name.push(format!(".replaced-{stamp}"));
+        let aside = PathBuf::from(name);
+        // The log first: a database moved without it would lose its last saves.
+        for suffix in ["-wal", "-shm"] {
+            let mut side = db.as_os_str().to_owned();
+            side.push(suffix);
+            let side = PathBuf::from(side);
+            if side.exists() {
+                let mut to = aside.as_os_str().to_owned();
+                to.push(suffix);
+                std::fs::rename(&side, PathBuf::from(to)).map_err(unavailable(&side))?;
+            }
+        }
+        std::fs::rename(db, &aside).map_err(unavailable(db))?;
+        Some(aside)
+    } else {
+        None
+    };
+    std::fs::rename(&incoming, db).map_err(unavailable(db))?;
+    if let Some(dir) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(aside)
+}
