@@ -14,8 +14,16 @@ pub const KEY_FILE_VAR: &str = "SAFESERVE_KEY_FILE";
 
 /// The database at `db`, opened with the key the environment gives when it is encrypted.
 pub fn open(db: &Path, create: bool) -> Result<Store, StoreError> {
-    let key = if is_encrypted(db) { Some(key_for(db)?) } else { None };
-    Store::open_with(db, &OpenOptions { create, key, ..Default::default() })
+    Store::open_with(db, &OpenOptions { create, key: key_if_encrypted(db)?, ..Default::default() })
+}
+
+/// The key of `db` when it is encrypted, `None` when it is plain.
+pub fn key_if_encrypted(db: &Path) -> Result<Option<DbKey>, StoreError> {
+    if is_encrypted(db) {
+        key_for(db).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// The key of the encrypted database at `db`.

@@ -19,6 +19,7 @@ macro_rules! say_raw {
 }
 
 mod backtrace;
+mod backup;
 mod coverage;
 mod credentials;
 mod documents;
@@ -78,6 +79,19 @@ enum Command {
         /// The file to write (readable by its owner only; an existing file is never replaced).
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Check a database for damage (检查数据库完好). Exit 0 whole, 2 damaged (naming the
+    /// newest backup). --full reads every index as well.
+    Check {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Backups of a laptop's database: take, list, restore (备份与恢复).
+    Backup {
+        #[command(subcommand)]
+        command: backup::BackupCommand,
     },
     /// Search enterprises, agencies and people (检索企业、机构、人员).
     Search {
@@ -397,6 +411,8 @@ fn main() -> ExitCode {
         Command::Visits { db, enterprise, limit, json } => list_visits(&db, enterprise, limit, json),
         Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
         Command::Letter { command } => letter::run(command),
+        Command::Check { db, full } => backup::check(&db, full),
+        Command::Backup { command } => backup::run(command),
         Command::Report { form, db, id, out } => documents::report(&db, form, &id, &out),
         Command::Verify { db, file, code, json } => documents::verify(&db, file.as_deref(), code.as_deref(), json),
         Command::Documents { db, visit, enterprise, form, json } => {

@@ -304,3 +304,42 @@ fn a_laptop_set_to_another_zone_still_dates_in_china() {
     let at = chrono::DateTime::parse_from_rfc3339(&imported).unwrap();
     assert!((chrono::Utc::now() - at.to_utc()).num_seconds().abs() < 120, "dated now: {imported}");
 }
+
+/// The backup round a person at the terminal makes: check, back up, see the backups, find the
+/// database damaged (the error names the backup), restore it after seeing what it holds.
+#[test]
+fn a_damaged_database_names_its_backup_which_restores_after_showing_what_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let o = safeserve(&["check", "--db", &db, "--full"]);
+    assert!(o.status.success() && stdout(&o).contains("数据库完好"), "{}{}", stdout(&o), stderr(&o));
+    let o = safeserve(&["backup", "take", "--db", &db]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let backup = stdout(&o).trim().rsplit(": ").next().unwrap().to_owned();
+    assert!(Path::new(&backup).starts_with(format!("{db}.backups")), "{backup}");
+    let o = safeserve(&["backup", "list", "--db", &db, "--json"]);
+    let listed = json_lines(&o);
+    assert_eq!(listed[0][0]["path"], backup.as_str(), "{listed:?}");
+    let visits = listed[0][0]["holding"]["visits"].as_i64().unwrap();
+    assert!(visits > 0, "{listed:?}");
+
+    // A bit flipped in the middle of the file: every command refuses it, naming the backup.
+    let mut bytes = std::fs::read(&db).unwrap();
+    let mid = bytes.len() / 2 + 777;
+    bytes[mid] ^= 0x08;
+    std::fs::write(&db, &bytes).unwrap();
+    let o = safeserve(&["check", "--db", &db]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已损坏") && stderr(&o).contains(&backup), "{}", stderr(&o));
+
+    let o = safeserve(&["backup", "restore", "--db", &db, "--from", &backup]);
+    assert_eq!(o.status.code(), Some(1), "nothing is restored without --yes");
+    assert!(stdout(&o).contains(&format!("检查 {visits} 次")), "{}", stdout(&o));
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+    let o = safeserve(&["backup", "restore", "--db", &db, "--from", &backup, "--yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let aside = stdout(&o).lines().last().unwrap().rsplit(": ").next().unwrap().to_owned();
+    assert_eq!(std::fs::read(&aside).unwrap(), bytes, "the damaged file is kept, not deleted");
+    let o = safeserve(&["check", "--db", &db, "--full"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
