@@ -56,6 +56,9 @@ pub struct AppStatus {
     pub clock_shift_days: i32,
 }
 
+/// Daily backups kept beside the database (a week of them).
+const BACKUPS_KEPT: usize = 7;
+
 impl AppState {
     pub fn open(db_path: PathBuf, data_dir: PathBuf) -> Self {
         let store = Store::open(&db_path).map_err(CommandError::from);
@@ -182,6 +185,7 @@ impl AppState {
         .map_err(CommandError::internal)??;
         self.flush_pending_audit().await;
         self.sync.wake();
+        self.daily_backup();
         Ok(user)
     }
 
@@ -225,6 +229,20 @@ impl AppState {
         })
         .await
         .map_err(CommandError::internal)?
+    }
+
+    /// The day's backup, on a connection of its own after a sign-in, so the first list does
+    /// not wait for it. A failure is logged; the next sign-in tries again.
+    fn daily_backup(&self) {
+        let state = self.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let taken = state.connect().map_err(|e| format!("{e:?}")).and_then(|store| {
+                store.daily_backup(&chrono::Utc::now().to_rfc3339(), BACKUPS_KEPT).map_err(|e| format!("{e:?}"))
+            });
+            if let Err(e) = taken {
+                eprintln!("safeserve: daily backup: {e}");
+            }
+        });
     }
 
     async fn flush_pending_audit(&self) {

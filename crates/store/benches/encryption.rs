@@ -53,7 +53,7 @@ fn measure(db: &Path, key: Option<DbKey>, today: NaiveDate) -> Figures {
     let mut t = Vec::new();
     for _ in 0..10 {
         let start = Instant::now();
-        assert!(store.check(false).unwrap().is_empty());
+        store.check(false).unwrap();
         t.push(start.elapsed());
     }
     let quick_check = p(&mut t, 0.95);

@@ -89,8 +89,12 @@ impl Store {
         }
         let partial = dir.join(format!(".{}.partial", target.file_name().unwrap_or_default().to_string_lossy()));
         let _ = std::fs::remove_file(&partial);
-        let written =
-            self.conn.execute("VACUUM INTO ?1", [partial.to_string_lossy()]).map_err(StoreError::from).and_then(|_| {
+        // Every page is read for the copy: a damaged one fails it, named as damage.
+        let written = self
+            .conn
+            .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
+            .map_err(|e| damage(&self.path, e))
+            .and_then(|_| {
                 std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unavailable)?;
                 std::fs::rename(&partial, &target).map_err(unavailable)
             });
@@ -99,6 +103,24 @@ impl Store {
             return Err(e);
         }
         Ok(target)
+    }
+
+    /// The laptop's daily backup: taken when the newest in `NAME.backups/` is older than a
+    /// day (or there is none), then all but the newest `keep` removed. Returns the backup
+    /// taken, `None` when one from the last day is already there.
+    pub fn daily_backup(&self, now: &str, keep: usize) -> Result<Option<PathBuf>, StoreError> {
+        let dir = backup_dir(&self.path);
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let recent = list(&self.path)
+            .into_iter()
+            .filter(|b| b.path.starts_with(&dir))
+            .any(|b| b.taken.elapsed().is_ok_and(|age| age < day));
+        if recent {
+            return Ok(None);
+        }
+        let taken = self.back_up(now)?;
+        self.prune_backups(keep)?;
+        Ok(Some(taken))
     }
 
     /// Removes the oldest backups in `NAME.backups/` beyond the newest `keep`. The copies
@@ -113,28 +135,44 @@ impl Store {
         Ok(removed)
     }
 
-    /// `PRAGMA quick_check` (`full`: `integrity_check`): the problems found, none when the
-    /// file is whole. On an encrypted database every page read is also checked against its
-    /// MAC, so a flipped bit anywhere in a page in use is found here.
-    pub fn check(&self, full: bool) -> Result<Vec<String>, StoreError> {
-        check(&self.conn, &self.path, full)
+    /// `PRAGMA quick_check` (`full`: `integrity_check`): `Ok` when the file is whole, else
+    /// `Damaged` naming the first problem (and, in its message, the newest backup). On an
+    /// encrypted database every page read is also checked against its MAC.
+    pub fn check(&self, full: bool) -> Result<(), StoreError> {
+        whole(&self.conn, &self.path, full)
     }
 }
 
-pub(crate) fn check(conn: &rusqlite::Connection, path: &Path, full: bool) -> Result<Vec<String>, StoreError> {
-    let pragma = if full { "PRAGMA integrity_check" } else { "PRAGMA quick_check" };
-    // A page SQLite (or SQLCipher's MAC) refuses is damage; anything else keeps its kind.
-    let damaged = |e: rusqlite::Error| match e.sqlite_error_code() {
+/// A page SQLite (or SQLCipher's MAC) refuses is damage; any other error keeps its kind.
+fn damage(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => StoreError::Damaged {
             path: path.to_owned(),
             what: safeserve_core::Message::new("有页面无法读取", "a page cannot be read"),
         },
         _ => StoreError::from(e),
-    };
+    }
+}
+
+fn whole(conn: &rusqlite::Connection, path: &Path, full: bool) -> Result<(), StoreError> {
+    let pragma = if full { "PRAGMA integrity_check" } else { "PRAGMA quick_check" };
+    let damaged = |e| damage(path, e);
     let mut stmt = conn.prepare(pragma).map_err(damaged)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(damaged)?;
     let found = rows.collect::<Result<Vec<_>, _>>().map_err(damaged)?;
-    Ok(found.into_iter().filter(|r| r != "ok").collect())
+    let problems: Vec<&str> =
+        found.iter().flat_map(|r| r.lines()).filter(|l| *l != "ok" && !l.starts_with("***")).collect();
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => {
+            let n = problems.len();
+            let what = safeserve_core::Message::new(
+                format!("完整性检查发现 {n} 处问题，首处：{first}"),
+                format!("the integrity check found {n} problem(s), the first: {first}"),
+            );
+            Err(StoreError::Damaged { path: path.to_owned(), what })
+        }
+    }
 }
 
 /// What a backup holds, shown before it is restored.
@@ -154,10 +192,7 @@ pub struct Holding {
 /// is refused as damaged.
 pub fn holding(path: &Path, key: Option<&crate::base::keys::DbKey>) -> Result<Holding, StoreError> {
     let store = Store::open_reader(path, key)?;
-    if let Some(first) = check(&store.conn, path, true)?.first() {
-        let what = safeserve_core::Message::new(format!("完整性检查：{first}"), format!("integrity check: {first}"));
-        return Err(StoreError::Damaged { path: path.to_owned(), what });
-    }
+    whole(&store.conn, path, true)?;
     let count = |table: &str| store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0));
     Ok(Holding {
         enterprises: count("enterprises")?,
