@@ -231,12 +231,14 @@ impl AppState {
         .map_err(CommandError::internal)?
     }
 
-    /// The day's backup, on a connection of its own after a sign-in, so the first list does
-    /// not wait for it. A failure is logged; the next sign-in tries again.
+    /// The day's backup, after a sign-in, on a read-only connection of its own: the first
+    /// list does not wait for it and it never competes with the window's saves for the write
+    /// lock (`VACUUM INTO` only reads). A failure is logged; the next sign-in tries again.
     fn daily_backup(&self) {
         let state = self.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let taken = state.connect().map_err(|e| format!("{e:?}")).and_then(|store| {
+            let reader = state.key().and_then(|key| Ok(Store::open_reader(&state.db_path, key.as_ref())?));
+            let taken = reader.map_err(|e| format!("{e:?}")).and_then(|store| {
                 store.daily_backup(&chrono::Utc::now().to_rfc3339(), BACKUPS_KEPT).map_err(|e| format!("{e:?}"))
             });
             if let Err(e) = taken {

@@ -252,6 +252,9 @@ fn a_bit_flipped_in_the_write_ahead_log_is_found_before_sqlite_reads_it() {
 #[test]
 fn a_backup_taken_under_steady_saving_restores_whole_with_every_earlier_save() {
     let (_dir, db, key, visit, proposal) = encrypted_visit();
+    // Opened before the saving starts: opening writes (templates, the recording flag), the
+    // backup itself only reads.
+    let store = Store::open_with(&db, &OpenOptions::keyed(key.clone())).unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let writer = {
@@ -270,7 +273,6 @@ fn a_backup_taken_under_steady_saving_restores_whole_with_every_earlier_save() {
     while acknowledged.lock().unwrap().len() < 50 {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    let store = Store::open_with(&db, &OpenOptions::keyed(key.clone())).unwrap();
     let before: Vec<u64> = acknowledged.lock().unwrap().clone();
     let backup = store.back_up(NOW).unwrap();
     let during = acknowledged.lock().unwrap().len();
