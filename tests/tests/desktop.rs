@@ -279,6 +279,18 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
         app.sign_in("technician").await?;
         ensure!(safeserve_store::is_encrypted(&db), "the first sign-in encrypted the database");
         app.look("signed-in-technician.png").await?;
+        // The day's backup is taken after the sign-in, encrypted as the database is.
+        let daily = safeserve_store::backups::backup_dir(&db);
+        let mut backup = None;
+        for _ in 0..100 {
+            backup = safeserve_store::backups::list(&db).into_iter().find(|b| b.path.starts_with(&daily));
+            if backup.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let backup = backup.context("no daily backup after the sign-in")?;
+        ensure!(!std::fs::read(&backup.path)?.starts_with(b"SQLite format 3"), "the backup is not in clear");
         ensure!(app.client.find(Locator::Css("[data-testid=nav-grades]")).await.is_err(), "no grading menu");
         ensure!(app.client.find(Locator::Css("[data-testid=nav-coverage]")).await.is_err(), "no coverage menu");
         ensure!(app.client.find(Locator::Css("[data-testid=nav-audit]")).await.is_err(), "no audit log");
