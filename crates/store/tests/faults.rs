@@ -96,32 +96,30 @@ fn a_process_killed_while_saving_loses_no_acknowledged_save() {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         // Killed after a few acknowledged saves and a moment more, so the kill falls anywhere:
         // inside a transaction, inside a commit's fsync, between two saves.
+        // One line the child wrote, counted when it acknowledges a save.
+        let mut record = |line: &str| {
+            let (what, n) = line.split_once(' ')?;
+            let n = n.parse::<u64>().ok()?;
+            match what {
+                "added" => added.insert(n),
+                "located" => located.insert(n),
+                _ => return None,
+            };
+            Some(())
+        };
         let acks = rng.below(40);
         let mut seen = 0;
         while seen < acks {
             let Some(Ok(line)) = lines.next() else { break };
-            let (what, n) = line.split_once(' ').unwrap_or(("", ""));
-            let Ok(n) = n.parse::<u64>() else { continue };
-            match what {
-                "added" => added.insert(n),
-                "located" => located.insert(n),
-                _ => continue,
-            };
-            seen += 1;
+            if record(&line).is_some() {
+                seen += 1;
+            }
         }
         std::thread::sleep(std::time::Duration::from_micros(rng.below(3000)));
         child.kill().unwrap(); // SIGKILL
                                // What the child said before dying was acknowledged too.
         for line in lines.map_while(Result::ok) {
-            if let Some((what, n)) = line.split_once(' ') {
-                if let Ok(n) = n.parse::<u64>() {
-                    if what == "added" {
-                        added.insert(n);
-                    } else if what == "located" {
-                        located.insert(n);
-                    }
-                }
-            }
+            record(&line);
         }
         child.wait().unwrap();
         kills += 1;

@@ -4,6 +4,7 @@
 //! database's own key, so the key file beside the database opens it too. This is what a
 //! damaged database is offered to be restored from.
 
+use crate::base::{sibling, unavailable};
 use crate::{Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -19,9 +20,7 @@ pub struct Backup {
 
 /// The folder of daily and on-demand backups: `NAME.backups` beside `NAME`.
 pub fn backup_dir(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".backups");
-    name.into()
+    sibling(db, ".backups")
 }
 
 /// Every backup of `db`, newest first: the folder's and the pre-migration copies beside it.
@@ -76,8 +75,7 @@ impl Store {
     /// whole. `now` (RFC 3339) names the file.
     pub fn back_up(&self, now: &str) -> Result<PathBuf, StoreError> {
         let dir = backup_dir(&self.path);
-        let unavailable = |source| StoreError::Unavailable { path: dir.clone(), source };
-        std::fs::create_dir_all(&dir).map_err(unavailable)?;
+        std::fs::create_dir_all(&dir).map_err(unavailable(&dir))?;
         let stamp = stamp(now);
         let stem =
             self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "safeserve".into());
@@ -95,8 +93,8 @@ impl Store {
             .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
             .map_err(|e| damage(&self.path, e))
             .and_then(|_| {
-                std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unavailable)?;
-                std::fs::rename(&partial, &target).map_err(unavailable)
+                std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unavailable(&dir))?;
+                std::fs::rename(&partial, &target).map_err(unavailable(&dir))
             });
         if let Err(e) = written {
             let _ = std::fs::remove_file(&partial);
@@ -129,7 +127,7 @@ impl Store {
         let dir = backup_dir(&self.path);
         let mut removed = 0;
         for old in list(&self.path).into_iter().filter(|b| b.path.starts_with(&dir)).skip(keep) {
-            std::fs::remove_file(&old.path).map_err(|source| StoreError::Unavailable { path: old.path, source })?;
+            std::fs::remove_file(&old.path).map_err(unavailable(&old.path))?;
             removed += 1;
         }
         Ok(removed)
@@ -215,30 +213,18 @@ pub fn restore(
     now: &str,
 ) -> Result<Option<PathBuf>, StoreError> {
     holding(from, key)?;
-    let unavailable = |path: &Path| {
-        let path = path.to_owned();
-        move |source| StoreError::Unavailable { path, source }
-    };
-    let mut incoming = db.as_os_str().to_owned();
-    incoming.push(".restoring");
-    let incoming = PathBuf::from(incoming);
+    let incoming = sibling(db, ".restoring");
     std::fs::copy(from, &incoming)
         .and_then(|_| std::fs::File::open(&incoming)?.sync_all())
         .map_err(unavailable(&incoming))?;
     let aside = if db.exists() {
         let stamp = stamp(now);
-        let mut name = db.as_os_str().to_owned();
-        name.push(format!(".replaced-{stamp}"));
-        let aside = PathBuf::from(name);
+        let aside = sibling(db, &format!(".replaced-{stamp}"));
         // The log first: a database moved without it would lose its last saves.
         for suffix in ["-wal", "-shm"] {
-            let mut side = db.as_os_str().to_owned();
-            side.push(suffix);
-            let side = PathBuf::from(side);
+            let side = sibling(db, suffix);
             if side.exists() {
-                let mut to = aside.as_os_str().to_owned();
-                to.push(suffix);
-                std::fs::rename(&side, PathBuf::from(to)).map_err(unavailable(&side))?;
+                std::fs::rename(&side, sibling(&aside, suffix)).map_err(unavailable(&side))?;
             }
         }
         std::fs::rename(db, &aside).map_err(unavailable(db))?;

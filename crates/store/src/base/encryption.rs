@@ -5,19 +5,10 @@
 //! file that opens the new one is already on disk. The photo files are sealed after it.
 
 use crate::base::keys::{DbKey, KeyFile};
+use crate::base::{sibling, unavailable};
 use crate::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-fn unavailable(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Unavailable { path: path.to_owned(), source }
-}
 
 /// Every table's row count (virtual tables' shadow tables included): what the encrypted copy
 /// must hold too.

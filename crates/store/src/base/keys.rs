@@ -70,9 +70,7 @@ impl DbKey {
 
 /// The key file's name beside the database at `db`.
 pub fn key_file_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".keys");
-    PathBuf::from(name)
+    super::sibling(db, ".keys")
 }
 
 const FORMAT: u32 = 1;
@@ -276,9 +274,7 @@ impl KeyFile {
     /// the old file or the new, never half of one.
     fn save(&self) -> Result<(), StoreError> {
         let text = serde_json::to_vec_pretty(&self.stored)?;
-        let mut tmp = self.path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
+        let tmp = super::sibling(&self.path, ".tmp");
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&text)?;

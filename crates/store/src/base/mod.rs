@@ -12,3 +12,19 @@ pub mod search;
 pub(crate) mod templates;
 pub mod views;
 pub mod wal;
+
+use crate::StoreError;
+use std::path::{Path, PathBuf};
+
+/// The file named `path` with `suffix` appended, beside it: `NAME-wal`, `NAME.keys`,
+/// `NAME.backups` …
+pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// An I/O failure on `path`, for `map_err`.
+pub(crate) fn unavailable(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Unavailable { path: path.to_owned(), source }
+}

@@ -43,9 +43,7 @@ impl WalDamage {
 
 /// The WAL beside the database at `db`: `NAME-wal`.
 pub fn wal_path(db: &Path) -> std::path::PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push("-wal");
-    name.into()
+    super::sibling(db, "-wal")
 }
 
 /// Checks the WAL beside `db`, if there is one. `Ok(())` when there is none, it is empty, or
