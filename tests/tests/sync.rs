@@ -19,16 +19,16 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-struct Fixture {
-    dir: TempDir,
-    server: Server,
+pub(crate) struct Fixture {
+    pub(crate) dir: TempDir,
+    pub(crate) server: Server,
     demo: PathBuf,
 }
 
 impl Fixture {
     /// A server loaded with a small demo: the registers only, or everything (visits, hazards,
     /// signed documents, photos).
-    fn new(registers_only: bool) -> Result<Fixture> {
+    pub(crate) fn new(registers_only: bool) -> Result<Fixture> {
         Fixture::with_env(registers_only, &[])
     }
 
@@ -53,7 +53,7 @@ impl Fixture {
     }
 
     /// A new laptop database enrolled for `user`, with its own device key.
-    fn laptop(&self, name: &str, user: &str, seed: u8) -> Result<PathBuf> {
+    pub(crate) fn laptop(&self, name: &str, user: &str, seed: u8) -> Result<PathBuf> {
         let db = self.dir.path().join(format!("{name}.db"));
         let mut store = Store::open(&db)?;
         let code = self.server.enrolment_code(user)?;
@@ -62,7 +62,7 @@ impl Fixture {
     }
 
     /// An inspector of the district of the demo's first enterprise, by name.
-    fn inspector(&self, name: &str) -> Result<()> {
+    pub(crate) fn inspector(&self, name: &str) -> Result<()> {
         let district = self.demo_query("SELECT substr(division, 1, 6) FROM enterprises ORDER BY seq LIMIT 1")?;
         self.user(name, "inspector", &district)
     }
@@ -79,12 +79,12 @@ impl Fixture {
     }
 }
 
-fn sync(db: &Path) -> Result<SyncReport, SyncError> {
+pub(crate) fn sync(db: &Path) -> Result<SyncReport, SyncError> {
     let mut store = Store::open(db).expect("open laptop database");
     safeserve_sync::sync(&mut store, &mut |_| {})
 }
 
-fn rows(db: &Path, sql: &str) -> Result<Vec<(String, String)>> {
+pub(crate) fn rows(db: &Path, sql: &str) -> Result<Vec<(String, String)>> {
     let conn = Connection::open(db)?;
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -95,7 +95,7 @@ fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
 
-fn contact(phone: &str, principal: &str) -> EnterpriseContact {
+pub(crate) fn contact(phone: &str, principal: &str) -> EnterpriseContact {
     EnterpriseContact {
         address: "杭州市上城区望江路1号".into(),
         principal: principal.into(),

@@ -7,6 +7,7 @@ mod desktop;
 mod desktop_sync;
 mod documents;
 mod field_visit;
+mod server_backup;
 mod supervision;
 mod sync;
 mod verify_page;

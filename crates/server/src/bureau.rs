@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 const KEY_FILE: &str = "bureau-ca.key.pem";
 const CERT_FILE: &str = "bureau-ca.pem";
+/// The authority's files in a data folder, its private key first (what a backup carries).
+pub const FILES: [&str; 2] = [KEY_FILE, CERT_FILE];
 /// The bureau a root made without `admin ca init --bureau` names.
 pub const DEFAULT_BUREAU: &str = "安全生产监督管理部门";
 

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod backup;
 pub mod bureau;
 pub mod limits;
 pub mod photos;
@@ -63,6 +64,7 @@ pub async fn serve(
     tls: Option<&TlsFiles>,
     public_url: Option<&str>,
 ) -> anyhow::Result<()> {
+    let _lock = backup::lock_data(data)?;
     let config = tls.map(|t| tls::server_config(&t.cert, &t.key)).transpose()?;
     let state = state(data, public_url)?;
     let limits = state.limits.clone();

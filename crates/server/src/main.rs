@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use safeserve_server::scope::Role;
 use safeserve_server::storage::Storage;
-use safeserve_server::{admin, api, bureau, photos, sqlite};
+use safeserve_server::{admin, api, backup, bureau, photos, sqlite};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +63,20 @@ enum AdminCommand {
     Import {
         #[arg(long)]
         from: PathBuf,
+    },
+    /// Copy the data folder (database, photos, the bureau's authority) into DIR while the
+    /// server serves; DIR is made, or an earlier backup there brought up to date.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Check a backup whole and show what it holds; with --yes, bring it back into the data
+    /// folder (the server stopped; what it replaces is kept aside).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        yes: bool,
     },
     /// List enrolled devices.
     Devices,
@@ -137,26 +151,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rt.block_on(safeserve_server::serve(&data, listen, tls.as_ref(), public_url.as_deref()))
         }
         Command::Admin { data, command } => {
-            let storage = sqlite::SqliteStorage::open(&data)?;
+            // Opened by the commands that use it: a backup reads the database on its own, and a
+            // restore must not make one in the folder it restores into.
+            let storage = || sqlite::SqliteStorage::open(&data);
             let now = api::now_ms();
             match command {
                 AdminCommand::User { command: UserCommand::Add { name, role, agency, division } } => {
-                    admin::add_user(&storage, &name, role, agency, division)?;
+                    admin::add_user(&storage()?, &name, role, agency, division)?;
                     println!("用户 {name} 已保存 / user {name} saved");
                 }
                 AdminCommand::Enroll { user } => {
-                    println!("{}", admin::enroll(&storage, &user, now)?);
+                    println!("{}", admin::enroll(&storage()?, &user, now)?);
                 }
                 AdminCommand::Import { from } => {
                     let started = std::time::Instant::now();
-                    let (n, refused) = admin::import(&storage, &photos::PhotoFiles::new(&data)?, &from, now)?;
+                    let (n, refused) = admin::import(&storage()?, &photos::PhotoFiles::new(&data)?, &from, now)?;
                     println!(
                         "导入 {n} 条记录（拒收 {refused}），用时 {:.1} 秒 / imported {n} records ({refused} refused)",
                         started.elapsed().as_secs_f64()
                     );
                 }
                 AdminCommand::Devices => {
-                    for d in storage.devices()? {
+                    for d in storage()?.devices()? {
                         println!(
                             "{}\t{}\t{}\t{}\tskew_ms={}",
                             d.id,
@@ -181,8 +197,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         None => print!("{pem}"),
                     }
                 }
+                AdminCommand::Backup { to } => {
+                    let started = std::time::Instant::now();
+                    let m = backup::take(&data, &to, now)?;
+                    println!("{}", holding(&m));
+                    let secs = started.elapsed().as_secs_f64();
+                    println!("备份完成，用时 {secs:.1} 秒 / backup taken in {secs:.1} s: {}", to.display());
+                    missing_photos(&m);
+                }
+                AdminCommand::Restore { from, yes } => {
+                    if !yes {
+                        let m = backup::inspect(&from)?;
+                        println!("{}", holding(&m));
+                        missing_photos(&m);
+                        println!("备份完好。停止服务器后加 --yes 恢复 / the backup is whole; stop the server and add --yes to restore it");
+                        return Ok(());
+                    }
+                    let r = backup::restore(&from, &data, now)?;
+                    println!("{}", holding(&r.manifest));
+                    missing_photos(&r.manifest);
+                    for p in &r.kept_aside {
+                        println!("原文件已保留 / kept aside: {}", p.display());
+                    }
+                    let n = r.photos_copied;
+                    println!("已恢复（复制照片 {n} 张）/ restored ({n} photos copied)");
+                }
                 AdminCommand::Revoke { device } => {
-                    if !storage.revoke_device(&device, now)? {
+                    if !storage()?.revoke_device(&device, now)? {
                         anyhow::bail!("没有该设备或已停用 / no such active device");
                     }
                     println!("设备 {device} 已停用 / revoked");
@@ -190,5 +231,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// What a backup holds, in one line for the administrator.
+fn holding(m: &backup::Manifest) -> String {
+    let taken = chrono::DateTime::from_timestamp_millis(m.taken_ms)
+        .map(|t| t.with_timezone(&safeserve_core::shanghai()).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default();
+    format!(
+        "备份时间 {taken}（服务器 {}，数据库版本 {}）：用户 {}，设备 {}，变更 {}，照片 {}（{:.1} MB）/ \
+         taken {taken} (China time): {} users, {} devices, {} changes, {} photos",
+        m.server_version,
+        m.schema,
+        m.users,
+        m.devices,
+        m.changes,
+        m.photos,
+        m.photo_bytes as f64 / 1e6,
+        m.users,
+        m.devices,
+        m.changes,
+        m.photos
+    )
+}
+
+/// Photos the server recorded but did not hold whole when the backup was taken, each named.
+fn missing_photos(m: &backup::Manifest) {
+    for sha in &m.photos_missing {
+        eprintln!("警告：服务器上照片 {sha} 缺失或已损坏，未在备份中 / warning: photo {sha} was missing or damaged on the server, not in the backup");
     }
 }

@@ -43,6 +43,11 @@ impl PhotoFiles {
         Ok(PhotoFiles { root })
     }
 
+    /// The photos of a data folder (or a backup of one), made nowhere.
+    pub fn at(data_dir: &Path) -> PhotoFiles {
+        PhotoFiles { root: data_dir.join("photos") }
+    }
+
     /// The file of a whole photo (`sha256` must have been checked with [`is_sha256`]).
     pub fn path(&self, sha256: &str) -> PathBuf {
         self.root.join(&sha256[..2]).join(sha256)
