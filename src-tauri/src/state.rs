@@ -1,7 +1,8 @@
 use crate::error::CommandError;
 use safeserve_core::access::Act;
 use safeserve_core::audit::{AuditAct, AuditEntry};
-use safeserve_core::ErrorCode;
+use safeserve_core::{ErrorCode, Message};
+use safeserve_store::backups::{self, Holding};
 use safeserve_store::keys::{DbKey, KeyFile};
 use safeserve_store::views::{RegisterCounts, UserView};
 use safeserve_store::{is_encrypted, OpenOptions, Store, StoreError};
@@ -36,6 +37,12 @@ pub struct AppState {
     pub sync: crate::sync_worker::SyncWorker,
     /// Who is signed in: every command asks it for the act it performs.
     pub session: crate::session::Session,
+    /// Why the last daily backup failed, shown on the backup screen until one succeeds.
+    backup_problem: Arc<Mutex<Option<Message>>>,
+    /// Which database file is the laptop's: counted up when a restore puts another in its
+    /// place. The sync worker holds it for reading through each sync and reopens its own
+    /// connection when it changed, so it never writes into the file a restore set aside.
+    pub database_epoch: Arc<std::sync::RwLock<u64>>,
 }
 
 /// The visit a recording command writes to, named by itself or by one of its hazards.
@@ -56,9 +63,6 @@ pub struct AppStatus {
     pub clock_shift_days: i32,
 }
 
-/// Daily backups kept beside the database (a week of them).
-const BACKUPS_KEPT: usize = 7;
-
 impl AppState {
     pub fn open(db_path: PathBuf, data_dir: PathBuf) -> Self {
         let store = Store::open(&db_path).map_err(CommandError::from);
@@ -75,6 +79,8 @@ impl AppState {
             device: Arc::default(),
             sync: Default::default(),
             session: Default::default(),
+            backup_problem: Arc::default(),
+            database_epoch: Arc::default(),
         }
     }
 
@@ -233,18 +239,80 @@ impl AppState {
 
     /// The day's backup, after a sign-in, on a read-only connection of its own: the first
     /// list does not wait for it and it never competes with the window's saves for the write
-    /// lock (`VACUUM INTO` only reads). A failure is logged; the next sign-in tries again.
+    /// lock (`VACUUM INTO` only reads). A failure is kept for the backup screen and logged; the
+    /// next sign-in tries again.
     fn daily_backup(&self) {
         let state = self.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let reader = state.key().and_then(|key| Ok(Store::open_reader(&state.db_path, key.as_ref())?));
-            let taken = reader.map_err(|e| format!("{e:?}")).and_then(|store| {
-                store.daily_backup(&chrono::Utc::now().to_rfc3339(), BACKUPS_KEPT).map_err(|e| format!("{e:?}"))
-            });
-            if let Err(e) = taken {
-                eprintln!("safeserve: daily backup: {e}");
-            }
+            let taken = state
+                .backup_reader()
+                .and_then(|store| Ok(store.daily_backup(&china_now(), backups::kept(&state.db_path))?));
+            state.note_backup(taken.map(|_| ()));
         });
+    }
+
+    fn backup_reader(&self) -> Result<Store, CommandError> {
+        Ok(Store::open_reader(&self.db_path, self.key()?.as_ref())?)
+    }
+
+    fn note_backup(&self, outcome: Result<(), CommandError>) {
+        if let Err(e) = &outcome {
+            eprintln!("safeserve: backup: {}", e.message.en);
+        }
+        if let Ok(mut problem) = self.backup_problem.lock() {
+            *problem = outcome.err().map(|e| e.message);
+        }
+    }
+
+    /// Why the last backup failed, if it did.
+    pub fn backup_problem(&self) -> Option<Message> {
+        self.backup_problem.lock().ok().and_then(|p| p.clone())
+    }
+
+    /// 备份 now (the newest `kept` are kept), on a read-only connection of its own.
+    pub async fn back_up_now(&self) -> Result<PathBuf, CommandError> {
+        let state = self.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let taken = state.backup_reader().and_then(|store| {
+                let path = store.back_up(&china_now())?;
+                store.prune_backups(backups::kept(&state.db_path))?;
+                Ok(path)
+            });
+            state.note_backup(taken.as_ref().map(|_| ()).map_err(Clone::clone));
+            taken
+        })
+        .await
+        .map_err(CommandError::internal)?
+    }
+
+    /// What the backup at `path` holds, checked whole (with this laptop's key).
+    pub async fn holding(&self, path: PathBuf) -> Result<Holding, CommandError> {
+        let key = self.key()?;
+        tauri::async_runtime::spawn_blocking(move || Ok(backups::holding(&path, key.as_ref())?))
+            .await
+            .map_err(CommandError::internal)?
+    }
+
+    /// Puts the backup at `path` in place of the database: both connections closed first, the
+    /// database replaced moved aside (returned), then reopened. A backup that does not check
+    /// whole is refused before anything moves, and the database reopens as it was.
+    pub async fn restore(&self, path: PathBuf) -> Result<(Holding, Option<PathBuf>), CommandError> {
+        let now = china_now();
+        self.with_connections(move |state, store, reader| {
+            let key = state.key()?;
+            let holding = backups::holding(&path, key.as_ref())?;
+            // Waits for a sync under way to end; the worker reopens on the restored file.
+            let mut epoch = state.database_epoch.write().map_err(|_| CommandError::internal("epoch lock poisoned"))?;
+            *epoch += 1;
+            *reader = None;
+            *store = Err(CommandError::internal("the database is being restored"));
+            let restored = backups::restore(&state.db_path, &path, key.as_ref(), &now);
+            *store = state.connect();
+            let aside = restored?;
+            store.as_ref().map_err(Clone::clone)?;
+            Ok((holding, aside))
+        })
+        .await
     }
 
     async fn flush_pending_audit(&self) {
@@ -364,4 +432,10 @@ fn find_user(store: &Store, name: &str) -> Result<UserView, CommandError> {
         .into_iter()
         .find(|u| u.name.to_lowercase() == wanted)
         .ok_or_else(|| CommandError::internal(format!("the key file names {name}, the database does not")))
+}
+
+/// Now in China's time (the real clock, as the files' own times are): what names a backup or a
+/// replaced database, so the name and the time the window shows agree.
+fn china_now() -> String {
+    chrono::Utc::now().with_timezone(&safeserve_core::shanghai()).to_rfc3339()
 }

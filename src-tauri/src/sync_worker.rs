@@ -90,16 +90,23 @@ impl SyncWorker {
     fn run(&self, app: AppHandle) {
         let mut wait = FIRST_RETRY.min(IDLE);
         let mut failures = 0u32;
-        // The worker's own connection, kept between attempts (reopened only if opening failed).
-        let mut opened: Option<Store> = None;
+        // The worker's own connection, kept between attempts (reopened if opening failed, or
+        // when a restore has put another file in the database's place).
+        let mut opened: Option<(Store, u64)> = None;
         loop {
             self.sleep(wait);
+            use tauri::Manager;
+            let epoch = app.state::<crate::state::AppState>().database_epoch.clone();
+            // Held through the attempt: a restore waits for it to end.
+            let Ok(current) = epoch.read() else { return };
+            if opened.as_ref().is_some_and(|(_, at)| *at != *current) {
+                opened = None;
+            }
             if opened.is_none() {
                 // Through the app's state: the database opens once someone has signed in.
-                use tauri::Manager;
-                opened = app.state::<crate::state::AppState>().connect().ok();
+                opened = app.state::<crate::state::AppState>().connect().ok().map(|s| (s, *current));
             }
-            let Some(store) = opened.as_mut() else {
+            let Some((store, _)) = opened.as_mut() else {
                 wait = LAST_RETRY;
                 continue;
             };
@@ -118,7 +125,6 @@ impl SyncWorker {
                 // Enrolled before the server issued certificates: ask for this laptop's once.
                 // Not having one never stops a sync (PDFs are then signed self-issued).
                 if account.document_certificate.is_none() {
-                    use tauri::Manager;
                     if let Ok(device) = app.state::<crate::state::AppState>().device() {
                         let _ = safeserve_sync::certify(store, &device.key);
                     }

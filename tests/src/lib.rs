@@ -107,6 +107,12 @@ pub fn open_db(db: &Path) -> Result<safeserve_store::Store> {
     Ok(safeserve_store::Store::open_with(db, &safeserve_store::OpenOptions { key, ..Default::default() })?)
 }
 
+/// A copy of the app's database at `db` (a backup, a file set aside), opened read-only with
+/// that database's key.
+pub fn open_db_keyed(file: &Path, db: &Path) -> Result<safeserve_store::Store> {
+    Ok(safeserve_store::Store::open_reader(file, app_key(db)?.as_ref())?)
+}
+
 /// A plain SQL connection to the database at `db`, keyed when it is encrypted.
 pub fn connect(db: &Path) -> Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(db)?;

@@ -354,3 +354,124 @@ async fn a_technician_sees_no_bureau_work_rust_refuses_it_when_asked_directly_an
     app.close().await?;
     result
 }
+
+/// The newest backup in `NAME.backups/` other than `not`, waited for up to 10 s.
+async fn newest_backup(db: &std::path::Path, not: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
+    let folder = safeserve_store::backups::backup_dir(db);
+    for _ in 0..100 {
+        let found = safeserve_store::backups::list(db)
+            .into_iter()
+            .find(|b| b.path.starts_with(&folder) && Some(b.path.as_path()) != not);
+        if let Some(b) = found {
+            return Ok(b.path);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no backup in {}", folder.display())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backup_on_demand_and_a_supervisors_restore_after_seeing_what_it_holds_a_technician_may_not() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let (enterprise, file) = {
+        let store = safeserve_e2e::open_db(&db)?;
+        let enterprise = store.search_enterprises(&EnterpriseQuery::default())?.remove(0);
+        let file = store.enterprise_file(enterprise.id, today())?;
+        (enterprise, file)
+    };
+    const LATER_PHONE: &str = "0571-86000001";
+    ensure!(file.phone != LATER_PHONE);
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("technician").await?;
+        let daily = newest_backup(&db, None).await?;
+
+        // 备份 on demand: a technician may back up, and sees no 恢复.
+        app.click("[data-testid=nav-backups]").await?;
+        app.wait_for("[data-testid=backups][data-state=ready] [data-testid=backup-row]").await?;
+        app.click("[data-testid=backup-take]").await?;
+        let taken = newest_backup(&db, Some(&daily)).await?;
+        let name = taken.file_name().context("a file name")?.to_string_lossy().into_owned();
+        app.wait_for(&format!("[data-testid=backups][data-state=ready] [data-testid=backup-row][data-name='{name}']")).await?;
+        ensure!(!std::fs::read(&taken)?.starts_with(b"SQLite format 3"), "the backup is encrypted");
+        ensure!(app.client.find(Locator::Css("[data-testid=backup-restore]")).await.is_err(), "no restore for a technician");
+        let code = invoke_directly(&app, "restore_backup", serde_json::json!({ "name": name })).await?;
+        ensure!(code == "role_not_allowed", "restore_backup answered a technician {code}");
+        app.look("backups-technician.png").await?;
+
+        // Recorded after the backup: the phone number is corrected.
+        let contact = serde_json::json!({
+            "address": enterprise.address, "principal": file.principal,
+            "safety_contact": file.safety_contact, "phone": LATER_PHONE,
+        });
+        let code =
+            invoke_directly(&app, "update_enterprise_contact", serde_json::json!({ "id": enterprise.id, "contact": contact }))
+                .await?;
+        ensure!(code == "ok", "the correction is saved: {code}");
+        app.click("[data-testid=sign-out]").await?;
+
+        // A supervisor restores it: first what it holds, then 恢复.
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-backups]").await?;
+        app.click(&format!("[data-testid=backups][data-state=ready] [data-testid=backup-row][data-name='{name}'] [data-testid=backup-restore]")).await?;
+        app.wait_for("[data-testid=backup-holding]").await?;
+        app.settled().await?;
+        let holding = app.text("[data-testid=backup-holding]").await?;
+        let enterprises = safeserve_e2e::open_db_keyed(&taken, &db)?.counts()?.enterprises;
+        ensure!(holding.contains(&enterprises.to_string()), "the enterprises it holds are shown: {holding}");
+        app.look("backup-restore-confirm.png").await?;
+        app.click("[data-testid=backup-restore-confirm]").await?;
+        app.wait_for("[data-testid=backups][data-state=ready]").await?;
+        let aside = std::fs::read_dir(dir.path())?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                name.starts_with("demo.db.replaced-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+            })
+            .context("the replaced database is kept beside it")?;
+        ensure!(safeserve_e2e::open_db_keyed(&aside, &db)?.enterprise_file(enterprise.id, today())?.phone == LATER_PHONE);
+
+        // The laptop is back at the backup: the later correction is not in the database used.
+        app.click("[data-testid=nav-enterprises]").await?;
+        app.open_enterprise(&enterprise.name, enterprise.id).await?;
+        let shown = app.text("[data-testid=enterprise-file]").await?;
+        ensure!(shown.contains(&file.phone) && !shown.contains(LATER_PHONE), "restored: {shown}");
+
+        // A damaged backup is refused with the reason, before anything moves.
+        let mut bytes = std::fs::read(&daily)?;
+        let middle = bytes.len() / 2;
+        for b in &mut bytes[middle..middle + 64] {
+            *b ^= 0xff;
+        }
+        std::fs::write(&daily, bytes)?;
+        let daily_name = daily.file_name().context("a file name")?.to_string_lossy().into_owned();
+        app.click("[data-testid=nav-backups]").await?;
+        app.click(&format!("[data-testid=backups][data-state=ready] [data-testid=backup-row][data-name='{daily_name}'] [data-testid=backup-restore]")).await?;
+        app.wait_for("[data-testid=backup-holding-error]").await?;
+        app.settled().await?;
+        let refused = app.text("[data-testid=backup-holding-error]").await?;
+        ensure!(refused.contains("损坏") && refused.contains(&daily_name), "{refused}");
+        app.look("backup-damaged.png").await?;
+        app.client.find(Locator::Css(".ant-modal-close")).await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while app.client.find(Locator::Css(".ant-modal-wrap:not([style*='display: none'])")).await.is_ok() {
+            ensure!(Instant::now() < deadline, "the dialog is still closing after 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        // The audit log names the backup and the restore.
+        app.click("[data-testid=nav-audit]").await?;
+        app.wait_for("[data-testid=audit][data-state=ready] [data-testid=audit-row][data-act=restore]").await?;
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("backups-failure.png").await;
+    }
+    app.close().await?;
+    result
+}

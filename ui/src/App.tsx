@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
+  CloudDownloadOutlined,
   CloudSyncOutlined,
   CrownOutlined,
   FileSearchOutlined,
@@ -47,6 +48,7 @@ const Sync = lazy(() => import('./screens/Sync').then((m) => ({ default: m.Sync 
 const Coverage = lazy(() => import('./screens/Coverage').then((m) => ({ default: m.Coverage })));
 const Grades = lazy(() => import('./screens/Grades').then((m) => ({ default: m.Grades })));
 const Audit = lazy(() => import('./screens/Audit').then((m) => ({ default: m.Audit })));
+const Backups = lazy(() => import('./screens/Backups').then((m) => ({ default: m.Backups })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -276,6 +278,15 @@ function Shell({
           },
         ]
       : []),
+    ...(session.may('back_up')
+      ? [
+          {
+            key: 'backups',
+            icon: <CloudDownloadOutlined />,
+            label: <span data-testid="nav-backups">{t('navBackups')}</span>,
+          },
+        ]
+      : []),
   ];
   const user = session.view.user;
 
@@ -393,5 +404,7 @@ function Screen(props: {
       return <Grades />;
     case 'audit':
       return <Audit />;
+    case 'backups':
+      return <Backups />;
   }
 }

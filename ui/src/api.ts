@@ -16,6 +16,8 @@ import type { NewContract } from './bindings/NewContract';
 import type { AgencySummary } from './bindings/AgencySummary';
 import type { Backtrace } from './bindings/Backtrace';
 import type { AppStatus } from './bindings/AppStatus';
+import type { BackupsView } from './bindings/BackupsView';
+import type { Holding } from './bindings/Holding';
 import type { AuditLog } from './bindings/AuditLog';
 import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
@@ -125,6 +127,11 @@ export const api = {
   signOut: () => call<SessionView>('sign_out'),
   createFirstUser: (form: NewUser) => call<SessionView>('create_first_user', { form }),
   auditLog: () => call<AuditLog>('audit_log'),
+  listBackups: () => call<BackupsView>('list_backups'),
+  takeBackup: () => call<BackupsView>('take_backup'),
+  setBackupsKept: (kept: number) => call<BackupsView>('set_backups_kept', { kept }),
+  backupHolding: (name: string) => call<Holding>('backup_holding', { name }),
+  restoreBackup: (name: string) => call<Holding>('restore_backup', { name }),
   searchEnterprises: (query: EnterpriseQuery) => call<EnterpriseSummary[]>('search_enterprises', { query }),
   enterpriseFile: (id: string) => call<EnterpriseFile>('enterprise_file', { id }),
   searchAgencies: (text: string) => call<AgencySummary[]>('search_agencies', { text }),

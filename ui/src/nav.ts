@@ -15,9 +15,10 @@ export type Route =
   | { name: 'letters' }
   | { name: 'coverage' }
   | { name: 'grades' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'backups' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades' | 'audit';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades' | 'audit' | 'backups';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -46,6 +47,8 @@ export function sectionOf(route: Route): Section {
       return 'grades';
     case 'audit':
       return 'audit';
+    case 'backups':
+      return 'backups';
   }
 }
 

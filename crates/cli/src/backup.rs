@@ -10,12 +10,13 @@ use std::process::ExitCode;
 
 #[derive(Subcommand)]
 pub enum BackupCommand {
-    /// Back the database up now into NAME.backups/, keeping the newest KEEP (备份).
+    /// Back the database up now into NAME.backups/ (备份), keeping the newest 7 or the number
+    /// set with --keep (remembered beside the backups; the app keeps as many).
     Take {
         #[arg(long)]
         db: PathBuf,
-        #[arg(long, default_value_t = 7)]
-        keep: usize,
+        #[arg(long)]
+        keep: Option<usize>,
     },
     /// The backups of a database, newest first, with what each holds (备份列表).
     List {
@@ -40,8 +41,11 @@ pub fn run(command: BackupCommand) -> ExitCode {
     match command {
         BackupCommand::Take { db, keep } => {
             let taken = open_existing(&db).and_then(|store| {
+                if let Some(n) = keep {
+                    backups::set_kept(&db, n)?;
+                }
                 let path = store.back_up(&now())?;
-                store.prune_backups(keep)?;
+                store.prune_backups(backups::kept(&db))?;
                 Ok(path)
             });
             match taken {

@@ -33,6 +33,8 @@ labelled_enum! {
         Export = "export", "导出文书和报表", "Export documents and tables";
         Sync = "sync", "同步与注册本机", "Sync and enrol this laptop";
         ReadAudit = "read_audit", "查阅审计日志", "Read the audit log";
+        BackUp = "back_up", "备份本机数据", "Back up this laptop";
+        Restore = "restore", "从备份恢复本机数据", "Restore this laptop from a backup";
     }
 }
 
@@ -44,7 +46,9 @@ impl Act {
     pub fn roles(self) -> &'static [Role] {
         use Role::{Admin as A, Inspector as I, Supervisor as S, Technician as T};
         match self {
-            Act::View | Act::AddEnterprise | Act::CorrectEnterprise | Act::Export | Act::Sync => &[T, I, S, A],
+            Act::View | Act::AddEnterprise | Act::CorrectEnterprise | Act::Export | Act::Sync | Act::BackUp => {
+                &[T, I, S, A]
+            }
             Act::RecordService => &[T, A],
             Act::RecordContract => &[T, S, A],
             Act::Supervise
@@ -58,7 +62,10 @@ impl Act {
             | Act::ApproveLetter
             | Act::Grade
             | Act::Blacklist
-            | Act::ReadAudit => &[S, A],
+            | Act::ReadAudit
+            // Restoring puts the laptop back to an earlier day: what was recorded since stays
+            // only in the file set aside, so it is the bureau's supervisors' call.
+            | Act::Restore => &[S, A],
         }
     }
 

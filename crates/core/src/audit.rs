@@ -26,6 +26,8 @@ labelled_enum! {
         LiftBlacklist = "lift_blacklist", "移出严重失信名单", "Lifted from the blacklist";
         Commission = "commission", "政府委托检查", "Commissioned a check";
         Refused = "refused", "越权操作被拒绝", "Refused for the role";
+        BackUp = "back_up", "备份", "Backed up";
+        Restore = "restore", "从备份恢复", "Restored from a backup";
     }
 }
 

@@ -2,6 +2,7 @@
 //! core function off the async runtime, and maps the error.
 
 pub mod backtrace;
+pub mod backups;
 pub mod coverage;
 pub mod documents;
 pub mod grades;

@@ -3,4 +3,4 @@
 /**
  * Something a person does at the laptop that not every role may do.
  */
-export type Act = "view" | "supervise" | "add_enterprise" | "correct_enterprise" | "edit_registers" | "import_template" | "record_service" | "record_inspection" | "record_contract" | "commission" | "compose_letter" | "approve_letter" | "evaluate" | "grade" | "blacklist" | "capability_test" | "export" | "sync" | "read_audit";
+export type Act = "view" | "supervise" | "add_enterprise" | "correct_enterprise" | "edit_registers" | "import_template" | "record_service" | "record_inspection" | "record_contract" | "commission" | "compose_letter" | "approve_letter" | "evaluate" | "grade" | "blacklist" | "capability_test" | "export" | "sync" | "read_audit" | "back_up" | "restore";

@@ -51,6 +51,8 @@ export const ACT_LABELS: Record<Act, Message> = {
   export: { zh: "导出文书和报表", en: "Export documents and tables" },
   sync: { zh: "同步与注册本机", en: "Sync and enrol this laptop" },
   read_audit: { zh: "查阅审计日志", en: "Read the audit log" },
+  back_up: { zh: "备份本机数据", en: "Back up this laptop" },
+  restore: { zh: "从备份恢复本机数据", en: "Restore this laptop from a backup" },
 };
 
 export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
@@ -68,6 +70,8 @@ export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
   lift_blacklist: { zh: "移出严重失信名单", en: "Lifted from the blacklist" },
   commission: { zh: "政府委托检查", en: "Commissioned a check" },
   refused: { zh: "越权操作被拒绝", en: "Refused for the role" },
+  back_up: { zh: "备份", en: "Backed up" },
+  restore: { zh: "从备份恢复", en: "Restored from a backup" },
 };
 
 export const HAZARD_STANDING_LABELS: Record<HazardStanding, Message> = {

@@ -51,6 +51,38 @@ pub fn list(db: &Path) -> Vec<Backup> {
     found
 }
 
+/// How many daily and on-demand backups a laptop keeps unless told otherwise: a week's.
+pub const DEFAULT_KEPT: usize = 7;
+
+/// The file in `NAME.backups/` saying how many backups are kept, so the window and
+/// `safeserve backup take` keep the same number.
+fn kept_file(db: &Path) -> PathBuf {
+    backup_dir(db).join("kept")
+}
+
+/// How many backups of `db` are kept: the number set with [`set_kept`], else [`DEFAULT_KEPT`].
+pub fn kept(db: &Path) -> usize {
+    std::fs::read_to_string(kept_file(db))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_KEPT)
+}
+
+/// Keeps the newest `n` backups of `db` from now on (1 to 365).
+pub fn set_kept(db: &Path, n: usize) -> Result<(), StoreError> {
+    if !(1..=365).contains(&n) {
+        return Err(StoreError::Invalid {
+            field: "kept",
+            message: safeserve_core::Message::new("保留份数须在 1 到 365 之间", "keep between 1 and 365 backups"),
+        });
+    }
+    let dir = backup_dir(db);
+    std::fs::create_dir_all(&dir).map_err(unavailable(&dir))?;
+    let file = kept_file(db);
+    std::fs::write(&file, n.to_string()).map_err(unavailable(&file))
+}
+
 /// The newest backup of `db`, if there is one.
 pub fn newest(db: &Path) -> Option<Backup> {
     list(db).into_iter().next()
@@ -174,12 +206,18 @@ fn whole(conn: &rusqlite::Connection, path: &Path, full: bool) -> Result<(), Sto
 }
 
 /// What a backup holds, shown before it is restored.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Holding {
+    #[ts(type = "number")]
     pub enterprises: i64,
+    #[ts(type = "number")]
     pub visits: i64,
+    #[ts(type = "number")]
     pub hazards: i64,
+    #[ts(type = "number")]
     pub signed_documents: i64,
+    #[ts(type = "number")]
     pub photos: i64,
     /// The newest visit's start, if any: how far the backup reaches.
     pub newest_visit: Option<String>,
