@@ -189,3 +189,39 @@ fn sample_account() -> safeserve_store::sync::SyncAccount {
         verify_url: None,
     }
 }
+
+#[test]
+fn a_change_the_server_took_keeps_no_body_and_a_refused_one_keeps_its_own() {
+    use safeserve_core::sync::{Outcome, Receipt};
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_db(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute("UPDATE enterprises SET phone = '0571-TAKEN' WHERE seq = 1", []).unwrap();
+    conn.execute("UPDATE enterprises SET phone = '0571-REFUSED' WHERE seq = 2", []).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let pending = store.pending_changes(10).unwrap();
+    assert_eq!(pending.len(), 2);
+    let receipt = |i: usize, outcome, reason: Option<&str>| Receipt {
+        change_id: pending[i].change_id,
+        seq: Some(i as i64 + 1),
+        outcome,
+        reason: reason.map(str::to_owned),
+    };
+    store
+        .store_receipts(&[receipt(0, Outcome::Applied, None), receipt(1, Outcome::Refused, Some("not yours"))])
+        .unwrap();
+    let bodies: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT outcome, body FROM outbox ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(bodies[0], ("applied".to_owned(), None), "the server holds it: the laptop's copy of the body goes");
+    assert_eq!(bodies[1].0, "refused");
+    assert!(
+        bodies[1].1.as_deref().unwrap_or("").contains("0571-REFUSED"),
+        "a refused change is kept whole, to be shown"
+    );
+    assert_eq!(store.sync_status().unwrap().refused, 1);
+}

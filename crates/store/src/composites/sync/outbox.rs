@@ -90,12 +90,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores the server's receipts; from now on those changes count as synced.
+    /// Stores the server's receipts; from now on those changes count as synced. The body of
+    /// a change the server took (applied, or superseded by a newer value) goes: the server
+    /// holds it and the record itself holds the laptop's value, so a copy of people's details
+    /// is not kept for nothing. A refused change keeps its body, to be shown.
     pub fn store_receipts(&mut self, receipts: &[Receipt]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached(
-                "UPDATE outbox SET receipt = ?2, outcome = ?3, refusal = ?4 WHERE change_id = ?1 AND outcome IS NULL",
+                "UPDATE outbox SET receipt = ?2, outcome = ?3, refusal = ?4, \
+                 body = CASE WHEN ?3 = 'refused' THEN body END \
+                 WHERE change_id = ?1 AND outcome IS NULL",
             )?;
             for r in receipts {
                 stmt.execute(params![r.change_id.simple().to_string(), r.seq, r.outcome.key(), r.reason])?;
