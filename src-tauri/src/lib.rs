@@ -62,6 +62,7 @@ pub fn run() {
             let data_dir = app.path().app_data_dir().unwrap_or_else(|_| safeserve_device::default_data_dir());
             let state = AppState::open(path, data_dir);
             state.sync.start(app.handle().clone());
+            state.session.watch_sleep(app.handle().clone());
             app.manage(state);
             Ok(())
         })

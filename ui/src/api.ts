@@ -251,6 +251,19 @@ export const api = {
 };
 
 /**
+ * Calls `onLocked` when the app locks itself because the laptop slept (its lid closed).
+ * Resolves to the function that stops listening; a window that may not listen is left to the
+ * next command's `signed_out`.
+ */
+export async function followLock(onLocked: () => void): Promise<() => void> {
+  try {
+    return await listen<null>('session-locked', () => onLocked());
+  } catch {
+    return () => {};
+  }
+}
+
+/**
  * Follows the background sync: `onActivity` with each progress step, `onFinished` when an
  * attempt ends (synced or failed). Resolves to the function that stops following; rejects with a
  * CommandError when the window may not listen (callers then rely on polling `syncStatus`).

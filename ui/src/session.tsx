@@ -4,7 +4,7 @@
 import { Alert, Button, Card, Flex, Form, Input, Select, Typography } from 'antd';
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, onSignedOut, toCommandError } from './api';
+import { api, followLock, onSignedOut, toCommandError } from './api';
 import type { Act } from './bindings/Act';
 import type { CommandError } from './bindings/CommandError';
 import type { NewUser } from './bindings/NewUser';
@@ -44,6 +44,16 @@ export function SessionGate({ children }: { children: (session: Session) => Reac
   }, []);
   useEffect(refresh, [refresh]);
   useEffect(() => onSignedOut(refresh), [refresh]);
+  // The laptop slept: what was on screen goes at once, before anyone touches it.
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let live = true;
+    void followLock(refresh).then((s) => (live ? (stop = s) : s()));
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [refresh]);
 
   const signOut = useCallback(() => {
     api.signOut().then(setView, refresh);
