@@ -63,6 +63,7 @@ pub fn run() {
             let state = AppState::open(path, data_dir);
             state.sync.start(app.handle().clone());
             state.session.watch_sleep(app.handle().clone());
+            state.attach(app.handle().clone());
             app.manage(state);
             Ok(())
         })

@@ -39,6 +39,8 @@ pub struct AppState {
     pub session: crate::session::Session,
     /// Why the last daily backup failed, shown on the backup screen until one succeeds.
     backup_problem: Arc<Mutex<Option<Message>>>,
+    /// The app, once it runs: what tells the window of a backup that failed.
+    app: Arc<OnceLock<tauri::AppHandle>>,
     /// Which database file is the laptop's: counted up when a restore puts another in its
     /// place. The sync worker holds it for reading through each sync and reopens its own
     /// connection when it changed, so it never writes into the file a restore set aside.
@@ -80,6 +82,7 @@ impl AppState {
             sync: Default::default(),
             session: Default::default(),
             backup_problem: Arc::default(),
+            app: Arc::default(),
             database_epoch: Arc::default(),
         }
     }
@@ -255,9 +258,20 @@ impl AppState {
         Ok(Store::open_reader(&self.db_path, self.key()?.as_ref())?)
     }
 
+    /// Lets the state tell the window of what happens off its commands (a failed backup).
+    pub fn attach(&self, app: tauri::AppHandle) {
+        let _ = self.app.set(app);
+    }
+
+    /// Keeps the outcome of a backup for the backup screen; a failure is also told to the
+    /// window at once (`backup-failed`), so it is seen wherever the user is.
     fn note_backup(&self, outcome: Result<(), CommandError>) {
         if let Err(e) = &outcome {
             eprintln!("safeserve: backup: {}", e.message.en);
+            if let Some(app) = self.app.get() {
+                use tauri::Emitter;
+                let _ = app.emit("backup-failed", e.message.clone());
+            }
         }
         if let Ok(mut problem) = self.backup_problem.lock() {
             *problem = outcome.err().map(|e| e.message);

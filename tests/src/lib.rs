@@ -107,6 +107,16 @@ pub fn open_db(db: &Path) -> Result<safeserve_store::Store> {
     Ok(safeserve_store::Store::open_with(db, &safeserve_store::OpenOptions { key, ..Default::default() })?)
 }
 
+/// The file a restore set aside in place of the database named `name` in `dir`
+/// (`NAME.replaced-TIME`, not its `-wal`/`-shm`).
+pub fn replaced_file(dir: &Path, name: &str) -> Option<std::path::PathBuf> {
+    let prefix = format!("{name}.replaced-");
+    std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).find(|p| {
+        let file = p.file_name().unwrap_or_default().to_string_lossy();
+        file.starts_with(&prefix) && !file.ends_with("-wal") && !file.ends_with("-shm")
+    })
+}
+
 /// A copy of the app's database at `db` (a backup, a file set aside), opened read-only with
 /// that database's key.
 pub fn open_db_keyed(file: &Path, db: &Path) -> Result<safeserve_store::Store> {

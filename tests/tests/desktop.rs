@@ -425,13 +425,7 @@ async fn backup_on_demand_and_a_supervisors_restore_after_seeing_what_it_holds_a
         app.look("backup-restore-confirm.png").await?;
         app.click("[data-testid=backup-restore-confirm]").await?;
         app.wait_for("[data-testid=backups][data-state=ready]").await?;
-        let aside = std::fs::read_dir(dir.path())?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| {
-                let name = p.file_name().unwrap_or_default().to_string_lossy();
-                name.starts_with("demo.db.replaced-") && !name.ends_with("-wal") && !name.ends_with("-shm")
-            })
+        let aside = safeserve_e2e::replaced_file(dir.path(), "demo.db")
             .context("the replaced database is kept beside it")?;
         ensure!(safeserve_e2e::open_db_keyed(&aside, &db)?.enterprise_file(enterprise.id, today())?.phone == LATER_PHONE);
 
@@ -471,6 +465,41 @@ async fn backup_on_demand_and_a_supervisors_restore_after_seeing_what_it_holds_a
     .await;
     if result.is_err() {
         let _ = app.screenshot("backups-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daily_backup_that_cannot_be_written_is_said_wherever_the_user_is() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    // Where the backups go is taken by a file: the day's backup cannot be written.
+    std::fs::write(safeserve_store::backups::backup_dir(&db), b"not a folder")?;
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("technician").await?;
+        // On the first screen, without going to the backups.
+        app.wait_for("[data-testid=enterprise-table]").await?;
+        // The notice slides in: its text is there once it is shown.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut said = app.text(".ant-notification-notice").await?;
+        while said.is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            said = app.text(".ant-notification-notice").await?;
+        }
+        ensure!(said.contains("自动备份失败") && said.contains("demo.db.backups"), "{said}");
+        app.look("backup-failed.png").await?;
+        app.click("[data-testid=nav-backups]").await?;
+        let shown = app.text("[data-testid=backup-problem]").await?;
+        ensure!(shown.contains("自动备份失败"), "the backup screen says it too: {shown}");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("backup-failed-failure.png").await;
     }
     app.close().await?;
     result

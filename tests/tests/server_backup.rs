@@ -130,14 +130,7 @@ fn a_server_backup_taken_while_a_laptop_pushes_holds_every_acknowledged_change_a
     );
     let (ok, out) = admin(&data, &["restore", "--from", to.to_str().context("utf-8")?, "--yes"])?;
     ensure!(ok && out.contains("已恢复"), "{out}");
-    let replaced = std::fs::read_dir(&data)?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy();
-            name.starts_with("server.db.replaced-") && !name.ends_with("-wal") && !name.ends_with("-shm")
-        })
-        .context("the replaced database is kept aside")?;
+    let replaced = safeserve_e2e::replaced_file(&data, "server.db").context("the replaced database is kept aside")?;
     ensure!(bodies(&replaced)?.contains(&phone(last)), "the replaced database keeps the saves after the backup");
 
     // The restored server serves: a newly enrolled laptop gets the backup's records.

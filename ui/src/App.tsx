@@ -16,7 +16,8 @@ import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, startTransition, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, toCommandError } from './api';
+import { api, followBackupFailures, toCommandError } from './api';
+import type { Message } from './bindings/Message';
 import type { AppStatus } from './bindings/AppStatus';
 import type { CommandError } from './bindings/CommandError';
 import type { Division } from './bindings/Division';
@@ -174,7 +175,7 @@ function Shell({
   onRegisterChanged: () => void;
   onToggleLang: () => void;
 }) {
-  const { t, l } = useI18n();
+  const { t, l, m } = useI18n();
   const session = useSession();
   const [stack, setStack] = useState<Route[]>([{ name: 'enterprises' }]);
   const route = stack[stack.length - 1];
@@ -195,6 +196,37 @@ function Shell({
   useEffect(() => {
     content.current?.scrollTo({ top: 0 });
   }, [route]);
+
+  // A backup that failed is said wherever the user is, until they close it: the daily one runs
+  // after the sign-in, so both what already failed and what fails from now on are shown.
+  const { notification } = AntApp.useApp();
+  const mayBackUp = session.may('back_up');
+  useEffect(() => {
+    if (!mayBackUp) return;
+    const show = (problem: Message) =>
+      notification.error({
+        key: 'backup-failed',
+        title: <span data-testid="backup-failed">{t('bkProblem')}</span>,
+        description: m(problem),
+        duration: 0,
+        actions: (
+          <Button size="small" onClick={() => startTransition(() => setStack([{ name: 'backups' }]))}>
+            {t('navBackups')}
+          </Button>
+        ),
+      });
+    let stop: (() => void) | null = null;
+    let live = true;
+    void followBackupFailures(show).then((s) => {
+      if (live) stop = s;
+      else s();
+      api.listBackups().then((b) => live && b.problem && show(b.problem), () => {});
+    });
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [mayBackUp, notification, t, m]);
 
   // On site the next step from the list is an enterprise's file and a visit: their code is
   // fetched and parsed while the user reads the list, so opening them waits for no download.

@@ -263,6 +263,15 @@ export async function followLock(onLocked: () => void): Promise<() => void> {
   }
 }
 
+/** Calls `onFailed` with the reason each time a backup fails (the daily one runs unasked). */
+export async function followBackupFailures(onFailed: (problem: Message) => void): Promise<() => void> {
+  try {
+    return await listen<Message>('backup-failed', (e) => onFailed(e.payload));
+  } catch {
+    return () => {};
+  }
+}
+
 /**
  * Follows the background sync: `onActivity` with each progress step, `onFinished` when an
  * attempt ends (synced or failed). Resolves to the function that stops following; rejects with a
