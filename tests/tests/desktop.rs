@@ -490,7 +490,10 @@ async fn a_daily_backup_that_cannot_be_written_is_said_wherever_the_user_is() ->
             tokio::time::sleep(Duration::from_millis(100)).await;
             said = app.text(".ant-notification-notice").await?;
         }
-        ensure!(said.contains("自动备份失败") && said.contains("demo.db.backups"), "{said}");
+        ensure!(
+            said.contains("自动备份失败") && said.contains("无法写入备份") && said.contains("demo.db.backups"),
+            "{said}"
+        );
         app.look("backup-failed.png").await?;
         app.click("[data-testid=nav-backups]").await?;
         let shown = app.text("[data-testid=backup-problem]").await?;

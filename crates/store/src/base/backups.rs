@@ -51,6 +51,11 @@ pub fn list(db: &Path) -> Vec<Backup> {
     found
 }
 
+/// The backups folder (or a file in it) could not be written.
+fn unwritable(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::BackupFolder { path: path.to_owned(), source }
+}
+
 /// How many daily and on-demand backups a laptop keeps unless told otherwise: a week's.
 pub const DEFAULT_KEPT: usize = 7;
 
@@ -78,9 +83,9 @@ pub fn set_kept(db: &Path, n: usize) -> Result<(), StoreError> {
         });
     }
     let dir = backup_dir(db);
-    std::fs::create_dir_all(&dir).map_err(unavailable(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(unwritable(&dir))?;
     let file = kept_file(db);
-    std::fs::write(&file, n.to_string()).map_err(unavailable(&file))
+    std::fs::write(&file, n.to_string()).map_err(unwritable(&file))
 }
 
 /// The newest backup of `db`, if there is one.
@@ -107,7 +112,7 @@ impl Store {
     /// whole. `now` (RFC 3339) names the file.
     pub fn back_up(&self, now: &str) -> Result<PathBuf, StoreError> {
         let dir = backup_dir(&self.path);
-        std::fs::create_dir_all(&dir).map_err(unavailable(&dir))?;
+        std::fs::create_dir_all(&dir).map_err(unwritable(&dir))?;
         let stamp = stamp(now);
         let stem =
             self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "safeserve".into());
@@ -125,8 +130,8 @@ impl Store {
             .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
             .map_err(|e| damage(&self.path, e))
             .and_then(|_| {
-                std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unavailable(&dir))?;
-                std::fs::rename(&partial, &target).map_err(unavailable(&dir))
+                std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(unwritable(&dir))?;
+                std::fs::rename(&partial, &target).map_err(unwritable(&dir))
             });
         if let Err(e) = written {
             let _ = std::fs::remove_file(&partial);
@@ -159,7 +164,7 @@ impl Store {
         let dir = backup_dir(&self.path);
         let mut removed = 0;
         for old in list(&self.path).into_iter().filter(|b| b.path.starts_with(&dir)).skip(keep) {
-            std::fs::remove_file(&old.path).map_err(unavailable(&old.path))?;
+            std::fs::remove_file(&old.path).map_err(unwritable(&old.path))?;
             removed += 1;
         }
         Ok(removed)

@@ -30,6 +30,14 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The backups folder beside the database cannot be written (or pruned): the database
+    /// itself is untouched.
+    #[error("{path}: the backup cannot be written")]
+    BackupFolder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// An encrypted database opened without its key: someone has to sign in first.
     #[error("{path}: encrypted, no key given")]
     NeedsKey { path: PathBuf },
@@ -141,9 +149,11 @@ impl StoreError {
             Self::Corrupt { .. } | Self::Damaged { .. } => ErrorCode::DatabaseCorrupt,
             Self::Locked { .. } => ErrorCode::DatabaseLocked,
             Self::NewerVersion { .. } => ErrorCode::DatabaseNewer,
-            Self::Unavailable { .. } | Self::Backup { .. } | Self::KeyFile { .. } | Self::Encrypting { .. } => {
-                ErrorCode::DatabaseUnavailable
-            }
+            Self::Unavailable { .. }
+            | Self::Backup { .. }
+            | Self::BackupFolder { .. }
+            | Self::KeyFile { .. }
+            | Self::Encrypting { .. } => ErrorCode::DatabaseUnavailable,
             Self::NeedsKey { .. } => ErrorCode::SignedOut,
             Self::KeyMismatch { .. } => ErrorCode::DatabaseKeyMismatch,
             Self::NotFound { .. } => ErrorCode::NotFound,
@@ -197,6 +207,10 @@ impl StoreError {
             Self::Unavailable { path, source } => Message::new(
                 format!("无法打开数据库：{}（{source}）", path.display()),
                 format!("Cannot open the database {} ({source})", path.display()),
+            ),
+            Self::BackupFolder { path, source } => Message::new(
+                format!("无法写入备份：{}（{source}）。数据库未受影响", path.display()),
+                format!("Cannot write the backup in {} ({source}); the database is unaffected", path.display()),
             ),
             Self::NeedsKey { path } => Message::new(
                 format!("数据库已加密，请先登录：{}", path.display()),
