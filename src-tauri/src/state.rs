@@ -308,13 +308,12 @@ impl AppState {
     }
 
     /// Puts the backup at `path` in place of the database: both connections closed first, the
-    /// database replaced moved aside (returned), then reopened. A backup that does not check
-    /// whole is refused before anything moves, and the database reopens as it was.
-    pub async fn restore(&self, path: PathBuf) -> Result<(Holding, Option<PathBuf>), CommandError> {
+    /// database replaced moved aside, then reopened. A backup that does not check whole is
+    /// refused before anything moves, and the database reopens as it was.
+    pub async fn restore(&self, path: PathBuf) -> Result<backups::Restored, CommandError> {
         let now = china_now();
         self.with_connections(move |state, store, reader| {
             let key = state.key()?;
-            let holding = backups::holding(&path, key.as_ref())?;
             // Waits for a sync under way to end; the worker reopens on the restored file.
             let mut epoch = state.database_epoch.write().map_err(|_| CommandError::internal("epoch lock poisoned"))?;
             *epoch += 1;
@@ -322,9 +321,9 @@ impl AppState {
             *store = Err(CommandError::internal("the database is being restored"));
             let restored = backups::restore(&state.db_path, &path, key.as_ref(), &now);
             *store = state.connect();
-            let aside = restored?;
+            let restored = restored?;
             store.as_ref().map_err(Clone::clone)?;
-            Ok((holding, aside))
+            Ok(restored)
         })
         .await
     }

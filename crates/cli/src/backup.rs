@@ -97,19 +97,20 @@ pub fn run(command: BackupCommand) -> ExitCode {
                 Ok(k) => k,
                 Err(e) => return fail(&e),
             };
-            let holding = match backups::holding(&from, key.as_ref()) {
-                Ok(h) => h,
-                Err(e) => return fail(&e),
-            };
-            say!("备份 backup {}: {}", from.display(), describe(&holding));
             if !yes {
+                match backups::holding(&from, key.as_ref()) {
+                    Ok(h) => say!("备份 backup {}: {}", from.display(), describe(&h)),
+                    Err(e) => return fail(&e),
+                }
                 say!("未做任何改动；确认恢复请加 --yes。Nothing changed; add --yes to restore it.");
                 return ExitCode::from(1);
             }
+            // The restore checks the backup whole before anything moves, and says what it held.
             match backups::restore(&db, &from, key.as_ref(), &now()) {
-                Ok(aside) => {
+                Ok(restored) => {
+                    say!("备份 backup {}: {}", from.display(), describe(&restored.holding));
                     say!("已恢复 restored: {}", db.display());
-                    if let Some(aside) = aside {
+                    if let Some(aside) = restored.replaced {
                         say!("原数据库保留为 the database replaced is kept as: {}", aside.display());
                     }
                     ExitCode::SUCCESS
@@ -120,8 +121,8 @@ pub fn run(command: BackupCommand) -> ExitCode {
     }
 }
 
-/// `safeserve check`: opening runs the quick check (and refuses a damaged file, naming its
-/// newest backup); `--full` adds `integrity_check`. Exit 0 whole, 2 damaged.
+/// `safeserve check`: `quick_check` (`--full`: `integrity_check`), on an encrypted file every
+/// page against its MAC; a damaged file is named with its newest backup. Exit 0 whole, 2 damaged.
 pub fn check(db: &Path, full: bool) -> ExitCode {
     match open_existing(db).and_then(|store| store.check(full)) {
         Ok(()) => {

@@ -13,7 +13,7 @@
 //! The folder holds the authority's private key: keep it as the data folder is kept.
 
 use crate::bureau;
-use crate::photos::{is_sha256, PhotoFiles};
+use crate::photos::{file_sha256, is_sha256, PhotoFiles};
 use anyhow::{bail, ensure, Context};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
@@ -91,23 +91,7 @@ fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(String, u64)> {
     output.sync_all()?;
     drop(output);
     fs::rename(&partial, to)?;
-    Ok((hex(&hash.finalize()), n))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut input = File::open(path)?;
-    let (mut hash, mut buf) = (Sha256::new(), vec![0u8; 1 << 16]);
-    loop {
-        let read = input.read(&mut buf)?;
-        if read == 0 {
-            return Ok(hex(&hash.finalize()));
-        }
-        hash.update(&buf[..read]);
-    }
+    Ok((safeserve_core::document::hex(&hash.finalize()), n))
 }
 
 fn count(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
@@ -260,7 +244,7 @@ pub fn inspect(from: &Path) -> anyhow::Result<Manifest> {
         if manifest.photos_missing.contains(&sha) {
             continue;
         }
-        match hash_file(&photos.path(&sha)) {
+        match file_sha256(&photos.path(&sha)) {
             Ok(got) if got == sha => {}
             Ok(_) => return Err(damaged(format!("photo {sha} does not match its hash"))),
             Err(e) => return Err(damaged(format!("photo {sha}: {e}"))),

@@ -32,6 +32,20 @@ pub enum UploadError {
     Io(#[from] std::io::Error),
 }
 
+/// The SHA-256 (hex) of a file, read in pieces: a photo is never held in memory whole.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut file = fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(safeserve_core::document::hex(&hasher.finalize()));
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
 pub fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
@@ -86,18 +100,7 @@ impl PhotoFiles {
         if now < size {
             return Ok(Upload::Partial(now));
         }
-        let mut hasher = Sha256::new();
-        let mut file = fs::File::open(&partial)?;
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
-        let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        if hex != sha256 {
+        if file_sha256(&partial)? != sha256 {
             fs::remove_file(&partial)?;
             return Err(UploadError::Mismatch);
         }

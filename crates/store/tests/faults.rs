@@ -283,7 +283,8 @@ fn a_backup_taken_under_steady_saving_restores_whole_with_every_earlier_save() {
 
     let holding = safeserve_store::backups::holding(&backup, Some(&key)).unwrap();
     assert!(holding.hazards >= before.len() as i64, "{holding:?}");
-    let aside = safeserve_store::backups::restore(&db, &backup, Some(&key), NOW).unwrap().expect("moved aside");
+    let aside =
+        safeserve_store::backups::restore(&db, &backup, Some(&key), NOW).unwrap().replaced.expect("moved aside");
     let restored = Store::open_with(&db, &OpenOptions::keyed(key.clone())).unwrap();
     restored.check(true).unwrap();
     for n in &before {

@@ -105,9 +105,9 @@ pub async fn backup_holding(state: State<'_, AppState>, name: String) -> Result<
 pub async fn restore_backup(state: State<'_, AppState>, name: String) -> Result<Holding, CommandError> {
     state.require(Act::Restore).await?;
     let path = named(&state, &name)?;
-    let (holding, aside) = state.restore(path).await?;
-    let aside = aside.map(|p| p.display().to_string()).unwrap_or_default();
+    let restored = state.restore(path).await?;
+    let replaced = restored.replaced.map(|p| p.display().to_string()).unwrap_or_default();
     // Written into the restored database: its log says from which backup it came back.
-    state.audit(AuditAct::Restore, name, aside).await;
-    Ok(holding)
+    state.audit(AuditAct::Restore, name, replaced).await;
+    Ok(restored.holding)
 }

@@ -245,22 +245,30 @@ pub fn holding(path: &Path, key: Option<&crate::base::keys::DbKey>) -> Result<Ho
     })
 }
 
+/// What [`restore`] did: what the backup held, and where the database it replaced went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub holding: Holding,
+    /// `NAME.replaced-STAMP`, when there was a database to replace.
+    pub replaced: Option<PathBuf>,
+}
+
 /// Puts the backup `from` in place of the database at `db`, after checking it opens with
 /// `key` and is whole. The database it replaces is never deleted: it is moved aside, with its
-/// write-ahead log, to `NAME.replaced-STAMP` (returned), so nothing recorded since the backup
-/// is lost for good. Nothing may have `db` open meanwhile.
+/// write-ahead log, to `NAME.replaced-STAMP`, so nothing recorded since the backup is lost for
+/// good. Nothing may have `db` open meanwhile.
 pub fn restore(
     db: &Path,
     from: &Path,
     key: Option<&crate::base::keys::DbKey>,
     now: &str,
-) -> Result<Option<PathBuf>, StoreError> {
-    holding(from, key)?;
+) -> Result<Restored, StoreError> {
+    let holding = holding(from, key)?;
     let incoming = sibling(db, ".restoring");
     std::fs::copy(from, &incoming)
         .and_then(|_| std::fs::File::open(&incoming)?.sync_all())
         .map_err(unavailable(&incoming))?;
-    let aside = if db.exists() {
+    let replaced = if db.exists() {
         let stamp = stamp(now);
         let aside = sibling(db, &format!(".replaced-{stamp}"));
         // The log first: a database moved without it would lose its last saves.
@@ -279,5 +287,5 @@ pub fn restore(
     if let Some(dir) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
     }
-    Ok(aside)
+    Ok(Restored { holding, replaced })
 }
