@@ -416,6 +416,28 @@ impl App {
         Ok(())
     }
 
+    /// Calls a command from the window's script directly, as a tampered page would: its answer,
+    /// or the `code` of the CommandError it was refused with.
+    pub async fn invoke(
+        &self,
+        command: &str,
+        args: serde_json::Value,
+    ) -> Result<std::result::Result<serde_json::Value, String>> {
+        let answer = self
+            .client
+            .execute_async(
+                "const [command, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(command, args)
+                   .then((value) => done({ value }), (e) => done({ error: e.code || String(e) }));",
+                vec![serde_json::Value::String(command.into()), args],
+            )
+            .await?;
+        Ok(match answer.get("error") {
+            Some(code) => Err(code.as_str().unwrap_or_default().to_owned()),
+            None => Ok(answer.get("value").cloned().unwrap_or_default()),
+        })
+    }
+
     pub async fn text(&self, css: &str) -> Result<String> {
         Ok(self.wait_for(css).await?.text().await?)
     }

@@ -216,15 +216,7 @@ async fn mistyped_credit_code_is_explained_on_the_field_and_nothing_is_saved() -
 /// What a command answers when the window's script calls it directly, as a tampered page
 /// would: `{code}` of the CommandError, or `ok`.
 async fn invoke_directly(app: &App, command: &str, args: serde_json::Value) -> Result<String> {
-    let answer = app
-        .client
-        .execute_async(
-            "const [command, args, done] = arguments;
-             window.__TAURI_INTERNALS__.invoke(command, args).then(() => done('ok'), (e) => done(e.code || String(e)));",
-            vec![serde_json::Value::String(command.into()), args],
-        )
-        .await?;
-    Ok(answer.as_str().unwrap_or_default().to_owned())
+    Ok(app.invoke(command, args).await?.map_or_else(|code| code, |_| "ok".to_owned()))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -62,9 +62,22 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         |r| r.get(0),
     )?;
     let in_district = count(&demo, &format!("SELECT count(*) FROM enterprises WHERE division LIKE '{district}%'"))?;
-    for user in ["zhang", "li"] {
-        Server::admin(&data, &["user", "add", user, "--role", "inspector", "--division", &district])?;
-    }
+    // zhang is a person of the register: documents signed on zhang's laptop carry that person's
+    // name and certificates.
+    let (person, person_name): (String, String) = safeserve_e2e::connect(&demo)?.query_row(
+        &format!(
+            "SELECT p.id, p.name FROM people p JOIN employments e ON e.person_id = p.id \
+             JOIN agencies a ON a.id = e.agency_id WHERE a.division LIKE '{district}%' ORDER BY p.seq LIMIT 1"
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let inspector = ["user", "add", "zhang", "--role", "inspector", "--division", &district];
+    let unknown =
+        Server::admin(&data, &[&inspector[..], &["--person", "0190d0d0-0000-7000-8000-000000000000"]].concat());
+    ensure!(unknown.is_err(), "a user is linked only to a person the register holds");
+    Server::admin(&data, &[&inspector[..], &["--person", &person]].concat())?;
+    Server::admin(&data, &["user", "add", "li", "--role", "inspector", "--division", &district])?;
     let server = blocking({
         let data = data.clone();
         move || Server::start(&data)
@@ -152,6 +165,15 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         eprintln!("first sync at {last}; sync events heard by the window: {events}");
         ensure!(app.client.find(Locator::Css("[data-testid=sync-error]")).await.is_err(), "no error after a good sync");
         app.look("sync-screen.png").await?;
+        // The server's link came with the enrolment: the signed-in user signs as that person.
+        let (user, signs_as) = {
+            let store = safeserve_e2e::open_db(&laptop)?;
+            let user = store.users()?.into_iter().find(|u| u.name == "zhang").context("zhang")?;
+            let signs_as = store.signer(&user, today())?;
+            (user, signs_as)
+        };
+        ensure!(user.person_id.map(|p| p.to_string()) == Some(person.clone()), "linked to {person}: {user:?}");
+        ensure!(signs_as.name == person_name, "signs as {person_name}: {signs_as:?}");
 
         // The other laptop corrects the first enterprise's phone and syncs first …
         let (id, name): (String, String) = safeserve_e2e::connect(&laptop)?.query_row(

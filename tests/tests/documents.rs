@@ -53,14 +53,17 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         let file = store.enterprise_file(visit.target_id.parse()?, today())?;
         (visit, file.enterprise.name, file.principal)
     };
-    // The pad beside the principal's: a technician on an agency's visit, else an inspector.
-    let visitor = if matches!(visit.kind, VisitKind::Service | VisitKind::FirstService | VisitKind::Reinspection) {
-        "technician"
-    } else {
-        "inspector"
+    // Signed in as who records visits of this kind: an agency's service, its technician; and
+    // the pad beside the principal's is theirs.
+    let visitor = if visit.kind.by_agency() { "technician" } else { "inspector" };
+    app.sign_in(visitor).await?;
+    // Who they sign as: the demo's technician is a person of the register with certificates.
+    let me = {
+        let store = safeserve_e2e::open_db(&db)?;
+        let user = store.users()?.into_iter().find(|u| u.name == visitor).context("the demo user")?;
+        store.signer(&user, today())?
     };
-    // Signed in as who records visits of this kind: an agency's service, its technician.
-    app.sign_in(if visit.kind.by_agency() { "technician" } else { "inspector" }).await?;
+    ensure!(visit.kind != VisitKind::Service || !me.certificates.is_empty(), "the technician has certificates");
 
     let result = async {
         // 检查记录 → the visit → 文书 → 签字 on 隐患清单.
@@ -95,6 +98,35 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
             ensure!(Instant::now() < deadline, "the principal's name {principal} is filled in");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // The visiting side is the signed-in user, shown with their certificates, not typed.
+        let shown = app.text(&format!("[data-testid=signer-name-{visitor}]")).await?;
+        ensure!(shown == me.name, "the visitor's pad is {}'s: {shown:?}", me.name);
+        ensure!(
+            app.wait_for(&format!("[data-testid=signer-name-{visitor}]")).await?.tag_name().await? != "input",
+            "the visitor's name is not a box to type in"
+        );
+        let certificates = app.text(&format!("[data-testid=signer-certificates-{visitor}]")).await?;
+        ensure!(me.certificates.iter().all(|c| certificates.contains(c)), "certificates shown: {certificates}");
+        // A page that sends another name, or another capacity, is overruled in Rust.
+        let forged = |role: &str| {
+            serde_json::json!({ "request": {
+                "kind": "hazard_list", "visit_id": visit.id.to_string(), "enterprise_id": null,
+                "signatures": [{ "role": role, "name": "冒名顶替", "certificates": ["伪造 0001"],
+                                 "width": 600, "height": 200, "strokes": [] }],
+                "replaces": null, "correction_reason": "" }})
+        };
+        let draft = app.invoke("draft_document", forged(visitor)).await?.map_err(anyhow::Error::msg)?;
+        let signed_as = &draft["content"]["signatures"][0];
+        ensure!(signed_as["name"] == me.name.as_str(), "a typed name is replaced by the user's: {signed_as}");
+        ensure!(signed_as["certificates"] == serde_json::json!(me.certificates), "and their certificates: {signed_as}");
+        let other = if visitor == "technician" { "inspector" } else { "technician" };
+        let refused = app.invoke("draft_document", forged(other)).await?;
+        ensure!(refused == Err("role_not_allowed".into()), "signing as a {other}: {refused:?}");
+        // A deputy signs for the principal: both names go on the list.
+        name.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+        name.send_keys("赵代签").await?;
+        let note = app.text("[data-testid=principal-not-registered]").await?;
+        ensure!(note.contains(&principal), "the register's principal is named beside the deputy: {note}");
 
         // Empty pads: the problem is named, 确认签字 cannot be pressed, nothing is signed. (That
         // the store itself refuses strokeless signatures is proven in the store's tests:
@@ -130,7 +162,8 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         ensure!(docs.len() == 1, "one document for the visit, got {}", docs.len());
         let doc = &docs[0];
         ensure!(doc.kind == DocumentKind::HazardList && doc.verification_code == code, "code on screen {code}");
-        ensure!(doc.signers.iter().any(|s| s.contains(&principal)), "signers {:?}", doc.signers);
+        ensure!(doc.signers.iter().any(|s| s.contains("赵代签")), "signers {:?}", doc.signers);
+        ensure!(doc.signers.iter().any(|s| s.contains(&me.name)), "signed by {}: {:?}", me.name, doc.signers);
         let v = store.verify(doc.id, None, &safeserve_e2e::app_trust(dir.path())?)?;
         ensure!(v.verdict == Verdict::Valid, "verify: {:?} {:?}", v.verdict, v.reasons);
 
@@ -143,6 +176,12 @@ async fn a_hazard_list_is_signed_on_the_pads_and_verifies() -> Result<()> {
         let printed: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
         ensure!(printed.contains("隐患清单"), "the PDF names the form");
         ensure!(printed.contains(&enterprise), "the PDF names {enterprise}");
+        ensure!(printed.contains(&me.name), "the PDF names the signer {}", me.name);
+        for c in &me.certificates {
+            let number = c.split_whitespace().last().unwrap_or_default();
+            ensure!(printed.contains(number), "the PDF prints the certificate {c}: {printed}");
+        }
+        ensure!(printed.contains(&format!("登记的主要负责人为{principal}")), "and the registered principal: {printed}");
 
         // Back on the visit, the list shows it.
         app.click("[data-testid=close-signed]").await?;

@@ -75,10 +75,9 @@ async fn a_supervisor_composes_approves_prints_and_follows_a_letter() -> Result<
         app.wait_for("[data-testid=visit-documents][data-state=ready]").await?;
         app.click("[data-testid=sign-letter]").await?;
         app.settled().await?;
-        let name = app.wait_for("[data-testid=signer-name-supervisor]").await?;
-        if name.prop("value").await?.unwrap_or_default().is_empty() {
-            name.send_keys("赵处长").await?;
-        }
+        // Signed by who approves it, as signed in: named, not typed.
+        let name = app.text("[data-testid=signer-name-supervisor]").await?;
+        ensure!(name == "演示监管负责人", "the supervisor signs as themself: {name:?}");
         app.sign_pad("supervisor").await?;
         app.wait_for("[data-testid=draft-problems][data-count='0']").await.context("nothing stands in the way")?;
         until("确认签字 comes alive", async || {

@@ -722,6 +722,7 @@ fn sign_letter(db: &Path, visit: safeserve_core::VisitId, seed: u8) -> Result<St
         signatures: vec![HandSignature {
             role: SignerRole::Supervisor,
             name: "赵处长".into(),
+            certificates: vec![],
             width: 600,
             height: 200,
             strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700]] }],

@@ -190,6 +190,12 @@ pub struct Stroke {
 pub struct HandSignature {
     pub role: SignerRole,
     pub name: String,
+    /// The visiting signer's certificates from the register, as printed (e.g. 注册安全工程师
+    /// 3301…), put there by the laptop from the signed-in user (`signer::Signer::bind`), never
+    /// typed. Absent from the signed bytes when empty, so older documents keep their hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub certificates: Vec<String>,
     pub width: u32,
     pub height: u32,
     pub strokes: Vec<Stroke>,
@@ -200,6 +206,18 @@ pub struct HandSignature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub refusal: Option<String>,
+}
+
+impl HandSignature {
+    /// For the principal's signature, the register's principal when the name recorded on site
+    /// is someone else's (a deputy signed): both are frozen and printed, never one silently put
+    /// for the other. `None` when the names agree, the register names nobody, or this is not
+    /// the principal's signature.
+    pub fn registered_principal<'a>(&self, registered: &'a str) -> Option<&'a str> {
+        let registered_name = registered.trim();
+        (self.role == SignerRole::Principal && !registered_name.is_empty() && self.name.trim() != registered_name)
+            .then_some(registered_name)
+    }
 }
 
 /// Everything a printed form shows, frozen at signing. Sections a form does not use stay empty.
@@ -555,6 +573,7 @@ mod tests {
             signatures: vec![HandSignature {
                 role: SignerRole::Principal,
                 name: "王伟".into(),
+                certificates: vec![],
                 width: 600,
                 height: 240,
                 strokes: vec![Stroke { points: vec![[1, 2, 500], [30, 40, 600]] }],

@@ -29,6 +29,7 @@ pub mod message;
 pub mod migration;
 pub mod qualification;
 pub mod register;
+pub mod signer;
 pub mod sync;
 pub mod visit;
 

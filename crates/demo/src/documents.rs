@@ -51,6 +51,7 @@ fn signature(g: &mut Gen, role: SignerRole, name: &str) -> HandSignature {
     HandSignature {
         role,
         name: name.into(),
+        certificates: Vec::new(),
         width: PAD.0,
         height: PAD.1,
         strokes: strokes(g, name.chars().count()),

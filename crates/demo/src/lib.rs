@@ -460,6 +460,15 @@ pub fn generate_signed_by(
         agency_ids.push((id, pi, high_risk));
         people_by_agency.push(staff);
     }
+    // The demo's technician is a person of the register with certificates in force, as an
+    // enrolled technician is: the documents they sign carry that person's name and numbers.
+    // (An agency's first and third staff may lend a certificate or work at a second agency
+    // below; the second is no part of those patterns.)
+    let demo_technician = people_by_agency
+        .iter()
+        .filter_map(|staff| staff.get(1))
+        .find(|(_, certs)| !certs.is_empty() && certs.iter().all(|c| c.is_valid_on(as_of)))
+        .map(|(id, _)| *id);
 
     // R15 patterns: some people full-time at a second agency; some certificate numbers held by
     // a person of another agency as well (证书挂靠).
@@ -620,7 +629,7 @@ pub fn generate_signed_by(
             name: name.into(),
             display_name: display_name.into(),
             role,
-            person_id: None,
+            person_id: if role == Role::Technician { demo_technician } else { None },
             password: DEMO_PASSWORD.into(),
         };
         store.add_user(&user, &format!("{as_of}T08:00:00+08:00"))?;

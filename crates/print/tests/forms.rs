@@ -36,6 +36,7 @@ fn sig(role: SignerRole, name: &str) -> HandSignature {
     HandSignature {
         role,
         name: name.into(),
+        certificates: vec![],
         width: 600,
         height: 200,
         strokes: vec![Stroke { points: vec![[40, 150, 400], [120, 40, 700], [220, 160, 600], [400, 60, 500]] }],
@@ -285,6 +286,45 @@ fn a_refusal_to_sign_is_recorded_printed_and_verifies() {
     assert!(printed.contains("拒绝签字") && printed.contains("请示集团总部"), "{printed}");
 }
 
+/// The technician's side of a list is the signed-in user as the register knows them, whatever
+/// was typed, with their certificates in force; a deputy signing for the principal is printed
+/// beside the register's principal.
+#[test]
+fn the_visiting_signer_is_the_signed_in_user_from_the_register_and_a_deputy_is_printed_as_one() {
+    let mut w = World::new();
+    let (enterprise, people) = served_enterprise(&w.store);
+    let registered = w.store.enterprise_file(enterprise.parse().unwrap(), today()).unwrap().principal;
+    let v = w.start(VisitKind::Service, enterprise, people);
+    w.record(&v, &["FI-02"]);
+    let user = w.store.users().unwrap().into_iter().find(|u| u.role == safeserve_core::sync::Role::Technician).unwrap();
+    let me = w.store.signer(&user, today()).unwrap();
+    assert_ne!(me.name, user.display_name, "the demo's technician is a person of the register");
+    assert!(!me.certificates.is_empty(), "with certificates in force");
+    let far = NaiveDate::from_ymd_opt(2100, 1, 1).unwrap();
+    assert!(w.store.signer(&user, far).unwrap().certificates.is_empty(), "expired certificates are not claimed");
+
+    let mut signatures = vec![sig(SignerRole::Principal, "赵代签"), sig(SignerRole::Technician, "李明")];
+    me.bind(&mut signatures).unwrap();
+    let list = w
+        .sign_request(DocumentRequest {
+            kind: DocumentKind::HazardList,
+            visit_id: Some(v.summary.id),
+            enterprise_id: None,
+            signatures,
+            replaces: None,
+            correction_reason: String::new(),
+        })
+        .unwrap();
+    assert_eq!(w.store.verify(list.id, None, &w.signer).unwrap().verdict, Verdict::Valid);
+    let printed = compact(&w.print(&list));
+    assert!(printed.contains(&compact(&me.name)) && !printed.contains("李明"), "{printed}");
+    for c in &me.certificates {
+        assert!(printed.contains(&compact(c)), "the certificate {c} is printed: {printed}");
+    }
+    assert!(printed.contains("赵代签"), "{printed}");
+    assert!(printed.contains(&format!("登记的主要负责人为{registered}")), "{printed}");
+}
+
 #[test]
 fn every_form_prints_from_real_records_and_reads_back_in_chinese() {
     let mut w = World::new();
@@ -516,6 +556,7 @@ fn enrolled(
             document_certificate: Some(cert.clone()),
             bureau_authority: Some(safeserve_pki::certificate_pem(&bureau.certificate).unwrap()),
             verify_url: None,
+            person_id: None,
         })
         .unwrap();
     cert

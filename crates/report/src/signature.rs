@@ -50,25 +50,43 @@ pub(crate) fn strokes(page: &mut Page, sig: &HandSignature, x: f32, y: f32, w: f
     }
 }
 
+/// What is printed under a signer's name: the visiting signer's certificates from the
+/// register, and for a principal who is not the register's, the register's name beside theirs.
+fn below_name(sig: &HandSignature, content: &DocumentContent, style: &TextStyle, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    // One certificate a line, so a number is never broken across two.
+    for (i, c) in sig.certificates.iter().enumerate() {
+        lines.extend(wrap(&format!("{}{c}", if i == 0 { "证书：" } else { "　　　" }), style, width));
+    }
+    if let Some(registered) = sig.registered_principal(&content.subject.principal) {
+        lines.extend(wrap(&format!("（登记的主要负责人为{registered}）"), style, width));
+    }
+    lines
+}
+
 /// The signature block: one box per signer side by side, each with its role, the strokes,
-/// the printed name and the date of signing.
+/// the printed name (with certificates, or the register's principal when another signed) and
+/// the date of signing. Boxes grow together to the tallest.
 pub(crate) fn block(flow: &mut Flow, content: &DocumentContent) {
     if content.signatures.is_empty() {
         return;
     }
-    let h = 44.0;
-    flow.ensure(h + 4.0);
-    flow.gap(3.0);
+    const LINE: f32 = 4.5;
     let (left, right) = (flow.area.left, flow.area.right);
     let n = content.signatures.len().max(2) as f32;
     let gap = 6.0;
     let bw = (right - left - gap * (n - 1.0)) / n;
-    let y = flow.y;
     let label = TextStyle::sans(9.5);
     let small = TextStyle::sans(9.0);
+    let below: Vec<Vec<String>> = content.signatures.iter().map(|s| below_name(s, content, &small, bw - 6.0)).collect();
+    let extra = below.iter().map(Vec::len).max().unwrap_or(0) as f32 * LINE;
+    let h = 44.0 + extra;
+    flow.ensure(h + 4.0);
+    flow.gap(3.0);
+    let y = flow.y;
     let date = chinese_date(&content.signed_at);
     let page = flow.page();
-    for (i, sig) in content.signatures.iter().enumerate() {
+    for (i, (sig, below)) in content.signatures.iter().zip(&below).enumerate() {
         let x = left + i as f32 * (bw + gap);
         page.stroke_rect(x, y, bw, h, 0.6, RULE);
         page.text(x + 3.0, y + 6.0, &format!("{}（签字）", sig.role.label_zh()), &label);
@@ -86,7 +104,10 @@ pub(crate) fn block(flow: &mut Flow, content: &DocumentContent) {
         }
         page.line(x + 3.0, y + 31.0, x + bw - 3.0, y + 31.0, 0.3, GREY);
         page.text(x + 3.0, y + 36.0, &format!("姓名：{}", sig.name), &small);
-        page.text(x + 3.0, y + 41.5, &format!("日期：{date}"), &small);
+        for (k, line) in below.iter().enumerate() {
+            page.text(x + 3.0, y + 36.0 + LINE * (k as f32 + 1.0), line, &small);
+        }
+        page.text(x + 3.0, y + 41.5 + extra, &format!("日期：{date}"), &small);
     }
     flow.y = y + h + 3.0;
 }

@@ -18,6 +18,7 @@ pub fn add_user(
     role: Role,
     agency: Option<String>,
     division: Option<String>,
+    person: Option<String>,
 ) -> anyhow::Result<()> {
     match role {
         Role::Technician if agency.is_none() => {
@@ -28,7 +29,12 @@ pub fn add_user(
         }
         _ => {}
     }
-    storage.add_user(&User { name: name.to_owned(), role, agency, division })?;
+    if let Some(p) = &person {
+        if !storage.record_held(safeserve_core::sync::Entity::Person, p)? {
+            anyhow::bail!("从业人员登记中没有 {p} / no person {p} in the register");
+        }
+    }
+    storage.add_user(&User { name: name.to_owned(), role, agency, division, person })?;
     Ok(())
 }
 

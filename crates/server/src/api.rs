@@ -351,6 +351,7 @@ async fn enrol(
         authority: certificate.as_ref().and_then(|_| state.bureau.root_pem().ok()),
         certificate,
         verify_url: state.public_url.clone(),
+        person_id: user.person.clone(),
     };
     Ok(reply(&headers, &enrolled))
 }

@@ -118,6 +118,10 @@ enum UserCommand {
         agency: Option<String>,
         #[arg(long)]
         division: Option<String>,
+        /// The person in the register this user is (their id): documents signed on the user's
+        /// laptop carry that person's name and certificates.
+        #[arg(long)]
+        person: Option<String>,
     },
 }
 
@@ -156,8 +160,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let storage = || sqlite::SqliteStorage::open(&data);
             let now = api::now_ms();
             match command {
-                AdminCommand::User { command: UserCommand::Add { name, role, agency, division } } => {
-                    admin::add_user(&storage()?, &name, role, agency, division)?;
+                AdminCommand::User { command: UserCommand::Add { name, role, agency, division, person } } => {
+                    admin::add_user(&storage()?, &name, role, agency, division, person)?;
                     println!("用户 {name} 已保存 / user {name} saved");
                 }
                 AdminCommand::Enroll { user } => {

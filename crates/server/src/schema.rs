@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_token_retry.sql"),
     include_str!("../migrations/0003_contracts_by_enterprise.sql"),
     include_str!("../migrations/0004_documents_by_code.sql"),
+    include_str!("../migrations/0005_user_person.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

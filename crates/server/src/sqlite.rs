@@ -42,7 +42,7 @@ fn refused(change: &Change, reason: impl Into<String>) -> Receipt {
 }
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User { name: r.get(0)?, role: role_at(r, 1)?, agency: r.get(2)?, division: r.get(3)? })
+    Ok(User { name: r.get(0)?, role: role_at(r, 1)?, agency: r.get(2)?, division: r.get(3)?, person: r.get(4)? })
 }
 
 impl SqliteStorage {
@@ -569,9 +569,10 @@ impl SqliteStorage {
 impl Storage for SqliteStorage {
     fn add_user(&self, user: &User) -> Result<(), StorageError> {
         self.lock().execute(
-            "INSERT INTO users(name, role, agency, division) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT(name) DO UPDATE SET role = excluded.role, agency = excluded.agency, division = excluded.division",
-            params![user.name, user.role.key(), user.agency, user.division],
+            "INSERT INTO users(name, role, agency, division, person) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT(name) DO UPDATE SET role = excluded.role, agency = excluded.agency, \
+             division = excluded.division, person = excluded.person",
+            params![user.name, user.role.key(), user.agency, user.division, user.person],
         )?;
         Ok(())
     }
@@ -579,8 +580,16 @@ impl Storage for SqliteStorage {
     fn user(&self, name: &str) -> Result<Option<User>, StorageError> {
         Ok(self
             .lock()
-            .query_row("SELECT name, role, agency, division FROM users WHERE name = ?1", [name], user_row)
+            .query_row("SELECT name, role, agency, division, person FROM users WHERE name = ?1", [name], user_row)
             .optional()?)
+    }
+
+    fn record_held(&self, entity: Entity, record_id: &str) -> Result<bool, StorageError> {
+        Ok(self.lock().query_row(
+            "SELECT EXISTS(SELECT 1 FROM records WHERE entity = ?1 AND record_id = ?2)",
+            params![entity.key(), record_id],
+            |r| r.get(0),
+        )?)
     }
 
     fn create_enrolment(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError> {
@@ -618,7 +627,8 @@ impl Storage for SqliteStorage {
             params![device.public_key, device.label, now_ms],
         )?;
         insert_tokens(&tx, &device.id, tokens, None)?;
-        let u = tx.query_row("SELECT name, role, agency, division FROM users WHERE name = ?1", [&user], user_row)?;
+        let u =
+            tx.query_row("SELECT name, role, agency, division, person FROM users WHERE name = ?1", [&user], user_row)?;
         tx.commit()?;
         Ok(Some(u))
     }
@@ -664,12 +674,18 @@ impl Storage for SqliteStorage {
         let row = conn
             .prepare_cached(
                 "SELECT t.device_id, t.expires_ms, t.used_ms, t.superseded_ms, d.revoked_at_ms, \
-                 u.name, u.role, u.agency, u.division \
+                 u.name, u.role, u.agency, u.division, u.person \
                  FROM tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.name = d.user \
                  WHERE t.hash = ?1 AND t.kind = 'access'",
             )?
             .query_row([access_hash], |r| {
-                let user = User { name: r.get(5)?, role: role_at(r, 6)?, agency: r.get(7)?, division: r.get(8)? };
+                let user = User {
+                    name: r.get(5)?,
+                    role: role_at(r, 6)?,
+                    agency: r.get(7)?,
+                    division: r.get(8)?,
+                    person: r.get(9)?,
+                };
                 Ok((TokenRow::from_row(r)?, user))
             })
             .optional()?;

@@ -4,7 +4,7 @@
 //! touching them. Calls are blocking; handlers run them on tokio's blocking pool.
 
 use crate::scope::{Role, Scope};
-use safeserve_core::sync::{Change, Pulled, Receipt};
+use safeserve_core::sync::{Change, Entity, Pulled, Receipt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -36,6 +36,9 @@ pub struct User {
     pub role: Role,
     pub agency: Option<String>,
     pub division: Option<String>,
+    /// The person in the register this user is, whose name and certificates their laptop
+    /// signs with.
+    pub person: Option<String>,
 }
 
 impl User {
@@ -110,6 +113,8 @@ pub struct Page {
 pub trait Storage: Send + Sync + 'static {
     fn add_user(&self, user: &User) -> Result<(), StorageError>;
     fn user(&self, name: &str) -> Result<Option<User>, StorageError>;
+    /// Whether the server holds a record (a person a user is linked to must exist).
+    fn record_held(&self, entity: Entity, record_id: &str) -> Result<bool, StorageError>;
 
     /// A one-time enrolment code (hashed) for a user.
     fn create_enrolment(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError>;

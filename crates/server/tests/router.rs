@@ -46,7 +46,7 @@ impl Api {
     /// A laptop of a new user with `role`, enrolled; its access token.
     async fn enrolled(&self, name: &str, role: Role, agency: Option<&str>, division: Option<&str>) -> String {
         let storage = self.state.storage.as_ref();
-        admin::add_user(storage, name, role, agency.map(str::to_owned), division.map(str::to_owned)).unwrap();
+        admin::add_user(storage, name, role, agency.map(str::to_owned), division.map(str::to_owned), None).unwrap();
         let code = admin::enroll(storage, name, api::now_ms()).unwrap();
         let key = SigningKey::from_bytes(&[name.len() as u8; 32]);
         let public_key = hex(key.verifying_key().as_bytes());

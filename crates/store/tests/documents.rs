@@ -55,6 +55,7 @@ fn sig(role: SignerRole, name: &str) -> HandSignature {
     HandSignature {
         role,
         name: name.into(),
+        certificates: vec![],
         width: 600,
         height: 200,
         strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700], [400, 60, 500]] }],

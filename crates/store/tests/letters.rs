@@ -70,6 +70,7 @@ fn request(visit: VisitId) -> DocumentRequest {
         signatures: vec![HandSignature {
             role: SignerRole::Supervisor,
             name: "赵处长".into(),
+            certificates: vec![],
             width: 600,
             height: 200,
             strokes: vec![Stroke { points: vec![[10, 20, 500], [200, 120, 700]] }],

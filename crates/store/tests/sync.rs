@@ -187,6 +187,7 @@ fn sample_account() -> safeserve_store::sync::SyncAccount {
         document_certificate: None,
         bureau_authority: None,
         verify_url: None,
+        person_id: None,
     }
 }
 

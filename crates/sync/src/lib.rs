@@ -199,6 +199,7 @@ pub fn enroll(
         document_certificate: enrolled.certificate,
         bureau_authority: enrolled.authority,
         verify_url: enrolled.verify_url,
+        person_id: enrolled.person_id,
     };
     store.save_sync_account(&account)?;
     if let Some(cert) = &account.document_certificate {

@@ -65,6 +65,9 @@ pub struct Enrolled {
     /// The bureau's public address, for the QR codes (`serve --public-url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_url: Option<String>,
+    /// The person in the register the user is (their name and certificates sign documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
 }
 
 /// `POST /v1/certificate`: a laptop enrolled before the bureau's certificate authority asks for

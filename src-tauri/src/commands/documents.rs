@@ -11,6 +11,7 @@ use safeserve_core::{DocumentId, EnterpriseId, ErrorCode, Message, VisitId};
 use safeserve_print as print;
 use safeserve_store::documents::DocumentsOf;
 use safeserve_store::views::*;
+use safeserve_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::ipc::{Channel, InvokeBody, Request};
@@ -18,33 +19,55 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
-/// The forms a visit can have signed.
+/// The forms a visit can have signed, each with who signs it: the visiting side narrowed to
+/// the capacity the signed-in user signs in.
 #[tauri::command]
 pub async fn document_forms(state: State<'_, AppState>, visit_id: String) -> Result<Vec<FormSpec>, CommandError> {
-    state.require(Act::View).await?;
+    let user = state.require(Act::View).await?;
     let id: VisitId = parse(&visit_id)?;
     state
         .with_store(move |s| {
-            let v = s.visit(id, super::registers::today())?;
-            Ok(forms_for(v.summary.kind, v.hazards.len()))
+            let today = super::registers::today();
+            let v = s.visit(id, today)?;
+            let signer = s.signer(&user, today)?;
+            Ok(forms_for(v.summary.kind, v.hazards.len())
+                .into_iter()
+                .map(|f| FormSpec { signers: signer.narrow(f.signers), ..f })
+                .collect())
         })
         .await
 }
 
+/// The visiting side of every signature is the signed-in user, with their name and
+/// certificates from the register, whatever the request typed (`Signer::bind`).
+fn signed_by(s: &Store, user: &UserView, request: &mut DocumentRequest) -> Result<(), CommandError> {
+    let signer = s.signer(user, super::registers::today())?;
+    signer.bind(&mut request.signatures).map_err(|message| CommandError {
+        code: ErrorCode::RoleNotAllowed,
+        message,
+        field: None,
+    })
+}
+
 /// What signing now would freeze, and every problem that stands in the way.
 #[tauri::command]
-pub async fn draft_document(state: State<'_, AppState>, request: DocumentRequest) -> Result<Draft, CommandError> {
-    state.require(Act::View).await?;
-    state.with_store(move |s| Ok(print::draft(s, &request)?)).await
+pub async fn draft_document(state: State<'_, AppState>, mut request: DocumentRequest) -> Result<Draft, CommandError> {
+    let user = state.require(Act::View).await?;
+    state
+        .with_store(move |s| {
+            signed_by(s, &user, &mut request)?;
+            Ok(print::draft(s, &request)?)
+        })
+        .await
 }
 
 #[tauri::command]
 pub async fn sign_document(
     state: State<'_, AppState>,
-    request: DocumentRequest,
+    mut request: DocumentRequest,
 ) -> Result<DocumentSummary, CommandError> {
     // A letter is signed by who approves it; a visit's documents by who may record the visit.
-    match (request.kind, request.visit_id) {
+    let user = match (request.kind, request.visit_id) {
         (DocumentKind::Letter, _) => state.require(Act::ApproveLetter).await?,
         (_, Some(visit)) => state.require_recording(Recorded::Visit(visit)).await?,
         (_, None) => state.require(Act::Export).await?,
@@ -56,7 +79,10 @@ pub async fn sign_document(
     };
     let device = state.device()?;
     let signed = state
-        .with_own_connection(move |s| Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?))
+        .with_own_connection(move |s| {
+            signed_by(s, &user, &mut request)?;
+            Ok(print::sign(s, &device, &request, &mut safeserve_sync::ServerNumbers)?)
+        })
         .await?;
     state.audit(act, signed.id.to_string(), signed.title.clone()).await;
     Ok(signed)

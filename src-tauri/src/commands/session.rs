@@ -92,8 +92,12 @@ pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Res
                     field: None,
                 });
             }
-            let role = s.sync_account()?.map_or(form.role, |a| a.role);
-            let user = s.add_user(&NewUser { role, ..form }, &at)?;
+            // On an enrolled laptop the server says who the user is: their role and the person
+            // in the register they sign as.
+            let account = s.sync_account()?;
+            let role = account.as_ref().map_or(form.role, |a| a.role);
+            let person_id = account.and_then(|a| a.person_id).and_then(|p| p.parse().ok());
+            let user = s.add_user(&NewUser { role, person_id, ..form }, &at)?;
             state.encrypt(store, reader)?;
             Ok(user)
         })
@@ -104,13 +108,16 @@ pub async fn create_first_user(state: State<'_, AppState>, form: NewUser) -> Res
     view(&state).await
 }
 
-/// After enrolment the signed-in user is the server's user: their role from then on is what
-/// the server says.
+/// After enrolment the signed-in user is the server's user: their role, and the person in the
+/// register they sign as, are from then on what the server says.
 pub(crate) async fn bind_to_server(state: &AppState, user: UserView) -> Result<(), CommandError> {
     let bound = state
         .with_store(move |s| {
             let account = s.sync_account()?.ok_or_else(|| CommandError::internal("enrolled without an account"))?;
-            Ok(s.bind_user(&user.id, account.role)?)
+            // A person id the laptop cannot read links nobody: the user then signs with the
+            // name they were made with, never someone else's.
+            let person = account.person_id.as_deref().and_then(|p| p.parse().ok());
+            Ok(s.bind_user(&user.id, account.role, person)?)
         })
         .await?;
     state.session.update(bound);

@@ -2,7 +2,13 @@
 import type { SignerRole } from "./SignerRole";
 import type { Stroke } from "./Stroke";
 
-export type HandSignature = { role: SignerRole, name: string, width: number, height: number, strokes: Array<Stroke>, 
+export type HandSignature = { role: SignerRole, name: string, 
+/**
+ * The visiting signer's certificates from the register, as printed (e.g. 注册安全工程师
+ * 3301…), put there by the laptop from the signed-in user (`signer::Signer::bind`), never
+ * typed. Absent from the signed bytes when empty, so older documents keep their hash.
+ */
+certificates?: Array<string>, width: number, height: number, strokes: Array<Stroke>, 
 /**
  * The enterprise's principal would not sign: what the technician or inspector recorded of
  * it, printed in the principal's box instead of a signature (a case that happens on site,

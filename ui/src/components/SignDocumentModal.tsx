@@ -1,5 +1,5 @@
 import { CheckCircleFilled, FilePdfOutlined } from '@ant-design/icons';
-import { Alert, App as AntApp, Button, Descriptions, Flex, Input, Modal, Segmented, Spin, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Descriptions, Flex, Input, Modal, Spin, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, toCommandError } from '../api';
 import type { CommandError } from '../bindings/CommandError';
@@ -12,16 +12,11 @@ import type { HandSignature } from '../bindings/HandSignature';
 import type { OpenedPdf } from '../bindings/OpenedPdf';
 import type { SignerRole } from '../bindings/SignerRole';
 import { formatTime } from '../format';
-import { DOCUMENT_KIND_LABELS, HAZARD_LEVEL_LABELS, SIGNER_ROLE_LABELS, useI18n } from '../i18n';
+import { DOCUMENT_KIND_LABELS, HAZARD_LEVEL_LABELS, useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { PdfLocation } from './OpenedPdf';
 import { Messages } from './Messages';
 import { emptySignature, SignaturePad } from './SignaturePad';
-
-/** The group of roles one of which signs for the visitor's side (a technician or an inspector). */
-function choiceOf(signers: SignerRole[][]): SignerRole[] {
-  return signers.find((group) => group.length > 1) ?? [];
-}
 
 /**
  * The draft of the form as the request now stands, asked again shortly after each change (a
@@ -66,16 +61,15 @@ export function SignDocumentModal({
 }: {
   kind: DocumentKind;
   visitId: string;
-  /** Who signs, from `document_forms`: one role of each group. */
+  /** Who signs, from `document_forms`: one role of each group, the visiting side already the
+   * capacity the signed-in user signs in. */
   signers: SignerRole[][];
   replaces?: DocumentSummary | null;
   onClose: () => void;
   onSigned: (d: DocumentSummary) => void;
 }) {
   const { t, l } = useI18n();
-  const choices = choiceOf(signers);
-  const [visitor, setVisitor] = useState<SignerRole | undefined>(choices[0]);
-  const roles = signers.map((group) => (group.length > 1 && visitor ? visitor : group[0]));
+  const roles = signers.map((group) => group[0]);
   const [pads, setPads] = useState<Partial<Record<SignerRole, HandSignature>>>({});
   const [reason, setReason] = useState('');
   const [signing, setSigning] = useState(false);
@@ -96,23 +90,20 @@ export function SignDocumentModal({
   };
   const { draft, error: draftError, current } = useDraft(request);
 
-  // The names come from the records (the enterprise's principal, the first person sent); each
-  // stays editable, and one the user has typed is never overwritten.
+  // The principal's name is proposed from the register; it stays editable, and one the user
+  // has typed is never overwritten. The visiting side is whoever is signed in: the draft
+  // carries their name and certificates as the signing will put them.
   const prefilled = useRef(false);
   useEffect(() => {
     if (!draft || prefilled.current) return;
     prefilled.current = true;
-    const visitorName = draft.content.people[0]?.name ?? '';
+    const name = draft.content.subject.principal;
     setPads((p) => {
-      const next = { ...p };
-      for (const r of ['principal', 'technician', 'inspector'] as SignerRole[]) {
-        const name = r === 'principal' ? draft.content.subject.principal : visitorName;
-        const pad = next[r] ?? emptySignature(r);
-        if (pad.name === '' && name) next[r] = { ...pad, name };
-      }
-      return next;
+      const pad = p.principal ?? emptySignature('principal');
+      return pad.name === '' && name ? { ...p, principal: { ...pad, name } } : p;
     });
   }, [draft]);
+  const signedBy = (role: SignerRole) => draft?.content.signatures.find((s) => s.role === role);
 
   const problems = draft?.problems ?? [];
   const ready = draft !== null && current && problems.length === 0 && !signing;
@@ -178,21 +169,16 @@ export function SignDocumentModal({
                 />
               </div>
             )}
-            {choices.length > 1 && (
-              <Flex align="center" gap={8}>
-                <Typography.Text>{t('visitorRole')}</Typography.Text>
-                <Segmented<SignerRole>
-                  size="small"
-                  value={visitor}
-                  onChange={setVisitor}
-                  options={choices.map((r) => ({ value: r, label: l(SIGNER_ROLE_LABELS[r]) }))}
-                  data-testid="visitor-role"
-                />
-              </Flex>
-            )}
             <Flex gap={16} wrap>
               {signatures.map((s) => (
-                <SignaturePad key={s.role} value={s} disabled={signing} onChange={(v) => setPads((p) => ({ ...p, [v.role]: v }))} />
+                <SignaturePad
+                  key={s.role}
+                  value={s}
+                  disabled={signing}
+                  signedBy={signedBy(s.role)}
+                  registered={s.role === 'principal' ? draft?.content.subject.principal : undefined}
+                  onChange={(v) => setPads((p) => ({ ...p, [v.role]: v }))}
+                />
               ))}
             </Flex>
             <Problems problems={problems} checking={!current} known={draft !== null} />

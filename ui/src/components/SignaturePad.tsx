@@ -51,10 +51,18 @@ export function SignaturePad({
   value,
   onChange,
   disabled,
+  signedBy,
+  registered,
 }: {
   value: HandSignature;
   onChange: (s: HandSignature) => void;
   disabled?: boolean;
+  /** The visiting side: the signed-in user as the laptop signs them (name and certificates
+   * from the register). Shown, not typed: the signing puts them in whatever the box says. */
+  signedBy?: HandSignature;
+  /** The principal's side: the register's principal, proposed, and named beside a different
+   * name typed on site (a deputy signing is recorded as such). */
+  registered?: string;
 }) {
   const { t, l } = useI18n();
   const role = value.role;
@@ -160,17 +168,23 @@ export function SignaturePad({
         <Typography.Text strong style={{ whiteSpace: 'nowrap' }}>
           {l(SIGNER_ROLE_LABELS[role])}
         </Typography.Text>
-        <Input
-          size="small"
-          value={value.name}
-          disabled={disabled}
-          placeholder={t('signerName')}
-          aria-label={`${l(SIGNER_ROLE_LABELS[role])} ${t('signerName')}`}
-          onChange={(e) => onChange({ ...latest.current, name: e.target.value })}
-          status={value.name.trim() === '' ? 'warning' : undefined}
-          style={{ flex: 1, minWidth: 80 }}
-          data-testid={`signer-name-${role}`}
-        />
+        {role === 'principal' ? (
+          <Input
+            size="small"
+            value={value.name}
+            disabled={disabled}
+            placeholder={t('signerName')}
+            aria-label={`${l(SIGNER_ROLE_LABELS[role])} ${t('signerName')}`}
+            onChange={(e) => onChange({ ...latest.current, name: e.target.value })}
+            status={value.name.trim() === '' ? 'warning' : undefined}
+            style={{ flex: 1, minWidth: 80 }}
+            data-testid={`signer-name-${role}`}
+          />
+        ) : (
+          <Typography.Text strong style={{ flex: 1, minWidth: 80 }} data-testid={`signer-name-${role}`}>
+            {signedBy?.name ?? ''}
+          </Typography.Text>
+        )}
         {role === 'principal' && (
           // A principal who will not sign is recorded as such, with what happened: the list is
           // still signed by the visitor, and the refusal is printed in the principal's box.
@@ -192,6 +206,16 @@ export function SignaturePad({
           {t('clearPad')}
         </Button>
       </Flex>
+      {role !== 'principal' && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`signer-certificates-${role}`}>
+          {signedBy?.certificates?.length ? signedBy.certificates.join('；') : t('signerNoCertificates')}
+        </Typography.Text>
+      )}
+      {registered && value.name.trim() !== '' && value.name.trim() !== registered.trim() && (
+        <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="principal-not-registered">
+          {t('principalNotRegistered', { name: registered.trim() })}
+        </Typography.Text>
+      )}
       {refused && (
         <Input.TextArea
           autoSize={{ minRows: 3, maxRows: 5 }}

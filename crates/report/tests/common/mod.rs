@@ -220,7 +220,7 @@ pub fn signature(role: SignerRole, name: &str, seed: u64) -> HandSignature {
             }
         })
         .collect();
-    HandSignature { role, name: name.into(), width: 600, height: 240, strokes, refusal: None }
+    HandSignature { role, name: name.into(), certificates: vec![], width: 600, height: 240, strokes, refusal: None }
 }
 
 fn party_subject() -> Party {

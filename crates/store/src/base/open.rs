@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_users.sql"),
     include_str!("../../migrations/0011_audit.sql"),
     include_str!("../../migrations/0012_outbox_bodies_pruned.sql"),
+    include_str!("../../migrations/0013_account_person.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -291,6 +292,7 @@ mod tests {
             "df45d745794db18de10700306a34a58603f5edcb2d5e719b82dd9e0e9fc3ea87",
             "d849162c1cdbd5dfae02ce0432a7f08f8cd247fe40343db54710ea6b5a878cd1",
             "57e4a5fd16d1cc1f502a392812dbd87d57e998ceb13449e780689743d5757cc4",
+            "c60fd7e5ac19c0c79662191ae71b28d825790f606d3deae2a88801807bfac706",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

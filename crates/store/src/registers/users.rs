@@ -6,12 +6,15 @@
 
 use crate::base::keys::wait_after;
 use crate::base::views::{NewUser, UserView};
+use crate::registers::people::certificates;
 use crate::{Store, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
+use safeserve_core::signer::Signer;
 use safeserve_core::sync::Role;
-use safeserve_core::Message;
+use safeserve_core::{Message, PersonId};
 
 /// The shortest password or PIN taken (a six-digit PIN is the least a field laptop needs).
 pub const MIN_PASSWORD_CHARS: usize = 6;
@@ -137,13 +140,37 @@ impl Store {
         Err(StoreError::SignIn { retry_after_secs: (wait > 0).then_some(wait) })
     }
 
-    /// Gives a user the role the server knows them by, once this laptop is enrolled to them:
-    /// from then on the server's word decides what they may do here.
-    pub fn bind_user(&mut self, id: &str, role: Role) -> Result<UserView, StoreError> {
-        let n = self.conn.execute("UPDATE users SET role = ?2 WHERE id = ?1", params![id, role.key()])?;
+    /// Gives a user the role the server knows them by, and the person in the register the
+    /// server says they are, once this laptop is enrolled to them: from then on the server's
+    /// word decides what they may do here and in whose name they sign.
+    pub fn bind_user(&mut self, id: &str, role: Role, person: Option<PersonId>) -> Result<UserView, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE users SET role = ?2, person_id = ?3 WHERE id = ?1",
+            params![id, role.key(), person.map(|p| p.to_string())],
+        )?;
         if n == 0 {
             return Err(StoreError::NotFound { what: "user", id: id.to_owned() });
         }
         self.user(id)
+    }
+
+    /// `user` as they sign the visiting side of a document on `today`: the register's name and
+    /// the certificates still valid that day when the user is linked to a person this laptop
+    /// holds; otherwise the name they were made with, and no certificates — never a name
+    /// typed at signing.
+    pub fn signer(&self, user: &UserView, today: NaiveDate) -> Result<Signer, StoreError> {
+        let mut signer = Signer { role: user.role, name: user.display_name.clone(), certificates: Vec::new() };
+        let Some(person) = user.person_id.map(|p| p.to_string()) else { return Ok(signer) };
+        let registered: Option<String> =
+            self.conn.query_row("SELECT name FROM people WHERE id = ?1", [&person], |r| r.get(0)).optional()?;
+        if let Some(name) = registered {
+            signer.name = name;
+            signer.certificates = certificates(&self.conn, &person)?
+                .into_iter()
+                .filter(|c| c.is_valid_on(today))
+                .map(|c| format!("{} {}", c.kind.label_zh(), c.number))
+                .collect();
+        }
+        Ok(signer)
     }
 }

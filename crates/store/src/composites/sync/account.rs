@@ -22,6 +22,9 @@ pub struct SyncAccount {
     /// The bureau's public address (`https://…`), whose `/verify/{code}` page the QR codes of
     /// documents printed here open.
     pub verify_url: Option<String>,
+    /// The person in the register the server linked the user to: who signs for the visiting
+    /// side of documents made here (`Store::signer`).
+    pub person_id: Option<String>,
 }
 
 /// What the sync screen shows.
@@ -83,7 +86,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT server, device_id, user_name, role, scope, refresh_token, cursor, server_trust, \
-                 document_certificate, bureau_authority, verify_url FROM sync_account",
+                 document_certificate, bureau_authority, verify_url, person_id FROM sync_account",
                 [],
                 |r| {
                     Ok(SyncAccount {
@@ -98,6 +101,7 @@ impl Store {
                         document_certificate: r.get(8)?,
                         bureau_authority: r.get(9)?,
                         verify_url: r.get(10)?,
+                        person_id: r.get(11)?,
                     })
                 },
             )
@@ -110,8 +114,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR REPLACE INTO sync_account(one, server, device_id, user_name, role, scope, refresh_token, cursor, \
-             server_trust, document_certificate, bureau_authority, verify_url) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             server_trust, document_certificate, bureau_authority, verify_url, person_id) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 a.server,
                 a.device_id,
@@ -123,7 +127,8 @@ impl Store {
                 a.server_trust,
                 a.document_certificate,
                 a.bureau_authority,
-                a.verify_url
+                a.verify_url,
+                a.person_id
             ],
         )?;
         tx.commit()?;
