@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
 
+mod audit_sync;
 mod desktop;
 mod desktop_sync;
 mod documents;

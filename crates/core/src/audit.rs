@@ -45,6 +45,25 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// An entry as it travels to the server: the laptop's node names the chain it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedAuditEntry {
+    pub node: String,
+    pub seq: i64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub hash: String,
+}
+
+impl SyncedAuditEntry {
+    /// Its record id: the node, the place in the chain and the start of its hash — a laptop
+    /// restored from a backup writes other entries at places already sent, and the server
+    /// keeps both, so the fork shows instead of one silently standing for the other.
+    pub fn record_id(&self) -> String {
+        format!("{}/{}/{}", self.node, self.seq, self.hash.get(..16).unwrap_or(&self.hash))
+    }
+}
+
 /// The hash of the entry at `seq` after the one whose hash is `previous` (empty for the first).
 pub fn chain_hash(previous: &str, seq: i64, e: &AuditEntry) -> String {
     let mut h = Sha256::new();

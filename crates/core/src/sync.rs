@@ -32,6 +32,8 @@ labelled_enum! {
         // An entry on the serious-dishonesty list (R11), and its lifting.
         BlacklistEntry = "blacklist_entry", "严重失信名单列入", "Blacklist entry";
         BlacklistLift = "blacklist_lift", "严重失信名单移出", "Blacklist lifting";
+        // An entry of a laptop's audit log: sent to the server, pulled by no laptop.
+        AuditEntry = "audit_entry", "审计日志", "Audit log entry";
     }
 }
 
@@ -71,6 +73,7 @@ impl Entity {
                 | Entity::Evaluation
                 | Entity::BlacklistEntry
                 | Entity::BlacklistLift
+                | Entity::AuditEntry
         )
     }
 

@@ -4,10 +4,49 @@
 use crate::photos::{is_sha256, PhotoFiles};
 use crate::scope::Role;
 use crate::storage::{Storage, User};
+use safeserve_core::audit::{first_break, SyncedAuditEntry};
 use safeserve_core::sync::{Change, Outcome};
 use safeserve_wire as wire;
 use safeserve_wire::export::{Entry, ExportReader};
 use std::path::Path;
+
+/// One laptop's audit log as the server holds it, and whether it still chains.
+pub struct AuditChain {
+    /// The laptop database's node name, which names its chain.
+    pub node: String,
+    /// The devices that sent it (a laptop enrolled again sends under a new device).
+    pub devices: Vec<String>,
+    /// By place in the chain; two at one place when the laptop was put back to a backup.
+    pub entries: Vec<SyncedAuditEntry>,
+    /// The first entry where the chain breaks — changed, one before it missing, or a second
+    /// entry at a place already taken.
+    pub broken_at: Option<i64>,
+}
+
+/// Every laptop's audit log, each chain checked as the laptop's own screen checks it.
+pub fn audit(storage: &dyn Storage) -> anyhow::Result<Vec<AuditChain>> {
+    let mut chains: std::collections::BTreeMap<String, AuditChain> = Default::default();
+    for (device, body) in storage.audit_entries()? {
+        let entry: SyncedAuditEntry = serde_json::from_str(&body)?;
+        let chain = chains.entry(entry.node.clone()).or_insert_with(|| AuditChain {
+            node: entry.node.clone(),
+            devices: Vec::new(),
+            entries: Vec::new(),
+            broken_at: None,
+        });
+        if let Some(d) = device.filter(|d| !chain.devices.contains(d)) {
+            chain.devices.push(d);
+        }
+        chain.entries.push(entry);
+    }
+    let mut out: Vec<AuditChain> = chains.into_values().collect();
+    for chain in &mut out {
+        // Stable: two entries at one place stay in the order they arrived.
+        chain.entries.sort_by_key(|e| e.seq);
+        chain.broken_at = first_break(chain.entries.iter().map(|e| (e.seq, &e.entry, e.hash.as_str())));
+    }
+    Ok(out)
+}
 
 /// Enrolment codes live a day.
 pub const ENROLMENT_TTL_MS: i64 = 24 * 3600 * 1000;

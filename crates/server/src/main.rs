@@ -80,6 +80,11 @@ enum AdminCommand {
     },
     /// List enrolled devices.
     Devices,
+    /// Every laptop's audit log as it was sent, each chain checked (`--entries`: every entry).
+    Audit {
+        #[arg(long)]
+        entries: bool,
+    },
     /// Revoke a device: its tokens stop working at once.
     Revoke {
         #[arg(long)]
@@ -185,6 +190,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                             if d.revoked_at_ms.is_some() { "revoked" } else { "active" },
                             d.clock_skew_ms.map(|s| s.to_string()).unwrap_or_default()
                         );
+                    }
+                }
+                AdminCommand::Audit { entries } => {
+                    for chain in admin::audit(&storage()?)? {
+                        let verdict = match chain.broken_at {
+                            None => "链条完整 / the chain is whole".to_owned(),
+                            Some(seq) => format!(
+                                "第 {seq} 条起断开（条目被改动或删除，或本机曾从备份恢复）/ broken from entry {seq}"
+                            ),
+                        };
+                        println!(
+                            "{}\t{}\t{} 条 / entries\t{verdict}",
+                            chain.node,
+                            chain.devices.join(", "),
+                            chain.entries.len()
+                        );
+                        for e in chain.entries.iter().filter(|_| entries) {
+                            let a = &e.entry;
+                            println!(
+                                "  {}\t{}\t{}\t{}\t{}\t{}\t{}",
+                                e.seq,
+                                a.at,
+                                a.user_name,
+                                a.role.map_or("", |r| r.label_zh()),
+                                a.act.label_zh(),
+                                a.subject,
+                                a.detail
+                            );
+                        }
                     }
                 }
                 AdminCommand::Ca { command: CaCommand::Init { bureau } } => {

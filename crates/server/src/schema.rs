@@ -55,6 +55,7 @@ mod tests {
             "e944d7a53fe2c005400a84d378b027de2258e81dae6cbfa8221b6d061d001c10",
             "4756abc7223932990081d758534b2d7068e00647b8b40f939569e013f25d0df6",
             "fde51866081ed855cab63b195aee3d0747a95ba6c60a67ba9e2abe8be6604c06",
+            "839f3db176c630f8b9912d922ff794aba06921e080196d837d22b4bac9e855bc",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

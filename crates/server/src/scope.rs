@@ -236,6 +236,13 @@ pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, Stri
             d.inherits.push((Entity::BlacklistEntry, entry.clone(), Inherit::All));
             d.parents.push((Entity::BlacklistEntry, entry));
         }
+        // No scope key: a laptop's audit log is read on the server (`admin audit`), and no
+        // laptop pulls it.
+        Entity::AuditEntry => {
+            let entry: safeserve_core::audit::SyncedAuditEntry = serde_json::from_value(Value::Object(body.clone()))
+                .map_err(|e| format!("审计日志条目无法读取：{e}"))?;
+            d.record_id = entry.record_id();
+        }
     }
     Ok(d)
 }

@@ -424,12 +424,14 @@ fn apply(
             for (from, id, which) in &derived.inherits {
                 keys.extend(keys_of(tx, from.key(), id)?.into_iter().filter(|k| which.accepts(k)));
             }
-            if existing.is_none() {
+            // A laptop's audit log is its own: in no scope, so no laptop pulls it.
+            let own_log = c.entity == Entity::AuditEntry;
+            if existing.is_none() && !own_log {
                 keys.extend(scope.creator_key());
             }
             keys.sort();
             keys.dedup();
-            if !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
+            if !own_log && !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
                 return Ok(refused(c, "无权写入该记录（不在本账号的范围内）"));
             }
             if let Some(own) = scope.creator_key() {
@@ -633,6 +635,16 @@ impl Storage for SqliteStorage {
         Ok(Some(u))
     }
 
+    fn audit_entries(&self) -> Result<Vec<(Option<String>, String)>, StorageError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT d.label, c.body FROM changes c LEFT JOIN devices d ON d.id = c.device_id \
+             WHERE c.entity = 'audit_entry' AND c.body IS NOT NULL ORDER BY c.seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     fn devices(&self) -> Result<Vec<Device>, StorageError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
@@ -798,7 +810,8 @@ impl Storage for SqliteStorage {
         let admin = scope.role == Role::Admin;
         let mut stmt = conn.prepare_cached(
             "SELECT c.seq, c.entity, c.record_id, c.op, c.hlc, c.node, c.body FROM changes c \
-             WHERE c.seq > ?1 AND c.current = 1 AND (?2 OR EXISTS (SELECT 1 FROM record_scopes s \
+             WHERE c.seq > ?1 AND c.current = 1 AND c.entity <> 'audit_entry' \
+               AND (?2 OR EXISTS (SELECT 1 FROM record_scopes s \
                WHERE s.entity = c.entity AND s.record_id = c.record_id \
                AND (s.key = ?3 OR (s.key >= ?4 AND s.key < ?5)))) \
              ORDER BY c.seq LIMIT ?6",

@@ -128,6 +128,9 @@ pub trait Storage: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Option<User>, StorageError>;
     fn devices(&self) -> Result<Vec<Device>, StorageError>;
+    /// Every audit-log entry laptops sent, in the order they arrived: the label of the device
+    /// that sent it (when known) and its body as sent.
+    fn audit_entries(&self) -> Result<Vec<(Option<String>, String)>, StorageError>;
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<bool, StorageError>;
     /// A public key whose signatures the server accepts besides enrolled devices' (revoked ones
     /// included: what they signed before stays valid): one registered by an import.

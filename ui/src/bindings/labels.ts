@@ -261,6 +261,7 @@ export const ENTITY_LABELS: Record<Entity, Message> = {
   evaluation: { zh: "服务评价", en: "Evaluation" },
   blacklist_entry: { zh: "严重失信名单列入", en: "Blacklist entry" },
   blacklist_lift: { zh: "严重失信名单移出", en: "Blacklist lifting" },
+  audit_entry: { zh: "审计日志", en: "Audit log entry" },
 };
 
 export const ROLE_LABELS: Record<Role, Message> = {

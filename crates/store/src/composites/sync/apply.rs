@@ -310,6 +310,14 @@ pub(super) fn apply_upsert(
     bulk: bool,
 ) -> Result<(), StoreError> {
     match entity {
+        // The server keeps each laptop's audit log and sends none out; one that came anyway is
+        // kept waiting and shown, never written into this laptop's own chain.
+        Entity::AuditEntry => {
+            return Err(SyncDataError::Unreadable(
+                "另一台电脑的审计日志不在本机保存 / another laptop's audit log is not kept here".into(),
+            )
+            .into());
+        }
         Entity::Agency => {
             let held = seq_of(tx, "agencies", text(body, "id")?)?;
             AGENCIES.write(tx, body, true)?;
