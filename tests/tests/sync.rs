@@ -22,7 +22,7 @@ use tempfile::TempDir;
 pub(crate) struct Fixture {
     pub(crate) dir: TempDir,
     pub(crate) server: Server,
-    demo: PathBuf,
+    pub(crate) demo: PathBuf,
 }
 
 impl Fixture {
@@ -42,11 +42,11 @@ impl Fixture {
         Ok(Fixture { dir, server, demo })
     }
 
-    fn demo_query(&self, sql: &str) -> Result<String> {
+    pub(crate) fn demo_query(&self, sql: &str) -> Result<String> {
         Ok(Connection::open(&self.demo)?.query_row(sql, [], |r| r.get(0))?)
     }
 
-    fn user(&self, name: &str, role: &str, scope: &str) -> Result<()> {
+    pub(crate) fn user(&self, name: &str, role: &str, scope: &str) -> Result<()> {
         let flag = if role == "technician" { "--agency" } else { "--division" };
         Server::admin(&self.server.data, &["user", "add", name, "--role", role, flag, scope])?;
         Ok(())

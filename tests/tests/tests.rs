@@ -8,6 +8,7 @@ mod desktop;
 mod desktop_sync;
 mod documents;
 mod field_visit;
+mod id_numbers;
 mod server_backup;
 mod supervision;
 mod sync;

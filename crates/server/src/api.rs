@@ -31,6 +31,8 @@ pub struct AppState {
     pub refresh_ttl: Duration,
     /// The bureau's certificate authority.
     pub bureau: Arc<crate::bureau::Bureau>,
+    /// What people's ID numbers are hashed with for the roles that receive them masked.
+    pub id_numbers: Arc<crate::id_numbers::IdNumberKey>,
     /// The address the public reaches this server at (`serve --public-url`), for the QR codes
     /// of documents printed on enrolled laptops.
     pub public_url: Option<String>,
@@ -477,7 +479,11 @@ async fn pull(
     let q = query(q)?;
     let after = q.after.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(wire::MAX_BATCH).clamp(1, wire::MAX_BATCH);
-    let page = blocking(&state, move |s| s.pull(&caller, after, limit)).await?;
+    let role = caller.user.role;
+    let mut page = blocking(&state, move |s| s.pull(&caller, after, limit)).await?;
+    for change in &mut page.changes {
+        state.id_numbers.shape(role, change);
+    }
     Ok(reply(
         &headers,
         &wire::PullResponse { changes: page.changes, next: page.next, more: page.more, server_time_ms: now_ms() },

@@ -310,9 +310,11 @@ pub fn restore(from: &Path, data: &Path, now_ms: i64) -> anyhow::Result<Restored
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let key = data.join(bureau::FILES[0]);
-        if key.exists() {
-            fs::set_permissions(&key, fs::Permissions::from_mode(0o600))?;
+        for file in bureau::PRIVATE {
+            let key = data.join(file);
+            if key.exists() {
+                fs::set_permissions(&key, fs::Permissions::from_mode(0o600))?;
+            }
         }
     }
     // The database last, once its photos and authority are in place.

@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 const KEY_FILE: &str = "bureau-ca.key.pem";
 const CERT_FILE: &str = "bureau-ca.pem";
 /// The authority's files in a data folder, its private key first (what a backup carries).
-pub const FILES: [&str; 2] = [KEY_FILE, CERT_FILE];
+/// What a backup carries besides the database and photos: the authority, and the key people's
+/// ID numbers are hashed with for the roles that receive them masked.
+pub const FILES: [&str; 3] = [KEY_FILE, CERT_FILE, crate::id_numbers::KEY_FILE];
+/// Of those, the secrets: readable by their owner only, wherever they are put back.
+pub const PRIVATE: [&str; 2] = [KEY_FILE, crate::id_numbers::KEY_FILE];
 /// The bureau a root made without `admin ca init --bureau` names.
 pub const DEFAULT_BUREAU: &str = "安全生产监督管理部门";
 
@@ -107,7 +111,7 @@ fn now_unix() -> u64 {
     chrono::Utc::now().timestamp().max(0) as u64
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod backup;
 pub mod bureau;
+pub mod id_numbers;
 pub mod limits;
 pub mod photos;
 pub mod policy;
@@ -44,6 +45,7 @@ pub fn state(data: &Path, public_url: Option<&str>) -> anyhow::Result<Arc<AppSta
         access_ttl: access_ttl(),
         refresh_ttl: REFRESH_TTL,
         bureau: Arc::new(bureau::Bureau::load_or_create(data)?),
+        id_numbers: Arc::new(id_numbers::IdNumberKey::load_or_create(data)?),
         public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
     }))
 }

@@ -89,7 +89,7 @@ type Sent = Vec<(PersonSent, Vec<AgencyId>)>;
 /// with the agencies that employ them. ID numbers are masked as they are read.
 fn people_sent(conn: &Connection, enterprise: &str, from: NaiveDate) -> Result<HashMap<String, Sent>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT vp.visit_id, p.name, p.id_number, vp.certificates, \
+        "SELECT vp.visit_id, p.name, coalesce(p.id_masked, p.id_number), vp.certificates, \
          (SELECT group_concat(em.agency_id) FROM employments em WHERE em.person_id = vp.person_id) \
          FROM visits v JOIN visit_people vp ON vp.visit_id = v.id JOIN people p ON p.id = vp.person_id \
          WHERE v.enterprise_id = ?1 AND v.started_at >= ?2 ORDER BY vp.visit_id, vp.position",

@@ -136,8 +136,12 @@ pub(crate) fn certificate_views(
 
 fn person_summary(conn: &Connection, seq_or_id: PersonKey<'_>, today: NaiveDate) -> Result<PersonSummary, StoreError> {
     let (sql, key): (&str, rusqlite::types::Value) = match seq_or_id {
-        PersonKey::Seq(s) => ("SELECT id, name, id_number, phone FROM people WHERE seq = ?1", s.into()),
-        PersonKey::Id(i) => ("SELECT id, name, id_number, phone FROM people WHERE id = ?1", i.to_owned().into()),
+        PersonKey::Seq(s) => {
+            ("SELECT id, name, coalesce(id_masked, id_number), phone FROM people WHERE seq = ?1", s.into())
+        }
+        PersonKey::Id(i) => {
+            ("SELECT id, name, coalesce(id_masked, id_number), phone FROM people WHERE id = ?1", i.to_owned().into())
+        }
     };
     let (id, name, id_number, phone): (PersonId, String, String, String) = conn
         .prepare_cached(sql)?

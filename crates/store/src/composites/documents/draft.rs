@@ -201,8 +201,11 @@ impl Store {
             checklist: format!("{}（第 {} 版）", v.template.title, v.template.version),
         });
         for p in &v.people {
-            let id_number: String =
-                self.conn.query_row("SELECT id_number FROM people WHERE id = ?1", [p.id.to_string()], |r| r.get(0))?;
+            let id_number: String = self.conn.query_row(
+                "SELECT coalesce(id_masked, id_number) FROM people WHERE id = ?1",
+                [p.id.to_string()],
+                |r| r.get(0),
+            )?;
             c.people.push(PersonFacts {
                 name: p.name.clone(),
                 id_number: mask_id_number(&id_number),

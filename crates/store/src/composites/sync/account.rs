@@ -253,11 +253,18 @@ impl Store {
                 Some(Json::String(s)) => s.clone(),
                 Some(v) => v.to_string(),
             };
+            // An ID number is shown masked, whatever the laptop holds: the full number, or the
+            // server's keyed hash beside the masked form (`id_masked`, not a field of its own).
+            let shown = |m: &Map<String, Json>, k: &str| match (k, m.get("id_masked")) {
+                ("id_number", Some(masked)) => show(Some(masked)),
+                ("id_number", None) => safeserve_core::mask_id_number(&show(m.get(k))),
+                _ => show(m.get(k)),
+            };
             let fields = kept
                 .keys()
                 .chain(lost.keys().filter(|k| !kept.contains_key(*k)))
-                .filter(|k| kept.get(*k) != lost.get(*k))
-                .map(|k| FieldConflict { field: k.clone(), kept: show(kept.get(k)), lost: show(lost.get(k)) })
+                .filter(|k| *k != "id_masked" && kept.get(*k) != lost.get(*k))
+                .map(|k| FieldConflict { field: k.clone(), kept: shown(&kept, k), lost: shown(&lost, k) })
                 .collect();
             let title = show(kept.get("name").or_else(|| kept.get("description")).or_else(|| kept.get("code")));
             out.push(ConflictView { id, entity, record_id, title, fields, kept_node, lost_node, at, reviewed_at });

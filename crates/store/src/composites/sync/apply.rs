@@ -95,7 +95,7 @@ pub(super) const ENTERPRISES: Table = Table {
     ],
 };
 pub(super) const PEOPLE: Table =
-    Table { name: "people", key: &["id"], columns: &["id", "id_number", "name", "phone", "created_at"] };
+    Table { name: "people", key: &["id"], columns: &["id", "id_number", "id_masked", "name", "phone", "created_at"] };
 pub(super) const LETTER_DRAFTS: Table = Table {
     name: "letter_drafts",
     key: &["visit_id"],
