@@ -91,29 +91,46 @@ impl Server {
     }
 
     pub fn start_with_env(data: &Path, env: &[(&str, &str)]) -> Result<Server> {
+        Server::launch(data, env, &[], Some(&Server::test_ca_files(data)?), None)
+    }
+
+    /// The data folder's certificate from the test CA, made the first time.
+    fn test_ca_files(data: &Path) -> Result<TlsFiles> {
         let files = TlsFiles::in_dir(data);
         if !files.cert.exists() {
             TestCa::new("SafeServe test CA")?.install(data)?;
         }
-        Server::launch(data, env, &[], Some(&files))
+        Ok(files)
     }
 
     /// A server speaking plain HTTP on loopback (what laptops accept without TLS).
     pub fn start_plain(data: &Path) -> Result<Server> {
-        Server::launch(data, &[], &[], None)
+        Server::launch(data, &[], &[], None, None)
     }
 
     /// A plain-HTTP server on loopback started with more `serve` arguments.
     pub fn start_plain_with(data: &Path, args: &[&str]) -> Result<Server> {
-        Server::launch(data, &[], args, None)
+        Server::launch(data, &[], args, None, None)
     }
 
     /// A server presenting `cert`/`key` (PEM files).
     pub fn start_with_tls(data: &Path, files: &TlsFiles) -> Result<Server> {
-        Server::launch(data, &[], &[], Some(files))
+        Server::launch(data, &[], &[], Some(files), None)
     }
 
-    fn launch(data: &Path, env: &[(&str, &str)], args: &[&str], tls: Option<&TlsFiles>) -> Result<Server> {
+    /// A server speaking TLS with the test CA whose log (at `info`, as an operator runs it)
+    /// goes to the file `log`, to be read as an operator would.
+    pub fn start_logged(data: &Path, log: &Path) -> Result<Server> {
+        Server::launch(data, &[], &[], Some(&Server::test_ca_files(data)?), Some(log))
+    }
+
+    fn launch(
+        data: &Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+        tls: Option<&TlsFiles>,
+        log: Option<&Path>,
+    ) -> Result<Server> {
         let mut cmd = Command::new(binary("safeserve-server")?);
         cmd.args(["serve", "--data"]).arg(data).args(["--listen", "127.0.0.1:0"]).args(args);
         let (ca, ca_file) = match tls {
@@ -123,7 +140,11 @@ impl Server {
             }
             None => (None, None),
         };
-        cmd.env("RUST_LOG", "safeserve_server=warn").stdout(Stdio::piped()).stderr(Stdio::inherit());
+        cmd.stdout(Stdio::piped());
+        match log {
+            Some(file) => cmd.env("RUST_LOG", "safeserve_server=info").stderr(std::fs::File::create(file)?),
+            None => cmd.env("RUST_LOG", "safeserve_server=warn").stderr(Stdio::inherit()),
+        };
         for (k, v) in env {
             cmd.env(k, v);
         }
