@@ -5,6 +5,8 @@
 mod commands;
 mod error;
 mod session;
+#[cfg(target_os = "linux")]
+mod sleep_lock;
 mod state;
 mod sync_worker;
 
@@ -63,6 +65,8 @@ pub fn run() {
             let state = AppState::open(path, data_dir);
             state.sync.start(app.handle().clone());
             state.session.watch_sleep(app.handle().clone());
+            #[cfg(target_os = "linux")]
+            sleep_lock::lock_before_sleep(state.session.clone(), app.handle().clone());
             state.attach(app.handle().clone());
             app.manage(state);
             Ok(())

@@ -156,9 +156,12 @@ impl Session {
 
     /// Ends the session when the laptop slept between `last` and `now`; whether it did so.
     fn woke(&self, last: &Moment, now: &Moment) -> bool {
-        if !now.slept_since(last) {
-            return false;
-        }
+        now.slept_since(last) && self.lock()
+    }
+
+    /// Ends the session (the laptop is about to sleep, or has slept); whether anyone was
+    /// signed in, so the window is told only when it showed records.
+    pub fn lock(&self) -> bool {
         let Ok(mut current) = self.current.lock() else { return false };
         current.take().is_some()
     }

@@ -8,6 +8,7 @@
 pub mod binaries;
 pub mod browser;
 pub mod field_run;
+pub mod logind;
 pub mod proxy;
 pub mod server;
 
@@ -232,7 +233,7 @@ pub(crate) fn free_port() -> Port {
 
 /// A child process ended with SIGTERM, so tauri-driver stops its WebKitWebDriver too (SIGKILL
 /// would orphan it, holding the test's pipes open).
-struct Terminating(Child);
+pub(crate) struct Terminating(pub(crate) Child);
 
 impl Drop for Terminating {
     fn drop(&mut self) {

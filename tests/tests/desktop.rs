@@ -499,3 +499,45 @@ async fn a_daily_backup_that_cannot_be_written_is_said_wherever_the_user_is() ->
     app.close().await?;
     result
 }
+
+/// The lid closes: logind announces the sleep, and the app — holding a delay lock on sleep
+/// while it runs — puts the sign-in on screen before it lets the laptop sleep; awake, it takes
+/// a new lock for the next time.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_lid_closing_locks_the_app_before_the_laptop_sleeps() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let logind = safeserve_e2e::logind::Logind::start(dir.path())?;
+    let bus = std::ffi::OsString::from(&logind.address);
+    let app = App::launch_with_env(&desktop_binary("debug")?, &db, &[("DBUS_SYSTEM_BUS_ADDRESS", &bus)]).await?;
+    let locks = async |what: &str, want: (usize, usize)| -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while logind.locks() != want {
+            ensure!(Instant::now() < deadline, "{what}: sleep locks taken and released {:?}", logind.locks());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(())
+    };
+    let result = async {
+        app.sign_in("inspector").await?;
+        locks("the app delays sleep while it runs", (1, 0)).await?;
+        logind.prepare_for_sleep(true)?;
+        app.wait_for("[data-testid=sign-in]").await.context("the sign-in is on screen before the sleep")?;
+        locks("then the laptop may sleep", (1, 1)).await?;
+        ensure!(
+            app.client.find(Locator::Css("[data-testid=signed-in]")).await.is_err(),
+            "nothing of the records shows"
+        );
+        app.look("sleep-locked.png").await?;
+        logind.prepare_for_sleep(false)?;
+        locks("awake, a new lock for the next sleep", (2, 1)).await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("sleep-lock-failure.png").await;
+    }
+    app.close().await?;
+    result
+}

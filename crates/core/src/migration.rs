@@ -4,6 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
+/// A file beside a database, named after it: `NAME.db` + `suffix` (`.partial`, `.keys`,
+/// `.replaced-TIME` …), for the laptop's database and the server's alike.
+pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Where the copy of a database taken before migrating it from `version` goes
 /// (`NAME.db.bak-vN`, numbered on past the names `taken` says exist: a copy never replaces an
 /// earlier one). The caller asks the file system (`|p| p.exists()`).

@@ -16,6 +16,7 @@ use crate::bureau;
 use crate::photos::{file_sha256, is_sha256, PhotoFiles};
 use anyhow::{bail, ensure, Context};
 use rusqlite::{Connection, OpenFlags};
+use safeserve_core::migration::sibling;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -65,17 +66,10 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// `NAME` + `suffix`, beside it.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
 /// Copies `from` to `to` through `to.partial`, hashing what it reads: the SHA-256 (hex) of
 /// the bytes written, and how many.
 fn copy_hashed(from: &Path, to: &Path) -> std::io::Result<(String, u64)> {
-    let partial = beside(to, ".partial");
+    let partial = sibling(to, ".partial");
     let mut input = File::open(from)?;
     let mut output = File::create(&partial)?;
     let (mut hash, mut n, mut buf) = (Sha256::new(), 0u64, vec![0u8; 1 << 16]);
@@ -273,7 +267,7 @@ pub fn restore(from: &Path, data: &Path, now_ms: i64) -> anyhow::Result<Restored
     let mut kept_aside = Vec::new();
     let mut aside = |path: PathBuf| -> anyhow::Result<()> {
         if path.exists() {
-            let moved = beside(&path, &format!(".replaced-{stamp}"));
+            let moved = sibling(&path, &format!(".replaced-{stamp}"));
             fs::rename(&path, &moved)?;
             kept_aside.push(moved);
         }

@@ -14,15 +14,9 @@ pub mod views;
 pub mod wal;
 
 use crate::StoreError;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The file named `path` with `suffix` appended, beside it: `NAME-wal`, `NAME.keys`,
-/// `NAME.backups` …
-pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
+pub(crate) use safeserve_core::migration::sibling;
 
 /// An I/O failure on `path`, for `map_err`.
 pub(crate) fn unavailable(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
