@@ -288,6 +288,17 @@ pub struct App {
 }
 
 /// tauri-driver and the ports it holds: the claims end after the process.
+/// Waits up to 15 s for `check` to hold, looking every 100 ms; fails saying `what` did not
+/// happen.
+pub async fn until(what: &str, mut check: impl AsyncFnMut() -> Result<bool>) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await? {
+        ensure!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
 struct Driver {
     _process: Terminating,
     _ports: [Port; 2],

@@ -512,12 +512,9 @@ async fn the_lid_closing_locks_the_app_before_the_laptop_sleeps() -> Result<()> 
     let bus = std::ffi::OsString::from(&logind.address);
     let app = App::launch_with_env(&desktop_binary("debug")?, &db, &[("DBUS_SYSTEM_BUS_ADDRESS", &bus)]).await?;
     let locks = async |what: &str, want: (usize, usize)| -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while logind.locks() != want {
-            ensure!(Instant::now() < deadline, "{what}: sleep locks taken and released {:?}", logind.locks());
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Ok(())
+        safeserve_e2e::until(what, async || Ok(logind.locks() == want))
+            .await
+            .with_context(|| format!("sleep locks taken and released: {:?}", logind.locks()))
     };
     let result = async {
         app.sign_in("inspector").await?;

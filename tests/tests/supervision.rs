@@ -10,9 +10,8 @@ use safeserve_core::grading::{self, Grade, GradeRules};
 use safeserve_core::VisitId;
 use safeserve_demo::{self as demo, DemoSize};
 use safeserve_e2e::today;
-use safeserve_e2e::{ended_agency_inspection, App};
+use safeserve_e2e::{ended_agency_inspection, until, App};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 fn demo_db(dir: &Path) -> Result<PathBuf> {
     let db = dir.join("demo.db");
@@ -25,15 +24,6 @@ fn inspection(db: &Path) -> Result<(VisitId, String)> {
     let agency = safeserve_e2e::open_db(db)?.search_agencies("", 1, today())?.pop().context("an agency")?;
     let id = ended_agency_inspection(db, &agency.id.to_string(), "抽查的三份服务记录无现场照片")?;
     Ok((id, agency.name))
-}
-
-async fn until(what: &str, mut check: impl AsyncFnMut() -> Result<bool>) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !check().await? {
-        ensure!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
