@@ -76,6 +76,7 @@ pub fn run() {
             commands::session::session,
             commands::session::sign_in,
             commands::session::sign_out,
+            commands::session::reset_password,
             commands::session::create_first_user,
             commands::session::audit_log,
             commands::backups::list_backups,

@@ -144,7 +144,7 @@ impl AppState {
         tauri::async_runtime::spawn_blocking(move || f(&mut state.connect()?)).await.map_err(CommandError::internal)?
     }
 
-    fn key(&self) -> Result<Option<DbKey>, CommandError> {
+    pub(crate) fn key(&self) -> Result<Option<DbKey>, CommandError> {
         Ok(self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))?.clone())
     }
 
@@ -176,11 +176,7 @@ impl AppState {
                     reason: "missing".into(),
                 })?;
                 let key = file.unlock(&name, &password, now_ms)?;
-                if state.key()?.is_none() {
-                    *reader = None;
-                    *store = Ok(Store::open_with(&path, &OpenOptions::keyed(key.clone()))?);
-                    *state.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);
-                }
+                state.open_keyed(&mut store, &mut reader, key)?;
                 let opened = store.as_mut().map_err(|e| e.clone())?;
                 find_user(opened, &name)?
             } else {
@@ -196,6 +192,44 @@ impl AppState {
         self.sync.wake();
         self.daily_backup();
         Ok(user)
+    }
+
+    /// Sets a new password with an administrator's one-time code (the user forgot theirs) and
+    /// signs the user in: the server releases this laptop's recovery key, which opens the
+    /// database key, now sealed under `new_password`.
+    pub async fn reset_password(&self, code: String, new_password: String) -> Result<UserView, CommandError> {
+        let device = self.device()?;
+        let state = self.clone();
+        let new_password = zeroize::Zeroizing::new(new_password);
+        let user = tauri::async_runtime::spawn_blocking(move || -> Result<UserView, CommandError> {
+            let (name, key) =
+                safeserve_sync::recovery::reset_password(&state.db_path, &device.key, &code, &new_password)?;
+            let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
+            let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
+            state.open_keyed(&mut store, &mut reader, key)?;
+            find_user(store.as_mut().map_err(|e| e.clone())?, &name)
+        })
+        .await
+        .map_err(CommandError::internal)??;
+        self.flush_pending_audit().await;
+        self.sync.wake();
+        self.daily_backup();
+        Ok(user)
+    }
+
+    /// Opens the encrypted database with `key`, unless a sign-in opened it already.
+    fn open_keyed(
+        &self,
+        store: &mut Result<Store, CommandError>,
+        reader: &mut Option<Store>,
+        key: DbKey,
+    ) -> Result<(), CommandError> {
+        if self.key()?.is_none() {
+            *reader = None;
+            *store = Ok(Store::open_with(&self.db_path, &OpenOptions::keyed(key.clone()))?);
+            *self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);
+        }
+        Ok(())
     }
 
     /// Encrypts the plain database under a new key sealed for each of its users, with every

@@ -124,9 +124,17 @@ impl SyncWorker {
                 });
                 // Enrolled before the server issued certificates: ask for this laptop's once.
                 // Not having one never stops a sync (PDFs are then signed self-issued).
+                let state = app.state::<crate::state::AppState>();
                 if account.document_certificate.is_none() {
-                    if let Ok(device) = app.state::<crate::state::AppState>().device() {
+                    if let Ok(device) = state.device() {
                         let _ = safeserve_sync::certify(store, &device.key);
+                    }
+                }
+                // The server keeps a recovery key for the signed-in user's forgotten password:
+                // once after enrolment, and again after a reset used it up.
+                if let (Some(user), Ok(Some(key))) = (state.session.user(), state.key()) {
+                    if let Err(e) = safeserve_sync::recovery::arrange(store, &key, &user.name) {
+                        eprintln!("safeserve: the password recovery key was not given to the server: {e}");
                     }
                 }
                 let result = safeserve_sync::sync(store, &mut |p: &Progress| {

@@ -50,6 +50,70 @@ async fn wait_text(app: &App, css: &str, what: &str, ok: impl Fn(&str) -> bool) 
     }
 }
 
+/// The recovery key the first sync gave the server, if the laptop's key file holds its seal.
+async fn recovery_arranged(laptop: &Path) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while safeserve_sync::recovery::target(laptop)?.is_none() {
+        ensure!(Instant::now() < deadline, "the laptop never gave the server its recovery key");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Ok(())
+}
+
+/// Locks, then on the sign-in's 忘记密码 sets `password` with `code`.
+async fn reset_with(app: &App, code: &str, password: &str) -> Result<()> {
+    app.click("[data-testid=forgot-password]").await?;
+    retype(app, &safeserve_e2e::input("reset-code"), code).await?;
+    retype(app, &safeserve_e2e::input("reset-password"), password).await?;
+    retype(app, &safeserve_e2e::input("reset-again"), password).await?;
+    app.click("[data-testid=reset-submit]").await?;
+    Ok(())
+}
+
+async fn forgotten_password_reset_by_the_server(app: &App, server: &Server, laptop: &Path) -> Result<()> {
+    const NEW: &str = "new-pass-2026";
+    recovery_arranged(laptop).await?;
+    let first = Server::admin(&server.data, &["reset-password", "--user", "zhang"])?.trim().to_owned();
+    app.click("[data-testid=sign-out]").await?;
+    app.wait_for("[data-testid=sign-in]").await?;
+    // A code nobody issued is refused with the reason, and changes nothing.
+    reset_with(app, "ABCD-EFGH-JKMN", NEW).await?;
+    let refused = wait_text(app, "[data-testid=sign-in-error]", "a wrong code is refused", |s| !s.is_empty()).await?;
+    ensure!(refused.contains("重设码无效"), "the refusal is explained: {refused:?}");
+    app.look("password-reset-refused.png").await?;
+    // The code as read out over the phone, in groups: the laptop signs in with the new password.
+    let spoken = format!("{}-{} {}", &first[..4], &first[4..8], &first[8..]);
+    retype(app, &safeserve_e2e::input("reset-code"), &spoken).await?;
+    app.click("[data-testid=reset-submit]").await?;
+    app.wait_for("[data-testid=signed-in][data-role=inspector]").await.context("signed in after the reset")?;
+    // The recovery key crossed the network: the next sync gives the server a new one.
+    recovery_arranged(laptop).await?;
+
+    app.click("[data-testid=sign-out]").await?;
+    app.wait_for("[data-testid=sign-in]").await?;
+    app.wait_for(&safeserve_e2e::input("sign-in-name")).await?.send_keys("zhang").await?;
+    app.wait_for(&safeserve_e2e::input("sign-in-password")).await?.send_keys(safeserve_demo::DEMO_PASSWORD).await?;
+    app.click("[data-testid=sign-in-submit]").await?;
+    let old = wait_text(app, "[data-testid=sign-in-error]", "the old password is refused", |s| !s.is_empty()).await?;
+    ensure!(old.contains("密码"), "the old password no longer opens: {old:?}");
+    // A code opens once; a second one, for the new recovery key, sets the demo password back.
+    reset_with(app, &first, safeserve_demo::DEMO_PASSWORD).await?;
+    wait_text(app, "[data-testid=sign-in-error]", "a used code is refused", |s| s.contains("重设码无效")).await?;
+    let second = Server::admin(&server.data, &["reset-password", "--user", "zhang"])?.trim().to_owned();
+    retype(app, &safeserve_e2e::input("reset-code"), &second).await?;
+    app.click("[data-testid=reset-submit]").await?;
+    app.wait_for("[data-testid=signed-in][data-role=inspector]").await.context("signed in after the second reset")?;
+    let (resets, refused): (i64, i64) = safeserve_e2e::connect(laptop)?.query_row(
+        "SELECT count(*) FILTER (WHERE subject = ''), count(*) FILTER (WHERE subject = 'refused') \
+         FROM audit_log WHERE act = 'password_reset'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    ensure!((resets, refused) == (2, 2), "the audit log holds both resets and both refusals: {resets}, {refused}");
+    app.click("[data-testid=nav-sync]").await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names_a_lost_server() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -174,6 +238,10 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         };
         ensure!(user.person_id.map(|p| p.to_string()) == Some(person.clone()), "linked to {person}: {user:?}");
         ensure!(signs_as.name == person_name, "signs as {person_name}: {signs_as:?}");
+
+        // zhang forgets the password. The first sync gave the server this laptop's recovery
+        // key; the administrator's one-time code and a new password let zhang in again.
+        forgotten_password_reset_by_the_server(&app, server.as_ref().context("server")?, &laptop).await?;
 
         // The other laptop corrects the first enterprise's phone and syncs first …
         let (id, name): (String, String) = safeserve_e2e::connect(&laptop)?.query_row(

@@ -125,6 +125,8 @@ export const api = {
   session: () => call<SessionView>('session'),
   signIn: (name: string, password: string) => call<SessionView>('sign_in', { name, password }),
   signOut: () => call<SessionView>('sign_out'),
+  resetPassword: (code: string, newPassword: string) =>
+    call<SessionView>('reset_password', { code, newPassword }),
   createFirstUser: (form: NewUser) => call<SessionView>('create_first_user', { form }),
   auditLog: () => call<AuditLog>('audit_log'),
   listBackups: () => call<BackupsView>('list_backups'),

@@ -38,9 +38,19 @@ const TEXT = {
   signInSubmit: { zh: '登录', en: 'Sign in' },
   firstUserTitle: { zh: '首次使用：创建本机用户', en: 'First start: create this laptop’s user' },
   firstUserHint: {
-    zh: '本机的数据只在登录后可见。请记住密码：忘记后须由管理员重置。',
-    en: 'This laptop’s records are shown only after sign-in. Keep the password: if it is forgotten an administrator resets it.',
+    zh: '本机的数据只在登录后可见，并以密码加密。请记住密码：本机注册到服务器后，忘记的密码可由管理员重设；未注册时忘记密码，本机数据将无法打开。',
+    en: 'This laptop’s records are shown only after sign-in and are encrypted under the password. Keep it: once the laptop is enrolled with the server an administrator can reset a forgotten password; before that, a forgotten password leaves the records unreadable.',
   },
+  forgotPassword: { zh: '忘记密码？', en: 'Forgot the password?' },
+  resetTitle: { zh: '重设密码', en: 'Reset the password' },
+  resetHint: {
+    zh: '为 {name} 设置新密码：请向管理员索取一次性重设码（safeserve-server admin reset-password），本机须能连接服务器。',
+    en: 'A new password for {name}: ask an administrator for a one-time reset code (safeserve-server admin reset-password); the laptop must reach the server.',
+  },
+  resetCode: { zh: '重设码', en: 'Reset code' },
+  newPassword: { zh: '新密码', en: 'New password' },
+  resetSubmit: { zh: '重设并登录', en: 'Reset and sign in' },
+  backToSignIn: { zh: '返回登录', en: 'Back to sign-in' },
   firstUserEnrolled: {
     zh: '本机已注册到服务器，角色由服务器确定：{role}',
     en: 'This laptop is enrolled with the server, which gives the role: {role}',

@@ -28,7 +28,14 @@ export function useSession(): Session {
   return session ?? { view: EMPTY, may: () => false, signOut: () => {}, refresh: () => {} };
 }
 
-const EMPTY: SessionView = { user: null, acts: [], first_start: false, enrolled_role: null, idle_lock_minutes: 15 };
+const EMPTY: SessionView = {
+  user: null,
+  acts: [],
+  first_start: false,
+  enrolled_role: null,
+  idle_lock_minutes: 15,
+  password_reset_for: null,
+};
 
 /**
  * Shows the sign-in (or, on a laptop nobody uses yet, the first user's form) until someone is
@@ -65,7 +72,7 @@ export function SessionGate({ children }: { children: (session: Session) => Reac
   if (failure) return <Alert type="error" showIcon message={failure.message.zh} description={failure.message.en} />;
   if (!view) return null;
   if (!signedIn) {
-    return view.first_start ? <FirstUser view={view} onDone={setView} /> : <SignIn onDone={setView} />;
+    return view.first_start ? <FirstUser view={view} onDone={setView} /> : <SignIn view={view} onDone={setView} />;
   }
   return <>{children({ view, may: (act) => view.acts.includes(act), signOut, refresh })}</>;
 }
@@ -124,10 +131,15 @@ function Problem({ error }: { error: CommandError | null }) {
   );
 }
 
-function SignIn({ onDone }: { onDone: (v: SessionView) => void }) {
+function SignIn({ view, onDone }: { view: SessionView; onDone: (v: SessionView) => void }) {
   const { t } = useI18n();
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [resetting, setResetting] = useState(false);
+  const resetFor = view.password_reset_for;
+  if (resetting && resetFor !== null) {
+    return <ResetPassword name={resetFor} onDone={onDone} onBack={() => setResetting(false)} />;
+  }
   const submit = ({ name, password }: { name: string; password: string }) => {
     setBusy(true);
     api.signIn(name, password).then(onDone, (e: unknown) => {
@@ -147,6 +159,69 @@ function SignIn({ onDone }: { onDone: (v: SessionView) => void }) {
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="sign-in-submit">
           {t('signInSubmit')}
+        </Button>
+        {resetFor !== null && (
+          <Button type="link" block onClick={() => setResetting(true)} data-testid="forgot-password">
+            {t('forgotPassword')}
+          </Button>
+        )}
+      </Form>
+    </Centered>
+  );
+}
+
+/** A password and the same again; `prefix` names the test ids. */
+function NewPasswordFields({ label, prefix }: { label: string; prefix: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Form.Item name="password" label={label} rules={[{ required: true, message: t('required') }]}>
+        <Input.Password autoComplete="new-password" data-testid={`${prefix}-password`} />
+      </Form.Item>
+      <Form.Item
+        name="again"
+        label={t('passwordAgain')}
+        dependencies={['password']}
+        rules={[
+          { required: true, message: t('required') },
+          ({ getFieldValue }) => ({
+            validator: (_, value) =>
+              value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('passwordsDiffer'))),
+          }),
+        ]}
+      >
+        <Input.Password autoComplete="new-password" data-testid={`${prefix}-again`} />
+      </Form.Item>
+    </>
+  );
+}
+
+/** A forgotten password: the administrator's one-time code and a new password sign in. */
+function ResetPassword({ name, onDone, onBack }: { name: string; onDone: (v: SessionView) => void; onBack: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = ({ code, password }: { code: string; password: string }) => {
+    setBusy(true);
+    api.resetPassword(code, password).then(onDone, (e: unknown) => {
+      setError(toCommandError(e));
+      setBusy(false);
+    });
+  };
+  return (
+    <Centered title={t('resetTitle')}>
+      <Typography.Paragraph type="secondary">{t('resetHint', { name })}</Typography.Paragraph>
+      <Problem error={error} />
+      <Form layout="vertical" onFinish={submit} data-testid="password-reset" requiredMark={false}>
+        <Form.Item name="code" label={t('resetCode')} rules={[{ required: true, message: t('required') }]}>
+          <Input autoFocus autoComplete="one-time-code" data-testid="reset-code" />
+        </Form.Item>
+        <NewPasswordFields label={t('newPassword')} prefix="reset" />
+        <Button type="primary" htmlType="submit" block loading={busy} data-testid="reset-submit">
+          {t('resetSubmit')}
+        </Button>
+        <Button type="link" block onClick={onBack} data-testid="reset-back">
+          {t('backToSignIn')}
         </Button>
       </Form>
     </Centered>
@@ -199,23 +274,7 @@ function FirstUser({ view, onDone }: { view: SessionView; onDone: (v: SessionVie
             options={keysOf(ROLE_LABELS).map((r) => ({ value: r, label: l(ROLE_LABELS[r]) }))}
           />
         </Form.Item>
-        <Form.Item name="password" label={t('signInPassword')} rules={[{ required: true, message: t('required') }]}>
-          <Input.Password autoComplete="new-password" data-testid="first-user-password" />
-        </Form.Item>
-        <Form.Item
-          name="again"
-          label={t('passwordAgain')}
-          dependencies={['password']}
-          rules={[
-            { required: true, message: t('required') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('passwordsDiffer'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="first-user-again" />
-        </Form.Item>
+        <NewPasswordFields label={t('signInPassword')} prefix="first-user" />
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="first-user-submit">
           {t('firstUserSubmit')}
         </Button>

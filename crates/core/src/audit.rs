@@ -14,6 +14,7 @@ labelled_enum! {
     AuditAct {
         SignIn = "sign_in", "登录", "Signed in";
         SignInFailed = "sign_in_failed", "登录被拒绝", "Sign-in refused";
+        PasswordReset = "password_reset", "经管理员重设密码", "Reset the password with an administrator's code";
         SignOut = "sign_out", "锁定", "Locked";
         FirstUser = "first_user", "创建本机用户", "Made this laptop's user";
         Enrol = "enrol", "注册本机", "Enrolled this laptop";

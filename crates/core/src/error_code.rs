@@ -117,6 +117,8 @@ error_codes! {
     ClockAhead = "clock_ahead",
     EnrolmentCodeInvalid = "enrolment_code_invalid",
     KeyNotProven = "key_not_proven",
+    /// A password-reset code unknown, used, expired, or not for this laptop's user.
+    ResetCodeInvalid = "reset_code_invalid",
     /// A letter number already given to another letter.
     LetterNumbered = "letter_numbered",
     NotSupervisor = "not_supervisor",

@@ -80,18 +80,43 @@ pub fn add_user(
 /// A one-time enrolment code: 12 characters of Crockford base32 (60 bits), shown once; only its
 /// hash is kept.
 pub fn enroll(storage: &dyn Storage, user: &str, now_ms: i64) -> anyhow::Result<String> {
-    if storage.user(user)?.is_none() {
-        anyhow::bail!("没有用户 {user} / no user {user}");
-    }
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let random = uuid::Uuid::new_v4().as_u128();
-    let code: String = (0..12).map(|i| ALPHABET[((random >> (i * 5)) & 31) as usize] as char).collect();
+    known_user(storage, user)?;
+    let code = one_time_code();
     storage.create_enrolment(
         user,
         &safeserve_core::document::sha256_hex(code.as_bytes()),
         now_ms + ENROLMENT_TTL_MS,
     )?;
     Ok(code)
+}
+
+/// A one-time password-reset code for `user`, shaped and kept as an enrolment code is. Typed on
+/// a laptop enrolled to the user (忘记密码), it releases that laptop's recovery key, with
+/// which the laptop seals its database key under a new password.
+pub fn reset_password(storage: &dyn Storage, user: &str, now_ms: i64) -> anyhow::Result<String> {
+    known_user(storage, user)?;
+    let code = one_time_code();
+    storage.create_password_reset(
+        user,
+        &safeserve_core::document::sha256_hex(code.as_bytes()),
+        now_ms + ENROLMENT_TTL_MS,
+    )?;
+    tracing::info!(user, "password reset code issued");
+    Ok(code)
+}
+
+fn known_user(storage: &dyn Storage, user: &str) -> anyhow::Result<()> {
+    if storage.user(user)?.is_none() {
+        anyhow::bail!("没有用户 {user} / no user {user}");
+    }
+    Ok(())
+}
+
+/// 12 characters of Crockford base32 (60 bits), easy to read out over the phone.
+fn one_time_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let random = uuid::Uuid::new_v4().as_u128();
+    (0..12).map(|i| ALPHABET[((random >> (i * 5)) & 31) as usize] as char).collect()
 }
 
 /// Loads an export file (`safeserve export`): registers the keys its documents were signed

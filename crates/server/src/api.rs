@@ -267,6 +267,13 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/letters/number", bounded(post(letter_number), SMALL))
         .route("/v1/certificate", bounded(post(certificate), SMALL))
+        .route("/v1/device/recovery", bounded(post(set_recovery_key), SMALL))
+        // No token (the laptop is locked): the stricter rate per address of the public pages.
+        .route(
+            "/v1/password-reset",
+            bounded(post(password_reset), SMALL)
+                .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::limits::public)),
+        )
         .route("/v1/photos/missing", bounded(post(photos_missing), wire::MAX_BODY))
         .route("/v1/photos/{sha}/upload", bounded(get(upload_state).put(upload_chunk), wire::MAX_CHUNK))
         .route("/v1/photos/{sha}", get(photo))
@@ -297,14 +304,8 @@ async fn enrol(
 ) -> Result<Response> {
     let req: wire::EnrolRequest = decode(&headers, body)?;
     let code = req.code.trim().to_uppercase();
-    let key = safeserve_core::document::unhex(&req.public_key)
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-        .ok_or_else(|| ApiError::bad_request("public_key"))?;
-    let signature = safeserve_core::document::unhex(&req.signature)
-        .and_then(|b| <[u8; 64]>::try_from(b).ok())
-        .map(|b| Signature::from_bytes(&b))
-        .ok_or_else(|| ApiError::bad_request("signature"))?;
+    let key = verifying_key(&req.public_key).ok_or_else(|| ApiError::bad_request("public_key"))?;
+    let signature = signature(&req.signature).ok_or_else(|| ApiError::bad_request("signature"))?;
     if key.verify(&wire::enrolment_message(&code, &req.public_key), &signature).is_err() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -356,6 +357,75 @@ async fn enrol(
         person_id: user.person.clone(),
     };
     Ok(reply(&headers, &enrolled))
+}
+
+fn verifying_key(hex: &str) -> Option<VerifyingKey> {
+    let bytes = <[u8; 32]>::try_from(safeserve_core::document::unhex(hex)?).ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+fn signature(hex: &str) -> Option<Signature> {
+    Some(Signature::from_bytes(&<[u8; 64]>::try_from(safeserve_core::document::unhex(hex)?).ok()?))
+}
+
+/// Keeps the recovery key the caller's laptop sealed its database key under: what lets an
+/// administrator's reset code open that laptop for a new password.
+async fn set_recovery_key(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::RecoveryKey = decode(&headers, body)?;
+    let key = req.recovery_key.trim().to_lowercase();
+    if safeserve_core::document::unhex(&key).is_none_or(|b| b.len() != 32) {
+        return Err(ApiError::bad_request("recovery_key"));
+    }
+    let device = caller.device_id.clone();
+    blocking(&state, move |s| s.set_recovery_key(&device, &key)).await?;
+    tracing::info!(device = %caller.device_id, user = %caller.user.name, "recovery key kept");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A locked laptop's user forgot their password: with the administrator's one-time code, and
+/// signed by the laptop's own key (the code alone, read out over the phone, opens nothing), the
+/// laptop gets back its recovery key. A code that does not fit is left unused and answered the
+/// same whatever the reason, so it tells a guesser nothing.
+async fn password_reset(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let req: wire::PasswordResetRequest = decode(&headers, body)?;
+    let code = req.code.trim().to_uppercase();
+    let signature = signature(&req.signature).ok_or_else(|| ApiError::bad_request("signature"))?;
+    let id = req.device_id.clone();
+    let device = blocking(&state, move |s| Ok(s.devices()?.into_iter().find(|d| d.id == id))).await?;
+    let proven = device
+        .as_ref()
+        .and_then(|d| verifying_key(&d.public_key))
+        .is_some_and(|k| k.verify(&wire::password_reset_message(&code, &req.device_id), &signature).is_ok());
+    if !proven {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::KeyNotProven,
+            "设备未能证明持有其签名密钥",
+            "The device did not prove it holds its key",
+        ));
+    }
+    let (code_hash, id) = (hash_token(&code), req.device_id.clone());
+    let released = blocking(&state, move |s| s.redeem_password_reset(&code_hash, &id, now_ms())).await?;
+    let Some(recovery_key) = released else {
+        tracing::warn!(device = %req.device_id, "password reset refused");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ResetCodeInvalid,
+            "重设码无效、已使用、已过期或不是本机用户的，请向管理员索取新的重设码",
+            "The reset code is unknown, used, expired or not for this laptop's user",
+        ));
+    };
+    tracing::info!(device = %req.device_id, "password reset: recovery key released");
+    Ok(reply(&headers, &wire::RecoveryKey { recovery_key }))
 }
 
 /// The bureau's certificate for the caller's document key, for a laptop enrolled before the

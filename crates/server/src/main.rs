@@ -58,6 +58,12 @@ enum AdminCommand {
         #[arg(long)]
         user: String,
     },
+    /// Print a one-time code that lets a user who forgot their laptop password set a new one
+    /// on a laptop enrolled to them (valid 24 hours; the laptop must reach the server).
+    ResetPassword {
+        #[arg(long)]
+        user: String,
+    },
     /// Load an export file written by `safeserve export` (registers, or everything with
     /// visits, signed documents and photos) into the server.
     Import {
@@ -171,6 +177,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 AdminCommand::Enroll { user } => {
                     println!("{}", admin::enroll(&storage()?, &user, now)?);
+                }
+                AdminCommand::ResetPassword { user } => {
+                    println!("{}", admin::reset_password(&storage()?, &user, now)?);
                 }
                 AdminCommand::Import { from } => {
                     let started = std::time::Instant::now();

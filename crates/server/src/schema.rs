@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_contracts_by_enterprise.sql"),
     include_str!("../migrations/0004_documents_by_code.sql"),
     include_str!("../migrations/0005_user_person.sql"),
+    include_str!("../migrations/0006_password_reset.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -56,6 +57,7 @@ mod tests {
             "4756abc7223932990081d758534b2d7068e00647b8b40f939569e013f25d0df6",
             "fde51866081ed855cab63b195aee3d0747a95ba6c60a67ba9e2abe8be6604c06",
             "839f3db176c630f8b9912d922ff794aba06921e080196d837d22b4bac9e855bc",
+            "e37075f9c47c858f30702fbdadae6ea9be19f906d98df2df86d0e48417c12788",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

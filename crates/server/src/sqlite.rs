@@ -635,6 +635,46 @@ impl Storage for SqliteStorage {
         Ok(Some(u))
     }
 
+    fn set_recovery_key(&self, device_id: &str, recovery_key: &str) -> Result<(), StorageError> {
+        self.lock().execute("UPDATE devices SET recovery_key = ?2 WHERE id = ?1", params![device_id, recovery_key])?;
+        Ok(())
+    }
+
+    fn create_password_reset(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError> {
+        self.lock().execute(
+            "INSERT INTO password_resets(code_hash, user, expires_ms) VALUES (?1, ?2, ?3)",
+            params![code_hash, user, expires_ms],
+        )?;
+        Ok(())
+    }
+
+    fn redeem_password_reset(
+        &self,
+        code_hash: &str,
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<Option<String>, StorageError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let recovery_key: Option<String> = tx
+            .query_row(
+                "SELECT d.recovery_key FROM password_resets r JOIN devices d ON d.user = r.user \
+                 WHERE r.code_hash = ?1 AND d.id = ?2 AND r.used_ms IS NULL AND r.expires_ms > ?3 \
+                 AND d.revoked_at_ms IS NULL AND d.recovery_key IS NOT NULL",
+                params![code_hash, device_id, now_ms],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if recovery_key.is_some() {
+            tx.execute(
+                "UPDATE password_resets SET used_ms = ?2, device_id = ?3 WHERE code_hash = ?1",
+                params![code_hash, now_ms, device_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(recovery_key)
+    }
+
     fn audit_entries(&self) -> Result<Vec<(Option<String>, String)>, StorageError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(

@@ -128,6 +128,19 @@ pub trait Storage: Send + Sync + 'static {
         now_ms: i64,
     ) -> Result<Option<User>, StorageError>;
     fn devices(&self) -> Result<Vec<Device>, StorageError>;
+    /// Keeps the recovery key a device sealed its database key under (replacing an earlier one).
+    fn set_recovery_key(&self, device_id: &str, recovery_key: &str) -> Result<(), StorageError>;
+    /// A one-time password-reset code (hashed) for a user.
+    fn create_password_reset(&self, user: &str, code_hash: &str, expires_ms: i64) -> Result<(), StorageError>;
+    /// Uses up a reset code for `device_id` and gives that device's recovery key; `None` (the
+    /// code left as it was) when the code is unknown, used or expired, is another user's, or
+    /// the device is revoked or never gave a recovery key.
+    fn redeem_password_reset(
+        &self,
+        code_hash: &str,
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<Option<String>, StorageError>;
     /// Every audit-log entry laptops sent, in the order they arrived: the label of the device
     /// that sent it (when known) and its body as sent.
     fn audit_entries(&self) -> Result<Vec<(Option<String>, String)>, StorageError>;

@@ -45,6 +45,11 @@ impl Api {
 
     /// A laptop of a new user with `role`, enrolled; its access token.
     async fn enrolled(&self, name: &str, role: Role, agency: Option<&str>, division: Option<&str>) -> String {
+        self.laptop(name, role, agency, division).await.token
+    }
+
+    /// A laptop of a new user with `role`, enrolled.
+    async fn laptop(&self, name: &str, role: Role, agency: Option<&str>, division: Option<&str>) -> Laptop {
         let storage = self.state.storage.as_ref();
         admin::add_user(storage, name, role, agency.map(str::to_owned), division.map(str::to_owned), None).unwrap();
         let code = admin::enroll(storage, name, api::now_ms()).unwrap();
@@ -54,7 +59,25 @@ impl Api {
         let enrol = json!({"code": code, "public_key": public_key, "label": name, "signature": signature});
         let (status, body) = self.post("/v1/enrol", None, enrol).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["access_token"].as_str().unwrap().to_owned()
+        Laptop {
+            token: body["access_token"].as_str().unwrap().to_owned(),
+            device_id: body["device_id"].as_str().unwrap().to_owned(),
+            key,
+        }
+    }
+}
+
+struct Laptop {
+    token: String,
+    device_id: String,
+    key: SigningKey,
+}
+
+impl Laptop {
+    /// A password-reset request for `code`, signed by this laptop's key.
+    fn reset(&self, code: &str) -> Value {
+        let signature = hex(&self.key.sign(&wire::password_reset_message(code, &self.device_id)).to_bytes());
+        json!({"device_id": self.device_id, "code": code, "signature": signature})
     }
 }
 
@@ -145,4 +168,55 @@ async fn one_device_asking_too_fast_is_told_when_to_come_back() {
         answers.push(resp.status());
     }
     panic!("800 pulls in a burst were all answered: {:?}", answers.last());
+}
+
+#[tokio::test]
+async fn a_reset_code_releases_the_recovery_key_once_to_a_signed_request_from_its_users_laptop() {
+    let api = Api::new();
+    let wang = api.laptop("wang", Role::Technician, Some("agency-1"), None).await;
+    let li = api.laptop("li-x", Role::Technician, Some("agency-1"), None).await;
+    let storage = api.state.storage.as_ref();
+    let recovery = "ab".repeat(32);
+    let code = admin::reset_password(storage, "wang", api::now_ms()).unwrap();
+
+    // Before the laptop gave a recovery key, the code releases nothing (and stays unused).
+    let (status, body) = api.post("/v1/password-reset", None, wang.reset(&code)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    refusal(&body, "reset_code_invalid");
+
+    let (status, body) = api.post("/v1/device/recovery", None, json!({"recovery_key": recovery})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "only an enrolled laptop gives its key: {body}");
+    let (status, body) = api.post("/v1/device/recovery", Some(&wang.token), json!({"recovery_key": "zz"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = api.post("/v1/device/recovery", Some(&wang.token), json!({"recovery_key": recovery})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = api.post("/v1/device/recovery", Some(&li.token), json!({"recovery_key": "cd".repeat(32)})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    // Another user's laptop, a signature by another key, a code made up: refused, code unspent.
+    let (status, body) = api.post("/v1/password-reset", None, li.reset(&code)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    refusal(&body, "reset_code_invalid");
+    let mut forged = wang.reset(&code);
+    forged["signature"] = li.reset(&code)["signature"].clone();
+    let (status, body) = api.post("/v1/password-reset", None, forged).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    refusal(&body, "key_not_proven");
+    let (status, _) = api.post("/v1/password-reset", None, wang.reset("0123456789AB")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = api.post("/v1/password-reset", None, wang.reset(&code)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["recovery_key"], recovery.as_str());
+    let (status, body) = api.post("/v1/password-reset", None, wang.reset(&code)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a code opens once: {body}");
+    refusal(&body, "reset_code_invalid");
+
+    // A revoked laptop gets nothing, whatever the code.
+    let again = admin::reset_password(storage, "wang", api::now_ms()).unwrap();
+    assert!(storage.revoke_device(&wang.device_id, api::now_ms()).unwrap());
+    let (status, body) = api.post("/v1/password-reset", None, wang.reset(&again)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    refusal(&body, "reset_code_invalid");
+    assert!(admin::reset_password(storage, "nobody", api::now_ms()).is_err());
 }

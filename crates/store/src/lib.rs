@@ -20,6 +20,7 @@ mod supervision;
 
 pub(crate) use base::error::known;
 pub use base::error::{StoreError, SyncDataError, UnknownKey};
+pub use base::keys::check_new_password;
 pub use base::open::{is_encrypted, OpenOptions, LATEST_VERSION};
 pub use base::wal::wal_path;
 pub use base::{audit, backups, encryption, keys, search, views};

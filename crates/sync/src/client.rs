@@ -162,8 +162,14 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(|e| SyncError::Unreadable(e.into()))
     }
 
-    /// POSTs a JSON body compressed with zstd.
+    /// POSTs a JSON body compressed with zstd; the answer is JSON.
     fn post<T: DeserializeOwned>(&mut self, path: &str, body: &impl Serialize) -> Result<T, SyncError> {
+        let resp = self.post_only(path, body)?;
+        self.json(resp)
+    }
+
+    /// POSTs a JSON body compressed with zstd.
+    fn post_only(&mut self, path: &str, body: &impl Serialize) -> Result<Response, SyncError> {
         let raw = serde_json::to_vec(body).map_err(|e| SyncError::Unencodable(e.into()))?;
         let packed = zstd::bulk::compress(&raw, 3).map_err(|e| SyncError::Unencodable(e.into()))?;
         let n = packed.len();
@@ -173,8 +179,7 @@ impl Client {
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_ENCODING, "zstd")
             .body(packed);
-        let resp = self.send(req, n)?;
-        self.json(resp)
+        self.send(req, n)
     }
 
     pub fn health(&mut self) -> Result<Health, SyncError> {
@@ -206,13 +211,23 @@ impl Client {
         self.json(resp)
     }
 
-    /// The reference number of a letter in its bureau's series (see `POST /v1/letters/number`).
     /// The bureau's certificate for this laptop's document key (laptops enrolled before the
     /// server issued them at enrolment).
     pub fn certificate(&mut self, request: &wire::CertificateRequest) -> Result<wire::Certified, SyncError> {
         self.post("/v1/certificate", request)
     }
 
+    /// Gives the server the recovery key this laptop sealed its database key under.
+    pub fn set_recovery_key(&mut self, request: &wire::RecoveryKey) -> Result<(), SyncError> {
+        self.post_only("/v1/device/recovery", request).map(drop)
+    }
+
+    /// This laptop's recovery key, for an administrator's password-reset code (no token).
+    pub fn password_reset(&mut self, request: &wire::PasswordResetRequest) -> Result<wire::RecoveryKey, SyncError> {
+        self.post("/v1/password-reset", request)
+    }
+
+    /// The reference number of a letter in its bureau's series (see `POST /v1/letters/number`).
     pub fn letter_number(&mut self, request: &wire::LetterNumberRequest) -> Result<u32, SyncError> {
         let answer: wire::LetterNumber = self.post("/v1/letters/number", request)?;
         Ok(answer.number)

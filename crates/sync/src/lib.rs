@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod lock;
+pub mod recovery;
 pub mod tls;
 use safeserve_wire as wire;
 

@@ -39,6 +39,29 @@ pub struct EnrolRequest {
     pub document_key: Option<String>,
 }
 
+/// `PUT /v1/device/recovery`: the recovery key this laptop sealed its database key under (hex,
+/// 32 bytes), released again only for an administrator's password-reset code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecoveryKey {
+    pub recovery_key: String,
+}
+
+/// The domain tag a laptop signs a password reset with: the code alone does not release a
+/// recovery key, the device's own key must ask for it.
+pub fn password_reset_message(code: &str, device_id: &str) -> Vec<u8> {
+    format!("SafeServe password reset v1\n{code}\n{device_id}").into_bytes()
+}
+
+/// `POST /v1/password-reset`: a laptop whose user forgot their password, with the code an
+/// administrator gave them, asks for its recovery key. No token: the laptop is locked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordResetRequest {
+    pub device_id: String,
+    pub code: String,
+    /// Hex Ed25519 signature of [`password_reset_message`] by the device's key.
+    pub signature: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tokens {
     pub access_token: String,

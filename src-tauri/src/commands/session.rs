@@ -26,6 +26,9 @@ pub struct SessionView {
     pub enrolled_role: Option<Role>,
     /// Minutes of idleness after which the app locks.
     pub idle_lock_minutes: u32,
+    /// The sign-in name whose forgotten password an administrator's code can reset on this
+    /// laptop (an enrolled laptop that gave the server its recovery key).
+    pub password_reset_for: Option<String>,
 }
 
 async fn view(state: &AppState) -> Result<SessionView, CommandError> {
@@ -43,6 +46,7 @@ async fn view(state: &AppState) -> Result<SessionView, CommandError> {
         first_start,
         enrolled_role,
         idle_lock_minutes: u32::try_from(state.session.idle_minutes()).unwrap_or(u32::MAX),
+        password_reset_for: safeserve_sync::recovery::target(&state.db_path).ok().flatten().map(|t| t.user),
     })
 }
 
@@ -63,6 +67,30 @@ pub async fn sign_in(state: State<'_, AppState>, name: String, password: String)
     };
     state.session.start(user);
     state.audit(AuditAct::SignIn, "", "").await;
+    view(&state).await
+}
+
+/// A forgotten password: the administrator's one-time code and a new password sign the
+/// laptop's enrolled user in (see `safeserve_sync::recovery`).
+#[tauri::command]
+pub async fn reset_password(
+    state: State<'_, AppState>,
+    code: String,
+    new_password: String,
+) -> Result<SessionView, CommandError> {
+    let user = match state.reset_password(code, new_password).await {
+        Ok(user) => user,
+        Err(e) => {
+            let name = safeserve_sync::recovery::target(&state.db_path).ok().flatten().map(|t| t.user);
+            let detail = e.message.zh.clone();
+            state
+                .audit_for(None, name.as_deref().unwrap_or(""), AuditAct::PasswordReset, "refused".into(), detail)
+                .await;
+            return Err(e);
+        }
+    };
+    state.session.start(user);
+    state.audit(AuditAct::PasswordReset, "", "").await;
     view(&state).await
 }
 

@@ -18,4 +18,9 @@ enrolled_role: Role | null,
 /**
  * Minutes of idleness after which the app locks.
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * The sign-in name whose forgotten password an administrator's code can reset on this
+ * laptop (an enrolled laptop that gave the server its recovery key).
+ */
+password_reset_for: string | null, };

@@ -58,6 +58,7 @@ export const ACT_LABELS: Record<Act, Message> = {
 export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
   sign_in: { zh: "登录", en: "Signed in" },
   sign_in_failed: { zh: "登录被拒绝", en: "Sign-in refused" },
+  password_reset: { zh: "经管理员重设密码", en: "Reset the password with an administrator's code" },
   sign_out: { zh: "锁定", en: "Locked" },
   first_user: { zh: "创建本机用户", en: "Made this laptop's user" },
   enrol: { zh: "注册本机", en: "Enrolled this laptop" },

@@ -7,6 +7,12 @@
 //! wrong password fails the seal's authentication tag. Wrong passwords in a row are counted in
 //! the key file (it is all there is before the database opens), with the same growing wait
 //! ([`wait_after`]) a plain database's `users` table counts.
+//!
+//! An enrolled laptop seals the key once more, under a random recovery key it gives the server
+//! ([`KeyFile::seal_recovery`]): a user who forgot their password gets a one-time code from an
+//! administrator, the server releases the recovery key for it, and the laptop seals the
+//! database key under the new password ([`KeyFile::recover`]). The recovery key never stays on
+//! the laptop, so the key file alone still opens nothing without a password.
 
 use crate::StoreError;
 use argon2::Argon2;
@@ -75,6 +81,23 @@ pub fn key_file_path(db: &Path) -> PathBuf {
 
 const FORMAT: u32 = 1;
 
+/// The shortest password or PIN taken (a six-digit PIN is the least a field laptop needs).
+pub const MIN_PASSWORD_CHARS: usize = 6;
+
+/// A password a user may choose: at least [`MIN_PASSWORD_CHARS`] characters.
+pub fn check_new_password(password: &str) -> Result<(), StoreError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::Invalid {
+            field: "password",
+            message: safeserve_core::Message::new(
+                format!("密码至少 {MIN_PASSWORD_CHARS} 位"),
+                format!("The password needs at least {MIN_PASSWORD_CHARS} characters"),
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Wrong passwords in a row that are let go without waiting.
 const FREE_TRIES: u32 = 3;
 /// The longest wait between two tries.
@@ -93,6 +116,69 @@ pub fn wait_after(failed: u32) -> u64 {
 struct Stored {
     format: u32,
     users: Vec<Seal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recovery: Option<Recovery>,
+}
+
+/// 32 random bytes the database key is sealed under for a password reset; kept by the server,
+/// never on the laptop.
+pub struct RecoveryKey(Zeroizing<[u8; 32]>);
+
+impl RecoveryKey {
+    pub fn random() -> Self {
+        Self(Zeroizing::new(rand_bytes()))
+    }
+
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(hex::encode(*self.0))
+    }
+
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text.trim(), &mut *bytes).ok()?;
+        Some(Self(bytes))
+    }
+
+    /// The key the seal is made with: the recovery key is random already, so no stretching;
+    /// hashed with a tag of its own so it is never used as it was sent.
+    fn sealing_key(&self) -> Zeroizing<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"SafeServe recovery seal v1\0");
+        h.update(*self.0);
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(&h.finalize());
+        out
+    }
+}
+
+/// Where a forgotten password is reset, and for whom: not secret, read before the database
+/// opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryTarget {
+    /// The sign-in name the reset is for: the user the laptop is enrolled to.
+    pub user: String,
+    pub server: String,
+    pub device_id: String,
+    /// The server's certificate as pinned at enrolment (PEM), when it is not from an
+    /// authority the system trusts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_trust: Option<String>,
+}
+
+impl RecoveryTarget {
+    /// What the seal is bound to: moved to another user or device it does not open.
+    fn bound(&self) -> String {
+        format!("recovery\0{}\0{}", self.user.trim().to_lowercase(), self.device_id)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Recovery {
+    #[serde(flatten)]
+    target: RecoveryTarget,
+    nonce: String,
+    sealed: String,
 }
 
 /// The database key sealed for one user.
@@ -152,7 +238,7 @@ impl KeyFile {
 
     /// A key file for `db` holding no seal yet (written by [`KeyFile::seal`]).
     pub fn new(db: &Path) -> Self {
-        Self { path: key_file_path(db), stored: Stored { format: FORMAT, users: Vec::new() } }
+        Self { path: key_file_path(db), stored: Stored { format: FORMAT, users: Vec::new(), recovery: None } }
     }
 
     pub fn path(&self) -> &Path {
@@ -193,18 +279,13 @@ impl KeyFile {
     }
 
     fn seal_under(&mut self, name: &str, salt: &[u8], password_key: &[u8; 32], key: &DbKey) -> Result<(), StoreError> {
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let cipher = XChaCha20Poly1305::new(password_key.into());
-        let aad = name.trim().to_lowercase();
-        let sealed = cipher
-            .encrypt(&nonce, Payload { msg: &key.0[..], aad: aad.as_bytes() })
-            .map_err(|e| key_file_error(&self.path, e))?;
+        let (nonce, sealed) = self.seal_key(password_key, &name.trim().to_lowercase(), key)?;
         self.stored.users.retain(|u| !same_name(&u.name, name));
         self.stored.users.push(Seal {
             name: name.trim().to_owned(),
             salt: hex::encode(salt),
-            nonce: hex::encode(nonce),
-            sealed: hex::encode(sealed),
+            nonce,
+            sealed,
             failed: 0,
             retry_after_ms: 0,
         });
@@ -246,18 +327,74 @@ impl KeyFile {
         }
     }
 
+    /// Where and for whom a forgotten password can be reset, once the laptop has sealed its
+    /// key for recovery.
+    pub fn recovery(&self) -> Option<&RecoveryTarget> {
+        self.stored.recovery.as_ref().map(|r| &r.target)
+    }
+
+    /// Seals `key` under `recovery` for `target` (replacing an earlier recovery seal) and
+    /// writes the file.
+    pub fn seal_recovery(
+        &mut self,
+        target: RecoveryTarget,
+        recovery: &RecoveryKey,
+        key: &DbKey,
+    ) -> Result<(), StoreError> {
+        let (nonce, sealed) = self.seal_key(&recovery.sealing_key(), &target.bound(), key)?;
+        self.stored.recovery = Some(Recovery { target, nonce, sealed });
+        self.save()
+    }
+
+    /// The database key, opened with the recovery key the server released, sealed from now on
+    /// under `new_password` for the recovery's user (their wrong tries forgotten); the
+    /// recovery seal is used up.
+    pub fn recover(&mut self, recovery: &RecoveryKey, new_password: &str) -> Result<DbKey, StoreError> {
+        check_new_password(new_password)?;
+        let Some(r) = &self.stored.recovery else { return Err(key_file_error(&self.path, "no recovery seal")) };
+        let key = self
+            .open_sealed(&recovery.sealing_key(), &r.nonce, &r.sealed, &r.target.bound())?
+            .ok_or_else(|| key_file_error(&self.path, "the server's recovery key does not open this laptop's seal"))?;
+        // The recovery key has crossed the network: it opens nothing more. The next sync of
+        // the signed-in laptop seals the key under a fresh one.
+        let user = r.target.user.clone();
+        self.stored.recovery = None;
+        self.seal(&user, new_password, &key)?;
+        Ok(key)
+    }
+
     /// The key if the seal opens under `password`; `None` if it does not (a wrong password).
     fn open_seal(&self, seal: &Seal, password: &str) -> Result<Option<DbKey>, StoreError> {
+        let salt = hex::decode(&seal.salt).map_err(|e| key_file_error(&self.path, format!("salt: {e}")))?;
+        self.open_sealed(&*password_key(password, &salt)?, &seal.nonce, &seal.sealed, &seal.name.to_lowercase())
+    }
+
+    /// `key` sealed under `sealing_key`, bound to `aad`: the nonce and the sealed bytes, in hex.
+    fn seal_key(&self, sealing_key: &[u8; 32], aad: &str, key: &DbKey) -> Result<(String, String), StoreError> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = XChaCha20Poly1305::new(sealing_key.into())
+            .encrypt(&nonce, Payload { msg: &key.0[..], aad: aad.as_bytes() })
+            .map_err(|e| key_file_error(&self.path, e))?;
+        Ok((hex::encode(nonce), hex::encode(sealed)))
+    }
+
+    /// The database key sealed as `sealed` under `sealing_key`, bound to `aad`; `None` if it
+    /// does not open.
+    fn open_sealed(
+        &self,
+        sealing_key: &[u8; 32],
+        nonce: &str,
+        sealed: &str,
+        aad: &str,
+    ) -> Result<Option<DbKey>, StoreError> {
         let bytes = |field: &str, text: &str| {
             hex::decode(text).map_err(|e| key_file_error(&self.path, format!("{field}: {e}")))
         };
-        let (salt, nonce, sealed) =
-            (bytes("salt", &seal.salt)?, bytes("nonce", &seal.nonce)?, bytes("sealed", &seal.sealed)?);
+        let (nonce, sealed) = (bytes("nonce", nonce)?, bytes("sealed", sealed)?);
         if nonce.len() != 24 {
             return Err(key_file_error(&self.path, "nonce: not 24 bytes"));
         }
-        let cipher = XChaCha20Poly1305::new((&*password_key(password, &salt)?).into());
-        let aad = seal.name.to_lowercase();
+        let cipher = XChaCha20Poly1305::new(sealing_key.into());
         let Ok(plain) = cipher.decrypt(nonce.as_slice().into(), Payload { msg: &sealed, aad: aad.as_bytes() }) else {
             return Ok(None);
         };
@@ -362,6 +499,49 @@ mod tests {
         );
         let weak = cheap.hash_password(b"x", &SaltString::generate(&mut OsRng)).unwrap().to_string();
         assert!(file.seal_hashed("weak", &weak, &key).is_err(), "a hash of another cost is refused");
+    }
+
+    #[test]
+    fn the_recovery_key_seals_the_key_under_a_new_password_and_only_for_its_own_user_and_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let key = DbKey::random();
+        let mut file = KeyFile::new(&db);
+        file.seal("Wang", "forgotten", &key).unwrap();
+        for _ in 0..5 {
+            let _ = file.unlock("wang", "guess", 0);
+        }
+        let target = RecoveryTarget {
+            user: "Wang".into(),
+            server: "https://127.0.0.1:8443".into(),
+            device_id: "dev-1".into(),
+            server_trust: None,
+        };
+        let recovery = RecoveryKey::random();
+        file.seal_recovery(target.clone(), &recovery, &key).unwrap();
+        let text = std::fs::read_to_string(key_file_path(&db)).unwrap();
+        assert!(!text.contains(recovery.to_hex().as_str()), "the recovery key is not kept on the laptop");
+
+        let mut file = KeyFile::load(&db).unwrap().unwrap();
+        assert_eq!(file.recovery(), Some(&target));
+        // A key the server made up, or a password too short, changes nothing.
+        assert!(matches!(file.recover(&RecoveryKey::random(), "new pass 1"), Err(StoreError::KeyFile { .. })));
+        assert!(matches!(file.recover(&recovery, "abc"), Err(StoreError::Invalid { field: "password", .. })));
+        assert!(file.unlock("wang", "new pass 1", 10_000_000).is_err());
+        // The seal is bound to its user and device: edited to another, it does not open.
+        let original = std::fs::read_to_string(key_file_path(&db)).unwrap();
+        std::fs::write(key_file_path(&db), original.replace("dev-1", "dev-2")).unwrap();
+        assert!(KeyFile::load(&db).unwrap().unwrap().recover(&recovery, "new pass 1").is_err());
+        std::fs::write(key_file_path(&db), original).unwrap();
+
+        let mut file = KeyFile::load(&db).unwrap().unwrap();
+        let opened = file.recover(&RecoveryKey::from_hex(&recovery.to_hex()).unwrap(), "new pass 1").unwrap();
+        assert_eq!(*opened.to_hex(), *key.to_hex());
+        let mut file = KeyFile::load(&db).unwrap().unwrap();
+        assert_eq!(*file.unlock("wang", "new pass 1", 0).unwrap().to_hex(), *key.to_hex(), "no wait left");
+        assert!(file.unlock("wang", "forgotten", 0).is_err(), "the old password no longer opens");
+        assert!(file.recovery().is_none(), "a recovery key opens once");
+        assert!(file.recover(&recovery, "new pass 2").is_err());
     }
 
     #[test]

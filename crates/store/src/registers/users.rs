@@ -16,8 +16,7 @@ use safeserve_core::signer::Signer;
 use safeserve_core::sync::Role;
 use safeserve_core::{Message, PersonId};
 
-/// The shortest password or PIN taken (a six-digit PIN is the least a field laptop needs).
-pub const MIN_PASSWORD_CHARS: usize = 6;
+use crate::base::keys::check_new_password;
 fn hash(password: &str) -> Result<String, StoreError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(StoreError::PasswordHash)
@@ -74,13 +73,7 @@ impl Store {
         if display_name.is_empty() {
             return Err(invalid("display_name", "请填写姓名", "Enter the user's name"));
         }
-        if form.password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(invalid(
-                "password",
-                format!("密码至少 {MIN_PASSWORD_CHARS} 位"),
-                format!("The password needs at least {MIN_PASSWORD_CHARS} characters"),
-            ));
-        }
+        check_new_password(&form.password)?;
         let taken: bool =
             self.conn.query_row("SELECT EXISTS(SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))?;
         if taken {
