@@ -3,7 +3,7 @@ use safeserve_core::access::Act;
 use safeserve_core::audit::{AuditAct, AuditEntry};
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::backups::{self, Holding};
-use safeserve_store::keys::{DbKey, KeyFile};
+use safeserve_store::keys::{DbKey, KeyFile, KeyringShare};
 use safeserve_store::views::{RegisterCounts, UserView};
 use safeserve_store::{is_encrypted, OpenOptions, Store, StoreError};
 use serde::Serialize;
@@ -171,9 +171,8 @@ impl AppState {
             let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
             let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
             let user = if is_encrypted(&path) {
-                let mut file = KeyFile::load(&path)?.ok_or_else(|| StoreError::KeyFile {
-                    path: safeserve_store::keys::key_file_path(&path),
-                    reason: "missing".into(),
+                let mut file = KeyFile::load_for(&path, &name, safeserve_device::keyring_share)?.ok_or_else(|| {
+                    StoreError::KeyFile { path: safeserve_store::keys::key_file_path(&path), reason: "missing".into() }
                 })?;
                 let key = file.unlock(&name, &password, now_ms)?;
                 state.open_keyed(&mut store, &mut reader, key)?;
@@ -202,8 +201,9 @@ impl AppState {
         let state = self.clone();
         let new_password = zeroize::Zeroizing::new(new_password);
         let user = tauri::async_runtime::spawn_blocking(move || -> Result<UserView, CommandError> {
+            let share = safeserve_device::keyring_share(true).map(|b| KeyringShare::new(zeroize::Zeroizing::new(b)));
             let (name, key) =
-                safeserve_sync::recovery::reset_password(&state.db_path, &device.key, &code, &new_password)?;
+                safeserve_sync::recovery::reset_password(&state.db_path, share, &device.key, &code, &new_password)?;
             let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
             let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
             state.open_keyed(&mut store, &mut reader, key)?;
@@ -243,7 +243,8 @@ impl AppState {
         let path = self.db_path.clone();
         *reader = None;
         *store = Err(CommandError::internal("the database is being encrypted"));
-        match safeserve_store::encryption::encrypt_for_users(&path) {
+        let share = safeserve_device::keyring_share(true).map(|b| KeyringShare::new(zeroize::Zeroizing::new(b)));
+        match safeserve_store::encryption::encrypt_for_users(&path, share) {
             Ok(key) => {
                 *store = Store::open_with(&path, &OpenOptions::keyed(key.clone())).map_err(CommandError::from);
                 *self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);

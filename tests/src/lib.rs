@@ -8,6 +8,7 @@
 pub mod binaries;
 pub mod browser;
 pub mod field_run;
+pub mod keyring;
 pub mod logind;
 pub mod proxy;
 pub mod server;
@@ -92,10 +93,12 @@ pub fn app_key(db: &Path) -> Result<Option<safeserve_store::keys::DbKey>> {
     if !safeserve_store::is_encrypted(db) {
         return Ok(None);
     }
-    let mut file = safeserve_store::keys::KeyFile::load(db)?.context("the key file")?;
+    let names = safeserve_store::keys::KeyFile::load(db)?.context("the key file")?.names();
     let now_ms = chrono::Utc::now().timestamp_millis();
-    for name in file.names() {
-        if let Ok(key) = file.unlock(&name, safeserve_demo::DEMO_PASSWORD, now_ms) {
+    for name in names {
+        // With the OS keyring's share where the app sealed with one; never making one.
+        let file = safeserve_store::keys::KeyFile::load_for(db, &name, |_| safeserve_device::keyring_share(false))?;
+        if let Ok(key) = file.context("the key file")?.unlock(&name, safeserve_demo::DEMO_PASSWORD, now_ms) {
             return Ok(Some(key));
         }
     }

@@ -80,7 +80,7 @@ fn no_file_a_laptop_or_the_server_writes_holds_an_id_number_or_a_refresh_token_i
         server.enroll(&mut store, &code, &SigningKey::from_bytes(&[9; 32]), "laptop")?;
         safeserve_sync::sync(&mut store, &mut |_| {})?;
     }
-    safeserve_store::encryption::encrypt_for_users(&db)?;
+    safeserve_store::encryption::encrypt_for_users(&db, None)?;
     let mut store = safeserve_e2e::open_db(&db)?;
     safeserve_sync::sync(&mut store, &mut |_| {})?;
     let token = store.sync_account()?.context("enrolled")?.refresh_token;

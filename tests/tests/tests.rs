@@ -9,6 +9,7 @@ mod desktop_sync;
 mod documents;
 mod field_visit;
 mod id_numbers;
+mod keyring;
 mod secrets_at_rest;
 mod server_backup;
 mod supervision;

@@ -38,8 +38,8 @@ pub fn key_for(db: &Path) -> Result<DbKey, StoreError> {
         return Err(StoreError::NeedsKey { path: db.to_owned() });
     };
     let password = zeroize::Zeroizing::new(password);
-    let mut file =
-        KeyFile::load(db)?.ok_or_else(|| StoreError::KeyFile { path: key_file_path(db), reason: "missing".into() })?;
+    let mut file = KeyFile::load_for(db, &user, safeserve_device::keyring_share)?
+        .ok_or_else(|| StoreError::KeyFile { path: key_file_path(db), reason: "missing".into() })?;
     file.unlock(&user, &password, chrono::Utc::now().timestamp_millis())
 }
 

@@ -21,7 +21,11 @@ pub fn safeserve(args: &[&str]) -> Output {
 
 /// A connection to an encrypted demo database, opened as the demo's supervisor.
 pub fn open_demo(db: &str) -> rusqlite::Connection {
-    let mut keys = safeserve_store::keys::KeyFile::load(Path::new(db)).unwrap().expect("a key file");
+    let mut keys = safeserve_store::keys::KeyFile::load_for(Path::new(db), "supervisor", |_| {
+        safeserve_device::keyring_share(false)
+    })
+    .unwrap()
+    .expect("a key file");
     let key = keys.unlock("supervisor", safeserve_demo::DEMO_PASSWORD, 0).unwrap();
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", *key.to_hex())).unwrap();

@@ -69,6 +69,8 @@ error_codes! {
     SignInFailed = "sign_in_failed",
     /// Too many wrong passwords in a row: the next try waits.
     SignInThrottled = "sign_in_throttled",
+    /// The OS keyring did not give its share of the database key's seal.
+    KeyringUnavailable = "keyring_unavailable",
     /// Nobody is signed in, or the app locked itself after being left idle.
     SignedOut = "signed_out",
 

@@ -77,7 +77,7 @@ pub const DEMO_USERS: [(&str, &str, Role); 4] = [
 /// Encrypts a generated demo database as a laptop keeps its own: under a random key sealed for
 /// each of [`DEMO_USERS`] with [`DEMO_PASSWORD`], so any of them signs in.
 pub fn encrypt_for_laptop(path: &Path) -> Result<(), StoreError> {
-    safeserve_store::encryption::encrypt_for_users(path).map(drop)
+    safeserve_store::encryption::encrypt_for_users(path, None).map(drop)
 }
 
 /// Share of checklist items a demo visit finds failing: about four hazards a visit, which puts

@@ -106,6 +106,31 @@ pub fn load_or_create(data_dir: &Path) -> Result<DeviceKey, DeviceError> {
     load_with(data_dir, &OsKeyring(keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).ok()))
 }
 
+/// The keyring's share of the seals that keep this OS user's database keys (see
+/// `safeserve_store::keys::KeyringShare`): 32 random bytes, made on first use when `create` and
+/// read back before they are given out. `None` where no keyring answers, or (without
+/// `create`) where it holds no share: the seal then says whether it needed one. Never in a
+/// file — a share beside the database would add nothing to the password.
+pub fn keyring_share(create: bool) -> Option<[u8; 32]> {
+    share_with(&OsKeyring(keyring::Entry::new(KEYRING_SERVICE, SHARE_USER).ok()), create)
+}
+
+const SHARE_USER: &str = "database-key-share";
+
+fn share_with(keyring: &dyn SecretStore, create: bool) -> Option<[u8; 32]> {
+    let parse = |s: &str| -> Option<[u8; 32]> { unhex(s.trim())?.try_into().ok() };
+    match keyring.get() {
+        Ok(Some(secret)) => parse(&secret),
+        Ok(None) if create => {
+            let mut share = [0u8; 32];
+            getrandom::fill(&mut share).ok()?;
+            keyring.set(&hex(&share)).ok()?;
+            keyring.get().ok().flatten().and_then(|s| parse(&s)).filter(|kept| *kept == share)
+        }
+        Ok(None) | Err(_) => None,
+    }
+}
+
 /// Where a key may be kept besides a file: the OS keyring, or a stand-in in tests.
 trait SecretStore {
     /// `Ok(None)`: the store answered and holds no key; `Err`: it did not answer.
@@ -319,6 +344,17 @@ mod tests {
             assert!(e.message().zh.contains("未签署任何文书"), "{}", e.message().zh);
         }
         assert!(!dir.path().join(KEY_FILE).exists(), "no second key was made in a file");
+    }
+
+    #[test]
+    fn the_database_share_is_made_once_in_the_keyring_and_none_without_one() {
+        let ring = keyring(Ok(None));
+        assert_eq!(share_with(&ring, false), None, "not made unless asked");
+        let made = share_with(&ring, true).expect("made");
+        assert_eq!(share_with(&ring, false), Some(made), "the same share again");
+        assert_eq!(share_with(&ring, true), Some(made), "never replaced");
+        assert_eq!(share_with(&keyring(Err("locked".into())), true), None);
+        assert_eq!(share_with(&keyring(Ok(Some("garbage".into()))), true), None, "never overwritten");
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn main() {
     std::fs::copy(&large, &encrypted).unwrap();
     let size = std::fs::metadata(&encrypted).unwrap().len() as f64 / 1e6;
     let start = Instant::now();
-    let key = safeserve_store::encryption::encrypt_for_users(&encrypted).unwrap();
+    let key = safeserve_store::encryption::encrypt_for_users(&encrypted, None).unwrap();
     println!(
         "encrypting the large demo in place ({size:.0} MB, copied, checked row for row): {:.1} s",
         start.elapsed().as_secs_f64()

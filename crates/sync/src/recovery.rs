@@ -8,7 +8,7 @@
 use crate::{connect, lock, tls, Client, SyncError};
 use ed25519_dalek::{Signer, SigningKey};
 use safeserve_core::document::hex;
-use safeserve_store::keys::{DbKey, KeyFile, RecoveryKey, RecoveryTarget};
+use safeserve_store::keys::{DbKey, KeyFile, KeyringShare, RecoveryKey, RecoveryTarget};
 use safeserve_store::Store;
 use safeserve_wire as wire;
 use std::path::Path;
@@ -44,16 +44,18 @@ pub fn target(db: &Path) -> Result<Option<RecoveryTarget>, SyncError> {
 
 /// Sets a new password for the user the laptop is enrolled to, with the one-time `code` an
 /// administrator gave: the server releases the laptop's recovery key for the code and the
-/// device's signature, and the database key is sealed under `new_password`. Returns the user's
+/// device's signature, and the database key is sealed under `new_password` (and the OS
+/// keyring's `share`, where there is one). Returns the user's
 /// sign-in name and the database key. The new password is checked before the code is spent.
 pub fn reset_password(
     db: &Path,
+    share: Option<KeyringShare>,
     device: &SigningKey,
     code: &str,
     new_password: &str,
 ) -> Result<(String, DbKey), SyncError> {
     safeserve_store::check_new_password(new_password)?;
-    let mut file = KeyFile::load(db)?.ok_or(SyncError::NotEnrolled)?;
+    let mut file = KeyFile::load(db)?.ok_or(SyncError::NotEnrolled)?.with_share(share);
     let target = file.recovery().cloned().ok_or(SyncError::NotEnrolled)?;
     let pin = target.server_trust.as_deref().map(tls::Pin::from_pem).transpose()?;
     let mut client = Client::new(&target.server, pin.as_ref())?;

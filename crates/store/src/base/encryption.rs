@@ -4,7 +4,7 @@
 //! (one rename). Until that rename the plain file is the database, whole; after it the key
 //! file that opens the new one is already on disk. The photo files are sealed after it.
 
-use crate::base::keys::{DbKey, KeyFile};
+use crate::base::keys::{DbKey, KeyFile, KeyringShare};
 use crate::base::{sibling, unavailable};
 use crate::StoreError;
 use rusqlite::{Connection, OpenFlags};
@@ -94,8 +94,9 @@ pub fn encrypt_in_place(
 /// Encrypts the plain database at `path` under a new random key sealed for every user in its
 /// `users` table, each under their own password (through the password's hash, see
 /// [`KeyFile::seal_hashed`]): everyone who signed in to the plain database signs in to the
-/// encrypted one with the same password. Returns the key.
-pub fn encrypt_for_users(path: &Path) -> Result<DbKey, StoreError> {
+/// encrypted one with the same password — and, given the OS keyring's `share`, with the
+/// keyring of the OS account too. Returns the key.
+pub fn encrypt_for_users(path: &Path, share: Option<KeyringShare>) -> Result<DbKey, StoreError> {
     let users: Vec<(String, String)> = {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|source| StoreError::Corrupt { path: path.to_owned(), source: Some(source) })?;
@@ -108,7 +109,7 @@ pub fn encrypt_for_users(path: &Path) -> Result<DbKey, StoreError> {
     }
     let key = DbKey::random();
     encrypt_in_place(path, &key, || {
-        let mut file = KeyFile::new(path);
+        let mut file = KeyFile::new(path).with_share(share);
         users.iter().try_for_each(|(name, phc)| file.seal_hashed(name, phc, &key))
     })?;
     Ok(key)

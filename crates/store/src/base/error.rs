@@ -48,6 +48,10 @@ pub enum StoreError {
     /// The key file beside the database cannot be read or written.
     #[error("key file {path}: {reason}")]
     KeyFile { path: PathBuf, reason: String },
+    /// The user's seal needs the OS keyring's share, and the keyring gave none (`other`: it
+    /// gave another than the seal was made with).
+    #[error("the keyring's share of the database key: {}", if *other { "another than sealed with" } else { "not given" })]
+    KeyringShare { other: bool },
     /// Encrypting a plain database stopped; the plain file is still the database, unchanged.
     #[error("encrypting {path}: {reason}")]
     Encrypting { path: PathBuf, reason: String },
@@ -155,6 +159,7 @@ impl StoreError {
             | Self::KeyFile { .. }
             | Self::Encrypting { .. } => ErrorCode::DatabaseUnavailable,
             Self::NeedsKey { .. } => ErrorCode::SignedOut,
+            Self::KeyringShare { .. } => ErrorCode::KeyringUnavailable,
             Self::KeyMismatch { .. } => ErrorCode::DatabaseKeyMismatch,
             Self::NotFound { .. } => ErrorCode::NotFound,
             Self::Invalid { .. } => ErrorCode::InvalidInput,
@@ -224,6 +229,17 @@ impl StoreError {
                 format!("数据库的密钥文件无法读写：{}（{reason}）。文件未被改动，请联系管理员。", path.display()),
                 format!("The database's key file {} cannot be read or written ({reason}). It was not changed; contact your administrator.", path.display()),
             ),
+            Self::KeyringShare { other } => {
+                let (zh, en) = if *other {
+                    ("系统钥匙串中保存的不是加密本机数据库时所用的那一份", "the keyring holds another share than the one the database was sealed with")
+                } else {
+                    ("现在无法从系统钥匙串取得（钥匙串未解锁或不可用）", "the keyring did not give its share (locked or unavailable)")
+                };
+                Message::new(
+                    format!("本机数据库的密钥由密码和系统钥匙串共同保护，但{zh}。密码未被计为错误。请在本机的桌面会话中解锁钥匙串后再登录；已注册的笔记本电脑也可由管理员重设密码（忘记密码）。"),
+                    format!("This laptop's database key is protected by the password and the system keyring together, and {en}. The password was not counted as wrong. Unlock the keyring in this laptop's desktop session and sign in again; an enrolled laptop can also have its password reset by an administrator (Forgot the password?)."),
+                )
+            }
             Self::Encrypting { path, .. } => Message::new(
                 format!("数据库加密未完成，原数据库完好未改动：{}。请确认磁盘空间后重新登录。", path.display()),
                 format!("Encrypting {} did not finish; the database is intact and unchanged. Check the free disk space and sign in again.", path.display()),

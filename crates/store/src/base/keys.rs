@@ -190,16 +190,53 @@ struct Seal {
     salt: String,
     nonce: String,
     sealed: String,
+    /// The check of the keyring share the seal was made with, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    keyring: Option<String>,
     #[serde(default)]
     failed: u32,
     #[serde(default)]
     retry_after_ms: i64,
 }
 
+/// The OS keyring's part of a password seal: 32 random bytes, one per OS user, kept in the
+/// keyring and never beside the database.
+#[derive(Clone)]
+pub struct KeyringShare(Zeroizing<[u8; 32]>);
+
+impl KeyringShare {
+    pub fn new(bytes: Zeroizing<[u8; 32]>) -> Self {
+        Self(bytes)
+    }
+
+    /// What a seal records of the share it needs: enough to tell another share from it, nothing
+    /// to find it by.
+    fn check(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new().chain_update(b"SafeServe keyring share check v1\0").chain_update(*self.0).finalize();
+        hex::encode(&digest[..8])
+    }
+
+    /// The sealing key of a password key and this share together.
+    fn mix(&self, password_key: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"SafeServe seal under password and keyring v1\0")
+            .chain_update(password_key)
+            .chain_update(*self.0)
+            .finalize();
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(&digest);
+        out
+    }
+}
+
 /// The key file of one database.
 pub struct KeyFile {
     path: PathBuf,
     stored: Stored,
+    /// The keyring's share, when the keyring gave one: new seals are made with it.
+    share: Option<KeyringShare>,
 }
 
 fn key_file_error(path: &Path, reason: impl std::fmt::Display) -> StoreError {
@@ -233,12 +270,37 @@ impl KeyFile {
         if stored.format > FORMAT {
             return Err(key_file_error(&path, format!("format {} is newer than this build's {FORMAT}", stored.format)));
         }
-        Ok(Some(Self { path, stored }))
+        Ok(Some(Self { path, stored, share: None }))
     }
 
     /// A key file for `db` holding no seal yet (written by [`KeyFile::seal`]).
     pub fn new(db: &Path) -> Self {
-        Self { path: key_file_path(db), stored: Stored { format: FORMAT, users: Vec::new(), recovery: None } }
+        Self {
+            path: key_file_path(db),
+            stored: Stored { format: FORMAT, users: Vec::new(), recovery: None },
+            share: None,
+        }
+    }
+
+    /// The key file beside `db`, with the keyring's share for signing `name` in: `keyring(create)`
+    /// asks the OS keyring (`safeserve_device::keyring_share`). A share is made only for a seal
+    /// that has none yet (it gains one at this sign-in); for a seal that needs one, a keyring
+    /// that lost it must not make another.
+    pub fn load_for(
+        db: &Path,
+        name: &str,
+        keyring: impl FnOnce(bool) -> Option<[u8; 32]>,
+    ) -> Result<Option<Self>, StoreError> {
+        let Some(file) = Self::load(db)? else { return Ok(None) };
+        let needs = file.stored.users.iter().any(|u| same_name(&u.name, name) && u.keyring.is_some());
+        let share = keyring(!needs).map(|bytes| KeyringShare::new(Zeroizing::new(bytes)));
+        Ok(Some(file.with_share(share)))
+    }
+
+    /// Seals made from now on need the keyring's `share` too, and seals that need it open.
+    pub fn with_share(mut self, share: Option<KeyringShare>) -> Self {
+        self.share = share;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -279,11 +341,16 @@ impl KeyFile {
     }
 
     fn seal_under(&mut self, name: &str, salt: &[u8], password_key: &[u8; 32], key: &DbKey) -> Result<(), StoreError> {
-        let (nonce, sealed) = self.seal_key(password_key, &name.trim().to_lowercase(), key)?;
+        let sealing_key = match &self.share {
+            Some(share) => share.mix(password_key),
+            None => Zeroizing::new(*password_key),
+        };
+        let (nonce, sealed) = self.seal_key(&sealing_key, &name.trim().to_lowercase(), key)?;
         self.stored.users.retain(|u| !same_name(&u.name, name));
         self.stored.users.push(Seal {
             name: name.trim().to_owned(),
             salt: hex::encode(salt),
+            keyring: self.share.as_ref().map(KeyringShare::check),
             nonce,
             sealed,
             failed: 0,
@@ -309,6 +376,12 @@ impl KeyFile {
         let opened = self.open_seal(seal, password)?;
         let seal = &mut self.stored.users[i];
         match opened {
+            // Sealed before a keyring answered: sealed again, with its share.
+            Some(key) if seal.keyring.is_none() && self.share.is_some() => {
+                let name = seal.name.clone();
+                self.seal(&name, password, &key)?;
+                Ok(key)
+            }
             Some(key) => {
                 if seal.failed > 0 {
                     seal.failed = 0;
@@ -363,10 +436,19 @@ impl KeyFile {
         Ok(key)
     }
 
-    /// The key if the seal opens under `password`; `None` if it does not (a wrong password).
+    /// The key if the seal opens under `password` (and the keyring's share, when the seal was
+    /// made with one); `None` if it does not (a wrong password). A share missing or another is
+    /// an error of its own, found before the password is tried.
     fn open_seal(&self, seal: &Seal, password: &str) -> Result<Option<DbKey>, StoreError> {
+        let share = match (&seal.keyring, &self.share) {
+            (None, _) => None,
+            (Some(check), Some(share)) if *check == share.check() => Some(share),
+            (Some(_), share) => return Err(StoreError::KeyringShare { other: share.is_some() }),
+        };
         let salt = hex::decode(&seal.salt).map_err(|e| key_file_error(&self.path, format!("salt: {e}")))?;
-        self.open_sealed(&*password_key(password, &salt)?, &seal.nonce, &seal.sealed, &seal.name.to_lowercase())
+        let password_key = password_key(password, &salt)?;
+        let sealing_key = share.map_or_else(|| Zeroizing::new(*password_key), |s| s.mix(&password_key));
+        self.open_sealed(&sealing_key, &seal.nonce, &seal.sealed, &seal.name.to_lowercase())
     }
 
     /// `key` sealed under `sealing_key`, bound to `aad`: the nonce and the sealed bytes, in hex.
@@ -542,6 +624,42 @@ mod tests {
         assert!(file.unlock("wang", "forgotten", 0).is_err(), "the old password no longer opens");
         assert!(file.recovery().is_none(), "a recovery key opens once");
         assert!(file.recover(&recovery, "new pass 2").is_err());
+    }
+
+    #[test]
+    fn with_a_keyring_a_seal_needs_its_share_too_and_a_missing_share_is_no_wrong_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let key = DbKey::random();
+        let share = || Some(KeyringShare::new(Zeroizing::new([7u8; 32])));
+        // Sealed where no keyring answered: it gains the share at the first sign-in with one.
+        KeyFile::new(&db).seal("wang", "pass-1234", &key).unwrap();
+        let mut file = KeyFile::load(&db).unwrap().unwrap().with_share(share());
+        assert_eq!(*file.unlock("wang", "pass-1234", 0).unwrap().to_hex(), *key.to_hex());
+        assert!(std::fs::read_to_string(key_file_path(&db)).unwrap().contains("\"keyring\""));
+
+        // The password alone no longer opens it, and that is said, not counted as a wrong try.
+        let mut alone = KeyFile::load(&db).unwrap().unwrap();
+        for _ in 0..5 {
+            assert!(matches!(alone.unlock("wang", "pass-1234", 0), Err(StoreError::KeyringShare { other: false })));
+        }
+        let other = Some(KeyringShare::new(Zeroizing::new([8u8; 32])));
+        let mut wrong = KeyFile::load(&db).unwrap().unwrap().with_share(other);
+        assert!(matches!(wrong.unlock("wang", "pass-1234", 0), Err(StoreError::KeyringShare { other: true })));
+        let mut file = KeyFile::load(&db).unwrap().unwrap().with_share(share());
+        assert!(matches!(file.unlock("wang", "wrong-pass", 0), Err(StoreError::SignIn { .. })));
+        assert_eq!(*file.unlock("wang", "pass-1234", 0).unwrap().to_hex(), *key.to_hex(), "no wait was earned");
+
+        // A reset made where the keyring holds another share seals under that one.
+        let recovery = RecoveryKey::random();
+        let target =
+            RecoveryTarget { user: "wang".into(), server: "s".into(), device_id: "d".into(), server_trust: None };
+        file.seal_recovery(target, &recovery, &key).unwrap();
+        let renewed = || Some(KeyringShare::new(Zeroizing::new([9u8; 32])));
+        let mut file = KeyFile::load(&db).unwrap().unwrap().with_share(renewed());
+        file.recover(&recovery, "pass-5678").unwrap();
+        let mut file = KeyFile::load(&db).unwrap().unwrap().with_share(renewed());
+        assert_eq!(*file.unlock("wang", "pass-5678", 0).unwrap().to_hex(), *key.to_hex());
     }
 
     #[test]
