@@ -201,9 +201,13 @@ impl AppState {
         let state = self.clone();
         let new_password = zeroize::Zeroizing::new(new_password);
         let user = tauri::async_runtime::spawn_blocking(move || -> Result<UserView, CommandError> {
-            let share = safeserve_device::keyring_share(true).map(|b| KeyringShare::new(zeroize::Zeroizing::new(b)));
-            let (name, key) =
-                safeserve_sync::recovery::reset_password(&state.db_path, share, &device.key, &code, &new_password)?;
+            let (name, key) = safeserve_sync::recovery::reset_password(
+                &state.db_path,
+                keyring_share(),
+                &device.key,
+                &code,
+                &new_password,
+            )?;
             let mut reader = state.reader.lock().map_err(|_| CommandError::internal("reader lock poisoned"))?;
             let mut store = state.store.lock().map_err(|_| CommandError::internal("store lock poisoned"))?;
             state.open_keyed(&mut store, &mut reader, key)?;
@@ -243,8 +247,7 @@ impl AppState {
         let path = self.db_path.clone();
         *reader = None;
         *store = Err(CommandError::internal("the database is being encrypted"));
-        let share = safeserve_device::keyring_share(true).map(|b| KeyringShare::new(zeroize::Zeroizing::new(b)));
-        match safeserve_store::encryption::encrypt_for_users(&path, share) {
+        match safeserve_store::encryption::encrypt_for_users(&path, keyring_share()) {
             Ok(key) => {
                 *store = Store::open_with(&path, &OpenOptions::keyed(key.clone())).map_err(CommandError::from);
                 *self.key.lock().map_err(|_| CommandError::internal("key lock poisoned"))? = Some(key);
@@ -473,6 +476,12 @@ impl AppState {
 }
 
 /// The user signed in as `name` (matched as the `users` table matches names).
+/// The OS keyring's share for a seal made now (made in the keyring on first use), if a
+/// keyring answers.
+fn keyring_share() -> Option<KeyringShare> {
+    safeserve_device::keyring_share(true).map(|b| KeyringShare::new(zeroize::Zeroizing::new(b)))
+}
+
 fn find_user(store: &Store, name: &str) -> Result<UserView, CommandError> {
     let wanted = name.trim().to_lowercase();
     store

@@ -45,8 +45,8 @@ pub fn target(db: &Path) -> Result<Option<RecoveryTarget>, SyncError> {
 /// Sets a new password for the user the laptop is enrolled to, with the one-time `code` an
 /// administrator gave: the server releases the laptop's recovery key for the code and the
 /// device's signature, and the database key is sealed under `new_password` (and the OS
-/// keyring's `share`, where there is one). Returns the user's
-/// sign-in name and the database key. The new password is checked before the code is spent.
+/// keyring's `share`, where there is one). Returns the user's sign-in name and the database
+/// key. The new password is checked before the code is spent.
 pub fn reset_password(
     db: &Path,
     share: Option<KeyringShare>,
