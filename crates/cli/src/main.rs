@@ -26,6 +26,7 @@ mod documents;
 mod grades;
 mod letter;
 mod output;
+mod registers;
 mod sync;
 
 use chrono::NaiveDate;
@@ -155,6 +156,42 @@ enum Command {
     Template {
         #[command(subcommand)]
         command: TemplateCommand,
+    },
+    /// Import a register from an Excel workbook (导入登记表): every row previewed — new,
+    /// changed (old → new), unchanged, or refused with its problems by row and column — then
+    /// the rows without problems written in one go, each change kept in the audit log.
+    /// KIND: enterprises. Exit 0 all taken, 3 some rows refused (the rest written), 2 the file
+    /// could not be read (nothing written).
+    Import {
+        #[arg(value_parser = registers::kind)]
+        kind: safeserve_core::import::ImportKind,
+        file: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        /// Preview only: write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a register's blank import template, its columns explained (下载导入模板).
+    ImportTemplate {
+        #[arg(value_parser = registers::kind)]
+        kind: safeserve_core::import::ImportKind,
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Export a register as an Excel ledger in the import template's columns (导出台账).
+    Ledger {
+        #[arg(value_parser = registers::kind)]
+        kind: safeserve_core::import::ImportKind,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+        /// Only under this division (a district or township code).
+        #[arg(long, default_value = "")]
+        within: String,
     },
     /// Print a signed document as its A4 PDF form (打印文书). ID: the document, or the visit
     /// (its newest signed version of the form), or for enterprise-file the enterprise.
@@ -412,6 +449,9 @@ fn main() -> ExitCode {
         Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
         Command::Letter { command } => letter::run(command),
         Command::Check { db, full } => backup::check(&db, full),
+        Command::Import { kind, file, db, dry_run, json } => registers::import(&db, kind, &file, dry_run, json),
+        Command::ImportTemplate { kind, to } => registers::template(kind, &to),
+        Command::Ledger { kind, db, to, within } => registers::ledger(&db, kind, &within, &to),
         Command::Backup { command } => backup::run(command),
         Command::Report { form, db, id, out } => documents::report(&db, form, &id, &out),
         Command::Verify { db, file, code, json } => documents::verify(&db, file.as_deref(), code.as_deref(), json),

@@ -343,3 +343,41 @@ fn a_damaged_database_names_its_backup_which_restores_after_showing_what_it_hold
     let o = safeserve(&["check", "--db", &db, "--full"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `ledger` then `import` of the same file changes nothing; a file that is not a workbook is
+/// refused with exit 2; a technician may not import; the template is a workbook.
+#[test]
+fn registers_go_out_as_a_ledger_and_come_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let ledger = dir.path().join("台账.xlsx").to_string_lossy().into_owned();
+    let o = safeserve(&["ledger", "enterprises", "--db", &db, "--to", &ledger, "--within", "330106"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("行"), "{}", stdout(&o));
+
+    let o = safeserve(&["import", "enterprises", &ledger, "--db", &db, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(json["applied"]["new"], 0);
+    assert_eq!(json["applied"]["changed"], 0);
+    assert!(json["applied"]["unchanged"].as_u64().unwrap() > 10, "{json}");
+
+    let text = dir.path().join("名录.xlsx");
+    std::fs::write(&text, "统一社会信用代码,企业名称\n").unwrap();
+    let o = safeserve(&["import", "enterprises", text.to_str().unwrap(), "--db", &db]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("这不是 Excel 工作簿"), "{}", stderr(&o));
+
+    let o = cli()
+        .env("SAFESERVE_USER", "technician")
+        .args(["import", "enterprises", &ledger, "--db", &db])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("维护服务机构和从业人员登记"), "the act refused is named: {}", stderr(&o));
+
+    let template = dir.path().join("模板.xlsx");
+    let o = safeserve(&["import-template", "enterprises", "--to", template.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(&std::fs::read(&template).unwrap()[..2], b"PK");
+}

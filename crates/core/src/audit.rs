@@ -29,6 +29,31 @@ labelled_enum! {
         Refused = "refused", "越权操作被拒绝", "Refused for the role";
         BackUp = "back_up", "备份", "Backed up";
         Restore = "restore", "从备份恢复", "Restored from a backup";
+        ImportRegister = "import_register", "导入登记表", "Imported a register";
+        ChangeRegister = "change_register", "修改登记信息", "Changed a register record";
+    }
+}
+
+/// Who an entry names: the signed-in user, or the account the command line was run with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub user_name: String,
+    pub role: Option<Role>,
+}
+
+impl Actor {
+    /// An entry for what this actor did at `at`.
+    pub fn entry(&self, at: &str, act: AuditAct, subject: impl Into<String>, detail: impl Into<String>) -> AuditEntry {
+        AuditEntry {
+            at: at.to_owned(),
+            user_id: self.user_id.clone(),
+            user_name: self.user_name.clone(),
+            role: self.role,
+            act,
+            subject: subject.into(),
+            detail: detail.into(),
+        }
     }
 }
 

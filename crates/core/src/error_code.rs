@@ -97,6 +97,11 @@ error_codes! {
     /// The system's file manager did not open.
     FileManagerFailed = "file_manager_failed",
 
+    // Workbooks.
+    /// A register's workbook that cannot be read: not a workbook, a password on it, damaged,
+    /// no header, too many rows. Nothing was written.
+    WorkbookUnreadable = "workbook_unreadable",
+
     // The laptop's side of sync.
     BadAddress = "bad_address",
     PlainHttp = "plain_http",

@@ -88,7 +88,9 @@ fn screaming_snake(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{access, audit, backtrace, blacklist, coverage, document, grading, hazard, register, sync, visit};
+    use crate::{
+        access, audit, backtrace, blacklist, coverage, document, grading, hazard, import, register, sync, visit,
+    };
 
     /// Every labelled enum, each with its TypeScript table.
     macro_rules! tables {
@@ -116,6 +118,7 @@ mod tests {
             hazard::HazardEventKind,
             hazard::HazardGap,
             hazard::HazardStatus,
+            import::ImportKind,
             register::Industry,
             register::ServiceType,
             register::StaffRole,

@@ -23,6 +23,7 @@ pub mod error_code;
 pub mod grading;
 pub mod hazard;
 pub mod ids;
+pub mod import;
 pub mod labels;
 pub mod letter;
 pub mod message;

@@ -27,6 +27,7 @@ pub use base::{audit, backups, encryption, keys, search, views};
 pub use composites::documents::SignerTrust;
 pub use composites::{bulk, documents, sync};
 pub use evidence::photos;
+pub use registers::import;
 pub use supervision::{blacklist, evaluations, grades, letters};
 
 use rusqlite::Connection;

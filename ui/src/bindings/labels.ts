@@ -17,6 +17,7 @@ import type { HazardGap } from './HazardGap';
 import type { HazardLevel } from './HazardLevel';
 import type { HazardStanding } from './HazardStanding';
 import type { HazardStatus } from './HazardStatus';
+import type { ImportKind } from './ImportKind';
 import type { Industry } from './Industry';
 import type { ItemResult } from './ItemResult';
 import type { ManagementDocument } from './ManagementDocument';
@@ -73,6 +74,8 @@ export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
   refused: { zh: "越权操作被拒绝", en: "Refused for the role" },
   back_up: { zh: "备份", en: "Backed up" },
   restore: { zh: "从备份恢复", en: "Restored from a backup" },
+  import_register: { zh: "导入登记表", en: "Imported a register" },
+  change_register: { zh: "修改登记信息", en: "Changed a register record" },
 };
 
 export const HAZARD_STANDING_LABELS: Record<HazardStanding, Message> = {
@@ -185,6 +188,10 @@ export const HAZARD_STATUS_LABELS: Record<HazardStatus, Message> = {
   open: { zh: "待整改", en: "Open" },
   rectification_reported: { zh: "待复查", en: "Awaiting re-inspection" },
   closed: { zh: "已闭环", en: "Closed" },
+};
+
+export const IMPORT_KIND_LABELS: Record<ImportKind, Message> = {
+  enterprises: { zh: "生产经营单位", en: "Enterprises" },
 };
 
 export const INDUSTRY_LABELS: Record<Industry, Message> = {

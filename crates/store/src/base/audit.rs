@@ -2,7 +2,7 @@
 //! (`safeserve_core::audit`), and read back with the chain checked.
 
 use crate::{Store, StoreError};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use safeserve_core::audit::{chain_hash, first_break, AuditAct, AuditEntry};
 use safeserve_core::sync::Role;
 use serde::Serialize;
@@ -31,30 +31,38 @@ pub struct AuditLog {
     pub broken_at: Option<i64>,
 }
 
+/// Appends `entry` inside the caller's transaction, so an act and its entry are written
+/// together or not at all. The transaction must have begun IMMEDIATE: the newest entry read
+/// here stays the newest until the commit.
+pub(crate) fn append(conn: &Connection, entry: &AuditEntry) -> Result<i64, StoreError> {
+    let (last, previous): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, String::new()));
+    let seq = last + 1;
+    conn.prepare_cached(
+        "INSERT INTO audit_log(seq, at, user_id, user_name, role, act, subject, detail, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        seq,
+        entry.at,
+        entry.user_id,
+        entry.user_name,
+        entry.role.map(Role::key),
+        entry.act.key(),
+        entry.subject,
+        entry.detail,
+        chain_hash(&previous, seq, entry)
+    ])?;
+    Ok(seq)
+}
+
 impl Store {
     /// Appends `entry` after the newest one, chained to it.
     pub fn record_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (last, previous): (i64, String) = tx
-            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or((0, String::new()));
-        let seq = last + 1;
-        tx.execute(
-            "INSERT INTO audit_log(seq, at, user_id, user_name, role, act, subject, detail, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                seq,
-                entry.at,
-                entry.user_id,
-                entry.user_name,
-                entry.role.map(Role::key),
-                entry.act.key(),
-                entry.subject,
-                entry.detail,
-                chain_hash(&previous, seq, entry)
-            ],
-        )?;
+        let seq = append(&tx, entry)?;
         tx.commit()?;
         Ok(seq)
     }

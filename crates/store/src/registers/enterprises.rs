@@ -37,6 +37,83 @@ pub(crate) fn insert(conn: &Connection, e: &Enterprise, created_at: &str) -> rus
     Ok(seq)
 }
 
+/// Every field of an enterprise, in [`read`]'s order.
+const COLUMNS: &str =
+    "seq, id, credit_code, name, address, division, industry, size, park, principal, safety_contact, phone";
+
+fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Enterprise)> {
+    let division: String = r.get(5)?;
+    let industry: String = r.get(6)?;
+    let size: String = r.get(7)?;
+    Ok((
+        r.get(0)?,
+        Enterprise {
+            id: parse_id(r, 1)?,
+            credit_code: r.get(2)?,
+            name: r.get(3)?,
+            address: r.get(4)?,
+            division: DivisionCode::parse(&division)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e)))?,
+            industry: crate::known(("行业", "industry"), &industry, Industry::from_key)?,
+            size: crate::known(("企业规模", "enterprise size"), &size, EnterpriseSize::from_key)?,
+            park: r.get(8)?,
+            principal: r.get(9)?,
+            safety_contact: r.get(10)?,
+            phone: r.get(11)?,
+        },
+    ))
+}
+
+/// The enterprise registered under `credit_code`, with its row's `seq`.
+pub(crate) fn by_credit_code(conn: &Connection, credit_code: &str) -> rusqlite::Result<Option<(i64, Enterprise)>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM enterprises WHERE credit_code = ?1"))?
+        .query_row([credit_code], read)
+        .optional()
+}
+
+/// Every enterprise in a division (code prefix, empty for all), in registration order, with
+/// the division's name as the ledger shows it.
+pub(crate) fn each(
+    conn: &Connection,
+    division_prefix: &str,
+    mut f: impl FnMut(Enterprise, String),
+) -> Result<(), StoreError> {
+    let (lo, hi) = prefix_range(division_prefix);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, {} FROM enterprises e WHERE (?1 = '' OR (division >= ?1 AND division < ?2)) ORDER BY seq",
+        divisions::name_sql("e.division")
+    ))?;
+    let mut rows = stmt.query(params![lo, hi])?;
+    while let Some(r) = rows.next()? {
+        let (_, e) = read(r)?;
+        let name: Option<String> = r.get(12)?;
+        f(e, name.unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// Writes every field of the enterprise at `seq` (its id and credit code stay) and reindexes it.
+pub(crate) fn update(conn: &Connection, seq: i64, e: &Enterprise) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE enterprises SET name = ?2, address = ?3, division = ?4, industry = ?5, high_risk = ?6, size = ?7, \
+         park = ?8, principal = ?9, safety_contact = ?10, phone = ?11 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        e.name,
+        e.address,
+        e.division.as_str(),
+        e.industry.key(),
+        e.is_high_risk(),
+        e.size.key(),
+        e.park,
+        e.principal,
+        e.safety_contact,
+        e.phone,
+    ])?;
+    search::reindex(conn, Register::Enterprise, seq)
+}
+
 pub(crate) fn summary_sql(filter: &str) -> String {
     format!(
         "SELECT e.id, e.name, e.credit_code, e.address, e.division, {}, e.industry, e.high_risk, e.size, e.park, e.seq \

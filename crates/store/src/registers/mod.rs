@@ -5,5 +5,6 @@ pub(crate) mod agencies;
 pub(crate) mod contracts;
 pub(crate) mod divisions;
 pub(crate) mod enterprises;
+pub mod import;
 pub(crate) mod people;
 pub(crate) mod users;

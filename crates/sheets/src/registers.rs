@@ -1,0 +1,60 @@
+//! Workbooks and the store: a register's workbook read into an import plan (nothing written),
+//! and a register written out as its ledger.
+
+use crate::read::{read_register, ReadSummary, SheetError};
+use safeserve_core::import::ImportKind;
+use safeserve_core::{ErrorCode, Message};
+use safeserve_store::import::ImportPlan;
+use safeserve_store::{Store, StoreError};
+use std::path::Path;
+
+/// Why a workbook could not be planned or a ledger written: the file, or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Sheet(#[from] SheetError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    pub fn message(&self) -> Message {
+        match self {
+            ImportError::Sheet(e) => e.message(),
+            ImportError::Store(e) => e.message(),
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ImportError::Sheet(SheetError::Write { .. }) => ErrorCode::WriteFailed,
+            ImportError::Sheet(_) => ErrorCode::WorkbookUnreadable,
+            ImportError::Store(e) => e.code(),
+        }
+    }
+}
+
+/// What the workbook at `path` would do to the register `kind`, every row compared with the
+/// register as it stands. Nothing is written.
+pub fn plan(store: &Store, kind: ImportKind, path: &Path) -> Result<(ImportPlan, ReadSummary), ImportError> {
+    match kind {
+        ImportKind::Enterprises => {
+            let mut planner = store.plan_enterprise_import()?;
+            let read =
+                read_register::<ImportError>(path, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
+            Ok((planner.finish(), read))
+        }
+    }
+}
+
+/// Writes the register `kind` under `division_prefix` (empty for all) to the workbook `to`, in
+/// the import template's columns. Returns the number of rows.
+pub fn ledger(store: &Store, kind: ImportKind, division_prefix: &str, to: &Path) -> Result<u32, ImportError> {
+    match kind {
+        ImportKind::Enterprises => {
+            let mut ledger = crate::write::Ledger::new(kind)?;
+            store.enterprise_ledger(division_prefix, |r| ledger.push(&r))?;
+            Ok(ledger.finish(to)?)
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Registers through real workbooks: files written with rust_xlsxwriter (as Excel and WPS write
+//! them), read back through calamine into a real SQLite store. The plan writes nothing, the
+//! apply writes what had no problem with each change in the audit log, the same file twice
+//! changes nothing, a ledger reads back unchanged, and each kind of bad file gets its message.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
+
+use rust_xlsxwriter::{Format, Workbook};
+use safeserve_core::audit::{Actor, AuditAct};
+use safeserve_core::import::{Cell, ImportKind};
+use safeserve_core::sync::Role;
+use safeserve_core::EnterpriseId;
+use safeserve_sheets::read::{read_register, SheetError};
+use safeserve_sheets::{ledger, plan, ImportError};
+use safeserve_store::import::RowAction;
+use safeserve_store::views::EnterpriseQuery;
+use safeserve_store::{OpenOptions, Store};
+use std::path::{Path, PathBuf};
+
+const NOW: &str = "2026-12-05T10:00:00+08:00";
+
+/// Valid GB 32100 codes (check characters computed).
+const CODE_A: &str = "91330106MA2B3C4D5D";
+const CODE_B: &str = "91350100M000100Y43";
+
+fn store(dir: &Path) -> Store {
+    let mut store =
+        Store::open_with(dir.join("t.db"), &OpenOptions { create: true, ..OpenOptions::default() }).unwrap();
+    let load = store.bulk_load().unwrap();
+    for (code, name, parent) in [
+        ("330106", "西湖区", None),
+        ("330106109", "转塘街道", Some("330106")),
+        ("330110", "余杭区", None),
+        ("330110001", "城关镇", Some("330110")),
+        ("330122", "桐庐县", None),
+        ("330122100", "城关镇", Some("330122")),
+    ] {
+        load.division(code, name, parent).unwrap();
+    }
+    load.finish().unwrap();
+    store
+}
+
+fn clerk() -> Actor {
+    Actor { user_id: Some("u1".into()), user_name: "王建国".into(), role: Some(Role::Supervisor) }
+}
+
+const HEADER: [&str; 10] = [
+    "统一社会信用代码*",
+    "企业名称",
+    "地址",
+    "所属乡镇（街道）",
+    "行业",
+    "企业规模",
+    "所在园区",
+    "主要负责人",
+    "安全管理联系人",
+    "联系电话",
+];
+
+/// A workbook with a merged title over the header (as bureaus' ledgers have) and `rows`.
+fn workbook(dir: &Path, name: &str, rows: &[[&str; 10]]) -> PathBuf {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.merge_range(0, 0, 0, 9, "西湖区生产经营单位名录（2026年）", &Format::new()).unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 2, c as u16, *v).unwrap();
+        }
+    }
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+fn good_rows() -> Vec<[&'static str; 10]> {
+    vec![
+        [
+            CODE_A,
+            "杭州转塘化工有限公司",
+            "转塘街道某路 1 号",
+            "西湖区转塘街道",
+            "化工",
+            "小型",
+            "",
+            "张三",
+            "李四",
+            "13800000000",
+        ],
+        // Full-width digits and letters, a full-width space around the name.
+        [
+            "９１３５０１００Ｍ０００１００Ｙ４３",
+            "\u{3000}桐庐某某纺织厂 ",
+            "城关镇某街 8 号",
+            "桐庐县城关镇",
+            "纺织服装",
+            "微型",
+            "",
+            "赵六",
+            "",
+            "",
+        ],
+    ]
+}
+
+#[test]
+fn a_workbook_is_planned_without_writing_then_applied_and_the_same_file_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let mut rows = good_rows();
+    rows.push(["91330106MA2B3C4D5E", "校验位错了", "某地", "转塘街道", "化工", "小型", "", "某人", "", ""]);
+    rows.push([CODE_A, "重复的一行", "某地", "转塘街道", "化工", "小型", "", "某人", "", ""]);
+    rows.push(["", "", "", "", "", "", "", "", "", ""]);
+    rows.push(["91330106MA2B3C4D5D", "", "某地", "城关镇", "火箭", "巨型", "", "某人", "", ""]);
+    let file = workbook(dir.path(), "名录.xlsx", &rows);
+
+    let (p, read) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    assert_eq!(read.header.row, 2, "the header is found under the merged title");
+    assert_eq!(read.rows, 5, "the blank row is skipped");
+    let counts = p.counts();
+    assert_eq!((counts.new, counts.changed, counts.unchanged, counts.refused), (2, 0, 0, 3));
+    assert!(
+        store
+            .search_enterprises(&EnterpriseQuery { text: "转塘化工".into(), ..Default::default() })
+            .unwrap()
+            .is_empty(),
+        "the plan writes nothing"
+    );
+    let problems: Vec<String> = p.problems().map(|q| format!("{}|{}|{}", q.row, q.column, q.message.zh)).collect();
+    assert!(problems.iter().any(|q| q.starts_with("5|统一社会信用代码（A 列）|校验位错误，应为 D")), "{problems:#?}");
+    assert!(problems.iter().any(|q| q.starts_with("6|统一社会信用代码|与第 3 行的信用代码相同")), "{problems:#?}");
+    for (column, says) in [
+        ("企业名称（B 列）", "必填"),
+        ("所属乡镇（街道）（D 列）", "2 处同名"),
+        ("行业（E 列）", "“火箭”不是可选的值"),
+        ("企业规模（F 列）", "巨型"),
+    ] {
+        assert!(
+            problems.iter().any(|q| q.starts_with(&format!("8|{column}|")) && q.contains(says)),
+            "{column}: {problems:#?}"
+        );
+    }
+
+    let applied =
+        store.apply_enterprise_import(&p, &clerk(), "名录.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
+    assert_eq!((applied.new, applied.refused), (2, 3));
+    let found =
+        store.search_enterprises(&EnterpriseQuery { text: "桐庐某某纺织厂".into(), ..Default::default() }).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].credit_code.as_str(), found[0].division.as_str()), (CODE_B, "330122100"));
+
+    // The same plan again, and the same file read again: nothing changes.
+    let again =
+        store.apply_enterprise_import(&p, &clerk(), "名录.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
+    assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 2));
+    let (p2, _) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    assert_eq!((p2.counts().new, p2.counts().changed, p2.counts().unchanged, p2.counts().refused), (0, 0, 2, 3));
+    assert_eq!(store.counts().unwrap().enterprises, 2);
+
+    // A changed row updates the record; the audit log keeps who, when and the old value.
+    let mut changed = good_rows();
+    changed[0][2] = "转塘街道新路 9 号";
+    changed[0][7] = "张三丰";
+    let file2 = workbook(dir.path(), "名录-更新.xlsx", &changed);
+    let (p3, _) = plan(&store, ImportKind::Enterprises, &file2).unwrap();
+    let RowAction::Changed { changes } = &p3.rows[0].action else { panic!("{:?}", p3.rows[0]) };
+    let shown: Vec<String> = changes.iter().map(|c| format!("{}:{}→{}", c.field, c.old, c.new)).collect();
+    assert_eq!(shown, ["地址:转塘街道某路 1 号→转塘街道新路 9 号", "主要负责人:张三→张三丰"]);
+    assert_eq!(p3.rows[1].action, RowAction::Unchanged);
+    store.apply_enterprise_import(&p3, &clerk(), "名录-更新.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
+    let log = store.audit_log(10).unwrap();
+    assert_eq!(log.broken_at, None);
+    let change = log.entries.iter().find(|e| e.entry.act == AuditAct::ChangeRegister).expect("a change entry");
+    assert_eq!(change.entry.user_name, "王建国");
+    assert!(change.entry.subject.contains(CODE_A), "{}", change.entry.subject);
+    assert_eq!(change.entry.detail, "地址：转塘街道某路 1 号 → 转塘街道新路 9 号；主要负责人：张三 → 张三丰");
+    let imports = log.entries.iter().filter(|e| e.entry.act == AuditAct::ImportRegister).count();
+    assert_eq!(imports, 3);
+}
+
+#[test]
+fn a_ledger_reads_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store(dir.path());
+    let file = workbook(dir.path(), "名录.xlsx", &good_rows());
+    let (p, _) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    store.apply_enterprise_import(&p, &clerk(), "名录.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
+    let out = dir.path().join("台账.xlsx");
+    assert_eq!(ledger(&store, ImportKind::Enterprises, "", &out).unwrap(), 2);
+    assert_eq!(ledger(&store, ImportKind::Enterprises, "330122", &dir.path().join("桐庐.xlsx")).unwrap(), 1);
+    let (back, read) = plan(&store, ImportKind::Enterprises, &out).unwrap();
+    assert_eq!(read.header.row, 1);
+    assert_eq!((back.counts().unchanged, back.counts().new, back.counts().refused), (2, 0, 0), "{back:#?}");
+}
+
+#[test]
+fn the_template_names_every_column_and_reads_as_an_empty_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let path = dir.path().join("模板.xlsx");
+    std::fs::write(&path, safeserve_sheets::write::template(ImportKind::Enterprises).unwrap()).unwrap();
+    let (p, read) = plan(&store, ImportKind::Enterprises, &path).unwrap();
+    assert_eq!((read.sheet.as_str(), read.rows, p.rows.len()), ("生产经营单位", 0, 0));
+    // The explanations sheet holds every column with its note and the values it takes.
+    let mut notes = Vec::new();
+    let mut book: calamine_probe::Book = calamine_probe::open(&path);
+    for row in book.rows("填写说明") {
+        notes.push(row.join("|"));
+    }
+    let all = notes.join("\n");
+    for h in ["统一社会信用代码", "所属乡镇（街道）", "化工、危化品", "微型、小型、中型、大型"]
+    {
+        assert!(all.contains(h), "{h} missing from:\n{all}");
+    }
+}
+
+/// The explanations sheet read with calamine directly (the register reader reads registers).
+mod calamine_probe {
+    use calamine::{open_workbook, Reader, Xlsx};
+    use std::path::Path;
+
+    pub struct Book(Xlsx<std::io::BufReader<std::fs::File>>);
+
+    pub fn open(path: &Path) -> Book {
+        Book(open_workbook(path).unwrap())
+    }
+
+    impl Book {
+        pub fn rows(&mut self, sheet: &str) -> Vec<Vec<String>> {
+            let range = self.0.worksheet_range(sheet).unwrap();
+            range.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+        }
+    }
+}
+
+fn read_error(path: &Path) -> SheetError {
+    let r = read_register::<SheetError>(path, ImportKind::Enterprises, |_, _, _| Ok(()));
+    r.expect_err("the file must be refused")
+}
+
+#[test]
+fn files_that_are_not_workbooks_or_are_locked_or_damaged_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("名录.xlsx");
+    std::fs::write(&text, "统一社会信用代码,企业名称\n").unwrap();
+    let e = read_error(&text);
+    assert!(matches!(e, SheetError::NotAWorkbook), "{e:?}");
+    assert!(e.message().zh.contains("另存为 .xlsx"));
+
+    let locked = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/password.xlsx");
+    let e = read_error(&locked);
+    assert!(matches!(e, SheetError::PasswordProtected), "{e:?}");
+    assert!(e.message().zh.contains("密码"));
+
+    let whole = std::fs::read(workbook(dir.path(), "整.xlsx", &good_rows())).unwrap();
+    let cut = dir.path().join("半.xlsx");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let e = read_error(&cut);
+    assert!(matches!(e, SheetError::Damaged { .. }), "{e:?}");
+    assert!(e.message().zh.contains("损坏"));
+
+    let e = read_error(&dir.path().join("没有这个文件.xlsx"));
+    assert!(matches!(e, SheetError::Io { .. }), "{e:?}");
+}
+
+#[test]
+fn a_merged_header_is_named_with_its_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    // 企业名称 spread over two columns pushes every header after it one column on.
+    ws.write_string(0, 0, "统一社会信用代码").unwrap();
+    ws.merge_range(0, 1, 0, 2, "企业名称", &Format::new()).unwrap();
+    ws.merge_range(0, 3, 0, 4, "地址及区划", &Format::new()).unwrap();
+    let path = dir.path().join("合并.xlsx");
+    book.save(&path).unwrap();
+    let e = read_error(&path);
+    let SheetError::MergedHeader { row, range, .. } = &e else { panic!("{e:?}") };
+    assert_eq!((*row, range.as_str()), (1, "B1:C1、D1:E1"));
+    assert!(e.message().zh.contains("合并单元格（B1:C1、D1:E1）"), "{}", e.message().zh);
+    assert!(e.message().zh.contains("主要负责人"), "the missing columns are named too: {}", e.message().zh);
+}
+
+#[test]
+fn cells_arrive_as_typed_dates_as_dates_numbers_as_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(0, 10, "成立日期").unwrap();
+    ws.write_number(1, 9, 13800000000.0).unwrap();
+    ws.write_number_with_format(1, 10, 45296.0, &Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+    ws.write_string(1, 0, CODE_A).unwrap();
+    let path = dir.path().join("日期.xlsx");
+    book.save(&path).unwrap();
+    let mut got = Vec::new();
+    read_register::<SheetError>(&path, ImportKind::Enterprises, |_, row, cells| {
+        got.push((row, cells.to_vec()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(got.len(), 1);
+    let (row, cells) = &got[0];
+    assert_eq!(*row, 2);
+    assert_eq!(cells[9], Cell::Number(13800000000.0));
+    assert_eq!(cells[10], Cell::Date(chrono::NaiveDate::from_ymd_opt(2024, 1, 5).unwrap()));
+}
+
+#[test]
+fn a_sheet_over_the_limit_is_refused_and_nothing_is_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet_with_constant_memory().unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=safeserve_sheets::MAX_ROWS + 1 {
+        ws.write_string(r, 0, CODE_A).unwrap();
+    }
+    let path = dir.path().join("太大.xlsx");
+    book.save(&path).unwrap();
+    let e = plan(&store, ImportKind::Enterprises, &path).unwrap_err();
+    assert!(matches!(e, ImportError::Sheet(SheetError::TooManyRows { .. })), "{e:?}");
+    assert!(e.message().zh.contains("未做任何改动"), "{}", e.message().zh);
+    assert_eq!(store.counts().unwrap().enterprises, 0);
+}
+
+#[test]
+fn an_old_xls_workbook_is_read_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old-excel.xls");
+    let (p, read) = plan(&store, ImportKind::Enterprises, &path).unwrap();
+    assert_eq!((read.sheet.as_str(), read.header.row, read.rows), ("名录", 2, 1));
+    assert_eq!(p.rows[0].action, RowAction::New, "{:?}", p.rows[0]);
+    assert_eq!((p.rows[0].row, p.rows[0].key.as_str()), (3, CODE_B));
+}
