@@ -274,7 +274,6 @@ fn read_xls<RS: Read + Seek, E: From<SheetError>>(
     row: &mut impl FnMut(&Header, u32, &[Cell]) -> Result<(), E>,
 ) -> Result<ReadSummary, E> {
     let mut first: Option<(String, Message)> = None;
-    let mut merged_top: Vec<(String, Option<(u32, String)>)> = Vec::new();
     for sheet in book.sheet_names() {
         let range = book.worksheet_range(&sheet).map_err(damaged)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -291,16 +290,11 @@ fn read_xls<RS: Read + Seek, E: From<SheetError>>(
         };
         match outcome {
             Outcome::Read(header, count) => return Ok(ReadSummary { sheet, header, rows: count }),
-            Outcome::NoHeader(m) => {
-                let merged = book.merge_cells_by_sheet_name(&sheet).ok().and_then(|r| top_merge(&r));
-                merged_top.push((sheet.clone(), merged));
-                if first.is_none() {
-                    first = Some((sheet, m));
-                }
-            }
+            Outcome::NoHeader(m) if first.is_none() => first = Some((sheet, m)),
+            Outcome::NoHeader(_) => {}
         }
     }
-    Err(no_header(first, |s| merged_top.into_iter().find(|(n, _)| n == s).and_then(|(_, m)| m)).into())
+    Err(no_header(first, |sheet| book.merge_cells_by_sheet_name(sheet).ok().and_then(|r| top_merge(&r))).into())
 }
 
 fn place(cells: &mut Vec<Cell>, col: usize, value: Cell) {
