@@ -38,6 +38,15 @@ impl CommandError {
     }
 }
 
+impl From<safeserve_sheets::ImportError> for CommandError {
+    fn from(e: safeserve_sheets::ImportError) -> Self {
+        match e {
+            safeserve_sheets::ImportError::Store(e) => e.into(),
+            e => Self { code: e.code(), message: e.message(), field: None },
+        }
+    }
+}
+
 impl From<safeserve_print::PrintError> for CommandError {
     fn from(e: safeserve_print::PrintError) -> Self {
         match e {

@@ -69,6 +69,7 @@ pub fn run() {
             sleep_lock::lock_before_sleep(state.session.clone(), app.handle().clone());
             state.attach(app.handle().clone());
             app.manage(state);
+            app.manage(commands::imports::PendingImport::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -152,6 +153,12 @@ pub fn run() {
             commands::grades::capability_tests,
             commands::grades::capability_pass_rates,
             commands::grades::export_ranking,
+            commands::imports::preview_import,
+            commands::imports::import_rows,
+            commands::imports::confirm_import,
+            commands::imports::drop_import,
+            commands::imports::write_import_template,
+            commands::imports::export_ledger,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .unwrap_or_else(|e| {

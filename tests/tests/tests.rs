@@ -10,6 +10,7 @@ mod documents;
 mod field_visit;
 mod id_numbers;
 mod keyring;
+mod registers;
 mod secrets_at_rest;
 mod server_backup;
 mod supervision;

@@ -5,6 +5,7 @@ import {
   CloudDownloadOutlined,
   CloudSyncOutlined,
   CrownOutlined,
+  FileExcelOutlined,
   FileSearchOutlined,
   MailOutlined,
   PieChartOutlined,
@@ -50,6 +51,7 @@ const Coverage = lazy(() => import('./screens/Coverage').then((m) => ({ default:
 const Grades = lazy(() => import('./screens/Grades').then((m) => ({ default: m.Grades })));
 const Audit = lazy(() => import('./screens/Audit').then((m) => ({ default: m.Audit })));
 const Backups = lazy(() => import('./screens/Backups').then((m) => ({ default: m.Backups })));
+const Imports = lazy(() => import('./screens/Imports').then((m) => ({ default: m.Imports })));
 
 const LANG_KEY = 'safeserve.lang';
 
@@ -319,6 +321,17 @@ function Shell({
           },
         ]
       : []),
+    // Ledgers are exported by anyone who exports; the import part of the screen is shown to
+    // those who keep the registers (and checked again in Rust).
+    ...(session.may('export')
+      ? [
+          {
+            key: 'imports',
+            icon: <FileExcelOutlined />,
+            label: <span data-testid="nav-imports">{t('navImports')}</span>,
+          },
+        ]
+      : []),
   ];
   const user = session.view.user;
 
@@ -438,5 +451,7 @@ function Screen(props: {
       return <Audit />;
     case 'backups':
       return <Backups />;
+    case 'imports':
+      return <Imports divisions={props.divisions} onRegisterChanged={props.onRegisterChanged} />;
   }
 }

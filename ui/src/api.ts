@@ -18,6 +18,11 @@ import type { Backtrace } from './bindings/Backtrace';
 import type { AppStatus } from './bindings/AppStatus';
 import type { BackupsView } from './bindings/BackupsView';
 import type { Holding } from './bindings/Holding';
+import type { ImportDone } from './bindings/ImportDone';
+import type { ImportKind } from './bindings/ImportKind';
+import type { ImportPreview } from './bindings/ImportPreview';
+import type { ImportRows } from './bindings/ImportRows';
+import type { RowFilter } from './bindings/RowFilter';
 import type { AuditLog } from './bindings/AuditLog';
 import type { CodeCheck } from './bindings/CodeCheck';
 import type { CodeKind } from './bindings/CodeKind';
@@ -194,6 +199,21 @@ export const api = {
   verifyCode: (code: string) => call<Verification>('verify_code', { code }),
   /** The PDF's bytes go as the raw body, like a photo. */
   verifyPdf: (bytes: Uint8Array) => call<Verification>('verify_pdf', bytes),
+
+  // Registers through Excel
+  /** The workbook's bytes go as the raw body; the register and the file's name ride in headers. */
+  previewImport: (bytes: Uint8Array, kind: ImportKind, file: string) =>
+    call<ImportPreview>('preview_import', bytes, { kind, file: encodeURIComponent(file) }),
+  importRows: (token: string, filter: RowFilter, offset: number, limit: number) =>
+    call<ImportRows>('import_rows', { token, filter, offset, limit }),
+  confirmImport: (token: string) => call<ImportDone>('confirm_import', { token }),
+  dropImport: () => call<null>('drop_import'),
+  /** Writes the blank template (`null`: into the export folder); answers the file written. */
+  writeImportTemplate: (kind: ImportKind, path: string | null) =>
+    call<string>('write_import_template', { kind, path }),
+  /** Writes the register's ledger (`within` a division code, `null` for all); answers the file. */
+  exportLedger: (kind: ImportKind, within: string | null, path: string | null) =>
+    call<string>('export_ledger', { kind, within, path }),
 
   // Accident back-trace (R12)
   /** `date` YYYY-MM-DD, the accident day; `months` back from it (`null`: 12). */

@@ -16,9 +16,10 @@ export type Route =
   | { name: 'coverage' }
   | { name: 'grades' }
   | { name: 'audit' }
-  | { name: 'backups' };
+  | { name: 'backups' }
+  | { name: 'imports' };
 
-export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades' | 'audit' | 'backups';
+export type Section = 'enterprises' | 'agencies' | 'people' | 'visits' | 'verify' | 'sync' | 'letters' | 'coverage' | 'grades' | 'audit' | 'backups' | 'imports';
 
 /** The menu entry a screen belongs to. */
 export function sectionOf(route: Route): Section {
@@ -49,6 +50,8 @@ export function sectionOf(route: Route): Section {
       return 'audit';
     case 'backups':
       return 'backups';
+    case 'imports':
+      return 'imports';
   }
 }
 

@@ -11,7 +11,7 @@
 pub mod read;
 pub mod write;
 
-pub use read::{read_register, SheetError, MAX_ROWS};
+pub use read::{read_register, ReadSummary, SheetError, Source, MAX_ROWS};
 pub mod registers;
 
 pub use registers::{ledger, plan, ImportError};

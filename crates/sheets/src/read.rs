@@ -92,16 +92,59 @@ pub struct ReadSummary {
     pub rows: u32,
 }
 
-/// Reads the register `kind` from the workbook at `path`: the first sheet whose first rows
+/// Where a workbook is read from: a file (the command line), or the bytes the desktop's window
+/// sent (never written to disk: a people register holds ID numbers).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> From<&'a Path> for Source<'a> {
+    fn from(p: &'a Path) -> Self {
+        Source::File(p)
+    }
+}
+
+impl<'a> From<&'a PathBuf> for Source<'a> {
+    fn from(p: &'a PathBuf) -> Self {
+        Source::File(p)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Source<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        Source::Bytes(b)
+    }
+}
+
+/// Reads the register `kind` from the workbook `source`: the first sheet whose first rows
 /// hold the register's header, then every non-blank row under it, handed to `row` with its
 /// Excel row number. `row`'s error stops the reading and is returned as it is.
-pub fn read_register<E: From<SheetError>>(
-    path: &Path,
+pub fn read_register<'a, E: From<SheetError>>(
+    source: impl Into<Source<'a>>,
+    kind: ImportKind,
+    row: impl FnMut(&Header, u32, &[Cell]) -> Result<(), E>,
+) -> Result<ReadSummary, E> {
+    match source.into() {
+        Source::File(path) => {
+            let io = |source| SheetError::Io { path: path.to_owned(), source };
+            let file = std::fs::File::open(path).map_err(io)?;
+            read_from(file, &io, kind, row)
+        }
+        Source::Bytes(bytes) => {
+            let io = |source| SheetError::Io { path: PathBuf::from("(workbook)"), source };
+            read_from(Cursor::new(bytes), &io, kind, row)
+        }
+    }
+}
+
+fn read_from<R: Read + Seek, E: From<SheetError>>(
+    mut file: R,
+    io: &dyn Fn(std::io::Error) -> SheetError,
     kind: ImportKind,
     mut row: impl FnMut(&Header, u32, &[Cell]) -> Result<(), E>,
 ) -> Result<ReadSummary, E> {
-    let io = |source| SheetError::Io { path: path.to_owned(), source };
-    let mut file = std::fs::File::open(path).map_err(io)?;
     let mut magic = [0u8; 8];
     let n = read_up_to(&mut file, &mut magic).map_err(io)?;
     file.rewind().map_err(io)?;
@@ -130,7 +173,7 @@ pub fn read_register<E: From<SheetError>>(
     }
 }
 
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_up_to(file: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..])? {

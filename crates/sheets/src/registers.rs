@@ -1,7 +1,7 @@
 //! Workbooks and the store: a register's workbook read into an import plan (nothing written),
 //! and a register written out as its ledger.
 
-use crate::read::{read_register, ReadSummary, SheetError};
+use crate::read::{read_register, ReadSummary, SheetError, Source};
 use safeserve_core::import::ImportKind;
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::import::ImportPlan;
@@ -34,14 +34,18 @@ impl ImportError {
     }
 }
 
-/// What the workbook at `path` would do to the register `kind`, every row compared with the
+/// What the workbook `source` would do to the register `kind`, every row compared with the
 /// register as it stands. Nothing is written.
-pub fn plan(store: &Store, kind: ImportKind, path: &Path) -> Result<(ImportPlan, ReadSummary), ImportError> {
+pub fn plan<'a>(
+    store: &Store,
+    kind: ImportKind,
+    source: impl Into<Source<'a>>,
+) -> Result<(ImportPlan, ReadSummary), ImportError> {
     match kind {
         ImportKind::Enterprises => {
             let mut planner = store.plan_enterprise_import()?;
             let read =
-                read_register::<ImportError>(path, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
+                read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
             Ok((planner.finish(), read))
         }
     }

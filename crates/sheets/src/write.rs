@@ -126,6 +126,9 @@ impl Ledger {
         if let Some(e) = self.failed {
             return Err(write_error(e));
         }
+        if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| SheetError::Io { path: dir.to_owned(), source })?;
+        }
         let mut part = to.as_os_str().to_owned();
         part.push(".part");
         let part = std::path::PathBuf::from(part);

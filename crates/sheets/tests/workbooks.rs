@@ -10,7 +10,7 @@ use safeserve_core::audit::{Actor, AuditAct};
 use safeserve_core::import::{Cell, ImportKind};
 use safeserve_core::sync::Role;
 use safeserve_core::EnterpriseId;
-use safeserve_sheets::read::{read_register, SheetError};
+use safeserve_sheets::read::{read_register, SheetError, Source};
 use safeserve_sheets::{ledger, plan, ImportError};
 use safeserve_store::import::RowAction;
 use safeserve_store::views::EnterpriseQuery;
@@ -119,6 +119,9 @@ fn a_workbook_is_planned_without_writing_then_applied_and_the_same_file_twice_ch
 
     let (p, read) = plan(&store, ImportKind::Enterprises, &file).unwrap();
     assert_eq!(read.header.row, 2, "the header is found under the merged title");
+    // The desktop sends the file's bytes: the same plan.
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(plan(&store, ImportKind::Enterprises, bytes.as_slice()).unwrap().0, p);
     assert_eq!(read.rows, 5, "the blank row is skipped");
     let counts = p.counts();
     assert_eq!((counts.new, counts.changed, counts.unchanged, counts.refused), (2, 0, 0, 3));
@@ -236,9 +239,16 @@ mod calamine_probe {
     }
 }
 
+/// Why the file at `path` is refused; read from its bytes (as the desktop sends them) it is
+/// refused the same.
 fn read_error(path: &Path) -> SheetError {
-    let r = read_register::<SheetError>(path, ImportKind::Enterprises, |_, _, _| Ok(()));
-    r.expect_err("the file must be refused")
+    let read = |s: Source<'_>| read_register::<SheetError>(s, ImportKind::Enterprises, |_, _, _| Ok(()));
+    let e = read(Source::File(path)).expect_err("the file must be refused");
+    if let Ok(bytes) = std::fs::read(path) {
+        let from_bytes = read(Source::Bytes(&bytes)).expect_err("the bytes must be refused");
+        assert_eq!(from_bytes.message(), e.message());
+    }
+    e
 }
 
 #[test]

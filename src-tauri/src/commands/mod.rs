@@ -6,6 +6,7 @@ pub mod backups;
 pub mod coverage;
 pub mod documents;
 pub mod grades;
+pub mod imports;
 pub mod registers;
 pub mod session;
 pub mod supervision;

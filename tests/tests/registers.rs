@@ -1,0 +1,152 @@
+//! Registers through Excel in the real desktop window: a clerk's workbook chosen in the file
+//! input, its preview (new, changed field by field, unchanged, refused with the problem by row
+//! and column), nothing written until 确认导入, then the register and the audit log as the
+//! confirmation left them; a ledger exported; a technician refused by Rust when asking directly.
+
+use anyhow::{ensure, Context, Result};
+use fantoccini::Locator;
+use safeserve_core::import::ImportKind;
+use safeserve_core::CreditCode;
+use safeserve_demo::{self as demo, DemoSize};
+use safeserve_e2e::{desktop_binary, today, App};
+use safeserve_store::views::EnterpriseQuery;
+
+/// Where column `key` sits in a ledger's row.
+fn at(key: &str) -> usize {
+    ImportKind::Enterprises.columns().iter().position(|c| c.key == key).expect("a column of the register")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerks_workbook_is_previewed_row_by_row_and_taken_only_when_confirmed() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+
+    // The clerk's file: the register as the laptop's own ledger writes it, one principal
+    // changed, one enterprise new, one code mistyped, and one row twice.
+    let (registered, workbook) = {
+        let store = safeserve_e2e::open_db(&db)?;
+        let mut rows = Vec::new();
+        store.enterprise_ledger("", |r| rows.push(r))?;
+        let registered = store.counts()?.enterprises;
+        let mut changed = rows[0].clone();
+        changed[at("principal")] = "钱塘新".into();
+        let unchanged = rows[1].clone();
+        let mut new = rows[2].clone();
+        new[at("credit_code")] = CreditCode::complete("91330106MA2HNT8K1").context("a code")?.as_str().to_owned();
+        new[at("name")] = "杭州新登记试验化工有限公司".into();
+        let mut mistyped = rows[3].clone();
+        let code = &mut mistyped[at("credit_code")];
+        let last = if code.ends_with('0') { '1' } else { '0' };
+        code.pop();
+        code.push(last);
+        let mut ledger = safeserve_sheets::write::Ledger::new(ImportKind::Enterprises)?;
+        for row in [&changed, &unchanged, &new, &mistyped, &unchanged] {
+            ledger.push(row);
+        }
+        let path = dir.path().join("西湖区企业名录.xlsx");
+        ledger.finish(&path)?;
+        (registered, path)
+    };
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-imports]").await?;
+        app.wait_for("[data-testid=import-card]").await?;
+        // A file that is not a workbook is named as such, in both languages.
+        let text = dir.path().join("名录.xlsx");
+        std::fs::write(&text, "统一社会信用代码,企业名称\n")?;
+        app.wait_for("[data-testid=import-input]").await?.send_keys(&text.display().to_string()).await?;
+        let refused =
+            app.text("[data-testid=import-card] [data-testid=command-error][data-code=workbook_unreadable]").await?;
+        ensure!(refused.contains("这不是 Excel 工作簿"), "{refused}");
+        app.wait_for("[data-testid=import-input]").await?.send_keys(&workbook.display().to_string()).await?;
+        let preview = app.wait_for("[data-testid=import-preview]").await?;
+        let counts: Vec<String> = {
+            let mut c = Vec::new();
+            for a in ["data-new", "data-changed", "data-unchanged", "data-refused"] {
+                c.push(preview.attr(a).await?.unwrap_or_default());
+            }
+            c
+        };
+        ensure!(counts == ["1", "1", "1", "2"], "new, changed, unchanged, refused: {counts:?}");
+        // Problems come first, by row and column, in Chinese.
+        app.wait_for("[data-testid=import-rows-refused] [data-testid=import-row]").await?;
+        let problems = app.text("[data-testid=import-rows-refused]").await?;
+        ensure!(problems.contains("统一社会信用代码（A 列）") && problems.contains("校验位错误"), "{problems}");
+        ensure!(problems.contains("与第 3 行的信用代码相同"), "the row twice is named: {problems}");
+        app.look("import-preview.png").await?;
+        // Nothing is written by the preview.
+        let search = |text: &str| {
+            let app = &app;
+            let query = EnterpriseQuery { text: text.to_owned(), ..Default::default() };
+            async move {
+                let hits = app.invoke("search_enterprises", serde_json::json!({ "query": query })).await?;
+                anyhow::Ok(hits.map_err(anyhow::Error::msg)?.as_array().map_or(0, Vec::len))
+            }
+        };
+        ensure!(search("新登记试验化工").await? == 0, "the preview wrote the new enterprise");
+
+        app.click("[data-testid=import-tab-changed]").await?;
+        let change = app.text("[data-testid=import-rows-changed] [data-testid=import-change]").await?;
+        ensure!(change.starts_with("主要负责人") && change.contains("钱塘新"), "{change}");
+        app.look("import-preview-changed.png").await?;
+
+        app.click("[data-testid=import-confirm]").await?;
+        let done = app.text("[data-testid=import-done]").await?;
+        ensure!(done.contains("新增 1") && done.contains("更新 1") && done.contains("未导入 2"), "{done}");
+        ensure!(search("新登记试验化工").await? == 1, "the new enterprise is searchable");
+        let log = app.invoke("audit_log", serde_json::json!({})).await?.map_err(anyhow::Error::msg)?;
+        let entries = log["entries"].as_array().context("audit entries")?;
+        let change =
+            entries.iter().find(|e| e["act"] == "change_register").context("the change is in the audit log")?;
+        let detail = change["detail"].as_str().unwrap_or_default();
+        ensure!(detail.starts_with("主要负责人：") && detail.ends_with("→ 钱塘新"), "{detail}");
+        ensure!(change["user_name"] == "演示监管负责人", "{change}");
+        app.look("import-done.png").await?;
+
+        // The same file again: nothing left to take.
+        app.wait_for("[data-testid=import-input]").await?.send_keys(&workbook.display().to_string()).await?;
+        let again = app.wait_for("[data-testid=import-preview][data-unchanged='3']").await?;
+        ensure!(again.attr("data-new").await?.as_deref() == Some("0"), "nothing new the second time");
+        ensure!(
+            app.client.find(Locator::Css("[data-testid=import-confirm][disabled]")).await.is_ok(),
+            "nothing to take"
+        );
+        app.click("[data-testid=import-drop]").await?;
+
+        // The ledger: every enterprise, in the template's columns.
+        app.click("[data-testid=ledger-export]").await?;
+        let written = app.wait_for("[data-testid=ledger-written]").await?.attr("data-path").await?.unwrap_or_default();
+        let mut rows = 0;
+        safeserve_sheets::read_register::<safeserve_sheets::SheetError>(
+            std::path::Path::new(&written),
+            ImportKind::Enterprises,
+            |_, _, _| {
+                rows += 1;
+                Ok(())
+            },
+        )?;
+        ensure!(rows == registered + 1, "{rows} rows in the ledger for {} enterprises", registered + 1);
+        let _ = std::fs::remove_file(&written);
+
+        // A technician exports ledgers but is not offered the import, and Rust refuses it.
+        app.click("[data-testid=sign-out]").await?;
+        app.sign_in("technician").await?;
+        app.click("[data-testid=nav-imports]").await?;
+        app.wait_for("[data-testid=ledger-card]").await?;
+        ensure!(app.client.find(Locator::Css("[data-testid=import-card]")).await.is_err(), "no import offered");
+        for command in ["preview_import", "confirm_import"] {
+            let code = app.invoke(command, serde_json::json!({ "token": "x" })).await?.err().unwrap_or_default();
+            ensure!(code == "role_not_allowed", "{command} answered a technician {code}");
+        }
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("import-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
