@@ -682,6 +682,7 @@ const TEXT = {
   imRefused: { zh: '有问题', en: 'Refused' },
   imRow: { zh: '行', en: 'Row' },
   imKey: { zh: '代码', en: 'Code' },
+  imKeyPerson: { zh: '身份证号码（脱敏）', en: 'ID number (masked)' },
   imName: { zh: '名称', en: 'Name' },
   imProblems: { zh: '问题', en: 'Problems' },
   imChanges: { zh: '变更', en: 'Changes' },

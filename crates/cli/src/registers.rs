@@ -5,7 +5,7 @@
 use safeserve_core::access::Act;
 use safeserve_core::audit::Actor;
 use safeserve_core::import::ImportKind;
-use safeserve_core::{EnterpriseId, Message};
+use safeserve_core::Message;
 use safeserve_sheets::ImportError;
 use safeserve_store::import::{ImportPlan, RowAction};
 use safeserve_store::Store;
@@ -48,6 +48,9 @@ fn actor(store: &Store) -> Result<Actor, Message> {
 /// The preview, a line per row that is not simply new: problems, and what a change changes.
 fn print_plan(plan: &ImportPlan) {
     for r in &plan.rows {
+        for n in &r.notes {
+            say!("第 {} 行 提示 note {}：{}（{}）", n.row, n.column, n.message.zh, n.message.en);
+        }
         match &r.action {
             RowAction::New | RowAction::Unchanged => {}
             RowAction::Changed { changes } => {
@@ -75,7 +78,7 @@ pub fn import(db: &Path, kind: ImportKind, file: &Path, dry_run: bool, json: boo
         Ok(a) => a,
         Err(m) => return crate::output::error(&m),
     };
-    let (plan, read) = match safeserve_sheets::plan(&store, kind, file) {
+    let (plan, read) = match safeserve_sheets::plan(&store, kind, file, crate::today()) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
@@ -99,8 +102,7 @@ pub fn import(db: &Path, kind: ImportKind, file: &Path, dry_run: bool, json: boo
         None
     } else {
         let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let new_id = || EnterpriseId(uuid::Uuid::now_v7());
-        match store.apply_enterprise_import(&plan, &by, &name, &crate::now(), new_id) {
+        match store.apply_import(&plan, &by, &name, &crate::now()) {
             Ok(c) => Some(c),
             Err(e) => return crate::fail(&e),
         }

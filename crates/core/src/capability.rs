@@ -116,6 +116,8 @@ mod tests {
             issuer: "浙江省".into(),
             specialty: specialty.map(Into::into),
             expires_on: NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2),
+            level: None,
+            issued_on: None,
         }
     }
 

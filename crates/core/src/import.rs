@@ -19,14 +19,18 @@ labelled_enum! {
     /// A register a workbook fills.
     ImportKind {
         Enterprises = "enterprises", "生产经营单位", "Enterprises";
+        People = "people", "从业人员", "People";
     }
 }
+
+pub mod people;
 
 impl ImportKind {
     /// The columns of this register's workbook, in the template's order.
     pub fn columns(self) -> &'static [Column] {
         match self {
             ImportKind::Enterprises => &ENTERPRISE_COLUMNS,
+            ImportKind::People => &people::PEOPLE_COLUMNS,
         }
     }
 }
@@ -66,6 +70,9 @@ impl Column {
         match self.key {
             "industry" => zh::<Industry>(),
             "size" => zh::<EnterpriseSize>(),
+            "role" => zh::<crate::register::StaffRole>(),
+            "full_time" => vec!["专职", "兼职"],
+            "cert_kind" => zh::<crate::register::CertificateKind>(),
             _ => Vec::new(),
         }
     }
@@ -73,7 +80,7 @@ impl Column {
     /// A code made of digits that Excel must keep as text (or it drops leading zeros and,
     /// past 15 digits, the last ones).
     pub fn is_code(&self) -> bool {
-        matches!(self.key, "credit_code" | "division" | "phone" | "id_number")
+        matches!(self.key, "credit_code" | "division" | "phone" | "id_number" | "cert_number")
     }
 }
 

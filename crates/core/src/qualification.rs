@@ -249,6 +249,8 @@ mod tests {
                 issuer: "浙江省人力资源和社会保障厅".into(),
                 specialty: specialty.map(Into::into),
                 expires_on: Some(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap()),
+                level: None,
+                issued_on: None,
             }],
             capability_passed: Some(true),
             full_time_elsewhere: vec![],

@@ -127,6 +127,12 @@ pub struct Certificate {
     pub specialty: Option<String>,
     #[ts(type = "string | null")]
     pub expires_on: Option<NaiveDate>,
+    /// 等级 as the certificate states it (一级, 二级 …), where it has one.
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub issued_on: Option<NaiveDate>,
 }
 
 impl Certificate {
@@ -166,6 +172,18 @@ pub struct Employment {
     pub agency: AgencyId,
     pub role: StaffRole,
     pub full_time: bool,
+    #[serde(default)]
+    pub started_on: Option<NaiveDate>,
+    /// The last day worked; from the day after, the person is no longer the agency's staff.
+    #[serde(default)]
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl Employment {
+    /// Whether the person works at the agency on `day`.
+    pub fn is_current_on(&self, day: NaiveDate) -> bool {
+        self.started_on.is_none_or(|s| s <= day) && self.ended_on.is_none_or(|e| e >= day)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -250,6 +268,8 @@ mod tests {
             issuer: "x".into(),
             specialty: None,
             expires_on: Some(day),
+            level: None,
+            issued_on: None,
         };
         assert!(c.is_valid_on(day));
         c.expires_on = day.pred_opt();

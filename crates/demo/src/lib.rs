@@ -435,6 +435,8 @@ pub fn generate_signed_by(
                     issuer: issuer(kind).to_owned(),
                     specialty,
                     expires_on: as_of.checked_add_signed(chrono::Duration::days(days)),
+                    level: None,
+                    issued_on: None,
                 });
             }
             let (person, at) = g.person(certs.clone());
@@ -444,6 +446,8 @@ pub fn generate_signed_by(
                 agency: id,
                 role,
                 full_time: role != StaffRole::PartTime,
+                started_on: None,
+                ended_on: None,
             })?;
             if role != StaffRole::PartTime {
                 let untested = s.untested && j >= 2 && g.chance(0.3);
@@ -479,7 +483,14 @@ pub fn generate_signed_by(
             continue;
         }
         let (person, _) = people_by_agency[a][2].clone();
-        load.employment(&Employment { person, agency: agency_ids[b].0, role: StaffRole::Technician, full_time: true })?;
+        load.employment(&Employment {
+            person,
+            agency: agency_ids[b].0,
+            role: StaffRole::Technician,
+            full_time: true,
+            started_on: None,
+            ended_on: None,
+        })?;
     }
     // The last person holding another's certificate is the one the supervision records list.
     let mut last_borrower = None;
@@ -497,6 +508,8 @@ pub fn generate_signed_by(
             agency: agency_ids[b].0,
             role: StaffRole::Technician,
             full_time: true,
+            started_on: None,
+            ended_on: None,
         })?;
     }
 

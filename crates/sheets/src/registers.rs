@@ -2,6 +2,7 @@
 //! and a register written out as its ledger.
 
 use crate::read::{read_register, ReadSummary, SheetError, Source};
+use chrono::NaiveDate;
 use safeserve_core::import::ImportKind;
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::import::ImportPlan;
@@ -35,11 +36,12 @@ impl ImportError {
 }
 
 /// What the workbook `source` would do to the register `kind`, every row compared with the
-/// register as it stands. Nothing is written.
+/// register as it stands on `today` (which posts are current). Nothing is written.
 pub fn plan<'a>(
     store: &Store,
     kind: ImportKind,
     source: impl Into<Source<'a>>,
+    today: NaiveDate,
 ) -> Result<(ImportPlan, ReadSummary), ImportError> {
     match kind {
         ImportKind::Enterprises => {
@@ -48,17 +50,22 @@ pub fn plan<'a>(
                 read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
             Ok((planner.finish(), read))
         }
+        ImportKind::People => {
+            let mut planner = store.plan_people_import(today)?;
+            let read =
+                read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
+            Ok((planner.finish()?, read))
+        }
     }
 }
 
 /// Writes the register `kind` under `division_prefix` (empty for all) to the workbook `to`, in
 /// the import template's columns. Returns the number of rows.
 pub fn ledger(store: &Store, kind: ImportKind, division_prefix: &str, to: &Path) -> Result<u32, ImportError> {
+    let mut ledger = crate::write::Ledger::new(kind)?;
     match kind {
-        ImportKind::Enterprises => {
-            let mut ledger = crate::write::Ledger::new(kind)?;
-            store.enterprise_ledger(division_prefix, |r| ledger.push(&r))?;
-            Ok(ledger.finish(to)?)
-        }
+        ImportKind::Enterprises => store.enterprise_ledger(division_prefix, |r| ledger.push(&r))?,
+        ImportKind::People => store.people_ledger(division_prefix, |r| ledger.push(&r))?,
     }
+    Ok(ledger.finish(to)?)
 }

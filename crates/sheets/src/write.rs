@@ -70,9 +70,17 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, SheetError> {
         notes.write_string_with_format(r, 4, col.choices().join("、"), &wrap).map_err(write_error)?;
     }
     let after = columns.len() as u32 + 2;
+    let same = match kind {
+        ImportKind::Enterprises => {
+            "同一个信用代码已登记的，按表中内容更新，并在审计日志中记下原来的值；内容相同的行不做改动，同一文件导入两次不会重复登记。"
+        }
+        ImportKind::People => {
+            "同一人员的证书和任职各占一行，身份证号码、姓名和电话每行相同。已登记的人员按表中内容更新（表中没有的证书和任职保留不动），并在审计日志中记下原来的值；同一文件导入两次不会重复登记。一人同时在两家机构专职的，照实登记，预览中会提示。"
+        }
+    };
     let general = [
         "表头须在前 10 行之内、不要合并单元格；表头之上可以有标题行。列的先后不限，不认识的列会被略过。",
-        "同一个信用代码已登记的，按表中内容更新，并在审计日志中记下原来的值；内容相同的行不做改动，同一文件导入两次不会重复登记。",
+        same,
         "导入前先预览：有问题的行逐格列出，不会写入；其余各行确认后一并写入。日期可写 2024-01-05、2024/1/5、2024年1月5日，或 Excel 日期。",
     ];
     for (i, text) in general.iter().enumerate() {

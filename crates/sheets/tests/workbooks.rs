@@ -17,6 +17,7 @@ use safeserve_store::views::EnterpriseQuery;
 use safeserve_store::{OpenOptions, Store};
 use std::path::{Path, PathBuf};
 
+const TODAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
 const NOW: &str = "2026-12-05T10:00:00+08:00";
 
 /// Valid GB 32100 codes (check characters computed).
@@ -117,11 +118,11 @@ fn a_workbook_is_planned_without_writing_then_applied_and_the_same_file_twice_ch
     rows.push(["91330106MA2B3C4D5D", "", "某地", "城关镇", "火箭", "巨型", "", "某人", "", ""]);
     let file = workbook(dir.path(), "名录.xlsx", &rows);
 
-    let (p, read) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    let (p, read) = plan(&store, ImportKind::Enterprises, &file, TODAY).unwrap();
     assert_eq!(read.header.row, 2, "the header is found under the merged title");
     // The desktop sends the file's bytes: the same plan.
     let bytes = std::fs::read(&file).unwrap();
-    assert_eq!(plan(&store, ImportKind::Enterprises, bytes.as_slice()).unwrap().0, p);
+    assert_eq!(plan(&store, ImportKind::Enterprises, bytes.as_slice(), TODAY).unwrap().0, p);
     assert_eq!(read.rows, 5, "the blank row is skipped");
     let counts = p.counts();
     assert_eq!((counts.new, counts.changed, counts.unchanged, counts.refused), (2, 0, 0, 3));
@@ -159,7 +160,7 @@ fn a_workbook_is_planned_without_writing_then_applied_and_the_same_file_twice_ch
     let again =
         store.apply_enterprise_import(&p, &clerk(), "名录.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
     assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 2));
-    let (p2, _) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    let (p2, _) = plan(&store, ImportKind::Enterprises, &file, TODAY).unwrap();
     assert_eq!((p2.counts().new, p2.counts().changed, p2.counts().unchanged, p2.counts().refused), (0, 0, 2, 3));
     assert_eq!(store.counts().unwrap().enterprises, 2);
 
@@ -168,7 +169,7 @@ fn a_workbook_is_planned_without_writing_then_applied_and_the_same_file_twice_ch
     changed[0][2] = "转塘街道新路 9 号";
     changed[0][7] = "张三丰";
     let file2 = workbook(dir.path(), "名录-更新.xlsx", &changed);
-    let (p3, _) = plan(&store, ImportKind::Enterprises, &file2).unwrap();
+    let (p3, _) = plan(&store, ImportKind::Enterprises, &file2, TODAY).unwrap();
     let RowAction::Changed { changes } = &p3.rows[0].action else { panic!("{:?}", p3.rows[0]) };
     let shown: Vec<String> = changes.iter().map(|c| format!("{}:{}→{}", c.field, c.old, c.new)).collect();
     assert_eq!(shown, ["地址:转塘街道某路 1 号→转塘街道新路 9 号", "主要负责人:张三→张三丰"]);
@@ -189,12 +190,12 @@ fn a_ledger_reads_back_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store(dir.path());
     let file = workbook(dir.path(), "名录.xlsx", &good_rows());
-    let (p, _) = plan(&store, ImportKind::Enterprises, &file).unwrap();
+    let (p, _) = plan(&store, ImportKind::Enterprises, &file, TODAY).unwrap();
     store.apply_enterprise_import(&p, &clerk(), "名录.xlsx", NOW, || EnterpriseId(uuid::Uuid::now_v7())).unwrap();
     let out = dir.path().join("台账.xlsx");
     assert_eq!(ledger(&store, ImportKind::Enterprises, "", &out).unwrap(), 2);
     assert_eq!(ledger(&store, ImportKind::Enterprises, "330122", &dir.path().join("桐庐.xlsx")).unwrap(), 1);
-    let (back, read) = plan(&store, ImportKind::Enterprises, &out).unwrap();
+    let (back, read) = plan(&store, ImportKind::Enterprises, &out, TODAY).unwrap();
     assert_eq!(read.header.row, 1);
     assert_eq!((back.counts().unchanged, back.counts().new, back.counts().refused), (2, 0, 0), "{back:#?}");
 }
@@ -205,7 +206,7 @@ fn the_template_names_every_column_and_reads_as_an_empty_register() {
     let store = store(dir.path());
     let path = dir.path().join("模板.xlsx");
     std::fs::write(&path, safeserve_sheets::write::template(ImportKind::Enterprises).unwrap()).unwrap();
-    let (p, read) = plan(&store, ImportKind::Enterprises, &path).unwrap();
+    let (p, read) = plan(&store, ImportKind::Enterprises, &path, TODAY).unwrap();
     assert_eq!((read.sheet.as_str(), read.rows, p.rows.len()), ("生产经营单位", 0, 0));
     // The explanations sheet holds every column with its note and the values it takes.
     let mut notes = Vec::new();
@@ -335,7 +336,7 @@ fn a_sheet_over_the_limit_is_refused_and_nothing_is_planned() {
     }
     let path = dir.path().join("太大.xlsx");
     book.save(&path).unwrap();
-    let e = plan(&store, ImportKind::Enterprises, &path).unwrap_err();
+    let e = plan(&store, ImportKind::Enterprises, &path, TODAY).unwrap_err();
     assert!(matches!(e, ImportError::Sheet(SheetError::TooManyRows { .. })), "{e:?}");
     assert!(e.message().zh.contains("未做任何改动"), "{}", e.message().zh);
     assert_eq!(store.counts().unwrap().enterprises, 0);
@@ -346,8 +347,172 @@ fn an_old_xls_workbook_is_read_too() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old-excel.xls");
-    let (p, read) = plan(&store, ImportKind::Enterprises, &path).unwrap();
+    let (p, read) = plan(&store, ImportKind::Enterprises, &path, TODAY).unwrap();
     assert_eq!((read.sheet.as_str(), read.header.row, read.rows), ("名录", 2, 1));
     assert_eq!(p.rows[0].action, RowAction::New, "{:?}", p.rows[0]);
     assert_eq!((p.rows[0].row, p.rows[0].key.as_str()), (3, CODE_B));
+}
+
+const AGENCY_A: &str = "91330106MA2B3C4D5D";
+const AGENCY_B: &str = "91350100M000100Y43";
+
+fn id_number(first17: &str) -> String {
+    safeserve_core::IdNumber::complete(first17).unwrap().expose().to_owned()
+}
+
+/// A store with two agencies and one person at the first, holding one certificate.
+fn people_store(dir: &Path) -> Store {
+    use safeserve_core::register::{Agency, Certificate, CertificateKind, Employment, Person, StaffRole};
+    use safeserve_core::{AgencyId, DivisionCode, PersonId};
+    let mut store = store(dir);
+    let load = store.bulk_load().unwrap();
+    for (n, code, name) in [(1, AGENCY_A, "杭州安泰安全技术服务有限公司"), (2, AGENCY_B, "杭州衡安检测技术有限公司")]
+    {
+        let agency = Agency {
+            id: AgencyId(uuid::Uuid::from_u128(n)),
+            credit_code: code.into(),
+            name: name.into(),
+            address: "西湖区".into(),
+            office_area_m2: 120.0,
+            division: DivisionCode::parse("330106").unwrap(),
+            service_types: vec![],
+            high_risk_industries: vec![],
+            platform_registered: true,
+            documents: vec![],
+        };
+        load.agency(&agency, &Default::default(), NOW).unwrap();
+    }
+    let person = Person {
+        id: PersonId(uuid::Uuid::from_u128(10)),
+        id_number: id_number("33010619800101123"),
+        name: "王建国".into(),
+        phone: "13800000001".into(),
+        certificates: vec![Certificate {
+            kind: CertificateKind::RegisteredSafetyEngineer,
+            number: "ZJ0001".into(),
+            issuer: "浙江省人力资源和社会保障厅".into(),
+            specialty: None,
+            expires_on: chrono::NaiveDate::from_ymd_opt(2028, 1, 9),
+            level: None,
+            issued_on: None,
+        }],
+    };
+    load.person(&person, NOW).unwrap();
+    load.employment(&Employment {
+        person: person.id,
+        agency: AgencyId(uuid::Uuid::from_u128(1)),
+        role: StaffRole::Technician,
+        full_time: true,
+        started_on: None,
+        ended_on: None,
+    })
+    .unwrap();
+    load.finish().unwrap();
+    store
+}
+
+fn people_workbook(dir: &Path, name: &str, rows: &[Vec<&str>]) -> PathBuf {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, col) in ImportKind::People.columns().iter().enumerate() {
+        ws.write_string(0, c as u16, col.header).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn people_come_in_with_their_certificates_and_posts_a_second_full_time_post_is_noted_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = people_store(dir.path());
+    let (wang, li) = (id_number("33010619800101123"), id_number("33010619900202234"));
+    let bad = format!("{}0", &li[..17]);
+    let qian = id_number("33010619950303345");
+    #[rustfmt::skip]
+    let rows: Vec<Vec<&str>> = vec![
+        // 身份证 姓名 电话 机构 身份 专兼职 入职 离职 | 证书类别 编号 发证机关 专业 等级 发证 有效期
+        vec![&wang, "王建国", "13800000001", AGENCY_A, "专职技术人员", "专职", "", "", "注册安全工程师", "ZJ0001", "浙江省人力资源和社会保障厅", "", "", "", "2028-01-09"],
+        vec![&wang, "王建国", "13800000001", "杭州衡安检测技术有限公司", "专职技术人员", "专职", "2026-01-01"],
+        vec![&wang, "王建国", "13800000001", "", "", "", "", "", "安全评价师", "PJ0002", "人社部", "", "二级", "2024-05-01", ""],
+        vec![&li, "李四", "13800000002", AGENCY_A, "兼职人员", "", "", "", "注册安全工程师", "ZJ0001", "浙江省人力资源和社会保障厅"],
+        vec![&bad, "赵五", "13800000003"],
+        vec![&qian, "钱六", "13800000004", "没有这家机构"],
+    ];
+    let file = people_workbook(dir.path(), "人员.xlsx", &rows);
+    let (p, read) = plan(&store, ImportKind::People, &file, TODAY).unwrap();
+    assert_eq!(read.rows, 6);
+    let c = p.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (1, 1, 0, 2), "{p:#?}");
+    let shown = serde_json::to_string(&p).unwrap();
+    assert!(!shown.contains(&wang) && !shown.contains(&li), "no whole ID number in the preview");
+    let wang_row = &p.rows[0];
+    assert_eq!((wang_row.row, wang_row.key.as_str()), (2, "330106********1234".replace("1234", &wang[14..]).as_str()));
+    let RowAction::Changed { changes } = &wang_row.action else { panic!("{wang_row:?}") };
+    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["证书 PJ0002（安全评价师）", "任职 杭州衡安检测技术有限公司"]);
+    assert!(
+        wang_row
+            .notes
+            .iter()
+            .any(|n| n.message.zh.contains("同时为杭州安泰安全技术服务有限公司、杭州衡安检测技术有限公司的专职人员")),
+        "{:?}",
+        wang_row.notes
+    );
+    let li_row = p.rows.iter().find(|r| r.name == "李四").unwrap();
+    assert_eq!(li_row.action, RowAction::New);
+    assert!(li_row.notes.iter().any(|n| n.message.zh.contains("证书 ZJ0001 也登记在王建国名下")), "{:?}", li_row.notes);
+    let problems: Vec<String> = p.problems().map(|q| format!("{}|{}|{}", q.row, q.column, q.message.zh)).collect();
+    assert!(problems.iter().any(|q| q.starts_with("6|身份证号码（A 列）|")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|q| q.starts_with("7|所属服务机构（D 列）|服务机构“没有这家机构”尚未登记")),
+        "{problems:#?}"
+    );
+
+    let applied = store.apply_import(&p, &clerk(), "人员.xlsx", NOW).unwrap();
+    assert_eq!((applied.new, applied.changed, applied.refused), (1, 1, 2));
+    let wang_now = &store.search_people("王建国", 5, TODAY).unwrap()[0];
+    assert_eq!((wang_now.certificates.len(), wang_now.employments.len()), (2, 2));
+    let agency = store.agency_detail(safeserve_core::AgencyId(uuid::Uuid::from_u128(1)), TODAY).unwrap();
+    assert!(
+        agency
+            .unmet
+            .iter()
+            .flat_map(|u| &u.evidence)
+            .any(|e| e.starts_with("王建国：同时为杭州衡安检测技术有限公司的专职人员")),
+        "R1 names the shared person: {:?}",
+        agency.unmet
+    );
+    let log = store.audit_log(10).unwrap();
+    let change = log.entries.iter().find(|e| e.entry.act == AuditAct::ChangeRegister).unwrap();
+    assert!(
+        change.entry.subject.contains("********") && !change.entry.subject.contains(&wang),
+        "{}",
+        change.entry.subject
+    );
+
+    // Twice changes nothing; the ledger (masked numbers) reads back as the register unchanged.
+    let again = store.apply_import(&p, &clerk(), "人员.xlsx", NOW).unwrap();
+    assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 2));
+    let out = dir.path().join("人员台账.xlsx");
+    assert_eq!(
+        ledger(&store, ImportKind::People, "", &out).unwrap(),
+        3,
+        "王建国 on two rows (two certificates, two posts), 李四 on one"
+    );
+    let mut numbers = Vec::new();
+    read_register::<SheetError>(&out, ImportKind::People, |h, _, cells| {
+        numbers.push(h.cell_text("id_number", cells).unwrap_or_default());
+        Ok(())
+    })
+    .unwrap();
+    assert!(numbers.iter().all(|n| n.contains("********")), "the ledger masks ID numbers: {numbers:?}");
+    let (back, _) = plan(&store, ImportKind::People, &out, TODAY).unwrap();
+    let c = back.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 0), "{back:#?}");
 }

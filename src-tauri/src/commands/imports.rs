@@ -11,7 +11,7 @@ use crate::state::AppState;
 use safeserve_core::access::Act;
 use safeserve_core::audit::{Actor, AuditAct};
 use safeserve_core::import::ImportKind;
-use safeserve_core::{EnterpriseId, ErrorCode, Message};
+use safeserve_core::{ErrorCode, Message};
 use safeserve_store::import::{ImportCounts, ImportPlan, PlannedRow, RowAction};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -123,7 +123,8 @@ pub async fn preview_import(
         .map(|f| percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned())
         .unwrap_or_default();
     let bytes = bytes.clone();
-    let (plan, read) = state.with_reader(move |s| Ok(safeserve_sheets::plan(s, kind, bytes.as_slice())?)).await?;
+    let (plan, read) =
+        state.with_reader(move |s| Ok(safeserve_sheets::plan(s, kind, bytes.as_slice(), today())?)).await?;
     let preview = ImportPreview {
         token: uuid::Uuid::now_v7().to_string(),
         kind,
@@ -176,14 +177,7 @@ pub async fn confirm_import(
         }
     };
     let by = Actor { user_id: Some(user.id), user_name: user.display_name, role: Some(user.role) };
-    let counts = state
-        .with_store(move |s| {
-            let new_id = || EnterpriseId(uuid::Uuid::now_v7());
-            Ok(match taken.plan.kind {
-                ImportKind::Enterprises => s.apply_enterprise_import(&taken.plan, &by, &taken.file, &now(), new_id)?,
-            })
-        })
-        .await?;
+    let counts = state.with_store(move |s| Ok(s.apply_import(&taken.plan, &by, &taken.file, &now())?)).await?;
     Ok(ImportDone { counts, message: counts.message() })
 }
 

@@ -5,4 +5,8 @@ export type Certificate = { kind: CertificateKind, number: string, issuer: strin
 /**
  * Specialty of an engineering title, e.g. 化工工艺.
  */
-specialty: string | null, expires_on: string | null, };
+specialty: string | null, expires_on: string | null, 
+/**
+ * 等级 as the certificate states it (一级, 二级 …), where it has one.
+ */
+level: string | null, issued_on: string | null, };

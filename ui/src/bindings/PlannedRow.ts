@@ -9,4 +9,9 @@ export type PlannedRow = { row: number,
 /**
  * The record's key as typed (the credit code).
  */
-key: string, name: string, } & ({ "action": "new" } | { "action": "changed", changes: Array<FieldChange>, } | { "action": "unchanged" } | { "action": "refused", problems: Array<RowProblem>, });
+key: string, name: string, 
+/**
+ * What the register should know but does not stop the row (a person full-time at
+ * another agency, a certificate number someone else holds), by row and column.
+ */
+notes: Array<RowProblem>, } & ({ "action": "new" } | { "action": "changed", changes: Array<FieldChange>, } | { "action": "unchanged" } | { "action": "refused", problems: Array<RowProblem>, });

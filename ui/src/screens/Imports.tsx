@@ -255,13 +255,13 @@ function PreviewTabs({ preview }: { preview: ImportPreview }) {
       items={shown.map(([filter, label, n]) => ({
         key: filter,
         label: <span data-testid={`import-tab-${filter}`}>{`${label} ${n}`}</span>,
-        children: <PreviewRows token={preview.token} filter={filter} total={n} />,
+        children: <PreviewRows token={preview.token} kind={preview.kind} filter={filter} total={n} />,
       }))}
     />
   );
 }
 
-function PreviewRows({ token, filter, total }: { token: string; filter: RowFilter; total: number }) {
+function PreviewRows({ token, kind, filter, total }: { token: string; kind: ImportKind; filter: RowFilter; total: number }) {
   const { t, m } = useI18n();
   const [page, setPage] = useState(1);
   const [rows, setRows] = useState<PlannedRow[] | null>(null);
@@ -280,8 +280,25 @@ function PreviewRows({ token, filter, total }: { token: string; filter: RowFilte
 
   const columns: TableColumnsType<PlannedRow> = [
     { title: t('imRow'), dataIndex: 'row', width: 64 },
-    { title: t('imKey'), dataIndex: 'key', width: 200 },
-    { title: t('imName'), dataIndex: 'name', width: 240, ellipsis: true },
+    { title: t(kind === 'people' ? 'imKeyPerson' : 'imKey'), dataIndex: 'key', width: 200 },
+    {
+      title: t('imName'),
+      key: 'name',
+      width: 240,
+      // What the register should know without stopping the row (a second full-time post, a
+      // certificate someone else holds) is shown under the name.
+      render: (_, r) => (
+        <>
+          {r.name}
+          {r.notes.map((n, i) => (
+            <Typography.Paragraph key={i} type="warning" style={{ margin: 0, fontSize: 12 }} data-testid="import-note">
+              {n.column ? `${n.column}：` : ''}
+              {m(n.message)}
+            </Typography.Paragraph>
+          ))}
+        </>
+      ),
+    },
   ];
   if (filter === 'refused') {
     columns.push({

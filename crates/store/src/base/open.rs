@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_account_person.sql"),
     include_str!("../../migrations/0014_audit_synced.sql"),
     include_str!("../../migrations/0015_people_id_masked.sql"),
+    include_str!("../../migrations/0016_people_careers.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -297,6 +298,7 @@ mod tests {
             "c60fd7e5ac19c0c79662191ae71b28d825790f606d3deae2a88801807bfac706",
             "a8addfba7cc5636d3d66803c99c9094085fd0ab66a951de9ebca6120c98c6ed9",
             "c115992df60d48a2937e9909d49195c05986322d34466af26ef2ac6bebc3e049",
+            "16dfedce94050d930d9ba94572fc5e2704845bd01661b67d4cb01be7fa72c365",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

@@ -80,7 +80,7 @@ pub(crate) fn evaluate(
     today: NaiveDate,
 ) -> Result<(Agency, String, Vec<StaffMember>, Vec<UnmetCondition>), StoreError> {
     let (agency, division_name) = load(conn, id)?;
-    let staff = people::staff_of(conn, id)?;
+    let staff = people::staff_of(conn, id, today)?;
     let unmet = qualification::unmet_conditions(&agency, &staff, today, &Thresholds::default());
     Ok((agency, division_name, staff, unmet))
 }

@@ -16,6 +16,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
 
+mod people;
+pub use people::PeoplePlanner;
+
 /// What one row of the workbook would do.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -38,9 +41,26 @@ pub struct PlannedRow {
     #[serde(flatten)]
     #[ts(flatten)]
     pub action: RowAction,
+    /// What the register should know but does not stop the row (a person full-time at
+    /// another agency, a certificate number someone else holds), by row and column.
+    pub notes: Vec<RowProblem>,
+    /// What applying writes: the row as read, where it had no problem.
     #[serde(skip)]
     #[ts(skip)]
-    record: Option<EnterpriseRow>,
+    record: Option<Record>,
+}
+
+/// A row's record as the plan keeps it for applying.
+#[derive(Debug, Clone, PartialEq)]
+enum Record {
+    Enterprise(EnterpriseRow),
+    Person(safeserve_core::import::people::PersonRecord),
+}
+
+impl PlannedRow {
+    fn refused(row: u32, key: String, name: String, problems: Vec<RowProblem>) -> Self {
+        PlannedRow { row, key, name, action: RowAction::Refused { problems }, notes: Vec::new(), record: None }
+    }
 }
 
 /// How many rows of each kind a plan (or an import) has.
@@ -112,7 +132,7 @@ impl EnterprisePlanner<'_> {
         let typed = |key: &str| header.cell_text(key, cells).unwrap_or_default();
         let (key, name) = (typed("credit_code"), typed("name"));
         let planned = match EnterpriseRow::read(header, row, cells, &self.divisions) {
-            Err(problems) => PlannedRow { row, key, name, action: RowAction::Refused { problems }, record: None },
+            Err(problems) => PlannedRow::refused(row, key, name, problems),
             Ok(record) => {
                 if let Some(first) = self.seen.get(&record.credit_code) {
                     let problem = RowProblem {
@@ -123,7 +143,7 @@ impl EnterprisePlanner<'_> {
                             format!("Same credit code as row {first}; an enterprise may appear once"),
                         ),
                     };
-                    PlannedRow { row, key, name, action: RowAction::Refused { problems: vec![problem] }, record: None }
+                    PlannedRow::refused(row, key, name, vec![problem])
                 } else {
                     self.seen.insert(record.credit_code.clone(), row);
                     let action = match enterprises::by_credit_code(&self.store.conn, &record.credit_code)? {
@@ -138,7 +158,8 @@ impl EnterprisePlanner<'_> {
                         key: record.credit_code.clone(),
                         name: record.name.clone(),
                         action,
-                        record: Some(record),
+                        notes: Vec::new(),
+                        record: Some(Record::Enterprise(record)),
                     }
                 }
             }
@@ -158,6 +179,25 @@ fn change_detail(changes: &[FieldChange]) -> String {
 }
 
 impl Store {
+    /// Writes what `plan` can take, whichever register it is for, new records getting fresh
+    /// ids: [`Store::apply_enterprise_import`] or [`Store::apply_people_import`].
+    pub fn apply_import(
+        &mut self,
+        plan: &ImportPlan,
+        by: &Actor,
+        file: &str,
+        now: &str,
+    ) -> Result<ImportCounts, StoreError> {
+        match plan.kind {
+            ImportKind::Enterprises => {
+                self.apply_enterprise_import(plan, by, file, now, || EnterpriseId(uuid::Uuid::now_v7()))
+            }
+            ImportKind::People => {
+                self.apply_people_import(plan, by, file, now, || safeserve_core::PersonId(uuid::Uuid::now_v7()))
+            }
+        }
+    }
+
     /// A planner for an enterprise workbook, with this laptop's divisions to read names by.
     pub fn plan_enterprise_import(&self) -> Result<EnterprisePlanner<'_>, StoreError> {
         let divisions = self.divisions()?;
@@ -180,7 +220,11 @@ impl Store {
     ) -> Result<ImportCounts, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut counts = ImportCounts { refused: plan.counts().refused, ..ImportCounts::default() };
-        for record in plan.rows.iter().filter_map(|r| r.record.as_ref()) {
+        let records = plan.rows.iter().filter_map(|r| match &r.record {
+            Some(Record::Enterprise(e)) => Some(e),
+            _ => None,
+        });
+        for record in records {
             match enterprises::by_credit_code(&tx, &record.credit_code)? {
                 None => {
                     enterprises::insert(&tx, &record.to_enterprise(new_id(), None), now)?;

@@ -19,27 +19,88 @@ pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlit
     conn.prepare_cached("INSERT INTO people(id, id_number, name, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![p.id.to_string(), p.id_number, p.name, p.phone, created_at])?;
     let seq = conn.last_insert_rowid();
-    let mut cert = conn.prepare_cached(
-        "INSERT INTO certificates(person_id, kind, number, issuer, specialty, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for c in &p.certificates {
-        cert.execute(params![
-            p.id.to_string(),
-            c.kind.key(),
-            c.number,
-            c.issuer,
-            c.specialty,
-            c.expires_on.map(|d| d.to_string())
-        ])?;
+        insert_certificate(conn, p.id, c)?;
     }
     search::index_row(conn, Register::Person, seq)?;
     Ok(seq)
 }
 
-pub(crate) fn insert_employment(conn: &Connection, e: &Employment) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO employments(person_id, agency_id, role, full_time) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![e.person.to_string(), e.agency.to_string(), e.role.key(), e.full_time])?;
+pub(crate) fn insert_certificate(conn: &Connection, person: PersonId, c: &Certificate) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO certificates(person_id, kind, number, issuer, specialty, expires_on, level, issued_on) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        person.to_string(),
+        c.kind.key(),
+        c.number,
+        c.issuer,
+        c.specialty,
+        c.expires_on.map(|d| d.to_string()),
+        c.level,
+        c.issued_on.map(|d| d.to_string())
+    ])?;
     Ok(())
+}
+
+/// Writes a certificate's other fields over the one of the same kind and number the person holds.
+pub(crate) fn update_certificate(conn: &Connection, person: PersonId, c: &Certificate) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE certificates SET issuer = ?4, specialty = ?5, expires_on = ?6, level = ?7, issued_on = ?8 \
+         WHERE person_id = ?1 AND kind = ?2 AND number = ?3",
+    )?
+    .execute(params![
+        person.to_string(),
+        c.kind.key(),
+        c.number,
+        c.issuer,
+        c.specialty,
+        c.expires_on.map(|d| d.to_string()),
+        c.level,
+        c.issued_on.map(|d| d.to_string())
+    ])?;
+    Ok(())
+}
+
+/// Adds the employment, or — the person already employed at that agency — writes its terms
+/// over the ones held.
+pub(crate) fn insert_employment(conn: &Connection, e: &Employment) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO employments(person_id, agency_id, role, full_time, started_on, ended_on) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(person_id, agency_id) DO UPDATE SET \
+         role = excluded.role, full_time = excluded.full_time, started_on = excluded.started_on, \
+         ended_on = excluded.ended_on",
+    )?
+    .execute(params![
+        e.person.to_string(),
+        e.agency.to_string(),
+        e.role.key(),
+        e.full_time,
+        e.started_on.map(|d| d.to_string()),
+        e.ended_on.map(|d| d.to_string())
+    ])?;
+    Ok(())
+}
+
+/// The columns [`certificate_row`] reads, in its order.
+pub(crate) const CERTIFICATE_COLUMNS: &str = "kind, number, issuer, specialty, expires_on, level, issued_on";
+
+/// A certificate from a row holding [`CERTIFICATE_COLUMNS`] from column `at` on.
+pub(crate) fn certificate_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Certificate> {
+    let kind: String = r.get(at)?;
+    let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+        Ok(r.get::<_, Option<String>>(at + i)?.and_then(|d| d.parse().ok()))
+    };
+    Ok(Certificate {
+        kind: crate::known(("证书类别", "certificate kind"), &kind, CertificateKind::from_key)?,
+        number: r.get(at + 1)?,
+        issuer: r.get(at + 2)?,
+        specialty: r.get(at + 3)?,
+        expires_on: date(4)?,
+        level: r.get(at + 5)?,
+        issued_on: date(6)?,
+    })
 }
 
 pub(crate) fn insert_capability_test(conn: &Connection, t: &CapabilityTest) -> rusqlite::Result<()> {
@@ -49,20 +110,10 @@ pub(crate) fn insert_capability_test(conn: &Connection, t: &CapabilityTest) -> r
 }
 
 pub(crate) fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Result<Vec<Certificate>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, number, issuer, specialty, expires_on FROM certificates WHERE person_id = ?1 ORDER BY rowid",
-    )?;
-    let rows = stmt.query_map([person_id], |r| {
-        let kind: String = r.get(0)?;
-        let expires: Option<String> = r.get(4)?;
-        Ok(Certificate {
-            kind: crate::known(("证书类别", "certificate kind"), &kind, CertificateKind::from_key)?,
-            number: r.get(1)?,
-            issuer: r.get(2)?,
-            specialty: r.get(3)?,
-            expires_on: expires.and_then(|d| d.parse().ok()),
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE person_id = ?1 ORDER BY rowid"
+    ))?;
+    let rows = stmt.query_map([person_id], |r| certificate_row(r, 0))?;
     rows.collect()
 }
 
@@ -72,15 +123,27 @@ fn latest_capability(conn: &Connection, person_id: &str) -> rusqlite::Result<Opt
         .optional()
 }
 
-/// An agency's staff as the R1 check needs them.
-pub(crate) fn staff_of(conn: &Connection, agency_id: &str) -> rusqlite::Result<Vec<StaffMember>> {
-    let mut stmt = conn.prepare_cached(
+/// SQL saying the employment `alias` is current on the day bound as `:day`: begun by then and
+/// not ended before it. An ended employment stays on record and no longer counts as staff.
+pub(crate) fn current(alias: &str) -> String {
+    format!(
+        "({alias}.started_on IS NULL OR {alias}.started_on <= :day) AND ({alias}.ended_on IS NULL OR {alias}.ended_on >= :day)"
+    )
+}
+
+/// An agency's staff on `today` as the R1 check needs them.
+pub(crate) fn staff_of(conn: &Connection, agency_id: &str, today: NaiveDate) -> rusqlite::Result<Vec<StaffMember>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.id, p.name, e.role, e.full_time, \
            (SELECT json_group_array(a.name) FROM employments o JOIN agencies a ON a.id = o.agency_id \
-             WHERE o.person_id = p.id AND o.agency_id <> e.agency_id AND o.full_time = 1 AND e.full_time = 1) \
-         FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = ?1 ORDER BY p.seq",
-    )?;
-    let rows = stmt.query_map([agency_id], |r| {
+             WHERE o.person_id = p.id AND o.agency_id <> e.agency_id AND o.full_time = 1 AND e.full_time = 1 \
+             AND {}) \
+         FROM employments e JOIN people p ON p.id = e.person_id WHERE e.agency_id = :agency AND {} ORDER BY p.seq",
+        current("o"),
+        current("e")
+    ))?;
+    let day = today.to_string();
+    let rows = stmt.query_map(rusqlite::named_params! { ":agency": agency_id, ":day": day }, |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -245,7 +308,14 @@ impl Store {
         insert(&tx, &person, now)?;
         insert_employment(
             &tx,
-            &Employment { person: id, agency: form.agency_id, role: form.role, full_time: form.full_time },
+            &Employment {
+                person: id,
+                agency: form.agency_id,
+                role: form.role,
+                full_time: form.full_time,
+                started_on: None,
+                ended_on: None,
+            },
         )?;
         let out = person_summary(&tx, PersonKey::Id(&id.to_string()), today)?;
         tx.commit()?;

@@ -10,6 +10,7 @@ use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::registers::agencies;
 use crate::registers::contracts;
 use crate::registers::divisions;
+use crate::registers::people;
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -17,7 +18,7 @@ use safeserve_core::contract::{self, ContractRules, ReferenceFees};
 use safeserve_core::grading::{self, Deduction, Grade, GradeInputs, GradeRules, RaterKind, Rating};
 use safeserve_core::letter::{LetterEventKind, ReplyState};
 use safeserve_core::qualification::{self, ConditionKind, StaffMember, Thresholds};
-use safeserve_core::register::{Agency, Certificate, CertificateKind, Contract, ServiceType, StaffRole};
+use safeserve_core::register::{Agency, Certificate, Contract, ServiceType, StaffRole};
 use safeserve_core::{AgencyId, Message};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -82,23 +83,16 @@ fn agencies(conn: &Connection, only: Option<&str>) -> Result<Vec<Row>, StoreErro
 }
 
 /// Every agency's staff as R1 sees them, in three passes over employments, certificates and
-/// capability tests (the same facts `people::staff_of` reads for one agency).
-fn staff_by_agency(conn: &Connection) -> Result<HashMap<String, Vec<StaffMember>>, StoreError> {
+/// capability tests (the same facts `people::staff_of` reads for one agency), on `today`.
+fn staff_by_agency(conn: &Connection, today: NaiveDate) -> Result<HashMap<String, Vec<StaffMember>>, StoreError> {
     let mut certs: HashMap<String, Vec<Certificate>> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT person_id, kind, number, issuer, specialty, expires_on FROM certificates ORDER BY rowid",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT person_id, {} FROM certificates ORDER BY rowid",
+        people::CERTIFICATE_COLUMNS
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let kind: String = r.get(1)?;
-        let expires: Option<String> = r.get(5)?;
-        certs.entry(r.get(0)?).or_default().push(Certificate {
-            kind: crate::known(("证书类别", "certificate kind"), &kind, CertificateKind::from_key)?,
-            number: r.get(2)?,
-            issuer: r.get(3)?,
-            specialty: r.get(4)?,
-            expires_on: expires.and_then(|d| d.parse().ok()),
-        });
+        certs.entry(r.get(0)?).or_default().push(people::certificate_row(r, 1)?);
     }
     // The latest result per person: later dates (then later rows) overwrite earlier ones.
     let mut passed: HashMap<String, bool> = HashMap::new();
@@ -107,12 +101,16 @@ fn staff_by_agency(conn: &Connection) -> Result<HashMap<String, Vec<StaffMember>
     while let Some(r) = rows.next()? {
         passed.insert(r.get(0)?, r.get(1)?);
     }
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT e.agency_id, e.person_id, p.name, e.role, e.full_time, a.name \
-         FROM employments e JOIN people p ON p.id = e.person_id JOIN agencies a ON a.id = e.agency_id ORDER BY p.seq",
-    )?;
+         FROM employments e JOIN people p ON p.id = e.person_id JOIN agencies a ON a.id = e.agency_id \
+         WHERE {} ORDER BY p.seq",
+        people::current("e")
+    ))?;
     let employments: Vec<(String, String, String, String, bool, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map(rusqlite::named_params! { ":day": today.to_string() }, |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     // Full-time posts per person, for 人员交叉使用 (R15): a person full-time at two agencies
     // counts at neither.
@@ -349,7 +347,7 @@ fn compute(
     let conn = &store.conn;
     let since = today.checked_sub_days(Days::new(rules.window_days.into())).unwrap_or(NaiveDate::MIN);
     let rows = agencies(conn, only)?;
-    let mut staff = staff_by_agency(conn)?;
+    let mut staff = staff_by_agency(conn, today)?;
     let mut letters = letters(store, only, since, today)?;
     let mut low = low_price(conn, &rows, only, today)?;
     let mut missed = missed_major_hazards(conn, only, since, today)?;

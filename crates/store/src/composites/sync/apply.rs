@@ -332,9 +332,9 @@ pub(super) fn apply_upsert(
             let id = text(body, "id")?;
             let held = seq_of(tx, "people", id)?;
             PEOPLE.write(tx, body, true)?;
-            let cert_cols = ["kind", "number", "issuer", "specialty", "expires_on"];
+            let cert_cols = ["kind", "number", "issuer", "specialty", "expires_on", "level", "issued_on"];
             replace_children(tx, "certificates", "person_id", id, &cert_cols, &array(body, "certificates"))?;
-            let job_cols = ["agency_id", "role", "full_time"];
+            let job_cols = ["agency_id", "role", "full_time", "started_on", "ended_on"];
             replace_children(tx, "employments", "person_id", id, &job_cols, &array(body, "employments"))?;
             let test_cols = ["taken_on", "score", "passed"];
             replace_children(tx, "capability_tests", "person_id", id, &test_cols, &array(body, "capability_tests"))?;
