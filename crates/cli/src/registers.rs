@@ -42,7 +42,7 @@ fn actor(store: &Store) -> Result<Actor, Message> {
         .find(|u| u.name == name)
         .ok_or_else(|| Message::new(format!("本机没有用户 {name}"), format!("No user {name} on this laptop")))?;
     user.role.check(Act::EditRegisters)?;
-    Ok(Actor { user_id: Some(user.id), user_name: user.display_name, role: Some(user.role) })
+    Ok(user.actor())
 }
 
 /// The preview, a line per row that is not simply new: problems, and what a change changes.

@@ -20,9 +20,11 @@ labelled_enum! {
     ImportKind {
         Enterprises = "enterprises", "生产经营单位", "Enterprises";
         People = "people", "从业人员", "People";
+        Agencies = "agencies", "服务机构", "Agencies";
     }
 }
 
+pub mod agencies;
 pub mod people;
 
 impl ImportKind {
@@ -31,6 +33,7 @@ impl ImportKind {
         match self {
             ImportKind::Enterprises => &ENTERPRISE_COLUMNS,
             ImportKind::People => &people::PEOPLE_COLUMNS,
+            ImportKind::Agencies => &agencies::AGENCY_COLUMNS,
         }
     }
 }
@@ -73,6 +76,7 @@ impl Column {
             "role" => zh::<crate::register::StaffRole>(),
             "full_time" => vec!["专职", "兼职"],
             "cert_kind" => zh::<crate::register::CertificateKind>(),
+            "platform_registered" => vec!["是", "否"],
             _ => Vec::new(),
         }
     }

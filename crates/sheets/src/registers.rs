@@ -50,6 +50,12 @@ pub fn plan<'a>(
                 read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
             Ok((planner.finish(), read))
         }
+        ImportKind::Agencies => {
+            let mut planner = store.plan_agency_import()?;
+            let read =
+                read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
+            Ok((planner.finish(), read))
+        }
         ImportKind::People => {
             let mut planner = store.plan_people_import(today)?;
             let read =
@@ -66,6 +72,7 @@ pub fn ledger(store: &Store, kind: ImportKind, division_prefix: &str, to: &Path)
     match kind {
         ImportKind::Enterprises => store.enterprise_ledger(division_prefix, |r| ledger.push(&r))?,
         ImportKind::People => store.people_ledger(division_prefix, |r| ledger.push(&r))?,
+        ImportKind::Agencies => store.agency_ledger(division_prefix, |r| ledger.push(&r))?,
     }
     Ok(ledger.finish(to)?)
 }

@@ -375,7 +375,7 @@ fn people_store(dir: &Path) -> Store {
             address: "西湖区".into(),
             office_area_m2: 120.0,
             division: DivisionCode::parse("330106").unwrap(),
-            service_types: vec![],
+            service_types: vec![safeserve_core::register::ServiceType::SafetyManagement],
             high_risk_industries: vec![],
             platform_registered: true,
             documents: vec![],
@@ -515,4 +515,70 @@ fn people_come_in_with_their_certificates_and_posts_a_second_full_time_post_is_n
     let (back, _) = plan(&store, ImportKind::People, &out, TODAY).unwrap();
     let c = back.counts();
     assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 0), "{back:#?}");
+}
+
+fn agency_workbook(dir: &Path, name: &str, rows: &[Vec<&str>]) -> PathBuf {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, col) in ImportKind::Agencies.columns().iter().enumerate() {
+        ws.write_string(0, c as u16, col.header).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn agencies_come_in_with_what_r1_asks_and_their_reference_fees_and_go_out_as_a_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = people_store(dir.path());
+    let new_code = safeserve_core::CreditCode::complete("91330122MA2HNT8K1").unwrap().as_str().to_owned();
+    let other_code = safeserve_core::CreditCode::complete("91330122MA2HNT8K2").unwrap().as_str().to_owned();
+    #[rustfmt::skip]
+    let rows: Vec<Vec<&str>> = vec![
+        // 代码 名称 地址 面积 区划 服务类型 高危行业 省平台 管理文件 | 收费 ×4
+        vec![AGENCY_A, "杭州安泰安全技术服务有限公司", "西湖区", "150", "西湖区", "安全管理服务、专业技术服务", "化工", "是", "内部管理制度、服务规范与程序", "30000", "50000"],
+        vec![&new_code, "桐庐新安安全技术服务有限公司", "城关镇某路 2 号", "８０", "桐庐县城关镇", "宣传教育服务", "", "否", ""],
+        vec![&other_code, "有问题的机构", "某地", "一百", "西湖区", "修车", "机械制造", "也许", ""],
+    ];
+    let file = agency_workbook(dir.path(), "机构.xlsx", &rows);
+    let (p, _) = plan(&store, ImportKind::Agencies, &file, TODAY).unwrap();
+    let c = p.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (1, 1, 0, 1), "{p:#?}");
+    let RowAction::Changed { changes } = &p.rows[0].action else { panic!("{:?}", p.rows[0]) };
+    let shown: Vec<String> = changes.iter().map(|c| format!("{}: {} → {}", c.field, c.old, c.new)).collect();
+    for expected in [
+        "办公面积（平方米）: 120 → 150",
+        "服务类型: 安全管理服务 → 安全管理服务、专业技术服务",
+        "参考收费：安全管理服务（元/年）:  → 30000",
+    ] {
+        assert!(shown.iter().any(|s| s == expected), "{expected}: {shown:#?}");
+    }
+    let problems: Vec<String> = p.problems().map(|q| format!("{}|{}", q.column, q.message.zh)).collect();
+    for (column, says) in [
+        ("办公面积（平方米）（D 列）", "“一百”不是数字"),
+        ("服务类型（F 列）", "“修车”不是可选的值"),
+        ("服务的高危行业（G 列）", "不是高危行业"),
+        ("已在省平台登记（H 列）", "应为“是”或“否”"),
+    ] {
+        assert!(problems.iter().any(|q| q.starts_with(column) && q.contains(says)), "{column}: {problems:#?}");
+    }
+
+    let applied = store.apply_import(&p, &clerk(), "机构.xlsx", NOW).unwrap();
+    assert_eq!((applied.new, applied.changed, applied.refused), (1, 1, 1));
+    let a = store.agency_detail(safeserve_core::AgencyId(uuid::Uuid::from_u128(1)), TODAY).unwrap();
+    assert_eq!(a.office_area_m2, 150.0);
+    let again = store.apply_import(&p, &clerk(), "机构.xlsx", NOW).unwrap();
+    assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 2));
+
+    let out = dir.path().join("机构台账.xlsx");
+    assert_eq!(ledger(&store, ImportKind::Agencies, "", &out).unwrap(), 3);
+    let (back, _) = plan(&store, ImportKind::Agencies, &out, TODAY).unwrap();
+    let c = back.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 3, 0), "{back:#?}");
 }

@@ -63,3 +63,39 @@ fn an_entry_edited_or_removed_around_the_triggers_is_found_where_it_was() {
     conn.execute("DELETE FROM audit_log WHERE seq = 2", []).unwrap();
     assert_eq!(Store::open(&db).unwrap().audit_log(10).unwrap().broken_at, Some(3));
 }
+
+#[test]
+fn a_corrected_contact_is_in_the_audit_log_with_the_values_it_replaced() {
+    use safeserve_store::views::{EnterpriseContact, EnterpriseQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    safeserve_demo::generate(
+        &db,
+        safeserve_demo::DemoSize::Small,
+        safeserve_demo::DEFAULT_SEED,
+        crate::common::today(),
+    )
+    .unwrap();
+    let mut store = Store::open(&db).unwrap();
+    let e = store.search_enterprises(&EnterpriseQuery::default()).unwrap().remove(0);
+    let file = store.enterprise_file(e.id, crate::common::today()).unwrap();
+    let by = safeserve_core::audit::Actor {
+        user_id: Some("u1".into()),
+        user_name: "王检查".into(),
+        role: Some(Role::Inspector),
+    };
+    let contact = EnterpriseContact {
+        address: e.address.clone(),
+        principal: "新负责人".into(),
+        safety_contact: file.safety_contact.clone(),
+        phone: file.phone.clone(),
+    };
+    store.correct_enterprise_contact(e.id, &contact, &by, NOW).unwrap();
+    // The same details again change nothing and log nothing.
+    store.correct_enterprise_contact(e.id, &contact, &by, NOW).unwrap();
+    let log = store.audit_log(10).unwrap();
+    let changes: Vec<_> = log.entries.iter().filter(|v| v.entry.act == AuditAct::ChangeRegister).collect();
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].entry.detail, format!("主要负责人：{} → 新负责人", file.principal));
+    assert_eq!(changes[0].entry.user_name, "王检查");
+}

@@ -9,7 +9,7 @@ use super::registers::{now, today};
 use crate::error::CommandError;
 use crate::state::AppState;
 use safeserve_core::access::Act;
-use safeserve_core::audit::{Actor, AuditAct};
+use safeserve_core::audit::AuditAct;
 use safeserve_core::import::ImportKind;
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::import::{ImportCounts, ImportPlan, PlannedRow, RowAction};
@@ -176,7 +176,7 @@ pub async fn confirm_import(
             }
         }
     };
-    let by = Actor { user_id: Some(user.id), user_name: user.display_name, role: Some(user.role) };
+    let by = user.actor();
     let counts = state.with_store(move |s| Ok(s.apply_import(&taken.plan, &by, &taken.file, &now())?)).await?;
     Ok(ImportDone { counts, message: counts.message() })
 }

@@ -96,8 +96,9 @@ pub async fn update_enterprise_contact(
     id: EnterpriseId,
     contact: EnterpriseContact,
 ) -> Result<EnterpriseSummary, CommandError> {
-    state.require(Act::CorrectEnterprise).await?;
-    state.with_store(move |s| Ok(s.update_enterprise_contact(id, &contact)?)).await
+    let user = state.require(Act::CorrectEnterprise).await?;
+    let by = user.actor();
+    state.with_store(move |s| Ok(s.correct_enterprise_contact(id, &contact, &by, &now())?)).await
 }
 
 #[tauri::command]

@@ -3,4 +3,4 @@
 /**
  * A register a workbook fills.
  */
-export type ImportKind = "enterprises" | "people";
+export type ImportKind = "enterprises" | "people" | "agencies";

@@ -193,6 +193,7 @@ export const HAZARD_STATUS_LABELS: Record<HazardStatus, Message> = {
 export const IMPORT_KIND_LABELS: Record<ImportKind, Message> = {
   enterprises: { zh: "生产经营单位", en: "Enterprises" },
   people: { zh: "从业人员", en: "People" },
+  agencies: { zh: "服务机构", en: "Agencies" },
 };
 
 export const INDUSTRY_LABELS: Record<Industry, Message> = {

@@ -278,6 +278,17 @@ pub struct UserView {
     pub person_id: Option<PersonId>,
 }
 
+impl UserView {
+    /// This user as the audit log names who did something.
+    pub fn actor(&self) -> safeserve_core::audit::Actor {
+        safeserve_core::audit::Actor {
+            user_id: Some(self.id.clone()),
+            user_name: self.display_name.clone(),
+            role: Some(self.role),
+        }
+    }
+}
+
 /// The form for a new user of this laptop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -4,11 +4,13 @@ use crate::base::rows::keys_json;
 use crate::base::rows::parse_id;
 use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::base::search::{self, Register};
+use crate::registers::contracts;
 use crate::registers::divisions;
 use crate::registers::people;
 use crate::StoreError;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::contract::ReferenceFees;
 use safeserve_core::qualification::{self, StaffMember, Thresholds, UnmetCondition};
 use safeserve_core::register::{Agency, Industry, ManagementDocument, ServiceType};
 use safeserve_core::DivisionCode;
@@ -83,4 +85,62 @@ pub(crate) fn evaluate(
     let staff = people::staff_of(conn, id, today)?;
     let unmet = qualification::unmet_conditions(&agency, &staff, today, &Thresholds::default());
     Ok((agency, division_name, staff, unmet))
+}
+
+/// An agency as the register holds it, with what an import compares it by.
+pub(crate) struct Held {
+    pub seq: i64,
+    pub agency: Agency,
+    pub fees: ReferenceFees,
+    /// Its division as the ledger shows it (a name the import reads back).
+    pub division_name: String,
+}
+
+fn held_sql(filter: &str) -> String {
+    format!("SELECT {AGENCY_COLUMNS}, seq, reference_fees, {} FROM agencies {filter}", divisions::name_sql("division"))
+}
+
+fn held(r: &rusqlite::Row<'_>) -> rusqlite::Result<Held> {
+    Ok(Held {
+        agency: agency_from_row(r)?,
+        seq: r.get(10)?,
+        fees: contracts::reference_fees(&r.get::<_, String>(11)?),
+        division_name: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+    })
+}
+
+/// The agency registered under `credit_code`.
+pub(crate) fn by_credit_code(conn: &Connection, credit_code: &str) -> rusqlite::Result<Option<Held>> {
+    conn.prepare_cached(&held_sql("WHERE credit_code = ?1"))?.query_row([credit_code], held).optional()
+}
+
+/// Every agency in a division (code prefix, empty for all), in registration order.
+pub(crate) fn each(conn: &Connection, division_prefix: &str, mut f: impl FnMut(Held)) -> Result<(), StoreError> {
+    let (lo, hi) = divisions::prefix_range(division_prefix);
+    let mut stmt = conn.prepare(&held_sql("WHERE ?1 = '' OR (division >= ?1 AND division < ?2) ORDER BY seq"))?;
+    let mut rows = stmt.query(params![lo, hi])?;
+    while let Some(r) = rows.next()? {
+        f(held(r)?);
+    }
+    Ok(())
+}
+
+/// Writes every field of the agency at `seq` (its id and credit code stay) and reindexes it.
+pub(crate) fn update(conn: &Connection, seq: i64, a: &Agency) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE agencies SET name = ?2, address = ?3, office_area_m2 = ?4, division = ?5, service_types = ?6, \
+         high_risk_industries = ?7, platform_registered = ?8, documents = ?9 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        a.name,
+        a.address,
+        a.office_area_m2,
+        a.division.as_str(),
+        keys_json(&a.service_types, ServiceType::key),
+        keys_json(&a.high_risk_industries, Industry::key),
+        a.platform_registered,
+        keys_json(&a.documents, ManagementDocument::key),
+    ])?;
+    search::reindex(conn, Register::Agency, seq)
 }

@@ -1,5 +1,6 @@
 //! The `enterprises` table and the enterprise file (一企一档).
 
+use crate::base::audit;
 use crate::base::rows::parse_id;
 use crate::base::rows::{invalid, require};
 use crate::base::search::{self, Register};
@@ -7,6 +8,8 @@ use crate::base::views::{EnterpriseContact, EnterpriseQuery, EnterpriseSummary, 
 use crate::registers::divisions::{self, prefix_range};
 use crate::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::audit::{Actor, AuditAct};
+use safeserve_core::import::FieldChange;
 use safeserve_core::register::{Enterprise, EnterpriseSize, Industry};
 use safeserve_core::{CreditCode, DivisionCode, EnterpriseId};
 
@@ -225,28 +228,66 @@ impl Store {
         id: EnterpriseId,
         contact: &EnterpriseContact,
     ) -> Result<EnterpriseSummary, StoreError> {
-        require(&[
-            ("address", &contact.address, "地址", "address"),
-            ("principal", &contact.principal, "主要负责人", "principal"),
-        ])?;
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx
-            .query_row("SELECT seq FROM enterprises WHERE id = ?1", [id.to_string()], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "enterprise", id: id.to_string() })?;
-        tx.execute(
-            "UPDATE enterprises SET address = ?2, principal = ?3, safety_contact = ?4, phone = ?5 WHERE seq = ?1",
-            params![
-                seq,
-                contact.address.trim(),
-                contact.principal.trim(),
-                contact.safety_contact.trim(),
-                contact.phone.trim()
-            ],
-        )?;
-        search::reindex(&tx, Register::Enterprise, seq)?;
-        let out = tx.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?.query_row([seq], summary)?;
+        let (out, _) = write_contact(&tx, id, contact)?;
         tx.commit()?;
         Ok(out)
     }
+
+    /// A user's correction of the contact details: as [`Store::update_enterprise_contact`],
+    /// with the change and the values it replaced in the audit log, in the same transaction
+    /// (nothing changed, nothing logged).
+    pub fn correct_enterprise_contact(
+        &mut self,
+        id: EnterpriseId,
+        contact: &EnterpriseContact,
+        by: &Actor,
+        now: &str,
+    ) -> Result<EnterpriseSummary, StoreError> {
+        let tx = self.conn.transaction()?;
+        let (out, changes) = write_contact(&tx, id, contact)?;
+        if !changes.is_empty() {
+            let subject = format!("生产经营单位 {} {}", out.credit_code, out.name);
+            let detail = crate::registers::import::change_detail(&changes);
+            audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, subject, detail))?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Writes the contact details of enterprise `id`; answers it as listed, and each field changed
+/// (its name, old and new value).
+fn write_contact(
+    tx: &Connection,
+    id: EnterpriseId,
+    contact: &EnterpriseContact,
+) -> Result<(EnterpriseSummary, Vec<FieldChange>), StoreError> {
+    require(&[
+        ("address", &contact.address, "地址", "address"),
+        ("principal", &contact.principal, "主要负责人", "principal"),
+    ])?;
+    let (seq, old): (i64, [String; 4]) = tx
+        .query_row(
+            "SELECT seq, address, principal, safety_contact, phone FROM enterprises WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "enterprise", id: id.to_string() })?;
+    let new =
+        [&contact.address, &contact.principal, &contact.safety_contact, &contact.phone].map(|v| v.trim().to_owned());
+    tx.execute(
+        "UPDATE enterprises SET address = ?2, principal = ?3, safety_contact = ?4, phone = ?5 WHERE seq = ?1",
+        params![seq, new[0], new[1], new[2], new[3]],
+    )?;
+    search::reindex(tx, Register::Enterprise, seq)?;
+    let out = tx.prepare_cached(&summary_sql("WHERE e.seq = ?1"))?.query_row([seq], summary)?;
+    let changes = ["地址", "主要负责人", "安全管理联系人", "联系电话"]
+        .into_iter()
+        .zip(old.into_iter().zip(new))
+        .filter(|(_, (o, n))| o != n)
+        .map(|(f, (old, new))| FieldChange { field: f.to_owned(), old, new })
+        .collect();
+    Ok((out, changes))
 }

@@ -16,7 +16,9 @@ use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
 
+mod agencies;
 mod people;
+pub use agencies::AgencyPlanner;
 pub use people::PeoplePlanner;
 
 /// What one row of the workbook would do.
@@ -55,6 +57,7 @@ pub struct PlannedRow {
 enum Record {
     Enterprise(EnterpriseRow),
     Person(safeserve_core::import::people::PersonRecord),
+    Agency(safeserve_core::import::agencies::AgencyRow),
 }
 
 impl PlannedRow {
@@ -174,7 +177,7 @@ impl EnterprisePlanner<'_> {
 }
 
 /// "地址：旧 → 新；主要负责人：甲 → 乙", as the audit log keeps a change.
-fn change_detail(changes: &[FieldChange]) -> String {
+pub(crate) fn change_detail(changes: &[FieldChange]) -> String {
     changes.iter().map(|c| format!("{}：{} → {}", c.field, c.old, c.new)).collect::<Vec<_>>().join("；")
 }
 
@@ -195,15 +198,21 @@ impl Store {
             ImportKind::People => {
                 self.apply_people_import(plan, by, file, now, || safeserve_core::PersonId(uuid::Uuid::now_v7()))
             }
+            ImportKind::Agencies => {
+                self.apply_agency_import(plan, by, file, now, || safeserve_core::AgencyId(uuid::Uuid::now_v7()))
+            }
         }
     }
 
     /// A planner for an enterprise workbook, with this laptop's divisions to read names by.
     pub fn plan_enterprise_import(&self) -> Result<EnterprisePlanner<'_>, StoreError> {
+        Ok(EnterprisePlanner { store: self, divisions: self.division_names()?, seen: HashMap::new(), rows: Vec::new() })
+    }
+
+    /// This laptop's districts and townships as a workbook may name them.
+    fn division_names(&self) -> Result<DivisionNames, StoreError> {
         let divisions = self.divisions()?;
-        let names =
-            DivisionNames::new(divisions.iter().map(|d| (d.code.as_str(), d.name.as_str(), d.parent.as_deref())));
-        Ok(EnterprisePlanner { store: self, divisions: names, seen: HashMap::new(), rows: Vec::new() })
+        Ok(DivisionNames::new(divisions.iter().map(|d| (d.code.as_str(), d.name.as_str(), d.parent.as_deref()))))
     }
 
     /// Writes the rows of `plan` that have no problem, in one transaction: a new enterprise

@@ -1,0 +1,310 @@
+//! The agency register in a workbook: what R1 asks of an agency (office, services offered,
+//! registration on the provincial platform, management documents, high-risk industries it
+//! serves) and the reference fees it publishes (R2), one agency a row.
+
+use super::{
+    code, column, empty_required, formula_error, label, text, Cell, Column, DivisionNames, FieldChange, Header,
+    RowProblem,
+};
+use crate::codes::CreditCode;
+use crate::contract::ReferenceFees;
+use crate::division::DivisionCode;
+use crate::ids::AgencyId;
+use crate::labels::Labelled;
+use crate::message::Message;
+use crate::register::{Agency, Industry, ManagementDocument, ServiceType};
+
+pub const AGENCY_COLUMNS: [Column; 13] = [
+    column(
+        "credit_code",
+        "统一社会信用代码",
+        &["信用代码", "社会信用代码"],
+        true,
+        "18 位，含校验位；请把此列设为文本",
+        "91330106MA2B3C4D5D",
+    ),
+    column(
+        "name",
+        "机构名称",
+        &["服务机构名称", "单位名称", "名称"],
+        true,
+        "营业执照上的全称",
+        "杭州某某安全技术服务有限公司",
+    ),
+    column("address", "办公地址", &["地址", "注册地址"], true, "", "西湖区文三路 1 号"),
+    column(
+        "office_area_m2",
+        "办公面积（平方米）",
+        &["办公面积", "办公场所面积"],
+        true,
+        "R1 要求不少于 100 平方米",
+        "120",
+    ),
+    column(
+        "division",
+        "所在区县（乡镇）",
+        &["所在区县", "所属区县", "行政区划", "行政区划代码"],
+        true,
+        "区县或乡镇（街道）的名称或 GB/T 2260 代码",
+        "西湖区",
+    ),
+    column(
+        "service_types",
+        "服务类型",
+        &["提供的服务类型", "服务范围"],
+        true,
+        "可填多项，用顿号“、”分隔",
+        "安全管理服务、专业技术服务",
+    ),
+    column(
+        "high_risk_industries",
+        "服务的高危行业",
+        &["高危行业"],
+        false,
+        "服务或拟服务的高危行业，用顿号分隔；没有的留空",
+        "化工",
+    ),
+    column("platform_registered", "已在省平台登记", &["省平台登记", "是否在省平台登记"], true, "是或否", "是"),
+    column(
+        "documents",
+        "已有管理文件",
+        &["管理文件", "管理制度"],
+        false,
+        "用顿号分隔；表中没有这一列时保留原登记",
+        "内部管理制度、服务规范与程序",
+    ),
+    column("fee_safety_management", "参考收费：安全管理服务（元/年）", &[], false, "公开的参考收费（R2）", "30000"),
+    column("fee_professional_technical", "参考收费：专业技术服务（元/年）", &[], false, "", "50000"),
+    column("fee_publicity_training", "参考收费：宣传教育服务（元/年）", &[], false, "", "8000"),
+    column("fee_other", "参考收费：其他安全服务（元/年）", &[], false, "", ""),
+];
+
+/// The fee column of each service type, in [`AGENCY_COLUMNS`]' order.
+const FEE_COLUMNS: [(&str, ServiceType); 4] = [
+    ("fee_safety_management", ServiceType::SafetyManagement),
+    ("fee_professional_technical", ServiceType::ProfessionalTechnical),
+    ("fee_publicity_training", ServiceType::PublicityTraining),
+    ("fee_other", ServiceType::Other),
+];
+
+/// An agency as one row gives it, every field checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyRow {
+    pub credit_code: String,
+    pub name: String,
+    pub address: String,
+    pub office_area_m2: f64,
+    pub division: DivisionCode,
+    pub service_types: Vec<ServiceType>,
+    /// `None` where the sheet has no such column (the register's value stays).
+    pub high_risk_industries: Option<Vec<Industry>>,
+    pub platform_registered: bool,
+    pub documents: Option<Vec<ManagementDocument>>,
+    /// The fee of each service type whose column the sheet has, in fen; `None`: left empty.
+    pub fees: Vec<(ServiceType, Option<i64>)>,
+}
+
+/// Several labels in one cell, separated as clerks separate them (、，, ; / and spaces).
+fn labels<T: Labelled + PartialEq>(cell: &Cell) -> Result<Vec<T>, Message> {
+    let whole = text(cell);
+    let mut out = Vec::new();
+    for part in whole.split(['、', '，', ',', '；', ';', '/', ' ', '\n']).filter(|p| !p.is_empty()) {
+        let v = label::<T>(&Cell::Text(part.to_owned()))?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// 是 or 否.
+fn yes_no(cell: &Cell) -> Result<bool, Message> {
+    match cell {
+        Cell::Bool(b) => Ok(*b),
+        Cell::Error(e) => Err(formula_error(e)),
+        c => match text(c).as_str() {
+            "是" | "已登记" | "Y" | "y" | "1" => Ok(true),
+            "否" | "未登记" | "N" | "n" | "0" => Ok(false),
+            "" => Err(empty_required()),
+            other => Err(Message::new(format!("“{other}”应为“是”或“否”"), format!("{other:?} should be 是 or 否"))),
+        },
+    }
+}
+
+/// A non-negative number, as a cell or as text ("120", "120.5", "１２０").
+fn amount(cell: &Cell) -> Result<Option<f64>, Message> {
+    let bad = |t: &str| Message::new(format!("“{t}”不是数字"), format!("{t:?} is not a number"));
+    let n = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Number(n) => *n,
+        Cell::Error(e) => return Err(formula_error(e)),
+        c => {
+            let t = code(c)?.replace(',', "");
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>().map_err(|_| bad(&text(c)))?
+        }
+    };
+    if !n.is_finite() || n < 0.0 {
+        return Err(bad(&text(cell)));
+    }
+    Ok(Some(n))
+}
+
+impl AgencyRow {
+    /// Row `row` of an agency workbook, or every problem it has.
+    pub fn read(header: &Header, row: u32, cells: &[Cell], divisions: &DivisionNames) -> Result<Self, Vec<RowProblem>> {
+        let mut r = super::RowReader { header, row, cells, problems: Vec::new() };
+        let credit_code = r.check("credit_code", |c| {
+            let typed = code(c)?;
+            CreditCode::parse(&typed).map(|c| c.as_str().to_owned()).map_err(|e| e.message())
+        });
+        let name = r.text("name");
+        let address = r.text("address");
+        let office_area_m2 = r.check("office_area_m2", |c| amount(c)?.ok_or_else(empty_required));
+        let division = r.check("division", |c| divisions.resolve(c));
+        let service_types = r.check("service_types", |c| match labels::<ServiceType>(c)? {
+            v if v.is_empty() => Err(empty_required()),
+            v => Ok(v),
+        });
+        let high_risk_industries = if header.has("high_risk_industries") {
+            r.check("high_risk_industries", |c| {
+                let v = labels::<Industry>(c)?;
+                match v.iter().find(|i| !i.is_high_risk()) {
+                    Some(i) => Err(Message::new(
+                        format!("“{}”不是高危行业", i.label_zh()),
+                        format!("{} is not a high-risk industry", i.label_en()),
+                    )),
+                    None => Ok(v),
+                }
+            })
+            .map(Some)
+        } else {
+            Some(None)
+        };
+        let platform_registered = r.check("platform_registered", yes_no);
+        let documents = if header.has("documents") {
+            r.check("documents", labels::<ManagementDocument>).map(Some)
+        } else {
+            Some(None)
+        };
+        let mut fees = Vec::new();
+        for (key, service) in FEE_COLUMNS {
+            if header.has(key) {
+                if let Some(yuan) = r.check(key, amount) {
+                    fees.push((service, yuan.map(|y| (y * 100.0).round() as i64)));
+                }
+            }
+        }
+        match (
+            credit_code,
+            name,
+            address,
+            office_area_m2,
+            division,
+            service_types,
+            high_risk_industries,
+            platform_registered,
+            documents,
+        ) {
+            (
+                Some(credit_code),
+                Some(name),
+                Some(address),
+                Some(office_area_m2),
+                Some(division),
+                Some(service_types),
+                Some(high_risk_industries),
+                Some(platform_registered),
+                Some(documents),
+            ) if r.problems.is_empty() => Ok(AgencyRow {
+                credit_code,
+                name,
+                address,
+                office_area_m2,
+                division,
+                service_types,
+                high_risk_industries,
+                platform_registered,
+                documents,
+                fees,
+            }),
+            _ => Err(r.problems),
+        }
+    }
+
+    /// The agency this row registers (`current` is `None`) or makes of `current`, and its
+    /// fees: a column the sheet does not have keeps the register's value.
+    pub fn to_agency(&self, id: AgencyId, current: Option<(&Agency, &ReferenceFees)>) -> (Agency, ReferenceFees) {
+        let agency = Agency {
+            id: current.map_or(id, |(c, _)| c.id),
+            credit_code: self.credit_code.clone(),
+            name: self.name.clone(),
+            address: self.address.clone(),
+            office_area_m2: self.office_area_m2,
+            division: self.division.clone(),
+            service_types: self.service_types.clone(),
+            high_risk_industries: self
+                .high_risk_industries
+                .clone()
+                .or_else(|| current.map(|(c, _)| c.high_risk_industries.clone()))
+                .unwrap_or_default(),
+            platform_registered: self.platform_registered,
+            documents: self.documents.clone().or_else(|| current.map(|(c, _)| c.documents.clone())).unwrap_or_default(),
+        };
+        let mut fees = current.map(|(_, f)| f.clone()).unwrap_or_default();
+        for (service, fee) in &self.fees {
+            match fee {
+                Some(f) => fees.insert(*service, *f),
+                None => fees.remove(service),
+            };
+        }
+        (agency, fees)
+    }
+
+    /// What this row changes in the registered agency, column by column; empty when nothing.
+    pub fn changes(&self, current: &Agency, fees: &ReferenceFees, division_name: &str) -> Vec<FieldChange> {
+        let (next, next_fees) = self.to_agency(current.id, Some((current, fees)));
+        let old = agency_cells(current, division_name, fees);
+        let new = agency_cells(&next, division_name, &next_fees);
+        AGENCY_COLUMNS
+            .iter()
+            .zip(old.into_iter().zip(new))
+            .filter(|(c, (o, n))| o != n && !(c.key == "division" && current.division == next.division))
+            .map(|(c, (old, new))| FieldChange { field: c.header.to_owned(), old, new })
+            .collect()
+    }
+}
+
+/// An agency as a row of its ledger, in [`AGENCY_COLUMNS`]' order; `division` is what the
+/// division column shows.
+pub fn agency_cells(a: &Agency, division: &str, fees: &ReferenceFees) -> Vec<String> {
+    fn joined<T: Labelled>(v: &[T]) -> String {
+        v.iter().map(|x| x.label_zh()).collect::<Vec<_>>().join("、")
+    }
+    let area = if a.office_area_m2.fract() == 0.0 {
+        format!("{}", a.office_area_m2 as i64)
+    } else {
+        a.office_area_m2.to_string()
+    };
+    let mut cells = vec![
+        a.credit_code.clone(),
+        a.name.clone(),
+        a.address.clone(),
+        area,
+        division.to_owned(),
+        joined(&a.service_types),
+        joined(&a.high_risk_industries),
+        if a.platform_registered { "是" } else { "否" }.to_owned(),
+        joined(&a.documents),
+    ];
+    for (_, service) in FEE_COLUMNS {
+        cells.push(
+            fees.get(&service)
+                .map(|f| if f % 100 == 0 { format!("{}", f / 100) } else { format!("{}.{:02}", f / 100, f % 100) })
+                .unwrap_or_default(),
+        );
+    }
+    cells
+}
