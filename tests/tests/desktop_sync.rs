@@ -283,8 +283,9 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
 
         // Waiting on the sync screen until 立即同步; then it is the later edit and wins, and
         // the server's record of the collision comes back as a conflict to review.
+        // The edit waits, and its entry in the audit log (which travels to the server too).
         app.click("[data-testid=nav-sync]").await?;
-        wait_text(&app, "[data-testid=sync-pending]", "the edit waits", |s| s == "1").await?;
+        wait_text(&app, "[data-testid=sync-pending]", "the edit waits", |s| s.parse::<u32>().is_ok_and(|n| n >= 2)).await?;
         app.click("[data-testid=sync-now]").await?;
         wait_text(&app, "[data-testid=sync-pending]", "the edit is sent", |s| s == "0").await?;
         wait_text(&app, "[data-testid=sync-conflicts]", "one conflict to review", |s| s == "1").await?;
@@ -319,12 +320,13 @@ async fn a_new_laptop_enrols_on_the_sync_screen_syncs_shows_a_conflict_and_names
         app.click("[data-testid=contact-save]").await?;
         wait_text(&app, "[data-testid=enterprise-file]", "the offline edit is shown", |s| s.contains("0571-9999")).await?;
         app.click("[data-testid=nav-sync]").await?;
-        wait_text(&app, "[data-testid=sync-pending]", "the offline edit waits", |s| s == "1").await?;
+        // The edit and its audit entry.
+        wait_text(&app, "[data-testid=sync-pending]", "the offline edit waits", |s| s == "2").await?;
         app.click("[data-testid=sync-now]").await?;
         let error = wait_text(&app, "[data-testid=sync-error]", "the lost server is named", |s| s.contains("无法连接服务器"))
             .await?;
         ensure!(error.contains(&url) && error.contains("保存在本机"), "the message names the server and reassures: {error:?}");
-        ensure!(app.text("[data-testid=sync-pending]").await? == "1", "the edit still waits");
+        ensure!(app.text("[data-testid=sync-pending]").await? == "2", "the edit still waits");
         let shown = app.text("[data-testid=sync-last]").await?;
         ensure!(shown.starts_with("20"), "the last good sync stays shown: {shown:?}");
         app.look("sync-offline.png").await?;

@@ -699,6 +699,10 @@ const TEXT = {
   imLedgerExport: { zh: '导出台账', en: 'Export ledger' },
   imExported: { zh: '已导出：', en: 'Exported:' },
   imOpenFolder: { zh: '打开所在文件夹', en: 'Show in folder' },
+  postStarted: { zh: '{date} 起', en: 'from {date}' },
+  postEnded: { zh: '已于 {date} 离职', en: 'left on {date}' },
+  certLevel: { zh: '等级：{level}', en: 'Level: {level}' },
+  certIssued: { zh: '发证日期：{date}', en: 'Issued: {date}' },
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;

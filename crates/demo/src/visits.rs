@@ -49,6 +49,8 @@ impl Staff {
                 issuer: c.issuer.clone(),
                 specialty: c.specialty.clone(),
                 expires_on: c.expires_on.map(|d| d.to_string()),
+                level: c.level.clone(),
+                issued_on: c.issued_on.map(|d| d.to_string()),
                 expired: !c.is_valid_on(as_of),
                 expiring_soon: false,
                 also_claimed_by: vec![],

@@ -2,4 +2,12 @@
 import type { AgencyId } from "./AgencyId";
 import type { StaffRole } from "./StaffRole";
 
-export type EmploymentView = { agency_id: AgencyId, agency_name: string, role: StaffRole, full_time: boolean, };
+export type EmploymentView = { agency_id: AgencyId, agency_name: string, role: StaffRole, full_time: boolean, started_on: string | null, 
+/**
+ * The last day worked, once the post has ended.
+ */
+ended_on: string | null, 
+/**
+ * Held on the day asked about: begun and not ended (an ended post stays on record).
+ */
+current: boolean, };

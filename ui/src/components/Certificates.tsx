@@ -22,7 +22,13 @@ export function Certificates({ certificates }: { certificates: CertificateView[]
       {certificates.map((c) => {
         const status = c.expired ? t('certExpired') : c.expiring_soon ? t('certExpiringSoon') : null;
         const validity = c.expires_on ? t('certExpires', { date: c.expires_on }) : t('certNoExpiry');
-        const tip = [c.number, t('certIssuer', { issuer: c.issuer }), validity].join('\n');
+        const tip = [
+          c.number,
+          t('certIssuer', { issuer: c.issuer }),
+          ...(c.level ? [t('certLevel', { level: c.level })] : []),
+          ...(c.issued_on ? [t('certIssued', { date: c.issued_on })] : []),
+          validity,
+        ].join('\n');
         return (
           <div key={`${c.kind}-${c.number}`} data-testid="certificate" data-expired={c.expired} data-expiring-soon={c.expiring_soon}>
             <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{tip}</span>}>

@@ -62,8 +62,13 @@ export function PeopleTable({
                 <Typography.Text type="secondary">{t('none')}</Typography.Text>
               ) : (
                 p.employments.map((e) => (
-                  <div key={e.agency_id}>
-                    <Typography.Link data-testid="employment-agency-link" data-id={e.agency_id} onClick={() => nav.go({ name: 'agency', id: e.agency_id })}>
+                  <div key={e.agency_id} data-testid="employment" data-current={e.current}>
+                    <Typography.Link
+                      data-testid="employment-agency-link"
+                      data-id={e.agency_id}
+                      delete={!e.current}
+                      onClick={() => nav.go({ name: 'agency', id: e.agency_id })}
+                    >
                       {e.agency_name}
                     </Typography.Link>
                     <Typography.Text type="secondary">
@@ -71,6 +76,8 @@ export function PeopleTable({
                       {l(STAFF_ROLE_LABELS[e.role])}
                       {' · '}
                       {e.full_time ? t('fullTime') : t('partTime')}
+                      {e.started_on && ` · ${t('postStarted', { date: e.started_on })}`}
+                      {e.ended_on && ` · ${t('postEnded', { date: e.ended_on })}`}
                     </Typography.Text>
                   </div>
                 ))

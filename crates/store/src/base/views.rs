@@ -146,6 +146,9 @@ pub struct CertificateView {
     pub issuer: String,
     pub specialty: Option<String>,
     pub expires_on: Option<String>,
+    /// 等级, where the certificate states one.
+    pub level: Option<String>,
+    pub issued_on: Option<String>,
     pub expired: bool,
     /// Expires within 60 days.
     pub expiring_soon: bool,
@@ -160,6 +163,11 @@ pub struct EmploymentView {
     pub agency_name: String,
     pub role: StaffRole,
     pub full_time: bool,
+    pub started_on: Option<String>,
+    /// The last day worked, once the post has ended.
+    pub ended_on: Option<String>,
+    /// Held on the day asked about: begun and not ended (an ended post stays on record).
+    pub current: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

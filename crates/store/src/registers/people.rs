@@ -187,6 +187,8 @@ pub(crate) fn certificate_views(
                 expired: !c.is_valid_on(today),
                 expiring_soon: c.is_valid_on(today) && !c.is_valid_on(soon),
                 expires_on: c.expires_on.map(|d| d.to_string()),
+                issued_on: c.issued_on.map(|d| d.to_string()),
+                level: c.level,
                 kind: c.kind,
                 number: c.number,
                 issuer: c.issuer,
@@ -213,17 +215,24 @@ fn person_summary(conn: &Connection, seq_or_id: PersonKey<'_>, today: NaiveDate)
         .ok_or_else(|| StoreError::NotFound { what: "person", id: format!("{seq_or_id:?}") })?;
     let id_s = id.to_string();
     let mut stmt = conn.prepare_cached(
-        "SELECT e.agency_id, a.name, e.role, e.full_time FROM employments e JOIN agencies a ON a.id = e.agency_id \
-         WHERE e.person_id = ?1 ORDER BY a.seq",
+        "SELECT e.agency_id, a.name, e.role, e.full_time, e.started_on, e.ended_on \
+         FROM employments e JOIN agencies a ON a.id = e.agency_id WHERE e.person_id = ?1 ORDER BY a.seq",
     )?;
+    let day = today.to_string();
     let employments = stmt
         .query_map([&id_s], |r| {
             let role: String = r.get(2)?;
+            let (started_on, ended_on): (Option<String>, Option<String>) = (r.get(4)?, r.get(5)?);
+            // Dates are stored as YYYY-MM-DD, so they compare as text.
+            let current = started_on.as_ref().is_none_or(|s| *s <= day) && ended_on.as_ref().is_none_or(|e| *e >= day);
             Ok(EmploymentView {
                 agency_id: parse_id(r, 0)?,
                 agency_name: r.get(1)?,
                 role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
                 full_time: r.get(3)?,
+                started_on,
+                ended_on,
+                current,
             })
         })?
         .collect::<Result<_, _>>()?;
