@@ -150,3 +150,87 @@ async fn a_clerks_workbook_is_previewed_row_by_row_and_taken_only_when_confirmed
     app.close().await?;
     result
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn people_come_in_with_their_posts_and_a_second_full_time_post_is_shown_not_refused() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let people = ImportKind::People.columns();
+    let col = |key: &str| people.iter().position(|c| c.key == key).expect("a column of the people register");
+    let new_number = safeserve_core::IdNumber::complete("33010619850505123").context("an ID number")?;
+    let workbook = {
+        let store = safeserve_e2e::open_db(&db)?;
+        // Someone full-time at one agency, as the people ledger shows them (number masked) …
+        let mut rows = Vec::new();
+        store.people_ledger("", |r| rows.push(r))?;
+        let mut second = rows.into_iter().find(|r| r[col("full_time")] == "专职").context("a full-time post")?;
+        let other = store
+            .search_agencies("", 50, today())?
+            .into_iter()
+            .find(|a| a.credit_code != second[col("agency")])
+            .context("a second agency")?;
+        // … now also full-time at a second agency, and someone new there part-time.
+        second[col("agency")] = other.credit_code.clone();
+        for k in [
+            "cert_kind",
+            "cert_number",
+            "cert_issuer",
+            "cert_specialty",
+            "cert_level",
+            "cert_issued_on",
+            "cert_expires_on",
+        ] {
+            second[col(k)].clear();
+        }
+        let mut new = vec![String::new(); people.len()];
+        for (k, v) in [
+            ("id_number", new_number.expose()),
+            ("name", "新入职测试"),
+            ("phone", "13900000001"),
+            ("agency", other.credit_code.as_str()),
+            ("role", "兼职人员"),
+            ("cert_kind", "安全评价师"),
+            ("cert_number", "PJ-E2E-0001"),
+            ("cert_issuer", "人力资源和社会保障部"),
+        ] {
+            new[col(k)] = v.to_owned();
+        }
+        let mut ledger = safeserve_sheets::write::Ledger::new(ImportKind::People)?;
+        ledger.push(&second);
+        ledger.push(&new);
+        let path = dir.path().join("从业人员.xlsx");
+        ledger.finish(&path)?;
+        path
+    };
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-imports]").await?;
+        app.click("[data-testid=import-kind-people]").await?;
+        app.wait_for("[data-testid=import-kind][data-kind=people]").await?;
+        app.wait_for("[data-testid=import-input]").await?.send_keys(&workbook.display().to_string()).await?;
+        let preview = app.wait_for("[data-testid=import-preview][data-new='1'][data-changed='1']").await?;
+        ensure!(preview.attr("data-refused").await?.as_deref() == Some("0"), "nothing refused");
+        app.click("[data-testid=import-tab-changed]").await?;
+        let note = app.text("[data-testid=import-rows-changed] [data-testid=import-note]").await?;
+        ensure!(note.contains("同时为") && note.contains("专职人员"), "the second full-time post is shown: {note}");
+        let page = app.text("[data-testid=imports]").await?;
+        ensure!(!page.contains(new_number.expose()), "no whole ID number on screen");
+        app.look("import-people-preview.png").await?;
+        app.click("[data-testid=import-confirm]").await?;
+        let done = app.text("[data-testid=import-done]").await?;
+        ensure!(done.contains("新增 1") && done.contains("更新 1"), "{done}");
+        let found = app.invoke("search_people", serde_json::json!({ "text": "新入职测试" })).await?;
+        let found = found.map_err(anyhow::Error::msg)?;
+        ensure!(found.as_array().is_some_and(|a| a.len() == 1), "the new person is in the register: {found}");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("import-people-failure.png").await;
+    }
+    app.close().await?;
+    result
+}

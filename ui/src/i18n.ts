@@ -684,6 +684,7 @@ const TEXT = {
   imKey: { zh: '代码', en: 'Code' },
   imKeyPerson: { zh: '身份证号码（脱敏）', en: 'ID number (masked)' },
   imName: { zh: '名称', en: 'Name' },
+  imPersonName: { zh: '姓名', en: 'Name' },
   imProblems: { zh: '问题', en: 'Problems' },
   imChanges: { zh: '变更', en: 'Changes' },
   imConfirm: { zh: '确认导入 {n} 行', en: 'Import {n} rows' },

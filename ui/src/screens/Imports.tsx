@@ -1,5 +1,5 @@
 import { CloudUploadOutlined, FileExcelOutlined, FolderOpenOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Select, Statistic, Table, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Radio, Select, Statistic, Table, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { DragEvent, HTMLAttributes } from 'react';
 import { useEffect, useRef, useState } from 'react';
@@ -32,16 +32,21 @@ export function Imports({ divisions, onRegisterChanged }: { divisions: Division[
   );
 }
 
+/** The registers, side by side: three choices read at a glance and take one click. */
 function KindSelect({ value, onChange, testId }: { value: ImportKind; onChange: (k: ImportKind) => void; testId: string }) {
   const { l } = useI18n();
   return (
-    <Select
+    <Radio.Group
       size="small"
-      style={{ width: 160 }}
+      optionType="button"
       value={value}
-      onChange={onChange}
-      options={keysOf(IMPORT_KIND_LABELS).map((k) => ({ value: k, label: l(IMPORT_KIND_LABELS[k]) }))}
+      onChange={(e) => onChange(e.target.value as ImportKind)}
       data-testid={testId}
+      data-kind={value}
+      options={keysOf(IMPORT_KIND_LABELS).map((k) => ({
+        value: k,
+        label: <span data-testid={`${testId}-${k}`}>{l(IMPORT_KIND_LABELS[k])}</span>,
+      }))}
     />
   );
 }
@@ -282,7 +287,7 @@ function PreviewRows({ token, kind, filter, total }: { token: string; kind: Impo
     { title: t('imRow'), dataIndex: 'row', width: 64 },
     { title: t(kind === 'people' ? 'imKeyPerson' : 'imKey'), dataIndex: 'key', width: 200 },
     {
-      title: t('imName'),
+      title: t(kind === 'people' ? 'imPersonName' : 'imName'),
       key: 'name',
       width: 240,
       // What the register should know without stopping the row (a second full-time post, a
