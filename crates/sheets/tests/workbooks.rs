@@ -411,10 +411,11 @@ fn people_store(dir: &Path) -> Store {
     store
 }
 
-fn people_workbook(dir: &Path, name: &str, rows: &[Vec<&str>]) -> PathBuf {
+/// A workbook of register `kind` with the template's header in its first row, then `rows`.
+fn register_workbook(dir: &Path, name: &str, kind: ImportKind, rows: &[Vec<&str>]) -> PathBuf {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    for (c, col) in ImportKind::People.columns().iter().enumerate() {
+    for (c, col) in kind.columns().iter().enumerate() {
         ws.write_string(0, c as u16, col.header).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -444,7 +445,7 @@ fn people_come_in_with_their_certificates_and_posts_a_second_full_time_post_is_n
         vec![&bad, "赵五", "13800000003"],
         vec![&qian, "钱六", "13800000004", "没有这家机构"],
     ];
-    let file = people_workbook(dir.path(), "人员.xlsx", &rows);
+    let file = register_workbook(dir.path(), "人员.xlsx", ImportKind::People, &rows);
     let (p, read) = plan(&store, ImportKind::People, &file, TODAY).unwrap();
     assert_eq!(read.rows, 6);
     let c = p.counts();
@@ -517,22 +518,6 @@ fn people_come_in_with_their_certificates_and_posts_a_second_full_time_post_is_n
     assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 0), "{back:#?}");
 }
 
-fn agency_workbook(dir: &Path, name: &str, rows: &[Vec<&str>]) -> PathBuf {
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    for (c, col) in ImportKind::Agencies.columns().iter().enumerate() {
-        ws.write_string(0, c as u16, col.header).unwrap();
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
-    let path = dir.join(name);
-    book.save(&path).unwrap();
-    path
-}
-
 #[test]
 fn agencies_come_in_with_what_r1_asks_and_their_reference_fees_and_go_out_as_a_ledger() {
     let dir = tempfile::tempdir().unwrap();
@@ -546,7 +531,7 @@ fn agencies_come_in_with_what_r1_asks_and_their_reference_fees_and_go_out_as_a_l
         vec![&new_code, "桐庐新安安全技术服务有限公司", "城关镇某路 2 号", "８０", "桐庐县城关镇", "宣传教育服务", "", "否", ""],
         vec![&other_code, "有问题的机构", "某地", "一百", "西湖区", "修车", "机械制造", "也许", ""],
     ];
-    let file = agency_workbook(dir.path(), "机构.xlsx", &rows);
+    let file = register_workbook(dir.path(), "机构.xlsx", ImportKind::Agencies, &rows);
     let (p, _) = plan(&store, ImportKind::Agencies, &file, TODAY).unwrap();
     let c = p.counts();
     assert_eq!((c.new, c.changed, c.unchanged, c.refused), (1, 1, 0, 1), "{p:#?}");

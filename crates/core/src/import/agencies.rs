@@ -197,39 +197,22 @@ impl AgencyRow {
                 }
             }
         }
-        match (
-            credit_code,
-            name,
-            address,
-            office_area_m2,
-            division,
-            service_types,
-            high_risk_industries,
-            platform_registered,
-            documents,
-        ) {
-            (
-                Some(credit_code),
-                Some(name),
-                Some(address),
-                Some(office_area_m2),
-                Some(division),
-                Some(service_types),
-                Some(high_risk_industries),
-                Some(platform_registered),
-                Some(documents),
-            ) if r.problems.is_empty() => Ok(AgencyRow {
-                credit_code,
-                name,
-                address,
-                office_area_m2,
-                division,
-                service_types,
-                high_risk_industries,
-                platform_registered,
-                documents,
+        let read = || {
+            Some(AgencyRow {
+                credit_code: credit_code?,
+                name: name?,
+                address: address?,
+                office_area_m2: office_area_m2?,
+                division: division?,
+                service_types: service_types?,
+                high_risk_industries: high_risk_industries?,
+                platform_registered: platform_registered?,
+                documents: documents?,
                 fees,
-            }),
+            })
+        };
+        match read() {
+            Some(row) if r.problems.is_empty() => Ok(row),
             _ => Err(r.problems),
         }
     }

@@ -27,30 +27,29 @@ pub(crate) fn insert(conn: &Connection, p: &Person, created_at: &str) -> rusqlit
 }
 
 pub(crate) fn insert_certificate(conn: &Connection, person: PersonId, c: &Certificate) -> rusqlite::Result<()> {
-    conn.prepare_cached(
+    write_certificate(
+        conn,
         "INSERT INTO certificates(person_id, kind, number, issuer, specialty, expires_on, level, issued_on) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        person.to_string(),
-        c.kind.key(),
-        c.number,
-        c.issuer,
-        c.specialty,
-        c.expires_on.map(|d| d.to_string()),
-        c.level,
-        c.issued_on.map(|d| d.to_string())
-    ])?;
-    Ok(())
+        person,
+        c,
+    )
 }
 
 /// Writes a certificate's other fields over the one of the same kind and number the person holds.
 pub(crate) fn update_certificate(conn: &Connection, person: PersonId, c: &Certificate) -> rusqlite::Result<()> {
-    conn.prepare_cached(
+    write_certificate(
+        conn,
         "UPDATE certificates SET issuer = ?4, specialty = ?5, expires_on = ?6, level = ?7, issued_on = ?8 \
          WHERE person_id = ?1 AND kind = ?2 AND number = ?3",
-    )?
-    .execute(params![
+        person,
+        c,
+    )
+}
+
+/// Runs `sql` with the certificate as ?1 (its holder) to ?8, in the table's column order.
+fn write_certificate(conn: &Connection, sql: &str, person: PersonId, c: &Certificate) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute(params![
         person.to_string(),
         c.kind.key(),
         c.number,
