@@ -1197,6 +1197,21 @@ fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()>
         let (_, _, body) = contract(&id, &a, &enterprise);
         (id, body)
     };
+    let agency_act = |agency: &str, kind: &str, on: &str| {
+        let id = new_id();
+        let body = serde_json::json!({"id": id, "agency_id": agency, "kind": kind, "county": null,
+            "note": "连续两次函告逾期未回复", "decided_by": "x", "decided_on": on,
+            "recorded_at": "2026-11-30T10:00:00+08:00"});
+        (id, body)
+    };
+    // A market contract first recorded on a given day, for an agency removed from the platform.
+    let contract_on = |agency: &str, day: &str| {
+        let id = new_id();
+        let (_, _, mut body) = contract(&id, agency, &enterprise);
+        body["fee_fen"] = 500_000.into();
+        body["created_at"] = format!("{day}T09:00:00+08:00").into();
+        (id, body)
+    };
 
     // A technician of agency A.
     let tech = token("tech", 21)?;
@@ -1205,11 +1220,13 @@ fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()>
     let (with_b, with_b_body) = visit("service", vec![&a_person, &b_person]);
     let (service, service_body) = visit("service", vec![&a_person]);
     let (commissioned, commissioned_body) = commission(&a, "2027-01-01", "2027-12-31");
+    let (own_removal, own_removal_body) = agency_act(&a, "platform_removal", "2026-11-30");
     let e = new_id();
     attempt_all(
         &tech,
         "technician",
         vec![
+            ("agency_act", "upsert", own_removal, own_removal_body, Err("平台移除")),
             ("agency", "upsert", a.clone(), renamed.clone(), Err("服务机构登记信息")),
             ("person", "upsert", a_person.clone(), certified, Err("证书")),
             ("contract", "upsert", commissioned, commissioned_body, Err("政府委托")),
@@ -1249,6 +1266,11 @@ fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()>
         "2027-12-31",
     );
     let (own_work, own_work_body) = commission(&a, "2026-06-01", "2026-08-31");
+    // R12: B removed from the platform on 30 November takes no contract recorded from that day;
+    // one recorded before it (a laptop that was offline) is still taken.
+    let (removal, removal_body) = agency_act(&b, "platform_removal", "2026-11-30");
+    let (after, after_body) = contract_on(&b, "2026-11-30");
+    let (before, before_body) = contract_on(&b, "2026-11-29");
     attempt_all(
         &boss,
         "supervisor",
@@ -1259,6 +1281,9 @@ fn each_role_writes_only_what_is_theirs_as_an_attacker_would_try() -> Result<()>
             ("contract", "upsert", first, first_body, Ok(())),
             ("contract", "upsert", overlapping, overlapping_body, Err("重叠")),
             ("contract", "upsert", own_work, own_work_body, Err("交叉服务")),
+            ("agency_act", "upsert", removal, removal_body, Ok(())),
+            ("contract", "upsert", after, after_body, Err("移除系统平台")),
+            ("contract", "upsert", before, before_body, Ok(())),
         ],
     )?;
     let server = fx.server_db()?;
@@ -1342,5 +1367,85 @@ fn a_laptop_enrolled_before_certificates_gets_its_own_once() -> Result<()> {
     ensure!(!safeserve_sync::certify(&mut store, &key)?, "only once");
     // The laptop still syncs with the token the request rotated.
     sync(&db)?;
+    Ok(())
+}
+
+/// Practice notices and a removal from the platform (R1, R12) travel as the bureau's records:
+/// the agency's laptop pulls its notices with the registers, learns of its removal at the next
+/// sync, and a contract it recorded offline after the removal is refused by the server, kept on
+/// the laptop and named in the sync report; the laptop then refuses new ones itself.
+#[test]
+fn a_removal_recorded_at_the_bureau_reaches_the_agencys_laptop_and_bars_its_new_contracts() -> Result<()> {
+    use safeserve_core::qualification::ConditionKind;
+    use safeserve_core::standing::{AgencyActKind, NewAgencyAct};
+    use safeserve_core::{AgencyId, ContractId};
+    let fx = Fixture::new(true)?;
+    let agency = fx.demo_query(
+        "SELECT agency_id FROM contracts WHERE government_commissioned = 0 GROUP BY agency_id ORDER BY count(*) DESC LIMIT 1",
+    )?;
+    let agency_id: AgencyId = agency.parse()?;
+    fx.user("tech", "technician", &agency)?;
+    fx.user("boss", "supervisor", "33")?;
+    let tech = fx.laptop("tech", "tech", 31)?;
+    let boss = fx.laptop("boss", "boss", 32)?;
+    sync(&tech)?;
+    sync(&boss)?;
+    let (today, now) = (safeserve_e2e::today(), safeserve_e2e::now().to_rfc3339());
+
+    // The notices came with the registers: R1 finds every county served notified.
+    let detail = Store::open(&tech)?.agency_detail(agency_id, today)?;
+    ensure!(detail.acts.iter().any(|a| a.kind == AgencyActKind::PracticeNotice), "{:?}", detail.acts);
+    ensure!(detail.unmet.iter().all(|u| u.kind != ConditionKind::PracticeNotice), "{:?}", detail.unmet);
+
+    // The bureau removes the agency; the technician, offline, records a new contract.
+    let removal = Store::open(&boss)?.record_agency_act(
+        &NewAgencyAct {
+            agency_id: agency.clone(),
+            kind: AgencyActKind::PlatformRemoval,
+            county: None,
+            note: "专职技术人员不足且逾期未整改".into(),
+            decided_by: "王建国".into(),
+            decided_on: today.to_string(),
+        },
+        uuid::Uuid::now_v7(),
+        today,
+        &now,
+    )?;
+    sync(&boss)?;
+    let mut form = detail.contracts.iter().find(|c| !c.government_commissioned).context("a market contract")?.clone();
+    form.starts_on = today.to_string();
+    let new_contract = safeserve_store::views::NewContract {
+        agency_id,
+        enterprise_id: form.enterprise_id,
+        service_types: form.service_types.clone(),
+        content: form.content.clone(),
+        visits_per_year: form.visits_per_year,
+        starts_on: today.to_string(),
+        ends_on: (today + chrono::Days::new(364)).to_string(),
+        fee_fen: 800_000,
+        acceptance_standard: form.acceptance_standard.clone(),
+        terms: form.terms.clone(),
+        filed_with: None,
+        filed_on: None,
+        government_commissioned: false,
+    };
+    let offline = ContractId(uuid::Uuid::now_v7());
+    Store::open(&tech)?.add_contract(&new_contract, offline, &now, today)?;
+
+    let report = sync(&tech)?;
+    ensure!(report.refused == 1, "{report:?}");
+    ensure!(report.refusals.iter().any(|r| r.contains("移除系统平台")), "{:?}", report.refusals);
+    let mut store = Store::open(&tech)?;
+    ensure!(
+        store.agency_detail(agency_id, today)?.contracts.iter().any(|c| c.id == offline),
+        "the refused contract is kept on the laptop"
+    );
+    let summary = store.agency_summary(agency_id, today)?;
+    ensure!(summary.removal.as_ref().map(|r| &r.id) == Some(&removal.id), "{summary:?}");
+    let again = store.add_contract(&new_contract, ContractId(uuid::Uuid::now_v7()), &now, today);
+    ensure!(
+        matches!(&again, Err(safeserve_store::StoreError::Refused { problems }) if problems.iter().any(|p| p.zh.contains("移除系统平台"))),
+        "{again:?}"
+    );
     Ok(())
 }

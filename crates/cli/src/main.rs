@@ -261,8 +261,8 @@ enum Command {
         db: PathBuf,
         #[arg(long)]
         out: PathBuf,
-        /// Only the registers (agencies, enterprises, people, contracts), not visits,
-        /// hazards, documents and photos.
+        /// Only the registers (agencies with their practice notices and removals,
+        /// enterprises, people, contracts), not visits, hazards, documents and photos.
         #[arg(long)]
         registers_only: bool,
     },

@@ -89,7 +89,8 @@ fn screaming_snake(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::{
-        access, audit, backtrace, blacklist, coverage, document, grading, hazard, import, register, sync, visit,
+        access, audit, backtrace, blacklist, coverage, document, grading, hazard, import, register, standing, sync,
+        visit,
     };
 
     /// Every labelled enum, each with its TypeScript table.
@@ -125,6 +126,7 @@ mod tests {
             register::CertificateKind,
             register::ManagementDocument,
             register::EnterpriseSize,
+            standing::AgencyActKind,
             sync::Entity,
             sync::Role,
             sync::SyncPhase,

@@ -31,6 +31,7 @@ pub mod migration;
 pub mod qualification;
 pub mod register;
 pub mod signer;
+pub mod standing;
 pub mod sync;
 pub mod visit;
 

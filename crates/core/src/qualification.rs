@@ -45,6 +45,7 @@ pub enum ConditionKind {
     QualifiedStaff,
     HighRiskSpecialist,
     PlatformRegistration,
+    PracticeNotice,
     ManagementDocuments,
     CapabilityTest,
 }
@@ -92,7 +93,15 @@ fn counts_as_qualified(m: &StaffMember, day: NaiveDate) -> Result<(), String> {
 }
 
 /// Every R1 condition `agency` fails on `day`, in the order of the rule's text.
-pub fn unmet_conditions(agency: &Agency, staff: &[StaffMember], day: NaiveDate, t: &Thresholds) -> Vec<UnmetCondition> {
+/// `unnotified` names the counties where it serves under a current contract without having
+/// given that county's bureau a practice notice (执业告知).
+pub fn unmet_conditions(
+    agency: &Agency,
+    staff: &[StaffMember],
+    unnotified: &[String],
+    day: NaiveDate,
+    t: &Thresholds,
+) -> Vec<UnmetCondition> {
     let mut out = Vec::new();
 
     if let Err(e) = CreditCode::parse(&agency.credit_code) {
@@ -175,6 +184,17 @@ pub fn unmet_conditions(agency: &Agency, staff: &[StaffMember], day: NaiveDate, 
             ConditionKind::PlatformRegistration,
             Message::new("未在浙江省工业企业安全在线平台登记", "Not registered on the provincial platform"),
             vec![],
+        ));
+    }
+
+    if !unnotified.is_empty() {
+        out.push(unmet(
+            ConditionKind::PracticeNotice,
+            Message::new(
+                format!("未向服务所在地应急管理部门执业告知：{}", unnotified.join("、")),
+                format!("No practice notice to the bureau of {}, where it serves", unnotified.join(", ")),
+            ),
+            unnotified.to_vec(),
         ));
     }
 
@@ -267,7 +287,7 @@ mod tests {
 
     #[test]
     fn exactly_100_m2_and_exactly_5_staff_meet_r1() {
-        let found = unmet_conditions(&agency(), &five(), day(), &Thresholds::default());
+        let found = unmet_conditions(&agency(), &five(), &[], day(), &Thresholds::default());
         assert!(found.is_empty(), "edge values meet the rule: {found:?}");
     }
 
@@ -275,7 +295,7 @@ mod tests {
     fn office_just_under_100_m2_fails() {
         let mut a = agency();
         a.office_area_m2 = 99.5;
-        let found = unmet_conditions(&a, &five(), day(), &Thresholds::default());
+        let found = unmet_conditions(&a, &five(), &[], day(), &Thresholds::default());
         assert_eq!(kinds(&found), vec![ConditionKind::OfficeArea]);
         assert_eq!(found[0].message.zh, "办公场所面积 99.5 m²，不足 100 m²");
     }
@@ -285,7 +305,7 @@ mod tests {
         let mut staff = five();
         staff[0].certificates[0].expires_on = NaiveDate::from_ymd_opt(2026, 11, 22);
         staff[1].full_time_elsewhere = vec!["杭州某某公司".into()];
-        let found = unmet_conditions(&agency(), &staff, day(), &Thresholds::default());
+        let found = unmet_conditions(&agency(), &staff, &[], day(), &Thresholds::default());
         assert_eq!(kinds(&found), vec![ConditionKind::QualifiedStaff]);
         assert_eq!(found[0].message.zh, "符合条件的专职技术人员 3 名，不足 5 名");
         assert_eq!(found[0].evidence.len(), 2, "both excluded people are named: {:?}", found[0].evidence);
@@ -296,7 +316,7 @@ mod tests {
     fn certificate_expiring_today_still_counts() {
         let mut staff = five();
         staff[0].certificates[0].expires_on = Some(day());
-        assert!(unmet_conditions(&agency(), &staff, day(), &Thresholds::default()).is_empty());
+        assert!(unmet_conditions(&agency(), &staff, &[], day(), &Thresholds::default()).is_empty());
     }
 
     #[test]
@@ -305,7 +325,7 @@ mod tests {
         a.high_risk_industries = vec![Industry::Chemical, Industry::Metallurgy];
         let mut staff = five();
         staff.push(engineer("化工工程师", CertificateKind::MidTitle, Some("化工工艺")));
-        let found = unmet_conditions(&a, &staff, day(), &Thresholds::default());
+        let found = unmet_conditions(&a, &staff, &[], day(), &Thresholds::default());
         assert_eq!(kinds(&found), vec![ConditionKind::HighRiskSpecialist], "only metallurgy lacks a specialist");
         assert!(found[0].message.zh.contains("金属冶炼"));
     }
@@ -322,7 +342,7 @@ mod tests {
         staff.truncate(2);
         staff[0].capability_passed = None;
         staff[1].capability_passed = Some(false);
-        let found = unmet_conditions(&a, &staff, day(), &Thresholds::default());
+        let found = unmet_conditions(&a, &staff, &["余杭区".to_owned()], day(), &Thresholds::default());
         assert_eq!(
             kinds(&found),
             vec![
@@ -331,12 +351,14 @@ mod tests {
                 ConditionKind::QualifiedStaff,
                 ConditionKind::HighRiskSpecialist,
                 ConditionKind::PlatformRegistration,
+                ConditionKind::PracticeNotice,
                 ConditionKind::ManagementDocuments,
                 ConditionKind::CapabilityTest,
             ]
         );
         assert!(found.iter().all(|u| u.rule == "R1"));
         assert!(found[0].message.zh.contains("校验位错误，应为 3"));
-        assert_eq!(found[6].evidence, vec!["工程师1：未参加能力测试", "工程师2：能力测试未通过"]);
+        assert_eq!(found[5].message.zh, "未向服务所在地应急管理部门执业告知：余杭区");
+        assert_eq!(found[7].evidence, vec!["工程师1：未参加能力测试", "工程师2：能力测试未通过"]);
     }
 }

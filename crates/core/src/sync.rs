@@ -32,6 +32,9 @@ labelled_enum! {
         // An entry on the serious-dishonesty list (R11), and its lifting.
         BlacklistEntry = "blacklist_entry", "严重失信名单列入", "Blacklist entry";
         BlacklistLift = "blacklist_lift", "严重失信名单移出", "Blacklist lifting";
+        // A practice notice an agency gave a county bureau, or its removal from the platform
+        // or restoration (R1, R12): acts a bureau records, each written once.
+        AgencyAct = "agency_act", "执业告知与平台移除", "Practice notice or platform removal";
         // An entry of a laptop's audit log: sent to the server, pulled by no laptop.
         AuditEntry = "audit_entry", "审计日志", "Audit log entry";
     }
@@ -73,6 +76,7 @@ impl Entity {
                 | Entity::Evaluation
                 | Entity::BlacklistEntry
                 | Entity::BlacklistLift
+                | Entity::AgencyAct
                 | Entity::AuditEntry
         )
     }
@@ -87,6 +91,7 @@ impl Entity {
                 | Entity::Evaluation
                 | Entity::BlacklistEntry
                 | Entity::BlacklistLift
+                | Entity::AgencyAct
         )
     }
 }

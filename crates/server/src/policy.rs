@@ -212,6 +212,7 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
         Entity::LetterDraft | Entity::LetterEvent => allowed(&bureau, "函告", "letters"),
         Entity::Evaluation => allowed(&bureau, "服务机构评价", "agency evaluations"),
         Entity::BlacklistEntry | Entity::BlacklistLift => allowed(&registers, "黑名单记录", "blacklist entries"),
+        Entity::AgencyAct => allowed(&registers, "执业告知和平台移除记录", "practice notices and platform removals"),
         // Every laptop sends its own audit log, whoever is signed in there.
         Entity::AuditEntry => Ok(()),
     }
@@ -269,6 +270,7 @@ mod tests {
             (Entity::Evaluation, json!({}), None, [false, true, true, true]),
             (Entity::BlacklistEntry, json!({}), None, [false, false, true, true]),
             (Entity::BlacklistLift, json!({}), None, [false, false, true, true]),
+            (Entity::AgencyAct, json!({}), None, [false, false, true, true]),
             (Entity::Conflict, json!({}), None, [false, false, false, false]),
         ];
         for (entity, body, visit, expected) in cases {

@@ -216,7 +216,7 @@ pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, Stri
             d.inherits.push((Entity::Document, letter.clone(), Inherit::All));
             d.parents.push((Entity::Document, letter));
         }
-        Entity::Evaluation => {
+        Entity::Evaluation | Entity::AgencyAct => {
             d.record_id = need(body, "id")?;
             let agency = need(body, "agency_id")?;
             d.keys.push(format!("a:{agency}"));

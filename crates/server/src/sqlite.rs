@@ -305,6 +305,29 @@ fn commission_conflict(tx: &Connection, id: &str, body: &Map<String, Value>) -> 
     }))
 }
 
+/// R12 on the server: a contract first recorded on or after the day its agency was removed
+/// from the platform (and not restored) is refused. A laptop offline when the removal was
+/// decided learns of it here, and its contract is kept and shown as refused.
+fn contract_after_removal(tx: &Connection, body: &Map<String, Value>) -> rusqlite::Result<Option<String>> {
+    let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
+    let recorded_on = text("created_at").get(..10).unwrap_or_default().to_owned();
+    let mut stmt = tx.prepare_cached(
+        "SELECT e.body FROM records r JOIN changes e ON e.seq = r.seq WHERE r.entity = 'agency_act' \
+         AND json_extract(e.body, '$.agency_id') = ?1 AND json_extract(e.body, '$.kind') <> 'practice_notice'",
+    )?;
+    let acts: Vec<safeserve_core::standing::RecordedAct> = stmt
+        .query_map([text("agency_id")], |r| r.get::<_, String>(0))?
+        .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+        .collect();
+    let Some(removal) = safeserve_core::standing::removal_in_force(&acts) else { return Ok(None) };
+    if recorded_on < removal.decided_on {
+        return Ok(None);
+    }
+    let name = agency_name(tx, text("agency_id"))?;
+    let m = safeserve_core::standing::removal_bars_contract(&name, removal);
+    Ok(Some(format!("{} / {}", m.zh, m.en)))
+}
+
 /// A contract body as R9 reads it (its agency's name filled in by the caller).
 fn held_contract(id: &str, b: &Map<String, Value>) -> Option<safeserve_core::commission::HeldContract> {
     let text = |k: &str| b.get(k).and_then(Value::as_str);
@@ -454,6 +477,11 @@ fn apply(
             if c.entity == Entity::Contract && device.is_some() {
                 if let Some(reason) = commission_conflict(tx, &c.record_id, &body)? {
                     return Ok(refused(c, reason));
+                }
+                if existing.is_none() {
+                    if let Some(reason) = contract_after_removal(tx, &body)? {
+                        return Ok(refused(c, reason));
+                    }
                 }
             }
             grants = derived.grants;

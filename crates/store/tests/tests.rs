@@ -12,6 +12,7 @@ mod encryption;
 mod faults;
 mod grades;
 mod letters;
+mod standing;
 mod sync;
 mod users;
 mod visits;

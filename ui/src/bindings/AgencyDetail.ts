@@ -6,6 +6,7 @@ import type { Industry } from "./Industry";
 import type { ManagementDocument } from "./ManagementDocument";
 import type { Message } from "./Message";
 import type { PersonSummary } from "./PersonSummary";
+import type { RecordedAct } from "./RecordedAct";
 import type { ServiceType } from "./ServiceType";
 import type { UnmetCondition } from "./UnmetCondition";
 
@@ -21,4 +22,8 @@ blacklist: Array<BlacklistEntryView>,
 /**
  * Why government-commissioned work is barred (D grade, blacklist); `None` if it is not.
  */
-commission_barrier: Message | null, };
+commission_barrier: Message | null, 
+/**
+ * Its practice notices, removals and restorations (R1, R12), newest first.
+ */
+acts: Array<RecordedAct>, };

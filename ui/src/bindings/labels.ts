@@ -3,6 +3,7 @@
 
 import type { Message } from './Message';
 import type { Act } from './Act';
+import type { AgencyActKind } from './AgencyActKind';
 import type { AuditAct } from './AuditAct';
 import type { BlacklistGround } from './BlacklistGround';
 import type { CertificateKind } from './CertificateKind';
@@ -253,6 +254,12 @@ export const ENTERPRISE_SIZE_LABELS: Record<EnterpriseSize, Message> = {
   large: { zh: "大型", en: "Large" },
 };
 
+export const AGENCY_ACT_KIND_LABELS: Record<AgencyActKind, Message> = {
+  practice_notice: { zh: "执业告知", en: "Practice notice" },
+  platform_removal: { zh: "移除系统平台", en: "Removed from the platform" },
+  platform_restoration: { zh: "恢复系统平台", en: "Restored to the platform" },
+};
+
 export const ENTITY_LABELS: Record<Entity, Message> = {
   agency: { zh: "服务机构", en: "Agency" },
   enterprise: { zh: "企业", en: "Enterprise" },
@@ -271,6 +278,7 @@ export const ENTITY_LABELS: Record<Entity, Message> = {
   evaluation: { zh: "服务评价", en: "Evaluation" },
   blacklist_entry: { zh: "严重失信名单列入", en: "Blacklist entry" },
   blacklist_lift: { zh: "严重失信名单移出", en: "Blacklist lifting" },
+  agency_act: { zh: "执业告知与平台移除", en: "Practice notice or platform removal" },
   audit_entry: { zh: "审计日志", en: "Audit log entry" },
 };
 

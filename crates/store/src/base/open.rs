@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_audit_synced.sql"),
     include_str!("../../migrations/0015_people_id_masked.sql"),
     include_str!("../../migrations/0016_people_careers.sql"),
+    include_str!("../../migrations/0017_agency_acts.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -299,6 +300,7 @@ mod tests {
             "a8addfba7cc5636d3d66803c99c9094085fd0ab66a951de9ebca6120c98c6ed9",
             "c115992df60d48a2937e9909d49195c05986322d34466af26ef2ac6bebc3e049",
             "16dfedce94050d930d9ba94572fc5e2704845bd01661b67d4cb01be7fa72c365",
+            "dc7fb2f33ccbc4d9161e578ef1738cdacd34297a8f29607fa49bb7c44cf6ddb1",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

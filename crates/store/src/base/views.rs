@@ -10,6 +10,7 @@ use safeserve_core::document::{DocumentContent, DocumentKind, HandSignature, Ver
 use safeserve_core::hazard::{HazardCategory, HazardEventKind, HazardLevel, HazardState};
 use safeserve_core::qualification::UnmetCondition;
 use safeserve_core::register::{CertificateKind, EnterpriseSize, Industry, ManagementDocument, ServiceType, StaffRole};
+use safeserve_core::standing::RecordedAct;
 use safeserve_core::visit::{ItemResult, PlannedStaff, ServicePlan, VisitKind};
 use safeserve_core::{AgencyId, ContractId, DocumentId, EnterpriseId, HazardId, Message, PersonId, VisitId};
 use serde::{Deserialize, Serialize};
@@ -136,6 +137,8 @@ pub struct AgencySummary {
     pub grade: Option<safeserve_core::grading::Grade>,
     /// On the serious-dishonesty list now (R11): no government-commissioned work.
     pub blacklisted: bool,
+    /// Removed from the platform (R12) and not restored: no new contracts.
+    pub removal: Option<RecordedAct>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -202,6 +205,8 @@ pub struct AgencyDetail {
     pub blacklist: Vec<BlacklistEntryView>,
     /// Why government-commissioned work is barred (D grade, blacklist); `None` if it is not.
     pub commission_barrier: Option<Message>,
+    /// Its practice notices, removals and restorations (R1, R12), newest first.
+    pub acts: Vec<RecordedAct>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

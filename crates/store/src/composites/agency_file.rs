@@ -4,7 +4,7 @@
 use crate::base::search::{self, Register};
 use crate::base::views::{AgencyDetail, AgencySummary};
 use crate::registers::agencies::evaluate;
-use crate::registers::{contracts, people};
+use crate::registers::{contracts, people, standing};
 use crate::supervision::grades;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
@@ -13,14 +13,16 @@ use safeserve_core::blacklist::SubjectKind;
 use safeserve_core::grading::Grade;
 use safeserve_core::qualification::{StaffMember, UnmetCondition};
 use safeserve_core::register::Agency;
+use safeserve_core::standing::RecordedAct;
 use safeserve_core::AgencyId;
 
-/// The agency's recorded credit grade and whether it is on the serious-dishonesty list, shown
-/// wherever the agency appears (R10, R11).
-fn standing(conn: &Connection, id: &str) -> Result<(Option<Grade>, bool), StoreError> {
+/// The agency's recorded credit grade, whether it is on the serious-dishonesty list and its
+/// removal from the platform, shown wherever the agency appears (R10, R11, R12).
+fn standing(conn: &Connection, id: &str) -> Result<(Option<Grade>, bool, Option<RecordedAct>), StoreError> {
     let grade = grades::current_grades(conn, Some(id))?.remove(id);
     let blacklisted = !grades::active_agency_entries(conn, Some(id))?.is_empty();
-    Ok((grade, blacklisted))
+    let removal = standing::removals(conn, Some(id))?.remove(id);
+    Ok((grade, blacklisted, removal))
 }
 
 fn summary_of(
@@ -30,7 +32,7 @@ fn summary_of(
     staff: &[StaffMember],
     unmet: &[UnmetCondition],
 ) -> Result<AgencySummary, StoreError> {
-    let (grade, blacklisted) = standing(conn, &agency.id.to_string())?;
+    let (grade, blacklisted, removal) = standing(conn, &agency.id.to_string())?;
     Ok(AgencySummary {
         id: agency.id,
         name: agency.name.clone(),
@@ -41,6 +43,7 @@ fn summary_of(
         unmet_count: unmet.len() as u32,
         grade,
         blacklisted,
+        removal,
     })
 }
 
@@ -87,6 +90,7 @@ impl Store {
             contracts: contracts::views_by(&self.conn, "agency_id", &id_s, today)?,
             blacklist: self.blacklist_state(SubjectKind::Agency, &id_s)?,
             commission_barrier: self.commission_barrier(id)?,
+            acts: standing::acts_of(&self.conn, &id_s)?,
         })
     }
 }

@@ -296,6 +296,32 @@ impl BulkLoad<'_> {
     pub fn blacklist_lift(&self, entry: uuid::Uuid, lift: &BlacklistLiftView) -> Result<(), StoreError> {
         Ok(blacklist::insert_lift(self.conn(), &entry.to_string(), lift)?)
     }
+
+    /// A practice notice from every agency to every county where it holds a contract, dated
+    /// the day its first contract there began: the register of a bureau that has kept its
+    /// notices. Ids come from agency and county, so the same load gives the same records.
+    pub fn practice_notices_for_contracts(&self, decided_by: &str, recorded_at: &str) -> Result<usize, StoreError> {
+        use sha2::{Digest, Sha256};
+        let mut stmt = self.conn().prepare(
+            "SELECT c.agency_id, substr(e.division, 1, 6), min(c.starts_on) FROM contracts c \
+             JOIN enterprises e ON e.id = c.enterprise_id GROUP BY 1, 2 ORDER BY 1, 2",
+        )?;
+        let served = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut insert = self.conn().prepare(
+            "INSERT INTO agency_acts(id, agency_id, kind, county, note, decided_by, decided_on, recorded_at) \
+             VALUES (?1, ?2, 'practice_notice', ?3, '', ?4, ?5, ?6)",
+        )?;
+        for (agency, county, on) in &served {
+            let digest = Sha256::digest(format!("practice_notice/{agency}/{county}"));
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&digest[..16]);
+            let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+            insert.execute(params![id.to_string(), agency, county, decided_by, on, recorded_at])?;
+        }
+        Ok(served.len())
+    }
 }
 
 impl Drop for BulkLoad<'_> {

@@ -7,6 +7,7 @@ use crate::base::search::{self, Register};
 use crate::registers::contracts;
 use crate::registers::divisions;
 use crate::registers::people;
+use crate::registers::standing;
 use crate::StoreError;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -83,7 +84,8 @@ pub(crate) fn evaluate(
 ) -> Result<(Agency, String, Vec<StaffMember>, Vec<UnmetCondition>), StoreError> {
     let (agency, division_name) = load(conn, id)?;
     let staff = people::staff_of(conn, id, today)?;
-    let unmet = qualification::unmet_conditions(&agency, &staff, today, &Thresholds::default());
+    let unnotified = standing::unnotified_counties(conn, Some(id), today)?.remove(id).unwrap_or_default();
+    let unmet = qualification::unmet_conditions(&agency, &staff, &unnotified, today, &Thresholds::default());
     Ok((agency, division_name, staff, unmet))
 }
 

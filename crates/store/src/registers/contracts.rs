@@ -6,6 +6,7 @@ use crate::base::rows::keys_json;
 use crate::base::rows::parse_id;
 use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::base::views::{ContractView, NewContract};
+use crate::registers::standing;
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
@@ -181,6 +182,10 @@ impl Store {
     pub fn contract_problems(&self, form: &NewContract) -> Result<Vec<Message>, StoreError> {
         let c = form.to_contract(ContractId::from_parts(0, &[0; 10]))?;
         let mut out = contract::entry_problems(&c);
+        // R12: an agency removed from the platform takes no new contract of any kind.
+        if let Some(bar) = standing::contract_bar(&self.conn, &c.agency.to_string())? {
+            out.push(bar);
+        }
         if form.government_commissioned {
             out.extend(self.commission_conflicts(&c)?.into_iter().map(|c| c.message));
             if let Some(bar) = self.commission_barrier(c.agency)? {

@@ -7,4 +7,5 @@ pub(crate) mod divisions;
 pub(crate) mod enterprises;
 pub mod import;
 pub(crate) mod people;
+pub(crate) mod standing;
 pub(crate) mod users;

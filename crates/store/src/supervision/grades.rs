@@ -11,6 +11,7 @@ use crate::registers::agencies;
 use crate::registers::contracts;
 use crate::registers::divisions;
 use crate::registers::people;
+use crate::registers::standing;
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -353,13 +354,15 @@ fn compute(
     let mut missed = missed_major_hazards(conn, only, since, today)?;
     let mut rated = ratings(conn, only, since, today)?;
     let mut listed = active_agency_entries(conn, only)?;
+    let mut unnotified = standing::unnotified_counties(conn, only, today)?;
     let recorded = current_grades(conn, only)?;
 
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.agency.id.to_string();
         let members = staff.remove(&id).unwrap_or_default();
-        let unmet = qualification::unmet_conditions(&row.agency, &members, today, &Thresholds::default());
+        let counties = unnotified.remove(&id).unwrap_or_default();
+        let unmet = qualification::unmet_conditions(&row.agency, &members, &counties, today, &Thresholds::default());
         let mut inputs = GradeInputs::default();
         for u in unmet {
             if u.kind == ConditionKind::CapabilityTest {

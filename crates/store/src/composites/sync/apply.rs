@@ -141,6 +141,11 @@ pub(super) const BLACKLIST_ENTRIES: Table = Table {
 };
 pub(super) const BLACKLIST_LIFTS: Table =
     Table { name: "blacklist_lifts", key: &["entry_id"], columns: &["entry_id", "reason", "lifted_by", "lifted_on"] };
+pub(super) const AGENCY_ACTS: Table = Table {
+    name: "agency_acts",
+    key: &["id"],
+    columns: &["id", "agency_id", "kind", "county", "note", "decided_by", "decided_on", "recorded_at"],
+};
 pub(super) const CONTRACTS: Table = Table {
     name: "contracts",
     key: &["id"],
@@ -408,6 +413,9 @@ pub(super) fn apply_upsert(
         }
         Entity::BlacklistLift => {
             BLACKLIST_LIFTS.write(tx, body, false)?;
+        }
+        Entity::AgencyAct => {
+            AGENCY_ACTS.write(tx, body, false)?;
         }
         Entity::Conflict => {
             let field = |k: &str| body.get(k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));

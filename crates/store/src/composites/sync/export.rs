@@ -16,11 +16,16 @@ pub(super) fn export_change_id(entity: Entity, record_id: &str, body: &str) -> U
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
+/// How many of [`EXPORT_ORDER`]'s first entries are the registers: agencies with their
+/// notices and removals, enterprises, people and contracts.
+const REGISTERS: usize = 5;
+
 /// The views holding each entity's bodies, parents before children.
-pub const EXPORT_ORDER: [(Entity, &str); 16] = [
+pub const EXPORT_ORDER: [(Entity, &str); 17] = [
     (Entity::Agency, "sync_agency"),
     (Entity::Enterprise, "sync_enterprise"),
     (Entity::Person, "sync_person"),
+    (Entity::AgencyAct, "sync_agency_act"),
     (Entity::Contract, "sync_contract"),
     (Entity::Visit, "sync_visit"),
     (Entity::VisitItem, "sync_visit_item"),
@@ -40,8 +45,8 @@ impl Store {
     /// Every record held here as changes, parents first, for the export file a server loads
     /// (`safeserve export`, then `safeserve-server admin import`). Change ids are derived from
     /// the content, so an import repeated is applied once. With `registers_only`, just
-    /// agencies, enterprises, people and contracts. `each` may fail with its own error, which
-    /// ends the export.
+    /// agencies (with their practice notices and removals), enterprises, people and
+    /// contracts. `each` may fail with its own error, which ends the export.
     pub fn export_changes<E: From<StoreError>>(
         &self,
         registers_only: bool,
@@ -50,7 +55,7 @@ impl Store {
         let node = self.sync_node()?;
         let now = safeserve_core::sync::hlc_of_millis(chrono::Utc::now().timestamp_millis());
         let mut n = 0;
-        let entities = if registers_only { &EXPORT_ORDER[..4] } else { &EXPORT_ORDER[..] };
+        let entities = if registers_only { &EXPORT_ORDER[..REGISTERS] } else { &EXPORT_ORDER[..] };
         for &(entity, view) in entities {
             let mut stmt = self
                 .conn
