@@ -89,6 +89,7 @@ pub fn run() {
             commands::registers::enterprise_file,
             commands::registers::search_agencies,
             commands::registers::agency_detail,
+            commands::registers::record_agency_act,
             commands::registers::search_people,
             commands::registers::list_divisions,
             commands::registers::check_code,

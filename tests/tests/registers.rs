@@ -234,3 +234,149 @@ async fn people_come_in_with_their_posts_and_a_second_full_time_post_is_shown_no
     app.close().await?;
     result
 }
+
+/// Chooses `label` in the searchable antd select under `css`: types it and takes the option
+/// offered with Enter, as a person at the keyboard does (WebKit's driver does not click the
+/// options of this select).
+async fn choose(app: &App, css: &str, label: &str) -> Result<()> {
+    app.click(css).await?;
+    let input = app.wait_for(&format!("{css} input")).await?;
+    input.send_keys(label).await?;
+    app.wait_for(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active").await?;
+    input.send_keys("\u{E007}").await?;
+    safeserve_e2e::until("the option is chosen", async || Ok(app.text(css).await.unwrap_or_default().contains(label)))
+        .await
+}
+
+/// 执业告知 and 移除系统平台 on an agency's screen: a county served without a notice is an unmet
+/// R1 condition until the supervisor records the notice; the removal, with its reason, shows on
+/// the agency and in the agency list, and the laptop then refuses the agency a new contract; a
+/// technician asking Rust directly is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_platform() -> Result<()> {
+    use safeserve_core::qualification::ConditionKind;
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    // An agency given a new client in a county it never notified.
+    let (agency, county) = {
+        let mut store = safeserve_e2e::open_db(&db)?;
+        let a = store.search_agencies("", 50, today())?.into_iter().next().context("an agency")?;
+        let notified: Vec<String> = store.agency_acts(a.id)?.into_iter().filter_map(|x| x.county).collect();
+        let e = store
+            .search_enterprises(&EnterpriseQuery { limit: Some(500), ..Default::default() })?
+            .into_iter()
+            .find(|e| !notified.iter().any(|c| e.division.starts_with(c.as_str())))
+            .context("an enterprise in a county the agency never notified")?;
+        let form = safeserve_store::views::NewContract {
+            agency_id: a.id,
+            enterprise_id: e.id,
+            service_types: vec![safeserve_core::register::ServiceType::SafetyManagement],
+            content: "安全管理服务".into(),
+            visits_per_year: 4,
+            starts_on: today().to_string(),
+            ends_on: (today() + chrono::Days::new(364)).to_string(),
+            fee_fen: 1_200_000,
+            acceptance_standard: "出具书面隐患清单".into(),
+            terms: Default::default(),
+            filed_with: None,
+            filed_on: None,
+            government_commissioned: false,
+        };
+        store.add_contract(
+            &form,
+            safeserve_core::ContractId(uuid::Uuid::now_v7()),
+            &safeserve_e2e::now().to_rfc3339(),
+            today(),
+        )?;
+        let county_name = e.division_name.split(" · ").next().unwrap_or_default().to_owned();
+        (a, county_name)
+    };
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-agencies]").await?;
+        app.wait_for("[data-testid=agency-search] input, input[data-testid=agency-search]")
+            .await?
+            .send_keys(&agency.name)
+            .await?;
+        app.click(&format!("[data-testid=agency-row][data-id='{}'] td", agency.id)).await?;
+        app.wait_for("[data-testid=agency-standing]").await?;
+        let gap = app.text("[data-testid=unmet-condition][data-kind=practice_notice]").await?;
+        ensure!(gap.contains(&county), "the county is named: {gap}");
+
+        // The notice: its county chosen from the division register.
+        let before = app.client.find_all(Locator::Css("[data-testid=agency-act]")).await?.len();
+        app.click("[data-testid=notice-add]").await?;
+        choose(&app, "[data-testid=agency-act-county]", &county).await?;
+        app.wait_for("[data-testid=agency-act-note]").await?.send_keys("杭应急告〔2026〕118号").await?;
+        app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
+        app.click("[data-testid=agency-act-submit]").await?;
+        safeserve_e2e::until("the notice is listed and R1 no longer names the county", async || {
+            let listed = app.client.find_all(Locator::Css("[data-testid=agency-act]")).await?.len() == before + 1;
+            let gap = app.client.find(Locator::Css("[data-testid=unmet-condition][data-kind=practice_notice]")).await;
+            Ok(listed && gap.is_err())
+        })
+        .await?;
+
+        // The removal: refused without a reason in the form, then recorded with one.
+        app.click("[data-testid=platform-remove]").await?;
+        app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
+        app.click("[data-testid=agency-act-submit]").await?;
+        app.wait_for(".ant-form-item-explain-error").await?;
+        app.wait_for("[data-testid=agency-act-note]")
+            .await?
+            .send_keys("连续两次函告逾期未回复，经局务会研究决定")
+            .await?;
+        app.click("[data-testid=agency-act-submit]").await?;
+        let alert = app.text("[data-testid=removal-alert]").await?;
+        ensure!(alert.contains("移除系统平台") && alert.contains("连续两次函告逾期未回复"), "{alert}");
+        app.wait_for("[data-testid=agency-detail] [data-testid=removal-tag]").await?;
+        app.wait_for("[data-testid=platform-restore]").await?;
+        app.look("agency-removed.png").await?;
+
+        // In the list too; and the laptop now refuses the agency a new contract.
+        app.click("[data-testid=nav-agencies]").await?;
+        app.wait_for(&format!("[data-testid=agency-row][data-id='{}'] [data-testid=removal-tag]", agency.id)).await?;
+        let store = safeserve_e2e::open_db(&db)?;
+        let detail = store.agency_detail(agency.id, today())?;
+        ensure!(detail.unmet.iter().all(|u| u.kind != ConditionKind::PracticeNotice), "{:?}", detail.unmet);
+        let removal = detail.agency.removal.context("removed")?;
+        ensure!(removal.decided_by == "王建国", "{removal:?}");
+        let mut form = store.agency_detail(agency.id, today())?.contracts.into_iter().next().context("a contract")?;
+        form.starts_on = today().to_string();
+        let problems = store.contract_problems(&safeserve_store::views::NewContract {
+            agency_id: agency.id,
+            enterprise_id: form.enterprise_id,
+            service_types: form.service_types,
+            content: form.content,
+            visits_per_year: form.visits_per_year,
+            starts_on: today().to_string(),
+            ends_on: (today() + chrono::Days::new(364)).to_string(),
+            fee_fen: 1_000_000,
+            acceptance_standard: form.acceptance_standard,
+            terms: form.terms,
+            filed_with: None,
+            filed_on: None,
+            government_commissioned: false,
+        })?;
+        ensure!(problems.iter().any(|p| p.zh.contains("移除系统平台")), "{problems:?}");
+
+        // A technician asking Rust directly is refused.
+        app.click("[data-testid=sign-out]").await?;
+        app.sign_in("technician").await?;
+        let form = serde_json::json!({ "form": { "agency_id": agency.id.to_string(), "kind": "platform_restoration",
+            "county": null, "note": "自行恢复平台", "decided_by": "x", "decided_on": today().to_string() } });
+        let code = app.invoke("record_agency_act", form).await?.err().unwrap_or_default();
+        ensure!(code == "role_not_allowed", "a technician got {code}");
+        ensure!(safeserve_e2e::open_db(&db)?.agency_summary(agency.id, today())?.removal.is_some(), "still removed");
+        Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("agency-standing-failure.png").await;
+    }
+    app.close().await?;
+    result
+}

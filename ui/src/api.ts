@@ -78,6 +78,8 @@ import type { NewBlacklistEntry } from './bindings/NewBlacklistEntry';
 import type { NewEvaluation } from './bindings/NewEvaluation';
 import type { PassRates } from './bindings/PassRates';
 import type { SubjectKind } from './bindings/SubjectKind';
+import type { NewAgencyAct } from './bindings/NewAgencyAct';
+import type { RecordedAct } from './bindings/RecordedAct';
 
 function isCommandError(e: unknown): e is CommandError {
   if (typeof e !== 'object' || e === null) return false;
@@ -260,6 +262,8 @@ export const api = {
   gradeHistory: (agencyId: string) => call<GradeChangeView[]>('grade_history', { agencyId }),
   addEvaluation: (form: NewEvaluation) => call<EvaluationView>('add_evaluation', { form }),
   agencyEvaluations: (agencyId: string) => call<EvaluationView[]>('agency_evaluations', { agencyId }),
+  /** A practice notice, a removal from the platform or a restoration (R1, R12). */
+  recordAgencyAct: (form: NewAgencyAct) => call<RecordedAct>('record_agency_act', { form }),
   enterBlacklist: (form: NewBlacklistEntry) => call<BlacklistChange>('enter_blacklist', { form }),
   liftBlacklist: (entryId: string, lift: BlacklistLiftView) => call<BlacklistChange>('lift_blacklist', { entryId, lift }),
   blacklistOf: (subjectKind: SubjectKind, subjectId: string) =>

@@ -704,6 +704,24 @@ const TEXT = {
   postEnded: { zh: '已于 {date} 离职', en: 'left on {date}' },
   certLevel: { zh: '等级：{level}', en: 'Level: {level}' },
   certIssued: { zh: '发证日期：{date}', en: 'Issued: {date}' },
+  stCard: { zh: '执业告知与平台状态', en: 'Practice notices and platform standing' },
+  stNotice: { zh: '登记执业告知', en: 'Record a practice notice' },
+  stRemove: { zh: '移除系统平台', en: 'Remove from the platform' },
+  stRestore: { zh: '恢复系统平台', en: 'Restore to the platform' },
+  stRemoved: { zh: '已移除平台', en: 'Removed from platform' },
+  stRemovedSince: {
+    zh: '已于 {on} 移除系统平台：{note}（{by}）。不得签订新的服务合同。',
+    en: 'Removed from the platform on {on}: {note} ({by}). It may not take new contracts.',
+  },
+  stNone: { zh: '尚无执业告知或平台处理记录', en: 'No practice notice or platform decision recorded' },
+  stCounty: { zh: '接受告知的县（市、区）', en: 'County notified' },
+  stNoticeRef: { zh: '告知书编号或说明', en: 'Notice reference or note' },
+  stReason: { zh: '理由', en: 'Reason' },
+  stDecidedBy: { zh: '记录人', en: 'Recorded by' },
+  stDecidedOn: { zh: '日期', en: 'Date' },
+  stKind: { zh: '事项', en: 'Act' },
+  stDetail: { zh: '县（市、区）或理由', en: 'County or reason' },
+  stSaved: { zh: '已记录', en: 'Recorded' },
 } satisfies Record<string, Pair>;
 
 export type TextKey = keyof typeof TEXT;

@@ -31,6 +31,7 @@ labelled_enum! {
         Restore = "restore", "从备份恢复", "Restored from a backup";
         ImportRegister = "import_register", "导入登记表", "Imported a register";
         ChangeRegister = "change_register", "修改登记信息", "Changed a register record";
+        AgencyAct = "agency_act", "记录执业告知或平台移除", "Recorded a practice notice or platform removal";
     }
 }
 

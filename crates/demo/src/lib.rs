@@ -623,7 +623,7 @@ pub fn generate_signed_by(
         }
     }
     photos::generate(&mut g, &load, &photo_files)?;
-    load.practice_notices_for_contracts("县级应急管理局（演示）", &format!("{as_of}T08:00:00+08:00"))?;
+    load.practice_notices_for_contracts("演示数据", &format!("{as_of}T08:00:00+08:00"))?;
     let served: Vec<(AgencyId, Vec<(EnterpriseId, String)>)> =
         agency_ids.iter().map(|(id, _, _)| *id).zip(clients).collect();
     supervision::generate(&load, seed, as_of, &served, last_borrower)?;

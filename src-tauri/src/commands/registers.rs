@@ -62,6 +62,23 @@ pub async fn agency_detail(state: State<'_, AppState>, id: String) -> Result<Age
     state.with_reader(move |s| Ok(s.agency_detail(id, today())?)).await
 }
 
+/// Records a practice notice, a removal from the platform or a restoration (R1, R12): the
+/// bureau's act, for supervisors and administrators, checked and written once in Rust.
+#[tauri::command]
+pub async fn record_agency_act(
+    state: State<'_, AppState>,
+    form: safeserve_core::standing::NewAgencyAct,
+) -> Result<safeserve_core::standing::RecordedAct, CommandError> {
+    state.require(Act::EditRegisters).await?;
+    let act = state.with_store(move |s| Ok(s.record_agency_act(&form, uuid::Uuid::now_v7(), today(), &now())?)).await?;
+    let what = match &act.county_name {
+        Some(county) => format!("{}：{county}", act.kind.label_zh()),
+        None => format!("{}：{}", act.kind.label_zh(), act.note),
+    };
+    state.audit(safeserve_core::audit::AuditAct::AgencyAct, act.agency_id.clone(), what).await;
+    Ok(act)
+}
+
 #[tauri::command]
 pub async fn search_people(state: State<'_, AppState>, text: String) -> Result<Vec<PersonSummary>, CommandError> {
     state.require(Act::View).await?;

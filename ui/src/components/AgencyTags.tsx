@@ -1,5 +1,6 @@
-import { Tag } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import type { Grade } from '../bindings/Grade';
+import type { RecordedAct } from '../bindings/RecordedAct';
 import { useI18n } from '../i18n';
 
 
@@ -30,5 +31,18 @@ export function BlacklistTag({ blacklisted }: { blacklisted: boolean }) {
     <Tag color="red" data-testid="blacklist-tag">
       {t('grBlacklisted')}
     </Tag>
+  );
+}
+
+/** The red 已移除平台 tag of an agency removed from the platform (R12), its decision on hover. */
+export function RemovalTag({ removal }: { removal: RecordedAct | null }) {
+  const { t } = useI18n();
+  if (!removal) return null;
+  return (
+    <Tooltip title={t('stRemovedSince', { on: removal.decided_on, note: removal.note, by: removal.decided_by })}>
+      <Tag color="magenta" data-testid="removal-tag" data-on={removal.decided_on}>
+        {t('stRemoved')}
+      </Tag>
+    </Tooltip>
   );
 }

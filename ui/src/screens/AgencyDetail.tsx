@@ -4,6 +4,7 @@ import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
 import type { UnmetCondition } from '../bindings/UnmetCondition';
 import { AgencyGradeCard } from '../components/AgencyGradeCard';
+import { AgencyStandingCard } from '../components/AgencyStandingCard';
 import { ContractsTable } from '../components/ContractsTable';
 import { Loaded } from '../components/Loaded';
 import { PeopleTable } from '../components/PeopleTable';
@@ -106,6 +107,8 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
         </Card>
 
         <UnmetConditions unmet={detail.unmet} />
+
+        <AgencyStandingCard detail={detail} onChanged={onChanged} />
 
         <AgencyGradeCard detail={detail} onChanged={onChanged} />
 
