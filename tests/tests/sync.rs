@@ -1449,3 +1449,83 @@ fn a_removal_recorded_at_the_bureau_reaches_the_agencys_laptop_and_bars_its_new_
     );
     Ok(())
 }
+
+/// Checklist templates come from the centre: an edition a supervisor imports travels to the
+/// server and down to every laptop, so a visit made with it opens wherever it arrives. The
+/// server refuses an edition from a technician and a changed body under a released number.
+#[test]
+fn a_visit_made_with_an_imported_template_opens_on_another_laptop() -> Result<()> {
+    use safeserve_core::visit::VisitKind;
+    use safeserve_store::views::{NewVisit, Place};
+    let fx = Fixture::new(true)?;
+    let district = fx.demo_query("SELECT substr(division, 1, 6) FROM agencies ORDER BY seq LIMIT 1")?;
+    let agency =
+        fx.demo_query(&format!("SELECT id FROM agencies WHERE division LIKE '{district}%' ORDER BY seq LIMIT 1"))?;
+    fx.user("boss", "supervisor", &district)?;
+    fx.user("zhang", "inspector", &district)?;
+    let boss = fx.laptop("boss", "boss", 41)?;
+    let zhang = fx.laptop("zhang", "zhang", 42)?;
+    sync(&boss)?;
+    let (today, now) = (safeserve_e2e::today(), safeserve_e2e::now().to_rfc3339());
+
+    // The bureau's own edition of the agency-inspection checklist.
+    let shipped: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/templates/agency-inspection.v1.json"))?;
+    let mut edition = shipped.clone();
+    edition["version"] = 7.into();
+    edition["title"] = "服务机构检查表（本局 2026 版）".into();
+    let mut store = Store::open(&boss)?;
+    store.import_template(&edition.to_string(), &now)?;
+    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
+    let visit = store.start_visit(
+        &NewVisit {
+            kind: VisitKind::AgencyInspection,
+            target_id: agency.clone(),
+            template_key: "agency-inspection".into(),
+            template_version: Some(7),
+            people,
+            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
+            mismatch_reason: None,
+        },
+        safeserve_core::VisitId(uuid::Uuid::now_v7()),
+        &now,
+        today,
+    )?;
+    drop(store);
+    let report = sync(&boss)?;
+    ensure!(report.refused == 0, "{report:?}");
+
+    let report = sync(&zhang)?;
+    ensure!(report.rejected.is_empty(), "{report:?}");
+    let opened = Store::open(&zhang)?.visit(visit.summary.id, today)?;
+    ensure!(opened.template.version == 7 && opened.template.title.contains("本局"), "{:?}", opened.template.title);
+
+    // Only the bureau publishes; an edition, once released, never changes.
+    let mut store = Store::open(&zhang)?;
+    let client = safeserve_sync::connect(&mut store)?;
+    let raw = Raw::new(&fx.server, client.access_token().context("token")?)?;
+    let template = |version: u32, title: &str| {
+        let mut t = shipped.clone();
+        t["version"] = version.into();
+        t["title"] = title.into();
+        serde_json::json!({"key": "agency-inspection", "version": version, "title": title, "target": "agency",
+            "body": t.to_string(), "imported_at": now})
+    };
+    let (outcome, reason) = raw.push_one("template", "agency-inspection/8", template(8, "检查员自拟"))?;
+    ensure!(outcome == "refused" && reason.contains("检查表"), "{outcome} {reason}");
+    drop(store);
+    fx.user("chief", "supervisor", &district)?;
+    let chief = fx.laptop("chief", "chief", 43)?;
+    let mut store = Store::open(&chief)?;
+    let client = safeserve_sync::connect(&mut store)?;
+    let raw = Raw::new(&fx.server, client.access_token().context("token")?)?;
+    let (outcome, reason) = raw.push_one("template", "agency-inspection/7", template(7, "改过的第 7 版"))?;
+    ensure!(outcome != "applied", "a released edition was replaced: {outcome} {reason}");
+    let (outcome, reason) = raw.push_one("template", "agency-inspection/9", {
+        let mut t = template(9, "坏的");
+        t["body"] = "{\"key\": \"agency-inspection\"}".into();
+        t
+    })?;
+    ensure!(outcome == "refused", "an edition that does not parse: {outcome} {reason}");
+    Ok(())
+}

@@ -35,6 +35,8 @@ labelled_enum! {
         // A practice notice an agency gave a county bureau, or its removal from the platform
         // or restoration (R1, R12): acts a bureau records, each written once.
         AgencyAct = "agency_act", "执业告知与平台移除", "Practice notice or platform removal";
+        // An edition of a checklist template the bureau published; named `key/version`.
+        Template = "template", "检查表模板", "Checklist template";
         // An entry of a laptop's audit log: sent to the server, pulled by no laptop.
         AuditEntry = "audit_entry", "审计日志", "Audit log entry";
     }
@@ -77,6 +79,7 @@ impl Entity {
                 | Entity::BlacklistEntry
                 | Entity::BlacklistLift
                 | Entity::AgencyAct
+                | Entity::Template
                 | Entity::AuditEntry
         )
     }

@@ -89,6 +89,30 @@ fn visit_writers(kind: VisitKind) -> &'static [Role] {
     }
 }
 
+/// A published edition must parse as an import does and carry the key and version it is
+/// named by: every laptop takes what the server hands out, so a bad one stops here.
+fn template_problem(body: &Map<String, Value>) -> Result<(), Refusal> {
+    let refusal = |zh: String, en: String| Refusal::new(ErrorCode::InvalidInput, zh, en);
+    let text = body.get("body").and_then(Value::as_str).unwrap_or_default();
+    let t = safeserve_core::checklist::Template::parse(text).map_err(|problems| {
+        refusal(
+            format!("检查表模板无效：{}", problems.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("；")),
+            format!(
+                "The checklist template is invalid: {}",
+                problems.iter().map(|m| m.en.as_str()).collect::<Vec<_>>().join("; ")
+            ),
+        )
+    })?;
+    let named = (body.get("key").and_then(Value::as_str), body.get("version").and_then(Value::as_u64));
+    if named != (Some(t.key.as_str()), Some(u64::from(t.version))) {
+        return Err(refusal(
+            format!("检查表模板的编号与内容不符（内容为 {} 第 {} 版）", t.key, t.version),
+            format!("The checklist template's name does not match its content ({} v{})", t.key, t.version),
+        ));
+    }
+    Ok(())
+}
+
 pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
     let role = scope.role;
     let registers = [Role::Supervisor, Role::Admin];
@@ -213,6 +237,10 @@ pub fn decide(scope: &Scope, w: &Write<'_>) -> Result<(), Refusal> {
         Entity::Evaluation => allowed(&bureau, "服务机构评价", "agency evaluations"),
         Entity::BlacklistEntry | Entity::BlacklistLift => allowed(&registers, "黑名单记录", "blacklist entries"),
         Entity::AgencyAct => allowed(&registers, "执业告知和平台移除记录", "practice notices and platform removals"),
+        Entity::Template => {
+            allowed(&registers, "检查表模板", "checklist templates")?;
+            w.body.map_or(Ok(()), template_problem)
+        }
         // Every laptop sends its own audit log, whoever is signed in there.
         Entity::AuditEntry => Ok(()),
     }
@@ -271,6 +299,13 @@ mod tests {
             (Entity::BlacklistEntry, json!({}), None, [false, false, true, true]),
             (Entity::BlacklistLift, json!({}), None, [false, false, true, true]),
             (Entity::AgencyAct, json!({}), None, [false, false, true, true]),
+            (
+                Entity::Template,
+                json!({"key": "agency-inspection", "version": 1, "body": include_str!(
+                "../../../assets/templates/agency-inspection.v1.json")}),
+                None,
+                [false, false, true, true],
+            ),
             (Entity::Conflict, json!({}), None, [false, false, false, false]),
         ];
         for (entity, body, visit, expected) in cases {

@@ -236,6 +236,11 @@ pub fn derive(entity: Entity, body: &Map<String, Value>) -> Result<Derived, Stri
             d.inherits.push((Entity::BlacklistEntry, entry.clone(), Inherit::All));
             d.parents.push((Entity::BlacklistEntry, entry));
         }
+        // No scope key: every laptop pulls the bureau's checklist editions (`pull`).
+        Entity::Template => {
+            d.record_id =
+                format!("{}/{}", need(body, "key")?, body.get("version").and_then(Value::as_u64).unwrap_or(0));
+        }
         // No scope key: a laptop's audit log is read on the server (`admin audit`), and no
         // laptop pulls it.
         Entity::AuditEntry => {

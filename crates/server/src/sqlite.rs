@@ -447,14 +447,15 @@ fn apply(
             for (from, id, which) in &derived.inherits {
                 keys.extend(keys_of(tx, from.key(), id)?.into_iter().filter(|k| which.accepts(k)));
             }
-            // A laptop's audit log is its own: in no scope, so no laptop pulls it.
-            let own_log = c.entity == Entity::AuditEntry;
-            if existing.is_none() && !own_log {
+            // A laptop's audit log is its own: in no scope, so no laptop pulls it. A checklist
+            // edition is in none either: every laptop pulls it (the policy decided who writes).
+            let unscoped = matches!(c.entity, Entity::AuditEntry | Entity::Template);
+            if existing.is_none() && !unscoped {
                 keys.extend(scope.creator_key());
             }
             keys.sort();
             keys.dedup();
-            if !own_log && !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
+            if !unscoped && !scope.covers_any(&keys) && !scope.covers_any(&existing_keys) {
                 return Ok(refused(c, "无权写入该记录（不在本账号的范围内）"));
             }
             if let Some(own) = scope.creator_key() {
@@ -879,7 +880,7 @@ impl Storage for SqliteStorage {
         let mut stmt = conn.prepare_cached(
             "SELECT c.seq, c.entity, c.record_id, c.op, c.hlc, c.node, c.body FROM changes c \
              WHERE c.seq > ?1 AND c.current = 1 AND c.entity <> 'audit_entry' \
-               AND (?2 OR EXISTS (SELECT 1 FROM record_scopes s \
+               AND (?2 OR c.entity = 'template' OR EXISTS (SELECT 1 FROM record_scopes s \
                WHERE s.entity = c.entity AND s.record_id = c.record_id \
                AND (s.key = ?3 OR (s.key >= ?4 AND s.key < ?5)))) \
              ORDER BY c.seq LIMIT ?6",

@@ -287,6 +287,15 @@ fn templates_are_checked_before_import_and_editions_never_change() {
     assert!(new && t.version == 3);
     let err = store.import_template("{\"key\": \"Bad Key\"}", NOW).unwrap_err();
     assert_eq!(err.field(), Some("template"));
+    // The imported edition waits to be sent to the centre; the shipped ones never travel.
+    let sent: Vec<String> = store
+        .pending_changes(1_000)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.entity == safeserve_core::sync::Entity::Template)
+        .map(|c| c.record_id)
+        .collect();
+    assert_eq!(sent, ["dust-explosion/3"]);
 }
 
 #[test]

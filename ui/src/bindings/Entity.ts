@@ -3,4 +3,4 @@
 /**
  * The kinds of record that sync.
  */
-export type Entity = "agency" | "enterprise" | "person" | "contract" | "visit" | "visit_item" | "hazard" | "hazard_event" | "item_photo" | "hazard_photo" | "document" | "conflict" | "letter_draft" | "letter_event" | "evaluation" | "blacklist_entry" | "blacklist_lift" | "agency_act" | "audit_entry";
+export type Entity = "agency" | "enterprise" | "person" | "contract" | "visit" | "visit_item" | "hazard" | "hazard_event" | "item_photo" | "hazard_photo" | "document" | "conflict" | "letter_draft" | "letter_event" | "evaluation" | "blacklist_entry" | "blacklist_lift" | "agency_act" | "template" | "audit_entry";

@@ -280,6 +280,7 @@ export const ENTITY_LABELS: Record<Entity, Message> = {
   blacklist_entry: { zh: "严重失信名单列入", en: "Blacklist entry" },
   blacklist_lift: { zh: "严重失信名单移出", en: "Blacklist lifting" },
   agency_act: { zh: "执业告知与平台移除", en: "Practice notice or platform removal" },
+  template: { zh: "检查表模板", en: "Checklist template" },
   audit_entry: { zh: "审计日志", en: "Audit log entry" },
 };
 

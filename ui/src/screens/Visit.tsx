@@ -62,7 +62,13 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
   const [current, setCurrent] = useState<string | null>(null);
   const answerers = useRef(new Map<string, (r: ItemResult) => void>());
   const answers = new Map(visit.answers.map((a) => [a.code, a]));
-  const items = visit.template.sections.flatMap((sec) => sec.items);
+  // R8 (先重大后一般): within each section the items that would propose a major hazard come
+  // first, in the template's order, then the rest; the keys walk the list as shown.
+  const sections = visit.template.sections.map((sec) => ({
+    ...sec,
+    items: [...sec.items.filter((i) => i.level === 'major'), ...sec.items.filter((i) => i.level !== 'major')],
+  }));
+  const items = sections.flatMap((sec) => sec.items);
   const codes = items.map((i) => i.code);
   const answered = items.filter((i) => answers.get(i.code)?.result).length;
   const save = (field: Parameters<typeof api.saveVisitField>[1]) => api.saveVisitField(s.id, field);
@@ -209,7 +215,7 @@ function VisitBody({ visit, reload }: { visit: VisitDetail; reload: () => void }
           data-testid="checklist"
         >
           <Flex vertical gap={8}>
-            {visit.template.sections.map((sec) => (
+            {sections.map((sec) => (
               <div key={sec.title}>
                 <Typography.Title level={5} style={{ marginTop: 0 }}>
                   {sec.title}

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_people_id_masked.sql"),
     include_str!("../../migrations/0016_people_careers.sql"),
     include_str!("../../migrations/0017_agency_acts.sql"),
+    include_str!("../../migrations/0018_templates_travel.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -301,6 +302,7 @@ mod tests {
             "c115992df60d48a2937e9909d49195c05986322d34466af26ef2ac6bebc3e049",
             "16dfedce94050d930d9ba94572fc5e2704845bd01661b67d4cb01be7fa72c365",
             "dc7fb2f33ccbc4d9161e578ef1738cdacd34297a8f29607fa49bb7c44cf6ddb1",
+            "315505457eb19276acf6ae1704ccc5d170d761a276ae555db42df0d8d110f3a4",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

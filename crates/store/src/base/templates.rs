@@ -1,6 +1,7 @@
 //! Checklist templates in the database. The editions shipped in `assets/templates/` are
 //! installed into every database SafeServe opens; others are imported from a file after
-//! validation. An edition, once stored, is never replaced: visits pin key and version.
+//! validation, sent to the server and pulled by every laptop (migration 0018). An edition,
+//! once stored, is never replaced: visits pin key and version.
 
 use crate::base::views::TemplateSummary;
 use crate::{Store, StoreError};
@@ -30,7 +31,7 @@ fn target_key(t: TemplateTarget) -> &'static str {
 
 /// Stores `t` unless that edition is already there. Returns whether it was new; an edition
 /// with the same key and version but other content is refused.
-fn install(conn: &Connection, t: &Template, now: &str) -> Result<bool, StoreError> {
+pub(crate) fn install(conn: &Connection, t: &Template, now: &str) -> Result<bool, StoreError> {
     let body = serde_json::to_string(t)?;
     let existing: Option<String> = conn
         .query_row("SELECT body FROM templates WHERE key = ?1 AND version = ?2", params![t.key, t.version], |r| {
@@ -64,8 +65,8 @@ pub(crate) fn install_builtin(conn: &Connection, now: &str) -> Result<(), StoreE
     for t in builtin() {
         let body = serde_json::to_string(&t)?;
         conn.prepare_cached(
-            "INSERT OR IGNORE INTO templates(key, version, title, target, body, imported_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO templates(key, version, title, target, body, imported_at, shipped) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
         )?
         .execute(params![t.key, t.version, t.title, target_key(t.target), body, now])?;
     }

@@ -417,6 +417,7 @@ pub(super) fn apply_upsert(
         Entity::AgencyAct => {
             AGENCY_ACTS.write(tx, body, false)?;
         }
+        Entity::Template => apply_template(tx, body)?,
         Entity::Conflict => {
             let field = |k: &str| body.get(k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
             tx.prepare_cached(
@@ -440,6 +441,19 @@ pub(super) fn apply_upsert(
 
 /// A signed document from another device is stored only if its bytes hash to the recorded
 /// hash and the signature holds for the key that signed it.
+/// An edition of a checklist template from the centre, checked as an import is. Under a
+/// `key/version` held here with other content it is not applied (and is kept, waiting, with
+/// the reason): an edition never changes under the visits that pin it.
+fn apply_template(tx: &Transaction<'_>, body: &Map<String, Json>) -> Result<(), StoreError> {
+    let t = safeserve_core::checklist::Template::parse(text(body, "body")?)
+        .map_err(|problems| unreadable(problems.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("；")))?;
+    if t.key != text(body, "key")? || body.get("version").and_then(Json::as_u64) != Some(u64::from(t.version)) {
+        return Err(unreadable(format!("检查表 {} 第 {} 版的内容与其编号不符", t.key, t.version)));
+    }
+    crate::base::templates::install(tx, &t, text(body, "imported_at")?)?;
+    Ok(())
+}
+
 pub(super) fn apply_document(tx: &Transaction<'_>, body: &Map<String, Json>) -> Result<(), StoreError> {
     let id = text(body, "id")?;
     let content = text(body, "content")?;

@@ -16,12 +16,14 @@ pub(super) fn export_change_id(entity: Entity, record_id: &str, body: &str) -> U
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
-/// How many of [`EXPORT_ORDER`]'s first entries are the registers: agencies with their
-/// notices and removals, enterprises, people and contracts.
-const REGISTERS: usize = 5;
+/// How many of [`EXPORT_ORDER`]'s first entries are the registers: the checklist editions
+/// the bureau published, agencies with their notices and removals, enterprises, people and
+/// contracts.
+const REGISTERS: usize = 6;
 
 /// The views holding each entity's bodies, parents before children.
-pub const EXPORT_ORDER: [(Entity, &str); 17] = [
+pub const EXPORT_ORDER: [(Entity, &str); 18] = [
+    (Entity::Template, "sync_template"),
     (Entity::Agency, "sync_agency"),
     (Entity::Enterprise, "sync_enterprise"),
     (Entity::Person, "sync_person"),
