@@ -160,26 +160,11 @@ pub fn desktop_binary(profile: &str) -> Result<PathBuf> {
 /// An ended inspection of `agency` in the database at `db`: the checklist's first item failed
 /// with `failed_note`, the rest passed; someone on the register was sent.
 pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Result<safeserve_core::VisitId> {
-    use safeserve_core::visit::{ItemResult, VisitKind};
-    use safeserve_store::views::{NewVisit, Place, VisitField};
-    let today = today();
-    let now = now().to_rfc3339();
+    use safeserve_core::visit::ItemResult;
+    use safeserve_store::views::VisitField;
+    let (today, now) = (today(), now().to_rfc3339());
     let mut store = open_db(db)?;
-    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
-    let v = store.start_visit(
-        &NewVisit {
-            kind: VisitKind::AgencyInspection,
-            target_id: agency.to_owned(),
-            template_key: "agency-inspection".into(),
-            template_version: None,
-            people,
-            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
-            mismatch_reason: None,
-        },
-        safeserve_core::VisitId(uuid::Uuid::now_v7()),
-        &now,
-        today,
-    )?;
+    let v = start_agency_inspection(&mut store, agency, None)?;
     let id = v.summary.id;
     let codes = v.template.sections.iter().flat_map(|s| s.items.iter().map(|i| i.code.clone()));
     for (i, code) in codes.enumerate() {
@@ -193,6 +178,32 @@ pub fn ended_agency_inspection(db: &Path, agency: &str, failed_note: &str) -> Re
     }
     store.end_visit(id, &now, today)?;
     Ok(id)
+}
+
+/// An agency inspection of `agency` begun today at its office with the first person of the
+/// register, on an edition of the agency-inspection checklist (`None`: the latest).
+pub fn start_agency_inspection(
+    store: &mut safeserve_store::Store,
+    agency: &str,
+    template_version: Option<u32>,
+) -> Result<safeserve_store::views::VisitDetail> {
+    use safeserve_core::visit::VisitKind;
+    use safeserve_store::views::{NewVisit, Place};
+    let people = store.search_people("", 1, today())?.into_iter().map(|p| p.id).collect();
+    Ok(store.start_visit(
+        &NewVisit {
+            kind: VisitKind::AgencyInspection,
+            target_id: agency.to_owned(),
+            template_key: "agency-inspection".into(),
+            template_version,
+            people,
+            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
+            mismatch_reason: None,
+        },
+        safeserve_core::VisitId(uuid::Uuid::now_v7()),
+        &now().to_rfc3339(),
+        today(),
+    )?)
 }
 
 /// Where tests leave screenshots for a person to look at.

@@ -309,6 +309,7 @@ async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_p
         // The notice: its county chosen from the division register.
         let before = app.client.find_all(Locator::Css("[data-testid=agency-act]")).await?.len();
         app.click("[data-testid=notice-add]").await?;
+        app.settled().await?;
         choose(&app, "[data-testid=agency-act-county]", &county).await?;
         app.wait_for("[data-testid=agency-act-note]").await?.send_keys("杭应急告〔2026〕118号").await?;
         app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
@@ -322,6 +323,7 @@ async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_p
 
         // The removal: refused without a reason in the form, then recorded with one.
         app.click("[data-testid=platform-remove]").await?;
+        app.settled().await?;
         app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
         app.click("[data-testid=agency-act-submit]").await?;
         app.wait_for(".ant-form-item-explain-error").await?;
@@ -333,8 +335,21 @@ async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_p
         let alert = app.text("[data-testid=removal-alert]").await?;
         ensure!(alert.contains("移除系统平台") && alert.contains("连续两次函告逾期未回复"), "{alert}");
         app.wait_for("[data-testid=agency-detail] [data-testid=removal-tag]").await?;
-        app.wait_for("[data-testid=platform-restore]").await?;
         app.look("agency-removed.png").await?;
+
+        // A restoration with too short a reason: Rust refuses it, under the field, as typed.
+        app.click("[data-testid=platform-restore]").await?;
+        app.settled().await?;
+        app.wait_for("[data-testid=agency-act-note]").await?.send_keys("恢复").await?;
+        app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
+        app.click("[data-testid=agency-act-submit]").await?;
+        safeserve_e2e::until("the refusal is under the reason", async || {
+            Ok(app.text(".ant-form-item-explain-error").await.unwrap_or_default().contains("请写明恢复系统平台的理由"))
+        })
+        .await?;
+        let kept = app.wait_for("[data-testid=agency-act-note]").await?.prop("value").await?.unwrap_or_default();
+        ensure!(kept == "恢复", "the reason stays as typed: {kept:?}");
+        app.click(".ant-modal-close").await?;
 
         // In the list too; and the laptop now refuses the agency a new contract.
         app.click("[data-testid=nav-agencies]").await?;

@@ -1455,8 +1455,6 @@ fn a_removal_recorded_at_the_bureau_reaches_the_agencys_laptop_and_bars_its_new_
 /// server refuses an edition from a technician and a changed body under a released number.
 #[test]
 fn a_visit_made_with_an_imported_template_opens_on_another_laptop() -> Result<()> {
-    use safeserve_core::visit::VisitKind;
-    use safeserve_store::views::{NewVisit, Place};
     let fx = Fixture::new(true)?;
     let district = fx.demo_query("SELECT substr(division, 1, 6) FROM agencies ORDER BY seq LIMIT 1")?;
     let agency =
@@ -1476,21 +1474,7 @@ fn a_visit_made_with_an_imported_template_opens_on_another_laptop() -> Result<()
     edition["title"] = "服务机构检查表（本局 2026 版）".into();
     let mut store = Store::open(&boss)?;
     store.import_template(&edition.to_string(), &now)?;
-    let people = store.search_people("", 1, today)?.into_iter().map(|p| p.id).collect();
-    let visit = store.start_visit(
-        &NewVisit {
-            kind: VisitKind::AgencyInspection,
-            target_id: agency.clone(),
-            template_key: "agency-inspection".into(),
-            template_version: Some(7),
-            people,
-            place: Place { latitude: None, longitude: None, description: "机构办公室".into() },
-            mismatch_reason: None,
-        },
-        safeserve_core::VisitId(uuid::Uuid::now_v7()),
-        &now,
-        today,
-    )?;
+    let visit = safeserve_e2e::start_agency_inspection(&mut store, &agency, Some(7))?;
     drop(store);
     let report = sync(&boss)?;
     ensure!(report.refused == 0, "{report:?}");

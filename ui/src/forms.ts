@@ -1,4 +1,5 @@
 import type { FormInstance } from 'antd';
+import { useState } from 'react';
 import { api, toCommandError } from './api';
 import type { CodeKind } from './bindings/CodeKind';
 import type { CommandError } from './bindings/CommandError';
@@ -35,4 +36,38 @@ export function placeFieldError<V>(form: FormInstance<V>, fields: readonly (keyo
   form.setFields([{ name: field as never, errors: [i18n.m(err.message)] }]);
   form.scrollToField(field as never);
   return true;
+}
+
+/**
+ * The save of a form in a modal: validates it, hands the values to `submit`, and on a refusal
+ * puts the message under the field it names ([`placeFieldError`]) or, naming none, in
+ * `formError` for the modal to show above the form. Every value stays as typed either way.
+ */
+export function useFormSubmit<V>(
+  form: FormInstance<V>,
+  fields: readonly (keyof V & string)[],
+  i18n: I18n,
+  submit: (values: V) => Promise<void>,
+) {
+  const [saving, setSaving] = useState(false);
+  const [formError, setFormError] = useState<CommandError | null>(null);
+  const save = async () => {
+    let values: V;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return;
+    }
+    setSaving(true);
+    setFormError(null);
+    try {
+      await submit(values);
+    } catch (e) {
+      const err = toCommandError(e);
+      if (!placeFieldError(form, fields, err, i18n)) setFormError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return { saving, formError, save };
 }

@@ -184,7 +184,10 @@ const TEXT = {
   // Visits
   navVisits: { zh: '检查记录', en: 'Visits' },
   importTemplate: { zh: '导入检查表', en: 'Import checklist' },
-  templateImported: { zh: '已导入检查表：{title}（第 {version} 版）', en: 'Checklist imported: {title} (v{version})' },
+  templateImported: {
+    zh: '已导入检查表：{title}（第 {version} 版），下次同步时发布到中心，各终端随后可用',
+    en: 'Checklist imported: {title} (v{version}); the next sync publishes it to every laptop',
+  },
   templateAlreadyThere: { zh: '该检查表已存在，未改动：{title}（第 {version} 版）', en: 'Already there, unchanged: {title} (v{version})' },
   unfinishedVisits: { zh: '未完成的检查', en: 'Unfinished visits' },
   recentVisits: { zh: '最近的检查', en: 'Recent visits' },

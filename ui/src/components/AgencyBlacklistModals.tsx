@@ -1,12 +1,10 @@
 import type { ButtonProps } from 'antd';
 import { App as AntApp, Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
-import { api, toCommandError } from '../api';
+import { api } from '../api';
 import type { BlacklistChange } from '../bindings/BlacklistChange';
 import type { BlacklistGround } from '../bindings/BlacklistGround';
-import type { CommandError } from '../bindings/CommandError';
 import type { SubjectKind } from '../bindings/SubjectKind';
-import { placeFieldError } from '../forms';
+import { useFormSubmit } from '../forms';
 import { keysOf, useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { todayIso } from '../format';
@@ -44,37 +42,19 @@ export function BlacklistEnterModal({
   const { t, l } = i18n;
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<EnterValues>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<CommandError | null>(null);
-
-  const save = async () => {
-    let v: EnterValues;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setFormError(null);
-    try {
-      const change = await api.enterBlacklist({
-        subject_kind: subjectKind,
-        subject_id: subjectId,
-        ground: v.ground ?? null,
-        evidence: v.evidence ?? '',
-        evidence_ref: v.evidence_ref?.trim() ? v.evidence_ref.trim() : null,
-        entered_by: v.entered_by ?? '',
-        entered_on: v.entered_on,
-      });
-      message.success(t('blEntered'));
-      onDone(change);
-    } catch (e) {
-      const err = toCommandError(e);
-      if (!placeFieldError(form, ENTER_FIELDS, err, i18n)) setFormError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, formError, save } = useFormSubmit(form, ENTER_FIELDS, i18n, async (v) => {
+    const change = await api.enterBlacklist({
+      subject_kind: subjectKind,
+      subject_id: subjectId,
+      ground: v.ground ?? null,
+      evidence: v.evidence ?? '',
+      evidence_ref: v.evidence_ref?.trim() ? v.evidence_ref.trim() : null,
+      entered_by: v.entered_by ?? '',
+      entered_on: v.entered_on,
+    });
+    message.success(t('blEntered'));
+    onDone(change);
+  });
 
   const required = [{ required: true, whitespace: true, message: t('required') }];
   return (
@@ -140,29 +120,11 @@ export function BlacklistLiftModal({
   const { t } = i18n;
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<LiftValues>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<CommandError | null>(null);
-
-  const save = async () => {
-    let v: LiftValues;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setFormError(null);
-    try {
-      const change = await api.liftBlacklist(entryId, { reason: v.reason, lifted_by: v.lifted_by, lifted_on: v.lifted_on });
-      message.success(t('blLifted'));
-      onDone(change);
-    } catch (e) {
-      const err = toCommandError(e);
-      if (!placeFieldError(form, LIFT_FIELDS, err, i18n)) setFormError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, formError, save } = useFormSubmit(form, LIFT_FIELDS, i18n, async (v) => {
+    const change = await api.liftBlacklist(entryId, { reason: v.reason, lifted_by: v.lifted_by, lifted_on: v.lifted_on });
+    message.success(t('blLifted'));
+    onDone(change);
+  });
 
   const required = [{ required: true, whitespace: true, message: t('required') }];
   return (

@@ -1,11 +1,9 @@
 import type { ButtonProps } from 'antd';
 import { App as AntApp, Form, Input, Modal, Radio, Rate, Select } from 'antd';
-import { useState } from 'react';
-import { api, toCommandError } from '../api';
-import type { CommandError } from '../bindings/CommandError';
+import { api } from '../api';
 import type { EvaluationView } from '../bindings/EvaluationView';
 import type { RaterKind } from '../bindings/RaterKind';
-import { placeFieldError } from '../forms';
+import { useFormSubmit } from '../forms';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { todayIso } from '../format';
@@ -45,40 +43,23 @@ export function AgencyEvaluationModal({
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('rater_kind', form) ?? 'inspector';
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<CommandError | null>(null);
 
-  const save = async () => {
-    let v: Values;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setFormError(null);
-    try {
-      const added = await api.addEvaluation({
-        agency_id: agencyId,
-        rater_kind: v.rater_kind,
-        enterprise_id: v.rater_kind === 'enterprise' ? (v.enterprise_id ?? null) : null,
-        visit_id: null,
-        rater: v.rater ?? '',
-        quality: v.quality ?? 0,
-        timeliness: v.timeliness ?? 0,
-        fees: v.fees ?? 0,
-        note: v.note ?? '',
-        rated_on: v.rated_on,
-      });
-      message.success(t('evAdded'));
-      onAdded(added);
-    } catch (e) {
-      const err = toCommandError(e);
-      if (!placeFieldError(form, FIELDS, err, i18n)) setFormError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, formError, save } = useFormSubmit(form, FIELDS, i18n, async (v) => {
+    const added = await api.addEvaluation({
+      agency_id: agencyId,
+      rater_kind: v.rater_kind,
+      enterprise_id: v.rater_kind === 'enterprise' ? (v.enterprise_id ?? null) : null,
+      visit_id: null,
+      rater: v.rater ?? '',
+      quality: v.quality ?? 0,
+      timeliness: v.timeliness ?? 0,
+      fees: v.fees ?? 0,
+      note: v.note ?? '',
+      rated_on: v.rated_on,
+    });
+    message.success(t('evAdded'));
+    onAdded(added);
+  });
 
   const stars = [{ required: true, type: 'number' as const, min: 1, max: 5, message: t('required') }];
   return (

@@ -1,13 +1,12 @@
 import type { ButtonProps, TableColumnsType } from 'antd';
 import { Alert, App as AntApp, Button, Card, Flex, Form, Input, Modal, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api, toCommandError } from '../api';
+import { api } from '../api';
 import type { AgencyActKind } from '../bindings/AgencyActKind';
 import type { AgencyDetail } from '../bindings/AgencyDetail';
-import type { CommandError } from '../bindings/CommandError';
 import type { RecordedAct } from '../bindings/RecordedAct';
 import { todayIso } from '../format';
-import { placeFieldError } from '../forms';
+import { useFormSubmit } from '../forms';
 import { useLoad } from '../hooks';
 import { AGENCY_ACT_KIND_LABELS, useI18n } from '../i18n';
 import { useSession } from '../session';
@@ -135,39 +134,21 @@ function AgencyActModal({
   const { t, l } = i18n;
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<ActValues>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<CommandError | null>(null);
   const notice = kind === 'practice_notice';
   const divisions = useLoad('divisions', () => api.listDivisions());
   const counties = (divisions.data ?? []).filter((d) => isCounty(d.code));
-
-  const save = async () => {
-    let v: ActValues;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setFormError(null);
-    try {
-      await api.recordAgencyAct({
-        agency_id: agencyId,
-        kind,
-        county: notice ? (v.county ?? null) : null,
-        note: v.note ?? '',
-        decided_by: v.decided_by ?? '',
-        decided_on: v.decided_on,
-      });
-      message.success(t('stSaved'));
-      onDone();
-    } catch (e) {
-      const err = toCommandError(e);
-      if (!placeFieldError(form, ACT_FIELDS, err, i18n)) setFormError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, formError, save } = useFormSubmit(form, ACT_FIELDS, i18n, async (v) => {
+    await api.recordAgencyAct({
+      agency_id: agencyId,
+      kind,
+      county: notice ? (v.county ?? null) : null,
+      note: v.note ?? '',
+      decided_by: v.decided_by ?? '',
+      decided_on: v.decided_on,
+    });
+    message.success(t('stSaved'));
+    onDone();
+  });
 
   const required = [{ required: true, whitespace: true, message: t('required') }];
   return (

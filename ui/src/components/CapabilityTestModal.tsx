@@ -1,10 +1,8 @@
 import type { ButtonProps } from 'antd';
 import { App as AntApp, Form, Input, InputNumber, Modal, Select, Switch } from 'antd';
-import { useState } from 'react';
-import { api, toCommandError } from '../api';
+import { api } from '../api';
 import type { CapabilityTestView } from '../bindings/CapabilityTestView';
-import type { CommandError } from '../bindings/CommandError';
-import { placeFieldError } from '../forms';
+import { useFormSubmit } from '../forms';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
 import { todayIso } from '../format';
@@ -35,31 +33,14 @@ export function CapabilityTestModal({
   const { t } = i18n;
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [formError, setFormError] = useState<CommandError | null>(null);
   const personId = Form.useWatch('person_id', form);
   const name = people.find(([id]) => id === personId)?.[1] ?? '';
 
-  const save = async () => {
-    let v: Values;
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setFormError(null);
-    try {
-      const recorded = await api.recordCapabilityTest(v.person_id, v.taken_on, v.score, v.passed);
-      message.success(t('capRecorded'));
-      onRecorded(recorded);
-    } catch (e) {
-      const err = toCommandError(e);
-      if (!placeFieldError(form, FIELDS, err, i18n)) setFormError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, formError, save } = useFormSubmit(form, FIELDS, i18n, async (v) => {
+    const recorded = await api.recordCapabilityTest(v.person_id, v.taken_on, v.score, v.passed);
+    message.success(t('capRecorded'));
+    onRecorded(recorded);
+  });
 
   return (
     <Modal

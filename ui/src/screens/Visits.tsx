@@ -9,10 +9,12 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useLoad } from '../hooks';
 import { VISIT_KIND_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
+import { useSession } from '../session';
 
 /** Visits: the unfinished ones first, to resume after a restart, then the newest. */
 export function Visits() {
   const { t } = useI18n();
+  const { may } = useSession();
   const load = useLoad('visits', async () => {
     const [unfinished, recent] = await Promise.all([api.unfinishedVisits(), api.recentVisits()]);
     return { unfinished, recent };
@@ -20,7 +22,7 @@ export function Visits() {
   if (load.error) return <ErrorAlert error={load.error} onRetry={load.reload} />;
   return (
     <Flex vertical gap={16} data-testid="visits" data-state={load.loading ? 'loading' : 'ready'}>
-      <Card size="small" title={t('unfinishedVisits')} extra={<ImportTemplate />}>
+      <Card size="small" title={t('unfinishedVisits')} extra={may('import_template') && <ImportTemplate />}>
         <VisitTable visits={load.data?.unfinished ?? []} loading={load.loading} rowTestId="unfinished-visit" />
       </Card>
       <Card size="small" title={t('recentVisits')}>
@@ -30,7 +32,11 @@ export function Visits() {
   );
 }
 
-/** Imports a checklist file (JSON, see assets/templates/README.md); every problem is listed. */
+/**
+ * Imports a checklist file (JSON, see assets/templates/README.md); every problem is listed. The
+ * edition is published to every laptop at the next sync; supervisors and administrators only
+ * (the Rust command checks the role).
+ */
 function ImportTemplate() {
   const { t, m } = useI18n();
   const { message } = App.useApp();
