@@ -131,7 +131,9 @@ async fn choose_agency(app: &App, name: &str) -> Result<()> {
     })
     .await?;
     until("the agency is offered and chosen", async || {
-        for o in app.client.find_all(Locator::Css(".ant-select-item-option")).await? {
+        // The options re-render as the search answers: a list gone stale is asked for again.
+        let Ok(options) = app.client.find_all(Locator::Css(".ant-select-item-option")).await else { return Ok(false) };
+        for o in options {
             if o.text().await.unwrap_or_default().contains(name) {
                 return Ok(o.click().await.is_ok());
             }
