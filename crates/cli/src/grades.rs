@@ -71,6 +71,9 @@ pub fn grades(db: &Path, rules: Option<&Path>, day: NaiveDate, json: bool, out: 
         if a.blacklisted {
             flags.push_str(" [严重失信名单 blacklisted]");
         }
+        if let Some(r) = &a.removal {
+            flags.push_str(&format!(" [{} 移除系统平台 removed from the platform]", r.decided_on));
+        }
         if a.changed {
             flags.push_str(&format!(" [{} → {}]", a.previous.map_or("—", Grade::key), a.grade.key()));
         }

@@ -4,6 +4,7 @@
 //! travel in the outbox, and a refused form writes nothing.
 
 use safeserve_core::contract::ContractTerms;
+use safeserve_core::grading::GradeRules;
 use safeserve_core::qualification::ConditionKind;
 use safeserve_core::register::ServiceType;
 use safeserve_core::standing::{AgencyActKind, NewAgencyAct};
@@ -171,6 +172,8 @@ fn an_agency_removed_from_the_platform_takes_no_new_contract_until_restored() {
     let listed = store.search_agencies("", 50, today()).unwrap().into_iter().find(|x| x.id == a.id).unwrap();
     assert_eq!(listed.removal.as_ref(), Some(&removal));
     assert_eq!(store.agency_summary(a.id, today()).unwrap().removal.as_ref(), Some(&removal));
+    let ranked = store.ranking(&GradeRules::shipped(), today()).unwrap();
+    assert_eq!(ranked.iter().find(|x| x.agency_id == a.id).unwrap().removal.as_ref(), Some(&removal), "in the ranking");
 
     // No new contract of any kind; nothing half-saved.
     let form = contract(a.id, &e);

@@ -2,6 +2,7 @@
 import type { AgencyId } from "./AgencyId";
 import type { Deduction } from "./Deduction";
 import type { Grade } from "./Grade";
+import type { RecordedAct } from "./RecordedAct";
 
 /**
  * An agency's place in the ranking, with the deductions that explain its score.
@@ -18,4 +19,8 @@ previous: Grade | null,
 /**
  * The grade differs from the recorded one (`grade_agencies`: and was recorded now).
  */
-changed: boolean, blacklisted: boolean, deductions: Array<Deduction>, };
+changed: boolean, blacklisted: boolean, 
+/**
+ * Removed from the platform (R12) and not restored, shown beside the grade.
+ */
+removal: RecordedAct | null, deductions: Array<Deduction>, };

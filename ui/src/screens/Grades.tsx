@@ -7,7 +7,7 @@ import type { Grade } from '../bindings/Grade';
 import type { GradedAgency } from '../bindings/GradedAgency';
 import { AgencyGradeHistory, DeductionList } from '../components/AgencyGradeHistory';
 import { DEDUCTION_KIND_LABELS } from '../i18n';
-import { BlacklistTag, GradeTag } from '../components/AgencyTags';
+import { BlacklistTag, GradeTag, RemovalTag } from '../components/AgencyTags';
 import { CapabilityPassRates } from '../components/CapabilityPassRates';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -75,6 +75,7 @@ export function Grades() {
         <>
           <GradeTag grade={a.grade} />
           <BlacklistTag blacklisted={a.blacklisted} />
+          <RemovalTag removal={a.removal} />
         </>
       ),
     },

@@ -42,6 +42,8 @@ pub struct GradedAgency {
     /// The grade differs from the recorded one (`grade_agencies`: and was recorded now).
     pub changed: bool,
     pub blacklisted: bool,
+    /// Removed from the platform (R12) and not restored, shown beside the grade.
+    pub removal: Option<safeserve_core::standing::RecordedAct>,
     pub deductions: Vec<Deduction>,
 }
 
@@ -355,6 +357,7 @@ fn compute(
     let mut rated = ratings(conn, only, since, today)?;
     let mut listed = active_agency_entries(conn, only)?;
     let mut unnotified = standing::unnotified_counties(conn, only, today)?;
+    let mut removals = standing::removals(conn, only)?;
     let recorded = current_grades(conn, only)?;
 
     let mut out = Vec::with_capacity(rows.len());
@@ -389,6 +392,7 @@ fn compute(
             grade: g.grade,
             previous,
             blacklisted: !inputs.blacklist.is_empty(),
+            removal: removals.remove(&id),
             deductions: g.deductions,
         });
     }
