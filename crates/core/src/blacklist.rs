@@ -3,8 +3,8 @@
 //! agency from government-commissioned work and is published. Whether the subject exists is
 //! for the store to say; everything else about a new entry is checked here.
 
+use crate::form::{past_date, problem, FieldProblem};
 use crate::labels::labelled_enum;
-use crate::message::Message;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -48,17 +48,6 @@ pub struct NewBlacklistEntry {
     pub entered_on: String,
 }
 
-/// What is wrong with a form, and which field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryProblem {
-    pub field: &'static str,
-    pub message: Message,
-}
-
-fn problem(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> EntryProblem {
-    EntryProblem { field, message: Message::new(zh, en) }
-}
-
 /// A checked entry: its ground and date are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedEntry {
@@ -67,7 +56,7 @@ pub struct CheckedEntry {
 }
 
 /// Evidence worth the name: long enough and not one character repeated.
-fn evidence_problem(evidence: &str) -> Option<EntryProblem> {
+fn evidence_problem(evidence: &str) -> Option<FieldProblem> {
     let text = evidence.trim();
     if text.is_empty() {
         return Some(problem(
@@ -89,7 +78,7 @@ fn evidence_problem(evidence: &str) -> Option<EntryProblem> {
 }
 
 /// Checks a new entry on `today`, field by field in form order; the first problem is returned.
-pub fn check_entry(e: &NewBlacklistEntry, today: NaiveDate) -> Result<CheckedEntry, EntryProblem> {
+pub fn check_entry(e: &NewBlacklistEntry, today: NaiveDate) -> Result<CheckedEntry, FieldProblem> {
     if e.subject_id.trim().is_empty() {
         return Err(problem("subject_id", "请选择列入名单的机构或人员", "Choose the agency or person to enter"));
     }
@@ -106,7 +95,7 @@ pub fn check_entry(e: &NewBlacklistEntry, today: NaiveDate) -> Result<CheckedEnt
     if e.entered_by.trim().is_empty() {
         return Err(problem("entered_by", "请填写决定人", "Give who decided the entry"));
     }
-    let entered_on = check_date("entered_on", &e.entered_on, today)?;
+    let entered_on = past_date("entered_on", &e.entered_on, today)?;
     Ok(CheckedEntry { ground, entered_on })
 }
 
@@ -118,33 +107,19 @@ pub fn check_lift(
     on: &str,
     entered_on: NaiveDate,
     today: NaiveDate,
-) -> Result<NaiveDate, EntryProblem> {
+) -> Result<NaiveDate, FieldProblem> {
     if reason.trim().is_empty() {
         return Err(problem("reason", "请填写移出名单的理由", "Give the reason for lifting the entry"));
     }
     if by.trim().is_empty() {
         return Err(problem("lifted_by", "请填写决定人", "Give who decided to lift the entry"));
     }
-    let day = check_date("lifted_on", on, today)?;
+    let day = past_date("lifted_on", on, today)?;
     if day < entered_on {
         return Err(problem(
             "lifted_on",
             format!("移出日期不能早于列入日期 {entered_on}"),
             format!("The lifting date cannot be before the entry date {entered_on}"),
-        ));
-    }
-    Ok(day)
-}
-
-fn check_date(field: &'static str, text: &str, today: NaiveDate) -> Result<NaiveDate, EntryProblem> {
-    let day: NaiveDate = text.trim().parse().map_err(|_| {
-        problem(field, format!("日期格式应为 YYYY-MM-DD：{text}"), format!("Dates are YYYY-MM-DD: {text}"))
-    })?;
-    if day > today {
-        return Err(problem(
-            field,
-            format!("日期 {day} 晚于今天（{today}）"),
-            format!("The date {day} is after today ({today})"),
         ));
     }
     Ok(day)

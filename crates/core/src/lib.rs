@@ -20,6 +20,7 @@ pub mod coverage;
 pub mod division;
 pub mod document;
 pub mod error_code;
+pub mod form;
 pub mod grading;
 pub mod hazard;
 pub mod ids;

@@ -4,6 +4,7 @@
 //! date, reason and who recorded it — never an agency field a later edit could overwrite — so
 //! the standing on any day is read from the acts, and a bureau can show how it came about.
 
+use crate::form::{past_date, problem, FieldProblem};
 use crate::labels::labelled_enum;
 use crate::message::Message;
 use crate::DivisionCode;
@@ -45,39 +46,15 @@ pub struct CheckedAct {
     pub decided_on: NaiveDate,
 }
 
-/// What is wrong with a form, and which field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActProblem {
-    pub field: &'static str,
-    pub message: Message,
-}
-
-fn problem(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> ActProblem {
-    ActProblem { field, message: Message::new(zh, en) }
-}
-
 /// Checks a form against the agency's current removal (`removed`: the removal in force, if
 /// any). A removal needs an agency on the platform and a restoration one that is off it; both
 /// need a reason. A notice names a county-level division. No act is dated after `today`.
-pub fn check(form: &NewAgencyAct, removed: Option<&RecordedAct>, today: NaiveDate) -> Result<CheckedAct, ActProblem> {
+pub fn check(form: &NewAgencyAct, removed: Option<&RecordedAct>, today: NaiveDate) -> Result<CheckedAct, FieldProblem> {
     let decided_by = form.decided_by.trim();
     if decided_by.is_empty() {
         return Err(problem("decided_by", "请填写记录人", "Say who records this"));
     }
-    let decided_on = NaiveDate::parse_from_str(form.decided_on.trim(), "%Y-%m-%d").map_err(|_| {
-        problem(
-            "decided_on",
-            format!("日期“{}”无法识别，请按 年-月-日 填写", form.decided_on),
-            format!("Cannot read the date \"{}\"; use YYYY-MM-DD", form.decided_on),
-        )
-    })?;
-    if decided_on > today {
-        return Err(problem(
-            "decided_on",
-            format!("日期 {decided_on} 晚于今天，不能预先记录"),
-            format!("{decided_on} is after today; an act is recorded once it has happened"),
-        ));
-    }
+    let decided_on = past_date("decided_on", &form.decided_on, today)?;
     let note = form.note.trim().to_owned();
     let county = match form.kind {
         AgencyActKind::PracticeNotice => {

@@ -9,13 +9,14 @@ use crate::supervision::grades::{self, GradedAgency};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use safeserve_core::blacklist::{self, BlacklistGround, EntryProblem, NewBlacklistEntry, SubjectKind};
+use safeserve_core::blacklist::{self, BlacklistGround, NewBlacklistEntry, SubjectKind};
+use safeserve_core::form::FieldProblem;
 use safeserve_core::grading::GradeRules;
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-fn invalid(p: EntryProblem) -> StoreError {
+fn invalid(p: FieldProblem) -> StoreError {
     StoreError::Invalid { field: p.field, message: p.message }
 }
 
