@@ -688,6 +688,8 @@ const TEXT = {
   imKeyPerson: { zh: '身份证号码（脱敏）', en: 'ID number (masked)' },
   imName: { zh: '名称', en: 'Name' },
   imPersonName: { zh: '姓名', en: 'Name' },
+  imKeyContract: { zh: '单位信用代码 · 起始日期', en: 'Enterprise code · first day' },
+  imContractName: { zh: '生产经营单位 ← 服务机构', en: 'Enterprise ← agency' },
   imProblems: { zh: '问题', en: 'Problems' },
   imChanges: { zh: '变更', en: 'Changes' },
   imConfirm: { zh: '确认导入 {n} 行', en: 'Import {n} rows' },

@@ -362,6 +362,17 @@ fn registers_go_out_as_a_ledger_and_come_back_unchanged() {
     assert_eq!(json["applied"]["changed"], 0);
     assert!(json["applied"]["unchanged"].as_u64().unwrap() > 10, "{json}");
 
+    // Contracts name their parties by credit code and come back as the same contracts.
+    let contracts = dir.path().join("合同台账.xlsx").to_string_lossy().into_owned();
+    let o = safeserve(&["ledger", "contracts", "--db", &db, "--to", &contracts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = safeserve(&["import", "contracts", &contracts, "--db", &db, "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!((json["applied"]["new"].as_u64(), json["applied"]["changed"].as_u64()), (Some(0), Some(0)), "{json}");
+    assert_eq!(json["applied"]["refused"], 0, "{json}");
+    assert!(json["applied"]["unchanged"].as_u64().unwrap() > 10, "{json}");
+
     let text = dir.path().join("名录.xlsx");
     std::fs::write(&text, "统一社会信用代码,企业名称\n").unwrap();
     let o = safeserve(&["import", "enterprises", text.to_str().unwrap(), "--db", &db]);

@@ -21,10 +21,12 @@ labelled_enum! {
         Enterprises = "enterprises", "生产经营单位", "Enterprises";
         People = "people", "从业人员", "People";
         Agencies = "agencies", "服务机构", "Agencies";
+        Contracts = "contracts", "服务合同", "Contracts";
     }
 }
 
 pub mod agencies;
+pub mod contracts;
 pub mod people;
 
 impl ImportKind {
@@ -34,6 +36,7 @@ impl ImportKind {
             ImportKind::Enterprises => &ENTERPRISE_COLUMNS,
             ImportKind::People => &people::PEOPLE_COLUMNS,
             ImportKind::Agencies => &agencies::AGENCY_COLUMNS,
+            ImportKind::Contracts => &contracts::CONTRACT_COLUMNS,
         }
     }
 }
@@ -76,7 +79,7 @@ impl Column {
             "role" => zh::<crate::register::StaffRole>(),
             "full_time" => vec!["专职", "兼职"],
             "cert_kind" => zh::<crate::register::CertificateKind>(),
-            "platform_registered" => vec!["是", "否"],
+            "platform_registered" | "government_commissioned" => vec!["是", "否"],
             _ => Vec::new(),
         }
     }
@@ -84,7 +87,10 @@ impl Column {
     /// A code made of digits that Excel must keep as text (or it drops leading zeros and,
     /// past 15 digits, the last ones).
     pub fn is_code(&self) -> bool {
-        matches!(self.key, "credit_code" | "division" | "phone" | "id_number" | "cert_number")
+        matches!(
+            self.key,
+            "credit_code" | "agency_code" | "enterprise_code" | "division" | "phone" | "id_number" | "cert_number"
+        )
     }
 }
 
@@ -267,6 +273,12 @@ impl Header {
         self.positions[i]
     }
 
+    /// A problem with column `key` of row `row`, the column named with its letter.
+    pub fn problem_at(&self, key: &str, row: u32, message: Message) -> RowProblem {
+        let letter = self.position(key).map(column_letter).unwrap_or_default();
+        RowProblem { row, column: format!("{}（{letter} 列）", self.column(key).header), message }
+    }
+
     fn column(&self, key: &str) -> &'static Column {
         #[expect(clippy::expect_used, reason = "every key asked for is one of the kind's columns")]
         self.kind.columns().iter().find(|c| c.key == key).expect("a column of this kind")
@@ -395,6 +407,63 @@ pub fn label<T: Labelled>(cell: &Cell) -> Result<T, Message> {
     })
 }
 
+/// Several labels in one cell, separated as clerks separate them (、，, ; / and spaces).
+pub(crate) fn labels<T: Labelled + PartialEq>(cell: &Cell) -> Result<Vec<T>, Message> {
+    let whole = text(cell);
+    let mut out = Vec::new();
+    for part in whole.split(['、', '，', ',', '；', ';', '/', ' ', '\n']).filter(|p| !p.is_empty()) {
+        let v = label::<T>(&Cell::Text(part.to_owned()))?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// 是 or 否.
+pub(crate) fn yes_no(cell: &Cell) -> Result<bool, Message> {
+    match cell {
+        Cell::Bool(b) => Ok(*b),
+        Cell::Error(e) => Err(formula_error(e)),
+        c => match text(c).as_str() {
+            "是" | "已登记" | "Y" | "y" | "1" => Ok(true),
+            "否" | "未登记" | "N" | "n" | "0" => Ok(false),
+            "" => Err(empty_required()),
+            other => Err(Message::new(format!("“{other}”应为“是”或“否”"), format!("{other:?} should be 是 or 否"))),
+        },
+    }
+}
+
+/// A non-negative number, as a cell or as text ("120", "120.5", "１２０").
+pub(crate) fn amount(cell: &Cell) -> Result<Option<f64>, Message> {
+    let bad = |t: &str| Message::new(format!("“{t}”不是数字"), format!("{t:?} is not a number"));
+    let n = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Number(n) => *n,
+        Cell::Error(e) => return Err(formula_error(e)),
+        c => {
+            let t = code(c)?.replace(',', "");
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse::<f64>().map_err(|_| bad(&text(c)))?
+        }
+    };
+    if !n.is_finite() || n < 0.0 {
+        return Err(bad(&text(cell)));
+    }
+    Ok(Some(n))
+}
+
+/// Fen as the yuan a clerk types: "30000", or "30000.50" where there are fen.
+pub(crate) fn yuan(fen: i64) -> String {
+    if fen % 100 == 0 {
+        format!("{}", fen / 100)
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
 /// The districts and townships a division cell may name, from the register of divisions.
 #[derive(Debug, Clone, Default)]
 pub struct DivisionNames {
@@ -491,9 +560,8 @@ impl<'a> RowReader<'a> {
     }
 
     fn problem(&mut self, key: &str, message: Message) {
-        let col = self.header.column(key);
-        let letter = self.header.position(key).map(column_letter).unwrap_or_default();
-        self.problems.push(RowProblem { row: self.row, column: format!("{}（{letter} 列）", col.header), message });
+        let problem = self.header.problem_at(key, self.row, message);
+        self.problems.push(problem);
     }
 
     fn check<T>(&mut self, key: &str, read: impl FnOnce(&Cell) -> Result<T, Message>) -> Option<T> {

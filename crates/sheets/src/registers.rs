@@ -62,6 +62,12 @@ pub fn plan<'a>(
                 read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
             Ok((planner.finish()?, read))
         }
+        ImportKind::Contracts => {
+            let mut planner = store.plan_contract_import()?;
+            let read =
+                read_register::<ImportError>(source, kind, |header, row, cells| Ok(planner.push(header, row, cells)?))?;
+            Ok((planner.finish(), read))
+        }
     }
 }
 
@@ -73,6 +79,7 @@ pub fn ledger(store: &Store, kind: ImportKind, division_prefix: &str, to: &Path)
         ImportKind::Enterprises => store.enterprise_ledger(division_prefix, |r| ledger.push(&r))?,
         ImportKind::People => store.people_ledger(division_prefix, |r| ledger.push(&r))?,
         ImportKind::Agencies => store.agency_ledger(division_prefix, |r| ledger.push(&r))?,
+        ImportKind::Contracts => store.contract_ledger(division_prefix, |r| ledger.push(&r))?,
     }
     Ok(ledger.finish(to)?)
 }

@@ -567,3 +567,133 @@ fn agencies_come_in_with_what_r1_asks_and_their_reference_fees_and_go_out_as_a_l
     let c = back.counts();
     assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 3, 0), "{back:#?}");
 }
+
+/// A store with two agencies (the first publishing a reference fee), two enterprises and one
+/// contract between the first agency and the first enterprise.
+fn contracts_store(dir: &Path) -> (Store, [String; 2]) {
+    use safeserve_core::register::{Agency, Contract, Enterprise, EnterpriseSize, Industry, ServiceType};
+    use safeserve_core::{AgencyId, ContractId, DivisionCode, EnterpriseId};
+    let mut store = store(dir);
+    let codes = ["91330106MA2B3C4D6", "91330106MA2B3C4D7"]
+        .map(|c| safeserve_core::CreditCode::complete(c).unwrap().as_str().to_owned());
+    let load = store.bulk_load().unwrap();
+    for (n, code, name) in [(1, AGENCY_A, "杭州安泰安全技术服务有限公司"), (2, AGENCY_B, "杭州衡安检测技术有限公司")]
+    {
+        let agency = Agency {
+            id: AgencyId(uuid::Uuid::from_u128(n)),
+            credit_code: code.into(),
+            name: name.into(),
+            address: "西湖区".into(),
+            office_area_m2: 120.0,
+            division: DivisionCode::parse("330106").unwrap(),
+            service_types: vec![ServiceType::SafetyManagement],
+            high_risk_industries: vec![],
+            platform_registered: true,
+            documents: vec![],
+        };
+        let fees = [(ServiceType::SafetyManagement, 3_000_000)].into_iter().collect();
+        load.agency(&agency, &fees, NOW).unwrap();
+    }
+    for (n, code, name) in [(21, &codes[0], "杭州某某化工有限公司"), (22, &codes[1], "杭州某某机械有限公司")]
+    {
+        let e = Enterprise {
+            id: EnterpriseId(uuid::Uuid::from_u128(n)),
+            credit_code: code.clone(),
+            name: name.into(),
+            address: "转塘街道某路 1 号".into(),
+            division: DivisionCode::parse("330106109").unwrap(),
+            industry: Industry::Chemical,
+            size: EnterpriseSize::Small,
+            park: None,
+            principal: "张三".into(),
+            safety_contact: String::new(),
+            phone: String::new(),
+        };
+        load.enterprise(&e, NOW).unwrap();
+    }
+    let held = Contract {
+        id: ContractId(uuid::Uuid::from_u128(31)),
+        agency: AgencyId(uuid::Uuid::from_u128(1)),
+        enterprise: EnterpriseId(uuid::Uuid::from_u128(21)),
+        service_types: vec![ServiceType::SafetyManagement],
+        content: "隐患排查".into(),
+        visits_per_year: 4,
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        fee_fen: 2_000_000,
+        acceptance_standard: "逐项验收".into(),
+        filed: false,
+        government_commissioned: false,
+    };
+    load.contract(&held, &Default::default(), NOW).unwrap();
+    load.finish().unwrap();
+    (store, codes)
+}
+
+#[test]
+fn contracts_come_in_between_registered_parties_and_meet_the_same_bars_as_one_typed_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, [e1, e2]) = contracts_store(dir.path());
+    let unknown = safeserve_core::CreditCode::complete("91330106MA2B3C4D8").unwrap().as_str().to_owned();
+    #[rustfmt::skip]
+    let rows: Vec<Vec<&str>> = vec![
+        // 机构代码 机构名 企业代码 企业名 服务类型 内容 次数 起 止 金额 验收标准 报备 报备日 政府委托
+        vec![AGENCY_A, "杭州安泰安全技术服务有限公司", &e1, "", "安全管理服务", "隐患排查", "6", "2026-01-01", "2026-12-31", "20000", "逐项验收"],
+        vec![AGENCY_A, "安泰公司", &e2, "", "安全管理服务", "隐患排查", "4", "2026/3/1", "2027/2/28", "5000", "", "转塘街道", "2026-03-02"],
+        vec![&unknown, "", &e2, "", "安全管理服务", "隐患排查", "4", "2026-01-01", "2026-12-31", "20000"],
+        vec![AGENCY_A, "", &e2, "", "安全管理服务", "隐患排查", "4", "2026-03-01", "2027-02-28", "5000"],
+        vec![AGENCY_A, "", &e1, "", "安全管理服务", "政府购买服务检查", "1", "2026-06-01", "2026-06-30", "3000", "", "", "", "是"],
+        vec![AGENCY_B, "", &e1, "", "安全管理服务", "隐患排查", "4", "2027年1月1日", "2027-12-31", "20000"],
+    ];
+    let file = register_workbook(dir.path(), "合同.xlsx", ImportKind::Contracts, &rows);
+    let (p, _) = plan(&store, ImportKind::Contracts, &file, TODAY).unwrap();
+    let c = p.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (2, 1, 0, 3), "{p:#?}");
+    let RowAction::Changed { changes } = &p.rows[0].action else { panic!("{:?}", p.rows[0]) };
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(
+        (changes[0].field.as_str(), changes[0].old.as_str(), changes[0].new.as_str()),
+        ("每年服务次数", "4", "6")
+    );
+    // R2 and the typed name are notes on the new contract, not refusals.
+    let notes: Vec<&str> = p.rows[1].notes.iter().map(|n| n.message.zh.as_str()).collect();
+    assert!(notes.iter().any(|n| n.contains("“安泰公司”与登记的“杭州安泰安全技术服务有限公司”不同")), "{notes:#?}");
+    assert!(notes.iter().any(|n| n.contains("疑似低价竞争")), "{notes:#?}");
+    let problems: Vec<String> = p.problems().map(|q| format!("{}|{}", q.column, q.message.zh)).collect();
+    for (column, says) in [
+        ("服务机构信用代码（A 列）", "未登记"),
+        ("服务起始日期（H 列）", "与第 3 行是同一份合同"),
+        ("政府委托（N 列）", "交叉服务"),
+    ] {
+        assert!(problems.iter().any(|q| q.starts_with(column) && q.contains(says)), "{column} {says}: {problems:#?}");
+    }
+
+    // The bureau removes the second agency from the platform before the clerk confirms: its
+    // new contract is refused at apply too, and nothing else of the file is lost.
+    let removal = safeserve_core::standing::NewAgencyAct {
+        agency_id: uuid::Uuid::from_u128(2).to_string(),
+        kind: safeserve_core::standing::AgencyActKind::PlatformRemoval,
+        county: None,
+        note: "严重失信，移除系统平台".into(),
+        decided_by: "西湖区应急管理局".into(),
+        decided_on: "2026-12-04".into(),
+    };
+    store.record_agency_act(&removal, uuid::Uuid::now_v7(), TODAY, NOW).unwrap();
+    let applied = store.apply_import(&p, &clerk(), "合同.xlsx", NOW).unwrap();
+    assert_eq!((applied.new, applied.changed, applied.refused), (1, 1, 4), "{applied:?}");
+    let (again, _) = plan(&store, ImportKind::Contracts, &file, TODAY).unwrap();
+    let c = again.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 4), "{again:#?}");
+    let removed = &again.rows[5];
+    assert!(
+        matches!(&removed.action, RowAction::Refused { problems } if problems[0].message.zh.contains("移除")),
+        "{removed:?}"
+    );
+
+    let out = dir.path().join("合同台账.xlsx");
+    assert_eq!(ledger(&store, ImportKind::Contracts, "", &out).unwrap(), 2);
+    let (back, _) = plan(&store, ImportKind::Contracts, &out, TODAY).unwrap();
+    let c = back.counts();
+    assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 0), "{back:#?}");
+    assert_eq!(ledger(&store, ImportKind::Contracts, "330110", &out).unwrap(), 0, "no contract in 余杭区");
+}

@@ -3,4 +3,4 @@
 /**
  * A register a workbook fills.
  */
-export type ImportKind = "enterprises" | "people" | "agencies";
+export type ImportKind = "enterprises" | "people" | "agencies" | "contracts";

@@ -196,6 +196,7 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, Message> = {
   enterprises: { zh: "生产经营单位", en: "Enterprises" },
   people: { zh: "从业人员", en: "People" },
   agencies: { zh: "服务机构", en: "Agencies" },
+  contracts: { zh: "服务合同", en: "Contracts" },
 };
 
 export const INDUSTRY_LABELS: Record<Industry, Message> = {

@@ -12,6 +12,7 @@ import type { PlannedRow } from '../bindings/PlannedRow';
 import type { RowFilter } from '../bindings/RowFilter';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { IMPORT_KIND_LABELS, keysOf, useI18n } from '../i18n';
+import type { TextKey } from '../i18n';
 import { useSession } from '../session';
 
 const PAGE = 50;
@@ -266,6 +267,14 @@ function PreviewTabs({ preview }: { preview: ImportPreview }) {
   );
 }
 
+/** What a planned row's key and name are, register by register. */
+const HEADINGS: Record<ImportKind, [TextKey, TextKey]> = {
+  enterprises: ['imKey', 'imName'],
+  agencies: ['imKey', 'imName'],
+  people: ['imKeyPerson', 'imPersonName'],
+  contracts: ['imKeyContract', 'imContractName'],
+};
+
 function PreviewRows({ token, kind, filter, total }: { token: string; kind: ImportKind; filter: RowFilter; total: number }) {
   const { t, m } = useI18n();
   const [page, setPage] = useState(1);
@@ -285,9 +294,9 @@ function PreviewRows({ token, kind, filter, total }: { token: string; kind: Impo
 
   const columns: TableColumnsType<PlannedRow> = [
     { title: t('imRow'), dataIndex: 'row', width: 64 },
-    { title: t(kind === 'people' ? 'imKeyPerson' : 'imKey'), dataIndex: 'key', width: 200 },
+    { title: t(HEADINGS[kind][0]), dataIndex: 'key', width: 200 },
     {
-      title: t(kind === 'people' ? 'imPersonName' : 'imName'),
+      title: t(HEADINGS[kind][1]),
       key: 'name',
       width: 240,
       // What the register should know without stopping the row (a second full-time post, a

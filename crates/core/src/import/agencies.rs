@@ -3,7 +3,7 @@
 //! serves) and the reference fees it publishes (R2), one agency a row.
 
 use super::{
-    code, column, empty_required, formula_error, label, text, Cell, Column, DivisionNames, FieldChange, Header,
+    amount, code, column, empty_required, labels, yes_no, yuan, Cell, Column, DivisionNames, FieldChange, Header,
     RowProblem,
 };
 use crate::codes::CreditCode;
@@ -102,54 +102,6 @@ pub struct AgencyRow {
     pub documents: Option<Vec<ManagementDocument>>,
     /// The fee of each service type whose column the sheet has, in fen; `None`: left empty.
     pub fees: Vec<(ServiceType, Option<i64>)>,
-}
-
-/// Several labels in one cell, separated as clerks separate them (、，, ; / and spaces).
-fn labels<T: Labelled + PartialEq>(cell: &Cell) -> Result<Vec<T>, Message> {
-    let whole = text(cell);
-    let mut out = Vec::new();
-    for part in whole.split(['、', '，', ',', '；', ';', '/', ' ', '\n']).filter(|p| !p.is_empty()) {
-        let v = label::<T>(&Cell::Text(part.to_owned()))?;
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    Ok(out)
-}
-
-/// 是 or 否.
-fn yes_no(cell: &Cell) -> Result<bool, Message> {
-    match cell {
-        Cell::Bool(b) => Ok(*b),
-        Cell::Error(e) => Err(formula_error(e)),
-        c => match text(c).as_str() {
-            "是" | "已登记" | "Y" | "y" | "1" => Ok(true),
-            "否" | "未登记" | "N" | "n" | "0" => Ok(false),
-            "" => Err(empty_required()),
-            other => Err(Message::new(format!("“{other}”应为“是”或“否”"), format!("{other:?} should be 是 or 否"))),
-        },
-    }
-}
-
-/// A non-negative number, as a cell or as text ("120", "120.5", "１２０").
-fn amount(cell: &Cell) -> Result<Option<f64>, Message> {
-    let bad = |t: &str| Message::new(format!("“{t}”不是数字"), format!("{t:?} is not a number"));
-    let n = match cell {
-        Cell::Empty => return Ok(None),
-        Cell::Number(n) => *n,
-        Cell::Error(e) => return Err(formula_error(e)),
-        c => {
-            let t = code(c)?.replace(',', "");
-            if t.is_empty() {
-                return Ok(None);
-            }
-            t.parse::<f64>().map_err(|_| bad(&text(c)))?
-        }
-    };
-    if !n.is_finite() || n < 0.0 {
-        return Err(bad(&text(cell)));
-    }
-    Ok(Some(n))
 }
 
 impl AgencyRow {
@@ -283,11 +235,7 @@ pub fn agency_cells(a: &Agency, division: &str, fees: &ReferenceFees) -> Vec<Str
         joined(&a.documents),
     ];
     for (_, service) in FEE_COLUMNS {
-        cells.push(
-            fees.get(&service)
-                .map(|f| if f % 100 == 0 { format!("{}", f / 100) } else { format!("{}.{:02}", f / 100, f % 100) })
-                .unwrap_or_default(),
-        );
+        cells.push(fees.get(&service).map(|f| yuan(*f)).unwrap_or_default());
     }
     cells
 }

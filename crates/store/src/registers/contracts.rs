@@ -6,12 +6,13 @@ use crate::base::rows::keys_json;
 use crate::base::rows::parse_id;
 use crate::base::rows::{keys_from_json, SERVICE_TYPE};
 use crate::base::views::{ContractView, NewContract};
-use crate::registers::standing;
+use crate::registers::{divisions, standing};
 use crate::{Store, StoreError};
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::commission::{self, CommissionConflict, HeldContract, Proposed};
 use safeserve_core::contract::{self, ContractFacts, ContractRules, ContractTerms, ReferenceFees};
+use safeserve_core::import::contracts::{Filing, Parties};
 use safeserve_core::register::{Contract, ServiceType};
 use safeserve_core::{ContractId, Message};
 
@@ -47,6 +48,98 @@ pub(crate) fn insert(conn: &Connection, c: &Contract, w: &Written, created_at: &
         w.filed_with,
         w.filed_on,
     ])?;
+    Ok(())
+}
+
+/// The register columns of a contract and its filing, as [`read`] takes them.
+const COLUMNS: &str =
+    "c.id, c.agency_id, c.enterprise_id, c.service_types, c.content, c.visits_per_year, c.starts_on, \
+     c.ends_on, c.fee_fen, c.acceptance_standard, c.filed, c.government_commissioned, c.filed_with, c.filed_on";
+
+fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Contract, Filing)> {
+    let filed_on: Option<String> = r.get(13)?;
+    Ok((
+        Contract {
+            id: parse_id(r, 0)?,
+            agency: parse_id(r, 1)?,
+            enterprise: parse_id(r, 2)?,
+            service_types: keys_from_json(SERVICE_TYPE, &r.get::<_, String>(3)?, ServiceType::from_key)?,
+            content: r.get(4)?,
+            visits_per_year: r.get(5)?,
+            starts_on: date(&r.get::<_, String>(6)?),
+            ends_on: date(&r.get::<_, String>(7)?),
+            fee_fen: r.get(8)?,
+            acceptance_standard: r.get(9)?,
+            filed: r.get(10)?,
+            government_commissioned: r.get(11)?,
+        },
+        Filing {
+            with: r.get::<_, Option<String>>(12)?.filter(|w| !w.trim().is_empty()),
+            on: filed_on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        },
+    ))
+}
+
+/// The contract between `agency` and `enterprise` whose term starts on `starts_on`: a ledger
+/// row names a contract so.
+pub(crate) fn by_key(
+    conn: &Connection,
+    agency: &str,
+    enterprise: &str,
+    starts_on: NaiveDate,
+) -> rusqlite::Result<Option<(Contract, Filing)>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM contracts c WHERE c.agency_id = ?1 AND c.enterprise_id = ?2 AND c.starts_on = ?3 \
+         ORDER BY c.seq LIMIT 1"
+    ))?
+    .query_row(params![agency, enterprise, starts_on.to_string()], read)
+    .optional()
+}
+
+/// Writes every register field of contract `c` (its id, parties, written terms and record
+/// date stay).
+pub(crate) fn update(conn: &Connection, c: &Contract, filing: &Filing) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE contracts SET service_types = ?2, content = ?3, visits_per_year = ?4, starts_on = ?5, ends_on = ?6, \
+         fee_fen = ?7, acceptance_standard = ?8, filed = ?9, government_commissioned = ?10, filed_with = ?11, \
+         filed_on = ?12 WHERE id = ?1",
+    )?
+    .execute(params![
+        c.id.to_string(),
+        keys_json(&c.service_types, ServiceType::key),
+        c.content,
+        c.visits_per_year,
+        c.starts_on.to_string(),
+        c.ends_on.to_string(),
+        c.fee_fen,
+        c.acceptance_standard,
+        c.filed,
+        c.government_commissioned,
+        filing.with,
+        filing.on.map(|d| d.to_string()),
+    ])?;
+    Ok(())
+}
+
+/// Every contract with an enterprise in a division (code prefix, empty for all), in the order
+/// recorded, with both parties' credit codes and names.
+pub(crate) fn each(
+    conn: &Connection,
+    division_prefix: &str,
+    mut f: impl FnMut(Contract, Filing, Parties<'_>),
+) -> Result<(), StoreError> {
+    let (lo, hi) = divisions::prefix_range(division_prefix);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, a.credit_code, a.name, e.credit_code, e.name FROM contracts c \
+         JOIN agencies a ON a.id = c.agency_id JOIN enterprises e ON e.id = c.enterprise_id \
+         WHERE ?1 = '' OR (e.division >= ?1 AND e.division < ?2) ORDER BY c.seq"
+    ))?;
+    let mut rows = stmt.query(params![lo, hi])?;
+    while let Some(r) = rows.next()? {
+        let (c, filing) = read(r)?;
+        let names: [String; 4] = [r.get(14)?, r.get(15)?, r.get(16)?, r.get(17)?];
+        f(c, filing, Parties { agency: (&names[0], &names[1]), enterprise: (&names[2], &names[3]) });
+    }
     Ok(())
 }
 

@@ -17,8 +17,10 @@ use std::collections::HashMap;
 use ts_rs::TS;
 
 mod agencies;
+mod contracts;
 mod people;
 pub use agencies::AgencyPlanner;
+pub use contracts::ContractPlanner;
 pub use people::PeoplePlanner;
 
 /// What one row of the workbook would do.
@@ -58,6 +60,7 @@ enum Record {
     Enterprise(EnterpriseRow),
     Person(safeserve_core::import::people::PersonRecord),
     Agency(safeserve_core::import::agencies::AgencyRow),
+    Contract(safeserve_core::import::contracts::ContractRow),
 }
 
 impl PlannedRow {
@@ -200,6 +203,9 @@ impl Store {
             }
             ImportKind::Agencies => {
                 self.apply_agency_import(plan, by, file, now, || safeserve_core::AgencyId(uuid::Uuid::now_v7()))
+            }
+            ImportKind::Contracts => {
+                self.apply_contract_import(plan, by, file, now, || safeserve_core::ContractId(uuid::Uuid::now_v7()))
             }
         }
     }
