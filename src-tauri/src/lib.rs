@@ -109,6 +109,8 @@ pub fn run() {
             commands::visits::visit_detail,
             commands::visits::unfinished_visits,
             commands::visits::recent_visits,
+            commands::visits::find_visits,
+            commands::visits::export_records,
             commands::visits::save_visit_field,
             commands::visits::end_visit,
             commands::visits::add_hazard,

@@ -468,6 +468,18 @@ impl App {
         Ok(self.wait_for(css).await?.text().await?)
     }
 
+    /// Chooses `label` in the antd select at `css` as a person at the keyboard does: opens it,
+    /// types the label, and takes the option it offers with Enter (WebDriver clicks on antd's
+    /// options are not reliably taken).
+    pub async fn choose(&self, css: &str, label: &str) -> Result<()> {
+        self.click(css).await?;
+        let input = self.wait_for(&format!("{css} input")).await?;
+        input.send_keys(label).await?;
+        self.wait_for(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active").await?;
+        input.send_keys("\u{E007}").await?;
+        until("the option is chosen", async || Ok(self.text(css).await.unwrap_or_default().contains(label))).await
+    }
+
     /// The app on `db` as a laptop that signs and prints: no PDF viewer, its own device key,
     /// cache folder (where opened PDFs are written) and documents folder (where exports go),
     /// all inside `dir`.

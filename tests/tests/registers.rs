@@ -235,19 +235,6 @@ async fn people_come_in_with_their_posts_and_a_second_full_time_post_is_shown_no
     result
 }
 
-/// Chooses `label` in the searchable antd select under `css`: types it and takes the option
-/// offered with Enter, as a person at the keyboard does (WebKit's driver does not click the
-/// options of this select).
-async fn choose(app: &App, css: &str, label: &str) -> Result<()> {
-    app.click(css).await?;
-    let input = app.wait_for(&format!("{css} input")).await?;
-    input.send_keys(label).await?;
-    app.wait_for(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active").await?;
-    input.send_keys("\u{E007}").await?;
-    safeserve_e2e::until("the option is chosen", async || Ok(app.text(css).await.unwrap_or_default().contains(label)))
-        .await
-}
-
 /// 执业告知 and 移除系统平台 on an agency's screen: a county served without a notice is an unmet
 /// R1 condition until the supervisor records the notice; the removal, with its reason, shows on
 /// the agency and in the agency list, and the laptop then refuses the agency a new contract; a
@@ -310,7 +297,7 @@ async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_p
         let before = app.client.find_all(Locator::Css("[data-testid=agency-act]")).await?.len();
         app.click("[data-testid=notice-add]").await?;
         app.settled().await?;
-        choose(&app, "[data-testid=agency-act-county]", &county).await?;
+        app.choose("[data-testid=agency-act-county]", &county).await?;
         app.wait_for("[data-testid=agency-act-note]").await?.send_keys("杭应急告〔2026〕118号").await?;
         app.wait_for("[data-testid=agency-act-by]").await?.send_keys("王建国").await?;
         app.click("[data-testid=agency-act-submit]").await?;

@@ -4,8 +4,8 @@
 use anyhow::{ensure, Context, Result};
 use fantoccini::Locator;
 use safeserve_demo::{self as demo, DemoSize};
-use safeserve_e2e::today;
 use safeserve_e2e::{desktop_binary, App};
+use safeserve_e2e::{today, until};
 use safeserve_store::views::{EnterpriseQuery, EnterpriseSummary};
 use safeserve_store::Store;
 use std::path::Path;
@@ -154,4 +154,79 @@ async fn hazard_levels(app: &App) -> Result<Vec<String>> {
         out.push(card.attr("data-level").await?.unwrap_or_default());
     }
     Ok(out)
+}
+
+/// 检查与隐患台账 on the visits screen: a date range picked, a district and a kind chosen and
+/// major hazards ticked narrow the list to what the store holds for that filter, and the
+/// hazard ledger exported holds exactly the hazards the screen counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_filters_the_visits_and_exports_the_hazards_they_found() -> Result<()> {
+    use safeserve_core::records::{RecordFilter, HAZARD_COLUMNS};
+    use safeserve_core::visit::VisitKind;
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let filter = RecordFilter {
+        from: Some("2026-03-01".into()),
+        to: Some("2026-11-30".into()),
+        within: Some("330106".into()),
+        kind: Some(VisitKind::Service),
+        major_only: true,
+    };
+    let (all, expected) = {
+        let store = safeserve_e2e::open_db(&db)?;
+        let all = store.find_visits(&RecordFilter::default().check()?, 1)?;
+        (all, store.find_visits(&filter.check()?, 1)?)
+    };
+    ensure!(expected.total > 0 && expected.total < all.total, "the demo has visits to narrow down");
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let found = async |what: &str| -> Result<(u32, u32)> {
+        let el = app.wait_for("[data-testid=record-ledgers][data-state=ready] [data-testid=records-found]").await?;
+        let n = |v: Option<String>| v.and_then(|v| v.parse().ok()).with_context(|| format!("{what}: a count"));
+        Ok((n(el.attr("data-visits").await?)?, n(el.attr("data-hazards").await?)?))
+    };
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-visits]").await?;
+        ensure!(found("everything").await? == (all.total, all.hazards), "unfiltered, every visit is counted");
+
+        // The range typed as a clerk types it: the first day, Enter, the last day, Enter.
+        let inputs = app.client.find_all(Locator::Css("[data-testid=records-range] input")).await?;
+        ensure!(inputs.len() == 2, "a range has two inputs");
+        inputs[0].click().await?;
+        inputs[0].send_keys("2026-03-01\u{E007}").await?;
+        inputs[1].send_keys("2026-11-30\u{E007}").await?;
+        app.choose("[data-testid=records-within]", "西湖区").await?;
+        app.choose("[data-testid=records-kind]", "技术服务").await?;
+        app.click("[data-testid=records-major]").await?;
+        until("the list narrows to the filter", async || {
+            Ok(found("filtered").await.ok() == Some((expected.total, expected.hazards)))
+        })
+        .await?;
+        app.look("records-filtered.png").await?;
+
+        app.click("[data-testid=records-export-hazards]").await?;
+        let written = app.wait_for("[data-testid=records-written]").await?.attr("data-path").await?.unwrap_or_default();
+        let rows = ledger_rows(Path::new(&written))?;
+        ensure!(rows.len() as u32 == expected.hazards, "{} rows for {} hazards", rows.len(), expected.hazards);
+        let level = HAZARD_COLUMNS.iter().position(|c| *c == "等级").context("a level column")?;
+        ensure!(rows.iter().all(|r| r[level] == "重大隐患"), "major hazards only");
+        let _ = std::fs::remove_file(&written);
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("records-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
+
+/// The rows of a ledger's first sheet below its header.
+fn ledger_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path)?;
+    let range = book.worksheet_range_at(0).context("a sheet")??;
+    Ok(range.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect())
 }

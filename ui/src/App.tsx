@@ -434,7 +434,7 @@ function Screen(props: {
     case 'people':
       return <People text={props.peopleText} onTextChange={props.setPeopleText} onRegisterChanged={props.onRegisterChanged} />;
     case 'visits':
-      return <Visits />;
+      return <Visits divisions={props.divisions} />;
     case 'visit':
       return <Visit key={route.id} id={route.id} />;
     case 'verify':

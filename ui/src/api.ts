@@ -20,6 +20,9 @@ import type { BackupsView } from './bindings/BackupsView';
 import type { Holding } from './bindings/Holding';
 import type { ImportDone } from './bindings/ImportDone';
 import type { ImportKind } from './bindings/ImportKind';
+import type { RecordFilter } from './bindings/RecordFilter';
+import type { RecordKind } from './bindings/RecordKind';
+import type { VisitPage } from './bindings/VisitPage';
 import type { ImportPreview } from './bindings/ImportPreview';
 import type { ImportRows } from './bindings/ImportRows';
 import type { RowFilter } from './bindings/RowFilter';
@@ -216,6 +219,10 @@ export const api = {
   /** Writes the register's ledger (`within` a division code, `null` for all); answers the file. */
   exportLedger: (kind: ImportKind, within: string | null, path: string | null) =>
     call<string>('export_ledger', { kind, within, path }),
+  /** 检查与隐患台账: the visits a filter selects (the newest 500) and the totals. */
+  findVisits: (filter: RecordFilter) => call<VisitPage>('find_visits', { filter }),
+  exportRecords: (kind: RecordKind, filter: RecordFilter, path: string | null) =>
+    call<string>('export_records', { kind, filter, path }),
 
   // Accident back-trace (R12)
   /** `date` YYYY-MM-DD, the accident day; `months` back from it (`null`: 12). */

@@ -5,7 +5,8 @@ use crate::message::Message;
 use chrono::NaiveDate;
 
 /// What is wrong with a form, and which field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
 pub struct FieldProblem {
     pub field: &'static str,
     pub message: Message,

@@ -89,8 +89,8 @@ fn screaming_snake(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::{
-        access, audit, backtrace, blacklist, coverage, document, grading, hazard, import, register, standing, sync,
-        visit,
+        access, audit, backtrace, blacklist, coverage, document, grading, hazard, import, records, register, standing,
+        sync, visit,
     };
 
     /// Every labelled enum, each with its TypeScript table.
@@ -120,6 +120,7 @@ mod tests {
             hazard::HazardGap,
             hazard::HazardStatus,
             import::ImportKind,
+            records::RecordKind,
             register::Industry,
             register::ServiceType,
             register::StaffRole,

@@ -30,6 +30,7 @@ pub mod letter;
 pub mod message;
 pub mod migration;
 pub mod qualification;
+pub mod records;
 pub mod register;
 pub mod signer;
 pub mod standing;

@@ -14,4 +14,4 @@ pub mod write;
 pub use read::{read_register, ReadSummary, SheetError, Source, MAX_ROWS};
 pub mod registers;
 
-pub use registers::{ledger, plan, ImportError};
+pub use registers::{ledger, plan, records, ImportError};

@@ -4,6 +4,7 @@
 use crate::read::{read_register, ReadSummary, SheetError, Source};
 use chrono::NaiveDate;
 use safeserve_core::import::ImportKind;
+use safeserve_core::records::{CheckedFilter, RecordKind};
 use safeserve_core::{ErrorCode, Message};
 use safeserve_store::import::ImportPlan;
 use safeserve_store::{Store, StoreError};
@@ -80,6 +81,23 @@ pub fn ledger(store: &Store, kind: ImportKind, division_prefix: &str, to: &Path)
         ImportKind::People => store.people_ledger(division_prefix, |r| ledger.push(&r))?,
         ImportKind::Agencies => store.agency_ledger(division_prefix, |r| ledger.push(&r))?,
         ImportKind::Contracts => store.contract_ledger(division_prefix, |r| ledger.push(&r))?,
+    }
+    Ok(ledger.finish(to)?)
+}
+
+/// Writes the ledger `kind` of the evidence `filter` selects to the workbook `to` (hazard
+/// states as of `today`). Returns the number of rows.
+pub fn records(
+    store: &Store,
+    kind: RecordKind,
+    filter: &CheckedFilter,
+    today: NaiveDate,
+    to: &Path,
+) -> Result<u32, ImportError> {
+    let mut ledger = crate::write::Ledger::of_records(&format!("{}台账", kind.label_zh()), kind.columns())?;
+    match kind {
+        RecordKind::Visits => store.visit_ledger(filter, |r| ledger.push(&r))?,
+        RecordKind::Hazards => store.hazard_ledger(filter, today, |r| ledger.push(&r))?,
     }
     Ok(ledger.finish(to)?)
 }

@@ -99,7 +99,7 @@ pub fn template(kind: ImportKind) -> Result<Vec<u8>, SheetError> {
 /// marks), one row per record, each written as it comes so a register of any size is never
 /// whole in memory.
 pub struct Ledger {
-    kind: ImportKind,
+    columns: usize,
     book: Workbook,
     rows: u32,
     /// The first error writing a row; [`Ledger::finish`] reports it.
@@ -112,7 +112,23 @@ impl Ledger {
         let ws = book.add_worksheet_with_constant_memory().map_err(write_error)?;
         ws.set_name(kind.label_zh()).map_err(write_error)?;
         header(ws, kind.columns(), false).map_err(write_error)?;
-        Ok(Ledger { kind, book, rows: 0, failed: None })
+        Ok(Ledger { columns: kind.columns().len(), book, rows: 0, failed: None })
+    }
+
+    /// A ledger of the evidence (visits, hazards): a sheet named `sheet` with `columns` as
+    /// its header; nothing in it is read back, so no column is a code or a choice.
+    pub fn of_records(sheet: &str, columns: &[&str]) -> Result<Self, SheetError> {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet_with_constant_memory().map_err(write_error)?;
+        ws.set_name(sheet).map_err(write_error)?;
+        let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+        for (c, title) in columns.iter().enumerate() {
+            let width = (title.chars().count() as f64 * 2.1).max(12.0);
+            ws.set_column_width(c as u16, width).map_err(write_error)?;
+            ws.write_string_with_format(0, c as u16, *title, &bold).map_err(write_error)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(write_error)?;
+        Ok(Ledger { columns: columns.len(), book, rows: 0, failed: None })
     }
 
     /// Adds one record's row, in the register's columns.
@@ -121,7 +137,7 @@ impl Ledger {
             return;
         }
         let r = self.rows + 1;
-        let columns = self.kind.columns().len();
+        let columns = self.columns;
         let written = self.book.worksheet_from_index(0).and_then(|ws| {
             for (c, value) in row.iter().enumerate().take(columns).filter(|(_, v)| !v.is_empty()) {
                 ws.write_string(r, c as u16, value)?;

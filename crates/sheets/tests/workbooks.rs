@@ -697,3 +697,59 @@ fn contracts_come_in_between_registered_parties_and_meet_the_same_bars_as_one_ty
     assert_eq!((c.new, c.changed, c.unchanged, c.refused), (0, 0, 2, 0), "{back:#?}");
     assert_eq!(ledger(&store, ImportKind::Contracts, "330110", &out).unwrap(), 0, "no contract in 余杭区");
 }
+
+/// Rows of the first sheet of `path` below its header, as text.
+fn sheet_rows(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[test]
+fn visits_and_hazards_go_out_as_the_screen_filters_them() {
+    use safeserve_core::records::{RecordFilter, RecordKind, HAZARD_COLUMNS, VISIT_COLUMNS};
+    use safeserve_core::visit::VisitKind;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    safeserve_demo::generate(&db, safeserve_demo::DemoSize::Small, safeserve_demo::DEFAULT_SEED, TODAY).unwrap();
+    let store = Store::open(&db).unwrap();
+    let everything = store.find_visits(&RecordFilter::default().check().unwrap(), 10).unwrap();
+    assert_eq!(everything.visits.len(), 10);
+
+    let filter = RecordFilter {
+        from: Some("2026-03-01".into()),
+        to: Some("2026-11-30".into()),
+        within: Some("330106".into()),
+        kind: Some(VisitKind::Service),
+        major_only: true,
+    }
+    .check()
+    .unwrap();
+    let page = store.find_visits(&filter, 100_000).unwrap();
+    assert!(page.total > 0 && page.total < everything.total, "{} of {}", page.total, everything.total);
+    assert_eq!(page.visits.len() as u32, page.total);
+    for v in &page.visits {
+        assert!(("2026-03-01".."2026-12-01").contains(&&v.started_at[..10]), "{}", v.started_at);
+        assert!(v.kind == VisitKind::Service && v.hazards_major > 0, "{v:?}");
+    }
+    // The hazard count the screen shows is the sum of the listed visits' major hazards.
+    assert_eq!(page.hazards, page.visits.iter().map(|v| v.hazards_major).sum::<u32>());
+
+    let visits = dir.path().join("检查记录台账.xlsx");
+    assert_eq!(safeserve_sheets::records(&store, RecordKind::Visits, &filter, TODAY, &visits).unwrap(), page.total);
+    let rows = sheet_rows(&visits);
+    assert_eq!(rows.len() as u32, page.total);
+    let col = |name: &str| VISIT_COLUMNS.iter().position(|c| *c == name).unwrap();
+    for r in &rows {
+        assert!(r[col("所在区划")].starts_with("西湖区"), "{r:?}");
+        assert_eq!(r[col("检查类别")], "技术服务");
+        assert_ne!(r[col("重大隐患（项）")], "0");
+    }
+
+    let hazards = dir.path().join("隐患台账.xlsx");
+    assert_eq!(safeserve_sheets::records(&store, RecordKind::Hazards, &filter, TODAY, &hazards).unwrap(), page.hazards);
+    let rows = sheet_rows(&hazards);
+    let col = |name: &str| HAZARD_COLUMNS.iter().position(|c| *c == name).unwrap();
+    assert!(rows.iter().all(|r| r[col("等级")] == "重大隐患" && !r[col("整改状态")].is_empty()), "{rows:#?}");
+}

@@ -26,7 +26,7 @@ pub use base::wal::wal_path;
 pub use base::{audit, backups, encryption, keys, search, views};
 pub use composites::documents::SignerTrust;
 pub use composites::{bulk, documents, sync};
-pub use evidence::photos;
+pub use evidence::{photos, records};
 pub use registers::import;
 pub use supervision::{blacklist, evaluations, grades, letters};
 

@@ -5,14 +5,18 @@ use super::registers::{now, parse, today};
 use crate::error::CommandError;
 use crate::state::{AppState, Recorded};
 use safeserve_core::access::Act;
+use safeserve_core::audit::AuditAct;
 use safeserve_core::capability::Mismatch;
 use safeserve_core::hazard::HazardEventKind;
+use safeserve_core::records::{RecordFilter, RecordKind};
 use safeserve_core::visit::VisitKind;
 use safeserve_core::{AgencyId, ErrorCode, HazardId, Message, PersonId, VisitId};
 use safeserve_store::photos::Copy;
+use safeserve_store::records::VisitPage;
 use safeserve_store::views::*;
+use safeserve_store::StoreError;
 use tauri::ipc::{InvokeBody, Request, Response};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 #[tauri::command]
 pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, CommandError> {
@@ -72,6 +76,45 @@ pub async fn visit_detail(state: State<'_, AppState>, id: String) -> Result<Visi
 pub async fn recent_visits(state: State<'_, AppState>) -> Result<Vec<VisitSummary>, CommandError> {
     state.require(Act::View).await?;
     state.with_store(|s| Ok(s.visits(None, 100)?)).await
+}
+
+/// The most visits one page of the ledger screen lists; the workbook holds every one.
+const FOUND_LIMIT: usize = 500;
+
+/// 检查与隐患台账: the visits `filter` selects, newest first, and how many visits and hazards
+/// the ledgers would hold.
+#[tauri::command]
+pub async fn find_visits(state: State<'_, AppState>, filter: RecordFilter) -> Result<VisitPage, CommandError> {
+    state.require(Act::View).await?;
+    state
+        .with_reader(move |s| {
+            let checked = filter.check().map_err(StoreError::from)?;
+            Ok(s.find_visits(&checked, FOUND_LIMIT)?)
+        })
+        .await
+}
+
+/// 导出台账 of the evidence: the visits `filter` selects, or the hazards they found, to a
+/// workbook (文档/SafeServe 导出 unless `path`). Answers the file written.
+#[tauri::command]
+pub async fn export_records(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: RecordKind,
+    filter: RecordFilter,
+    path: Option<String>,
+) -> Result<String, CommandError> {
+    state.require(Act::Export).await?;
+    let checked = filter.check().map_err(StoreError::from)?;
+    let path = super::export_target(&app, path, &format!("{}台账-{}.xlsx", kind.label_zh(), today()))?;
+    let (written, rows) = state
+        .with_reader(move |s| {
+            let rows = safeserve_sheets::records(s, kind, &checked, today(), &path)?;
+            Ok((path.display().to_string(), rows))
+        })
+        .await?;
+    state.audit(AuditAct::Export, written.clone(), format!("{rows} 行")).await;
+    Ok(written)
 }
 
 #[tauri::command]

@@ -24,6 +24,7 @@ import type { ItemResult } from './ItemResult';
 import type { ManagementDocument } from './ManagementDocument';
 import type { Measure } from './Measure';
 import type { RaterKind } from './RaterKind';
+import type { RecordKind } from './RecordKind';
 import type { Role } from './Role';
 import type { ServiceType } from './ServiceType';
 import type { SignerRole } from './SignerRole';
@@ -197,6 +198,11 @@ export const IMPORT_KIND_LABELS: Record<ImportKind, Message> = {
   people: { zh: "从业人员", en: "People" },
   agencies: { zh: "服务机构", en: "Agencies" },
   contracts: { zh: "服务合同", en: "Contracts" },
+};
+
+export const RECORD_KIND_LABELS: Record<RecordKind, Message> = {
+  visits: { zh: "检查记录", en: "Visits" },
+  hazards: { zh: "隐患", en: "Hazards" },
 };
 
 export const INDUSTRY_LABELS: Record<Industry, Message> = {

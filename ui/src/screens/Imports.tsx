@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, FileExcelOutlined, FolderOpenOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, FileExcelOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Radio, Select, Statistic, Table, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { DragEvent, HTMLAttributes } from 'react';
@@ -11,6 +11,7 @@ import type { ImportPreview } from '../bindings/ImportPreview';
 import type { PlannedRow } from '../bindings/PlannedRow';
 import type { RowFilter } from '../bindings/RowFilter';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Written } from '../components/Written';
 import { IMPORT_KIND_LABELS, keysOf, useI18n } from '../i18n';
 import type { TextKey } from '../i18n';
 import { useSession } from '../session';
@@ -48,39 +49,6 @@ function KindSelect({ value, onChange, testId }: { value: ImportKind; onChange: 
         value: k,
         label: <span data-testid={`${testId}-${k}`}>{l(IMPORT_KIND_LABELS[k])}</span>,
       }))}
-    />
-  );
-}
-
-/** A file SafeServe wrote, with the button that shows it in its folder. */
-function Written({ label, path, testId, onClose }: { label: string; path: string; testId: string; onClose: () => void }) {
-  const { t, m } = useI18n();
-  const [problem, setProblem] = useState<string | null>(null);
-  return (
-    <Alert
-      type="success"
-      showIcon
-      closable={{ onClose }}
-      data-testid={testId}
-      data-path={path}
-      title={
-        <>
-          {label}{' '}
-          <Typography.Text code copyable>
-            {path}
-          </Typography.Text>
-        </>
-      }
-      description={problem ?? undefined}
-      action={
-        <Button
-          size="small"
-          icon={<FolderOpenOutlined />}
-          onClick={() => api.revealFile(path).catch((e: unknown) => setProblem(m(toCommandError(e).message)))}
-        >
-          {t('imOpenFolder')}
-        </Button>
-      }
     />
   );
 }

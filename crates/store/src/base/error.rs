@@ -147,6 +147,13 @@ impl SyncDataError {
     }
 }
 
+/// A form core refused: the field it names and why.
+impl From<safeserve_core::form::FieldProblem> for StoreError {
+    fn from(p: safeserve_core::form::FieldProblem) -> Self {
+        StoreError::Invalid { field: p.field, message: p.message }
+    }
+}
+
 impl StoreError {
     pub fn code(&self) -> ErrorCode {
         match self {

@@ -95,7 +95,7 @@ pub(crate) fn insert(conn: &Connection, h: &Inserted<'_>, now: &str) -> rusqlite
     Ok(seq)
 }
 
-fn events_of(conn: &Connection, hazard: i64) -> Result<Vec<HazardEvent>, StoreError> {
+pub(crate) fn events_of(conn: &Connection, hazard: i64) -> Result<Vec<HazardEvent>, StoreError> {
     let mut stmt =
         conn.prepare_cached("SELECT kind, substr(at, 1, 10) FROM hazard_events WHERE hazard_seq = ?1 ORDER BY seq")?;
     let rows = stmt.query_map([hazard], |r| {

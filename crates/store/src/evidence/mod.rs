@@ -3,4 +3,5 @@
 
 pub(crate) mod hazards;
 pub mod photos;
+pub mod records;
 pub(crate) mod visits;

@@ -99,7 +99,7 @@ pub(crate) fn require_open(conn: &Connection, id: &str) -> Result<(), StoreError
     }
 }
 
-const SUMMARY_SQL: &str = "SELECT v.id, v.kind, coalesce(v.enterprise_id, v.agency_id), \
+pub(crate) const SUMMARY_SQL: &str = "SELECT v.id, v.kind, coalesce(v.enterprise_id, v.agency_id), \
     coalesce(e.name, a.name), v.started_at, v.ended_at, t.title, \
     (SELECT group_concat(p.name, '、') FROM (SELECT p.name FROM visit_people vp JOIN people p ON p.id = vp.person_id \
        WHERE vp.visit_id = v.id ORDER BY vp.position) p), \
@@ -108,7 +108,7 @@ const SUMMARY_SQL: &str = "SELECT v.id, v.kind, coalesce(v.enterprise_id, v.agen
     FROM visits v LEFT JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN agencies a ON a.id = v.agency_id \
     JOIN templates t ON t.key = v.template_key AND t.version = v.template_version";
 
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitSummary> {
+pub(crate) fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<VisitSummary> {
     let kind: String = r.get(1)?;
     let people: Option<String> = r.get(7)?;
     Ok(VisitSummary {

@@ -110,8 +110,7 @@ impl Store {
             return Err(StoreError::NotFound { what: "agency", id: agency.to_owned() });
         }
         let removal = removals(&tx, Some(agency))?.remove(agency);
-        let checked = standing::check(form, removal.as_ref(), today)
-            .map_err(|p| StoreError::Invalid { field: p.field, message: p.message })?;
+        let checked = standing::check(form, removal.as_ref(), today)?;
         if let Some(county) = &checked.county {
             if !divisions::exists(&tx, county.as_str())? {
                 return Err(StoreError::Invalid {

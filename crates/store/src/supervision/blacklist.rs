@@ -10,15 +10,10 @@ use crate::{Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use safeserve_core::blacklist::{self, BlacklistGround, NewBlacklistEntry, SubjectKind};
-use safeserve_core::form::FieldProblem;
 use safeserve_core::grading::GradeRules;
 use safeserve_core::Message;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-fn invalid(p: FieldProblem) -> StoreError {
-    StoreError::Invalid { field: p.field, message: p.message }
-}
 
 fn subject_name(conn: &Connection, kind: SubjectKind, id: &str) -> rusqlite::Result<Option<String>> {
     let sql = match kind {
@@ -116,7 +111,7 @@ impl Store {
         today: NaiveDate,
         now: &str,
     ) -> Result<BlacklistChange, StoreError> {
-        let checked = blacklist::check_entry(form, today).map_err(invalid)?;
+        let checked = blacklist::check_entry(form, today)?;
         let subject = form.subject_id.trim();
         let tx = self.conn.unchecked_transaction()?;
         if subject_name(&tx, form.subject_kind, subject)?.is_none() {
@@ -170,8 +165,7 @@ impl Store {
             });
         }
         let entered_on: NaiveDate = e.entered_on.parse().unwrap_or(NaiveDate::MIN);
-        let on = blacklist::check_lift(&lift.reason, &lift.lifted_by, &lift.lifted_on, entered_on, today)
-            .map_err(invalid)?;
+        let on = blacklist::check_lift(&lift.reason, &lift.lifted_by, &lift.lifted_on, entered_on, today)?;
         let checked = BlacklistLiftView {
             reason: lift.reason.trim().to_owned(),
             lifted_by: lift.lifted_by.trim().to_owned(),
