@@ -110,6 +110,7 @@ pub fn run() {
             commands::visits::unfinished_visits,
             commands::visits::recent_visits,
             commands::visits::find_visits,
+            commands::registers::save_agency,
             commands::visits::export_records,
             commands::visits::save_visit_field,
             commands::visits::end_visit,

@@ -468,6 +468,15 @@ impl App {
         Ok(self.wait_for(css).await?.text().await?)
     }
 
+    /// Replaces what the input at `css` holds with `text` as a person does, Ctrl+A then typing:
+    /// WebDriver's clear sets the value behind React's back and the form keeps the old one.
+    pub async fn retype(&self, css: &str, text: &str) -> Result<()> {
+        let input = self.wait_for(css).await?;
+        input.send_keys("\u{E009}a\u{E009}").await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Chooses `label` in the antd select at `css` as a person at the keyboard does: opens it,
     /// types the label, and takes the option it offers with Enter (WebDriver clicks on antd's
     /// options are not reliably taken).

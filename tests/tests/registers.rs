@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use safeserve_core::import::ImportKind;
 use safeserve_core::CreditCode;
 use safeserve_demo::{self as demo, DemoSize};
-use safeserve_e2e::{desktop_binary, today, App};
+use safeserve_e2e::{desktop_binary, today, until, App};
 use safeserve_store::views::EnterpriseQuery;
 
 /// Where column `key` sits in a ledger's row.
@@ -378,6 +378,74 @@ async fn a_supervisor_records_a_practice_notice_and_removes_an_agency_from_the_p
     .await;
     if result.is_err() {
         let _ = app.screenshot("agency-standing-failure.png").await;
+    }
+    app.close().await?;
+    result
+}
+
+/// 登记服务机构 and 编辑登记信息: a supervisor registers an agency in the form (R1 then names
+/// its small office), grows the office in an edit, and the agency's history shows both with
+/// the old value; a taken credit code is refused under its field; a technician asking Rust
+/// directly is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_registers_an_agency_by_hand_and_its_edits_keep_their_history() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let taken = safeserve_e2e::open_db(&db)?.search_agencies("", 1, today())?.remove(0).credit_code;
+    let code = CreditCode::complete("91330106MA2HNT8Q1").context("a code")?.as_str().to_owned();
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-agencies]").await?;
+        app.click("[data-testid=agency-new]").await?;
+        app.wait_for("[data-testid=agency-form]").await?;
+        app.settled().await?;
+        let field = |id: &str| format!("[data-testid={id}] input, input[data-testid={id}]");
+        app.wait_for(&field("agency-form-credit-code")).await?.send_keys(&taken).await?;
+        app.wait_for(&field("agency-form-name")).await?.send_keys("杭州新启安全技术服务有限公司").await?;
+        app.wait_for(&field("agency-form-address")).await?.send_keys("西湖区文三路 1 号").await?;
+        app.retype(&field("agency-form-area"), "90").await?;
+        app.choose("[data-testid=agency-form-division]", "西湖区").await?;
+        app.click("[data-testid=agency-form-services] label").await?;
+        app.wait_for(&field("agency-form-fee-safety_management")).await?.send_keys("30000").await?;
+        app.click("[data-testid=agency-form-submit]").await?;
+        // The code belongs to a registered agency: said under the field, the form kept.
+        until("the taken code is named", async || {
+            Ok(app.text("[data-testid=agency-form]").await.unwrap_or_default().contains("该信用代码已登记"))
+        })
+        .await?;
+        app.retype(&field("agency-form-credit-code"), &code).await?;
+        app.click("[data-testid=agency-form-submit]").await?;
+        app.wait_for("[data-testid=agency-detail] [data-testid=agency-history][data-count='1']").await?;
+        ensure!(app.text("[data-testid=agency-detail-name]").await?.contains("杭州新启"), "the new agency is shown");
+        let unmet = app.text("[data-testid=agency-unmet]").await?;
+        ensure!(unmet.contains("100"), "R1 names the 90 m² office: {unmet}");
+
+        app.click("[data-testid=agency-edit]").await?;
+        app.wait_for("[data-testid=agency-form]").await?;
+        app.settled().await?;
+        app.retype(&field("agency-form-area"), "150").await?;
+        app.click("[data-testid=agency-form-submit]").await?;
+        app.wait_for("[data-testid=agency-history][data-count='2']").await?;
+        let history = app.text("[data-testid=agency-history]").await?;
+        ensure!(history.contains("90 → 150") && history.contains("登记新记录"), "{history}");
+        app.look("agency-history.png").await?;
+
+        app.click("[data-testid=sign-out]").await?;
+        app.sign_in("technician").await?;
+        let form = serde_json::json!({
+            "credit_code": code, "name": "x", "address": "x", "office_area_m2": 500.0, "division": "330106",
+            "service_types": ["safety_management"], "high_risk_industries": [], "platform_registered": true,
+            "documents": [], "fees": []
+        });
+        let answer = app.invoke("save_agency", serde_json::json!({ "form": form, "id": null })).await?;
+        ensure!(answer.err().as_deref() == Some("role_not_allowed"), "a technician may not register an agency");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("agency-form-failure.png").await;
     }
     app.close().await?;
     result

@@ -19,6 +19,7 @@ import type { AppStatus } from './bindings/AppStatus';
 import type { BackupsView } from './bindings/BackupsView';
 import type { Holding } from './bindings/Holding';
 import type { ImportDone } from './bindings/ImportDone';
+import type { AgencyForm } from './bindings/AgencyForm';
 import type { ImportKind } from './bindings/ImportKind';
 import type { RecordFilter } from './bindings/RecordFilter';
 import type { RecordKind } from './bindings/RecordKind';
@@ -271,6 +272,8 @@ export const api = {
   agencyEvaluations: (agencyId: string) => call<EvaluationView[]>('agency_evaluations', { agencyId }),
   /** A practice notice, a removal from the platform or a restoration (R1, R12). */
   recordAgencyAct: (form: NewAgencyAct) => call<RecordedAct>('record_agency_act', { form }),
+  /** 登记服务机构 (`id` null) or 编辑登记信息; answers the agency's id. */
+  saveAgency: (form: AgencyForm, id: string | null) => call<string>('save_agency', { form, id }),
   enterBlacklist: (form: NewBlacklistEntry) => call<BlacklistChange>('enter_blacklist', { form }),
   liftBlacklist: (entryId: string, lift: BlacklistLiftView) => call<BlacklistChange>('lift_blacklist', { entryId, lift }),
   blacklistOf: (subjectKind: SubjectKind, subjectId: string) =>

@@ -30,6 +30,7 @@ labelled_enum! {
         BackUp = "back_up", "备份", "Backed up";
         Restore = "restore", "从备份恢复", "Restored from a backup";
         ImportRegister = "import_register", "导入登记表", "Imported a register";
+        AddRegister = "add_register", "登记新记录", "Registered a new record";
         ChangeRegister = "change_register", "修改登记信息", "Changed a register record";
         AgencyAct = "agency_act", "记录执业告知或平台移除", "Recorded a practice notice or platform removal";
     }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests: a failure is the test failing, at its line")]
 
+mod agency_form;
 mod audit;
 mod backtrace;
 mod common;

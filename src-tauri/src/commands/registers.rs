@@ -62,6 +62,22 @@ pub async fn agency_detail(state: State<'_, AppState>, id: String) -> Result<Age
     state.with_reader(move |s| Ok(s.agency_detail(id, today())?)).await
 }
 
+/// 登记服务机构 (`id` is `None`) or 编辑登记信息: supervisors and administrators; the store checks
+/// the form and writes the registration or each change to the audit log with the old value.
+/// Answers the agency's id.
+#[tauri::command]
+pub async fn save_agency(
+    state: State<'_, AppState>,
+    form: safeserve_core::import::agencies::AgencyForm,
+    id: Option<String>,
+) -> Result<String, CommandError> {
+    let user = state.require(Act::EditRegisters).await?;
+    let id: Option<AgencyId> = id.as_deref().map(parse).transpose()?;
+    let by = user.actor();
+    let saved = state.with_store(move |s| Ok(s.save_agency(&form, id, &by, &now())?)).await?;
+    Ok(saved.to_string())
+}
+
 /// Records a practice notice, a removal from the platform or a restoration (R1, R12): the
 /// bureau's act, for supervisors and administrators, checked and written once in Rust.
 #[tauri::command]

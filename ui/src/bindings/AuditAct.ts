@@ -3,4 +3,4 @@
 /**
  * What an audit entry records.
  */
-export type AuditAct = "sign_in" | "sign_in_failed" | "password_reset" | "sign_out" | "first_user" | "enrol" | "sign" | "correct" | "approve_letter" | "export" | "grade" | "blacklist" | "lift_blacklist" | "commission" | "refused" | "back_up" | "restore" | "import_register" | "change_register" | "agency_act";
+export type AuditAct = "sign_in" | "sign_in_failed" | "password_reset" | "sign_out" | "first_user" | "enrol" | "sign" | "correct" | "approve_letter" | "export" | "grade" | "blacklist" | "lift_blacklist" | "commission" | "refused" | "back_up" | "restore" | "import_register" | "add_register" | "change_register" | "agency_act";

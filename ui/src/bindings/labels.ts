@@ -77,6 +77,7 @@ export const AUDIT_ACT_LABELS: Record<AuditAct, Message> = {
   back_up: { zh: "备份", en: "Backed up" },
   restore: { zh: "从备份恢复", en: "Restored from a backup" },
   import_register: { zh: "导入登记表", en: "Imported a register" },
+  add_register: { zh: "登记新记录", en: "Registered a new record" },
   change_register: { zh: "修改登记信息", en: "Changed a register record" },
   agency_act: { zh: "记录执业告知或平台移除", en: "Recorded a practice notice or platform removal" },
 };

@@ -1,14 +1,18 @@
-import { Flex, Table, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Flex, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import type { HTMLAttributes } from 'react';
 import { api } from '../api';
 import type { AgencySummary } from '../bindings/AgencySummary';
+import { AgencyFormModal } from '../components/AgencyFormModal';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { SearchInput } from '../components/SearchInput';
 import { R1Status } from '../components/R1Status';
 import { useSearch } from '../hooks';
 import { useI18n } from '../i18n';
 import { useNav } from '../nav';
+import { useSession } from '../session';
 
 /** The agency register; an empty search lists the newest agencies. */
 export function Agencies({ text, onTextChange }: { text: string; onTextChange: (text: string) => void }) {
@@ -16,6 +20,8 @@ export function Agencies({ text, onTextChange }: { text: string; onTextChange: (
   const nav = useNav();
   const query = text.trim();
   const search = useSearch(query, () => api.searchAgencies(query));
+  const { may } = useSession();
+  const [adding, setAdding] = useState(false);
 
   const columns: TableColumnsType<AgencySummary> = [
     { key: 'name', title: t('colName'), dataIndex: 'name', ellipsis: true },
@@ -35,7 +41,22 @@ export function Agencies({ text, onTextChange }: { text: string; onTextChange: (
           onChange={onTextChange}
           width={340}
         />
+        {may('edit_registers') && (
+          <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="agency-new">
+            {t('agNew')}
+          </Button>
+        )}
       </Flex>
+      {adding && (
+        <AgencyFormModal
+          detail={null}
+          onClose={() => setAdding(false)}
+          onSaved={(id) => {
+            setAdding(false);
+            nav.go({ name: 'agency', id });
+          }}
+        />
+      )}
 
       {search.error && (
         <div style={{ marginBottom: 12 }}>

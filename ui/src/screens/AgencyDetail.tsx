@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Descriptions, Flex, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
 import type { UnmetCondition } from '../bindings/UnmetCondition';
+import { AgencyFormModal } from '../components/AgencyFormModal';
 import { AgencyGradeCard } from '../components/AgencyGradeCard';
 import { AgencyStandingCard } from '../components/AgencyStandingCard';
 import { ContractsTable } from '../components/ContractsTable';
@@ -12,8 +13,9 @@ import { R1Status } from '../components/R1Status';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatArea } from '../format';
 import { useLoad } from '../hooks';
-import { MANAGEMENT_DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
+import { AUDIT_ACT_LABELS, MANAGEMENT_DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
+import { useSession } from '../session';
 import { NewVisitModal } from './NewVisitModal';
 
 /** One agency: profile, every unmet R1 condition with its evidence, staff and contracts. */
@@ -31,6 +33,8 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
   const a = detail.agency;
   const nav = useNav();
   const [inspecting, setInspecting] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const { may } = useSession();
   const none = <Typography.Text type="secondary">{t('none')}</Typography.Text>;
   return (
     <>
@@ -40,12 +44,27 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
         extra={
           <>
             <R1Status agency={a} />
+            {may('edit_registers') && (
+              <Button onClick={() => setEditing(true)} data-testid="agency-edit">
+                {t('agEdit')}
+              </Button>
+            )}
             <Button onClick={() => setInspecting(true)} data-testid="inspect-agency">
               {t('inspectAgency')}
             </Button>
           </>
         }
       />
+      {editing && (
+        <AgencyFormModal
+          detail={detail}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      )}
       {inspecting && (
         <NewVisitModal
           target={{ kind: 'agency', id: a.id, name: a.name, industry: null, servingAgencyId: null }}
@@ -97,6 +116,18 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
                   : none,
               },
               {
+                key: 'fees',
+                label: t('agFees'),
+                span: 'filled',
+                children: detail.reference_fees.length
+                  ? detail.reference_fees.map((f) => (
+                      <Tag key={f.service}>
+                        {l(SERVICE_TYPE_LABELS[f.service])} {f.yuan.toLocaleString('zh-CN')}
+                      </Tag>
+                    ))
+                  : none,
+              },
+              {
                 key: 'documents',
                 label: t('documents'),
                 span: 'filled',
@@ -118,6 +149,33 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
 
         <Card size="small" title={t('withNote', { label: t('contracts'), note: detail.contracts.length })} data-testid="agency-contracts">
           <ContractsTable contracts={detail.contracts} counterpart="enterprise" />
+        </Card>
+
+        <Card size="small" title={t('agHistory')} data-testid="agency-history" data-count={detail.history.length}>
+          {detail.history.length === 0 ? (
+            <Typography.Text type="secondary">{t('agNoHistory')}</Typography.Text>
+          ) : (
+            <Timeline
+              items={detail.history.map((h, i) => ({
+                key: i,
+                children: (
+                  <div data-testid="agency-history-entry" data-act={h.act}>
+                    <Typography.Text strong>{l(AUDIT_ACT_LABELS[h.act])}</Typography.Text>{' '}
+                    <Typography.Text type="secondary">
+                      {h.at.slice(0, 16).replace('T', ' ')} · {h.user_name}
+                    </Typography.Text>
+                    {h.act === 'change_register' && (
+                      <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
+                        {h.detail.split('；').map((c, j) => (
+                          <li key={j}>{c}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </div>
+                ),
+              }))}
+            />
+          )}
         </Card>
       </Flex>
     </>

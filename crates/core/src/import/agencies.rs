@@ -1,18 +1,21 @@
 //! The agency register in a workbook: what R1 asks of an agency (office, services offered,
 //! registration on the provincial platform, management documents, high-risk industries it
-//! serves) and the reference fees it publishes (R2), one agency a row.
+//! serves) and the reference fees it publishes (R2), one agency a row — and the same facts typed into the agency form.
 
 use super::{
-    amount, code, column, empty_required, labels, yes_no, yuan, Cell, Column, DivisionNames, FieldChange, Header,
-    RowProblem,
+    amount, code, column, empty_required, half_width, labels, yes_no, yuan, Cell, Column, DivisionNames, FieldChange,
+    Header, RowProblem,
 };
 use crate::codes::CreditCode;
 use crate::contract::ReferenceFees;
 use crate::division::DivisionCode;
+use crate::form::{problem, FieldProblem};
 use crate::ids::AgencyId;
 use crate::labels::Labelled;
 use crate::message::Message;
 use crate::register::{Agency, Industry, ManagementDocument, ServiceType};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub const AGENCY_COLUMNS: [Column; 13] = [
     column(
@@ -238,4 +241,104 @@ pub fn agency_cells(a: &Agency, division: &str, fees: &ReferenceFees) -> Vec<Str
         cells.push(fees.get(&service).map(|f| yuan(*f)).unwrap_or_default());
     }
     cells
+}
+
+/// One published reference fee (R2): yuan a year for a service type.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReferenceFee {
+    pub service: ServiceType,
+    pub yuan: f64,
+}
+
+/// An agency as the 登记/编辑服务机构 form gives it: the same facts as a row of the agency
+/// workbook, typed into fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgencyForm {
+    pub credit_code: String,
+    pub name: String,
+    pub address: String,
+    pub office_area_m2: f64,
+    /// The district's or township's GB/T 2260 code.
+    pub division: String,
+    pub service_types: Vec<ServiceType>,
+    pub high_risk_industries: Vec<Industry>,
+    pub platform_registered: bool,
+    pub documents: Vec<ManagementDocument>,
+    /// The fees it publishes; a service type left out publishes none.
+    pub fees: Vec<ReferenceFee>,
+}
+
+impl AgencyForm {
+    /// The form as the row the register is written from, or the first field that is wrong.
+    /// Whether the division is one this laptop knows is the store's to say.
+    pub fn check(&self) -> Result<AgencyRow, FieldProblem> {
+        let credit_code = CreditCode::parse(&half_width(&self.credit_code))
+            .map_err(|e| FieldProblem { field: "credit_code", message: e.message() })?;
+        let required = |field: &'static str, value: &str, zh: &str, en: &str| {
+            let v = value.trim();
+            if v.is_empty() {
+                Err(problem(field, format!("请填写{zh}"), format!("Enter the {en}")))
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        let name = required("name", &self.name, "机构名称", "agency's name")?;
+        let address = required("address", &self.address, "办公地址", "office address")?;
+        if !self.office_area_m2.is_finite() || self.office_area_m2 < 0.0 {
+            return Err(problem(
+                "office_area_m2",
+                "办公面积应为不小于 0 的数字",
+                "The office area is a number, 0 or more",
+            ));
+        }
+        let division = DivisionCode::parse(self.division.trim())
+            .map_err(|_| problem("division", "请选择所在区县或乡镇（街道）", "Choose the district or township"))?;
+        if self.service_types.is_empty() {
+            return Err(problem("service_types", "请至少选择一种服务类型", "Choose at least one service type"));
+        }
+        if let Some(i) = self.high_risk_industries.iter().find(|i| !i.is_high_risk()) {
+            return Err(problem(
+                "high_risk_industries",
+                format!("“{}”不是高危行业", i.label_zh()),
+                format!("{} is not a high-risk industry", i.label_en()),
+            ));
+        }
+        let mut fees = Vec::new();
+        for (_, service) in FEE_COLUMNS {
+            let fee = self.fees.iter().find(|f| f.service == service);
+            match fee {
+                Some(f) if !f.yuan.is_finite() || f.yuan < 0.0 => {
+                    return Err(problem(
+                        "fees",
+                        "参考收费应为不小于 0 的金额",
+                        "A reference fee is an amount, 0 or more",
+                    ));
+                }
+                Some(f) => fees.push((service, Some((f.yuan * 100.0).round() as i64))),
+                None => fees.push((service, None)),
+            }
+        }
+        Ok(AgencyRow {
+            credit_code: credit_code.as_str().to_owned(),
+            name,
+            address,
+            office_area_m2: self.office_area_m2,
+            division,
+            service_types: self.service_types.clone(),
+            high_risk_industries: Some(self.high_risk_industries.clone()),
+            platform_registered: self.platform_registered,
+            documents: Some(self.documents.clone()),
+            fees,
+        })
+    }
+}
+
+/// The fees as the form shows them, in the ledger's order.
+pub fn fee_list(fees: &ReferenceFees) -> Vec<ReferenceFee> {
+    FEE_COLUMNS
+        .iter()
+        .filter_map(|(_, s)| fees.get(s).map(|fen| ReferenceFee { service: *s, yuan: *fen as f64 / 100.0 }))
+        .collect()
 }

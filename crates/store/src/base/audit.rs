@@ -58,6 +58,32 @@ pub(crate) fn append(conn: &Connection, entry: &AuditEntry) -> Result<i64, Store
     Ok(seq)
 }
 
+/// An entry from a row whose columns 1–7 are `at, user_id, user_name, role, act, subject, detail`.
+fn read_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let role: Option<String> = r.get(4)?;
+    let act: String = r.get(5)?;
+    Ok(AuditEntry {
+        at: r.get(1)?,
+        user_id: r.get(2)?,
+        user_name: r.get(3)?,
+        role: role.map(|k| crate::known(("角色", "role"), &k, Role::from_key)).transpose()?,
+        act: crate::known(("审计事项", "audit act"), &act, AuditAct::from_key)?,
+        subject: r.get(6)?,
+        detail: r.get(7)?,
+    })
+}
+
+/// The registrations and changes of one register record, newest first: the entries whose
+/// subject starts with `subject_key`.
+pub(crate) fn about(conn: &Connection, subject_key: &str) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, user_id, user_name, role, act, subject, detail FROM audit_log \
+         WHERE act IN ('add_register', 'change_register') AND substr(subject, 1, length(?1)) = ?1 ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map([subject_key], read_entry)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 impl Store {
     /// Appends `entry` after the newest one, chained to it.
     pub fn record_audit(&mut self, entry: &AuditEntry) -> Result<i64, StoreError> {
@@ -73,23 +99,7 @@ impl Store {
             "SELECT seq, at, user_id, user_name, role, act, subject, detail, hash FROM audit_log ORDER BY seq",
         )?;
         let rows = stmt
-            .query_map([], |r| {
-                let role: Option<String> = r.get(4)?;
-                let act: String = r.get(5)?;
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    AuditEntry {
-                        at: r.get(1)?,
-                        user_id: r.get(2)?,
-                        user_name: r.get(3)?,
-                        role: role.map(|k| crate::known(("角色", "role"), &k, Role::from_key)).transpose()?,
-                        act: crate::known(("审计事项", "audit act"), &act, AuditAct::from_key)?,
-                        subject: r.get(6)?,
-                        detail: r.get(7)?,
-                    },
-                    r.get::<_, String>(8)?,
-                ))
-            })?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, read_entry(r)?, r.get::<_, String>(8)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         let broken_at = first_break(rows.iter().map(|(seq, e, h)| (*seq, e, h.as_str())));
         let total = rows.len() as i64;

@@ -191,6 +191,8 @@ pub struct PersonSummary {
 #[ts(export)]
 pub struct AgencyDetail {
     pub agency: AgencySummary,
+    /// Its district's or township's code, as the edit form takes it.
+    pub division: String,
     pub address: String,
     pub office_area_m2: f64,
     pub service_types: Vec<ServiceType>,
@@ -207,6 +209,10 @@ pub struct AgencyDetail {
     pub commission_barrier: Option<Message>,
     /// Its practice notices, removals and restorations (R1, R12), newest first.
     pub acts: Vec<RecordedAct>,
+    /// The reference fees it publishes (R2).
+    pub reference_fees: Vec<safeserve_core::import::agencies::ReferenceFee>,
+    /// Its registration and every change made on this laptop, with the values replaced.
+    pub history: Vec<safeserve_core::audit::AuditEntry>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -3,7 +3,7 @@
 
 use crate::base::search::{self, Register};
 use crate::base::views::{AgencyDetail, AgencySummary};
-use crate::registers::agencies::evaluate;
+use crate::registers::agencies::{self, evaluate};
 use crate::registers::{contracts, people, standing};
 use crate::supervision::grades;
 use crate::{Store, StoreError};
@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use safeserve_core::blacklist::SubjectKind;
 use safeserve_core::grading::Grade;
+use safeserve_core::import::agencies::fee_list;
 use safeserve_core::qualification::{StaffMember, UnmetCondition};
 use safeserve_core::register::Agency;
 use safeserve_core::standing::RecordedAct;
@@ -77,7 +78,11 @@ impl Store {
         let id_s = id.to_string();
         let (agency, division_name, staff, unmet) = evaluate(&self.conn, &id_s, today)?;
         let staff_views = people::staff_views(&self.conn, &id_s, today)?;
+        let fees = agencies::by_credit_code(&self.conn, &agency.credit_code)?.map(|h| h.fees).unwrap_or_default();
         Ok(AgencyDetail {
+            division: agency.division.as_str().to_owned(),
+            reference_fees: fee_list(&fees),
+            history: self.agency_history(&agency.credit_code)?,
             agency: summary_of(&self.conn, &agency, division_name, &staff, &unmet)?,
             address: agency.address,
             office_area_m2: agency.office_area_m2,

@@ -3,12 +3,15 @@
 
 use super::{change_detail, ImportCounts, ImportPlan, PlannedRow, Record, RowAction};
 use crate::base::audit;
-use crate::registers::{agencies, contracts};
+use crate::registers::{agencies, contracts, divisions};
 use crate::{Store, StoreError};
+use rusqlite::Connection;
 use rusqlite::TransactionBehavior;
+use safeserve_core::audit::AuditEntry;
 use safeserve_core::audit::{Actor, AuditAct};
-use safeserve_core::import::agencies::{agency_cells, AgencyRow};
+use safeserve_core::import::agencies::{agency_cells, AgencyForm, AgencyRow};
 use safeserve_core::import::{Cell, DivisionNames, Header, ImportKind, RowProblem};
+use safeserve_core::register::Agency;
 use safeserve_core::{AgencyId, Message};
 use std::collections::HashMap;
 
@@ -69,6 +72,53 @@ impl AgencyPlanner<'_> {
     }
 }
 
+/// What writing one agency's row did to the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    New(AgencyId),
+    Changed(AgencyId),
+    Unchanged(AgencyId),
+}
+
+/// Writes `record` to the register inside `tx`: an agency not registered under its credit
+/// code gets the id `new_id` gives; a registered one is updated where the record differs, the
+/// change an audit entry (`change_register`) with each field's old and new value.
+pub(crate) fn write_agency(
+    tx: &Connection,
+    record: &AgencyRow,
+    by: &Actor,
+    now: &str,
+    new_id: impl FnOnce() -> AgencyId,
+) -> Result<Outcome, StoreError> {
+    let Some(held) = agencies::by_credit_code(tx, &record.credit_code)? else {
+        let (agency, fees) = record.to_agency(new_id(), None);
+        agencies::insert(tx, &agency, now)?;
+        contracts::set_reference_fees(tx, &agency.id.to_string(), &fees)?;
+        return Ok(Outcome::New(agency.id));
+    };
+    let changes = record.changes(&held.agency, &held.fees, &held.division_name);
+    if changes.is_empty() {
+        return Ok(Outcome::Unchanged(held.agency.id));
+    }
+    let (agency, fees) = record.to_agency(held.agency.id, Some((&held.agency, &held.fees)));
+    agencies::update(tx, held.seq, &agency)?;
+    if fees != held.fees {
+        contracts::set_reference_fees(tx, &agency.id.to_string(), &fees)?;
+    }
+    audit::append(tx, &by.entry(now, AuditAct::ChangeRegister, subject(&held.agency), change_detail(&changes)))?;
+    Ok(Outcome::Changed(agency.id))
+}
+
+/// How the audit log names an agency: "服务机构 <credit code> <name>"; its history is found by
+/// the part before the name, which never changes.
+pub(crate) fn subject(a: &Agency) -> String {
+    format!("{}{}", subject_key(&a.credit_code), a.name)
+}
+
+fn subject_key(credit_code: &str) -> String {
+    format!("服务机构 {credit_code} ")
+}
+
 impl Store {
     /// A planner for an agency workbook, with this laptop's divisions to read names by.
     pub fn plan_agency_import(&self) -> Result<AgencyPlanner<'_>, StoreError> {
@@ -92,28 +142,10 @@ impl Store {
             _ => None,
         });
         for record in records {
-            match agencies::by_credit_code(&tx, &record.credit_code)? {
-                None => {
-                    let (agency, fees) = record.to_agency(new_id(), None);
-                    agencies::insert(&tx, &agency, now)?;
-                    contracts::set_reference_fees(&tx, &agency.id.to_string(), &fees)?;
-                    counts.new += 1;
-                }
-                Some(held) => {
-                    let changes = record.changes(&held.agency, &held.fees, &held.division_name);
-                    if changes.is_empty() {
-                        counts.unchanged += 1;
-                        continue;
-                    }
-                    let (agency, fees) = record.to_agency(held.agency.id, Some((&held.agency, &held.fees)));
-                    agencies::update(&tx, held.seq, &agency)?;
-                    if fees != held.fees {
-                        contracts::set_reference_fees(&tx, &agency.id.to_string(), &fees)?;
-                    }
-                    let subject = format!("服务机构 {} {}", held.agency.credit_code, held.agency.name);
-                    audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, subject, change_detail(&changes)))?;
-                    counts.changed += 1;
-                }
+            match write_agency(&tx, record, by, now, &mut new_id)? {
+                Outcome::New(_) => counts.new += 1,
+                Outcome::Changed(_) => counts.changed += 1,
+                Outcome::Unchanged(_) => counts.unchanged += 1,
             }
         }
         let subject = format!("{}：{file}", ImportKind::Agencies.label_zh());
@@ -127,5 +159,84 @@ impl Store {
         agencies::each(&self.conn, division_prefix, |held| {
             row(agency_cells(&held.agency, &held.division_name, &held.fees));
         })
+    }
+}
+
+impl Store {
+    /// 登记服务机构 (`id` is `None`) or 编辑登记信息 of agency `id`, from the agency form: checked
+    /// as core says, the division one this laptop knows, the credit code neither taken by
+    /// another agency nor changed (it is who the agency is). A new agency is an audit entry
+    /// (`add_register`); a change is one with each field's old and new value.
+    pub fn save_agency(
+        &mut self,
+        form: &AgencyForm,
+        id: Option<AgencyId>,
+        by: &Actor,
+        now: &str,
+    ) -> Result<AgencyId, StoreError> {
+        let record = form.check()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !divisions::exists(&tx, record.division.as_str())? {
+            return Err(StoreError::Invalid {
+                field: "division",
+                message: Message::new(
+                    "本机没有这个区划，请从列表中选择",
+                    "This laptop has no such division; choose one from the list",
+                ),
+            });
+        }
+        let taken = agencies::by_credit_code(&tx, &record.credit_code)?.map(|h| (h.agency.id, h.agency.name));
+        match (id, taken) {
+            (None, Some((_, name))) => {
+                return Err(StoreError::Invalid {
+                    field: "credit_code",
+                    message: Message::new(
+                        format!("该信用代码已登记（{name}），请打开该机构编辑"),
+                        format!("This credit code is registered ({name}); open that agency to edit it"),
+                    ),
+                })
+            }
+            (Some(id), Some((held, _))) if held != id => {
+                return Err(StoreError::Invalid {
+                    field: "credit_code",
+                    message: Message::new(
+                        "该信用代码属于另一家已登记的机构",
+                        "This credit code belongs to another registered agency",
+                    ),
+                })
+            }
+            (Some(id), None) => {
+                let known: bool =
+                    tx.query_row("SELECT EXISTS(SELECT 1 FROM agencies WHERE id = ?1)", [id.to_string()], |r| {
+                        r.get(0)
+                    })?;
+                return Err(if known {
+                    StoreError::Invalid {
+                        field: "credit_code",
+                        message: Message::new("统一社会信用代码不能修改", "The credit code cannot be changed"),
+                    }
+                } else {
+                    StoreError::NotFound { what: "agency", id: id.to_string() }
+                });
+            }
+            _ => {}
+        }
+        let outcome = write_agency(&tx, &record, by, now, || AgencyId(uuid::Uuid::now_v7()))?;
+        let saved = match outcome {
+            Outcome::New(new) => {
+                let (agency, _) = record.to_agency(new, None);
+                audit::append(&tx, &by.entry(now, AuditAct::AddRegister, subject(&agency), "登记服务机构"))?;
+                new
+            }
+            Outcome::Changed(id) | Outcome::Unchanged(id) => id,
+        };
+        tx.commit()?;
+        Ok(saved)
+    }
+
+    /// What this laptop's audit log holds about the agency with `credit_code`: its registration
+    /// and every change with the values it replaced, newest first.
+    pub fn agency_history(&self, credit_code: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        audit::about(&self.conn, &subject_key(credit_code))
     }
 }
