@@ -111,6 +111,7 @@ pub fn run() {
             commands::visits::recent_visits,
             commands::visits::find_visits,
             commands::registers::save_agency,
+            commands::registers::record_certificate,
             commands::visits::export_records,
             commands::visits::save_visit_field,
             commands::visits::end_visit,

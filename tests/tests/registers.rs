@@ -450,3 +450,63 @@ async fn a_supervisor_registers_an_agency_by_hand_and_its_edits_keep_their_histo
     app.close().await?;
     result
 }
+
+/// 添加证书 in the people register: an engineering title without its specialty is refused
+/// under that field by Rust, with what was typed kept; with it, the certificate shows on the
+/// person and the change is in the audit log with the person's masked ID number.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_is_added_to_a_registered_person_by_hand() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let person = safeserve_e2e::open_db(&db)?.search_people("", 1, today())?.remove(0);
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-people]").await?;
+        app.wait_for("input[data-testid=people-search]").await?.send_keys(&person.name).await?;
+        let row = format!("[data-testid=person-row][data-id='{}']", person.id);
+        app.click(&format!("{row} [data-testid=certificate-add]")).await?;
+        app.wait_for("[data-testid=certificate-form]").await?;
+        app.settled().await?;
+        app.choose("[data-testid=certificate-kind]", "中级职称").await?;
+        app.wait_for("[data-testid=certificate-number]").await?.send_keys("ZC-2026-0815").await?;
+        app.wait_for("[data-testid=certificate-issuer]").await?.send_keys("浙江省人力资源和社会保障厅").await?;
+        app.wait_for("[data-testid=certificate-expires-on] input, input[data-testid=certificate-expires-on]")
+            .await?
+            .send_keys("2030-12-31\u{E007}")
+            .await?;
+        app.click("[data-testid=certificate-submit]").await?;
+        until("the missing specialty is named", async || {
+            Ok(app.text("[data-testid=certificate-form]").await.unwrap_or_default().contains("职称证书请填写专业"))
+        })
+        .await?;
+        app.wait_for("[data-testid=certificate-specialty]").await?.send_keys("化工工艺").await?;
+        app.click("[data-testid=certificate-submit]").await?;
+        until("the certificate shows on the person", async || {
+            Ok(app.text(&row).await.unwrap_or_default().contains("中级职称（化工工艺）"))
+        })
+        .await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("certificate-failure.png").await;
+    }
+    app.close().await?;
+    result?;
+    let store = safeserve_e2e::open_db(&db)?;
+    let held =
+        store.search_people(&person.name, 5, today())?.into_iter().find(|p| p.id == person.id).context("the person")?;
+    let added = held.certificates.iter().find(|c| c.number == "ZC-2026-0815").context("the certificate")?;
+    ensure!(added.specialty.as_deref() == Some("化工工艺"), "{added:?}");
+    ensure!(added.expires_on.as_deref() == Some("2030-12-31"), "the date picked: {added:?}");
+    let log = store.audit_log(5)?;
+    let entry = log.entries.iter().find(|e| e.entry.detail.contains("ZC-2026-0815")).context("an audit entry")?;
+    ensure!(
+        entry.entry.subject.contains(&person.id_number_masked),
+        "named by the masked number: {}",
+        entry.entry.subject
+    );
+    Ok(())
+}

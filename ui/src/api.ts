@@ -20,6 +20,7 @@ import type { BackupsView } from './bindings/BackupsView';
 import type { Holding } from './bindings/Holding';
 import type { ImportDone } from './bindings/ImportDone';
 import type { AgencyForm } from './bindings/AgencyForm';
+import type { Certificate } from './bindings/Certificate';
 import type { ImportKind } from './bindings/ImportKind';
 import type { RecordFilter } from './bindings/RecordFilter';
 import type { RecordKind } from './bindings/RecordKind';
@@ -273,6 +274,8 @@ export const api = {
   /** A practice notice, a removal from the platform or a restoration (R1, R12). */
   recordAgencyAct: (form: NewAgencyAct) => call<RecordedAct>('record_agency_act', { form }),
   /** 登记服务机构 (`id` null) or 编辑登记信息; answers the agency's id. */
+  recordCertificate: (personId: string, certificate: Certificate) =>
+    call<null>('record_certificate', { personId, certificate }),
   saveAgency: (form: AgencyForm, id: string | null) => call<string>('save_agency', { form, id }),
   enterBlacklist: (form: NewBlacklistEntry) => call<BlacklistChange>('enter_blacklist', { form }),
   liftBlacklist: (entryId: string, lift: BlacklistLiftView) => call<BlacklistChange>('lift_blacklist', { entryId, lift }),

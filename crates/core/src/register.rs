@@ -139,6 +139,43 @@ impl Certificate {
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
         self.expires_on.is_none_or(|e| e >= day)
     }
+
+    /// The certificate as a form gave it, trimmed, or the first field that is wrong: a number
+    /// and an issuer are required, an engineering title names its specialty (R7 reads it),
+    /// and it cannot expire before it was issued.
+    pub fn checked(&self) -> Result<Certificate, crate::form::FieldProblem> {
+        use crate::form::problem;
+        let trimmed = |s: &str| s.trim().to_owned();
+        let optional = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let c = Certificate {
+            kind: self.kind,
+            number: trimmed(&self.number),
+            issuer: trimmed(&self.issuer),
+            specialty: optional(&self.specialty),
+            expires_on: self.expires_on,
+            level: optional(&self.level),
+            issued_on: self.issued_on,
+        };
+        if c.number.is_empty() {
+            return Err(problem("number", "请填写证书编号", "Enter the certificate number"));
+        }
+        if c.issuer.is_empty() {
+            return Err(problem("issuer", "请填写发证机关", "Enter the issuing authority"));
+        }
+        if c.kind.is_engineering_title() && c.specialty.is_none() {
+            return Err(problem("specialty", "职称证书请填写专业", "An engineering title names its specialty"));
+        }
+        if let (Some(issued), Some(expires)) = (c.issued_on, c.expires_on) {
+            if expires < issued {
+                return Err(problem(
+                    "expires_on",
+                    format!("有效期至 {expires} 早于发证日期 {issued}"),
+                    format!("It expires ({expires}) before it was issued ({issued})"),
+                ));
+            }
+        }
+        Ok(c)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

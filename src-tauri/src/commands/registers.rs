@@ -78,6 +78,20 @@ pub async fn save_agency(
     Ok(saved.to_string())
 }
 
+/// 添加证书: a certificate (kind, number, issuer, specialty, level, dates) added to a registered
+/// person or corrected, for supervisors and administrators; the change is in the audit log.
+#[tauri::command]
+pub async fn record_certificate(
+    state: State<'_, AppState>,
+    person_id: String,
+    certificate: safeserve_core::register::Certificate,
+) -> Result<(), CommandError> {
+    let user = state.require(Act::EditRegisters).await?;
+    let person: PersonId = parse(&person_id)?;
+    let by = user.actor();
+    state.with_store(move |s| Ok(s.record_certificate(person, &certificate, &by, &now())?)).await
+}
+
 /// Records a practice notice, a removal from the platform or a restoration (R1, R12): the
 /// bureau's act, for supervisors and administrators, checked and written once in Rust.
 #[tauri::command]

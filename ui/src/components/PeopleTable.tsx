@@ -22,11 +22,14 @@ export function PeopleTable({
   agencyId,
   loading,
   rowTestId = 'person-row',
+  onAddCertificate,
 }: {
   people: PersonSummary[];
   agencyId?: string;
   loading?: boolean;
   rowTestId?: string;
+  /** Offered (a 添加证书 link in each row) to those who may keep the register. */
+  onAddCertificate?: (p: PersonSummary) => void;
 }) {
   const { t, l } = useI18n();
   const nav = useNav();
@@ -89,7 +92,20 @@ export function PeopleTable({
     { key: 'name', title: t('colPersonName'), dataIndex: 'name', width: 100 },
     { key: 'id_number', title: t('colIdNumber'), dataIndex: 'id_number_masked', width: 190 },
     ...employmentColumns,
-    { key: 'certificates', title: t('colCertificates'), render: (_, p) => <Certificates certificates={p.certificates} /> },
+    {
+      key: 'certificates',
+      title: t('colCertificates'),
+      render: (_, p) => (
+        <>
+          <Certificates certificates={p.certificates} />
+          {onAddCertificate && (
+            <Typography.Link onClick={() => onAddCertificate(p)} data-testid="certificate-add">
+              {t('certAdd')}
+            </Typography.Link>
+          )}
+        </>
+      ),
+    },
     {
       key: 'capability',
       title: t('colCapability'),

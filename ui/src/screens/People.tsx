@@ -8,6 +8,8 @@ import { PeopleTable } from '../components/PeopleTable';
 import { useSearch } from '../hooks';
 import { useI18n } from '../i18n';
 import { NewPersonModal } from './NewPersonModal';
+import { CertificateModal } from '../components/CertificateModal';
+import type { PersonSummary } from '../bindings/PersonSummary';
 import { useSession } from '../session';
 
 /** The register of people working for agencies, with their certificates. */
@@ -23,6 +25,7 @@ export function People({
   const { t } = useI18n();
   const { may } = useSession();
   const [adding, setAdding] = useState(false);
+  const [certifying, setCertifying] = useState<PersonSummary | null>(null);
   const query = text.trim();
   const search = useSearch(query, () => api.searchPeople(query));
 
@@ -51,11 +54,27 @@ export function People({
       )}
 
       <div data-testid="people-table" data-state={search.state} data-count={search.results.length}>
-        <PeopleTable people={search.results} loading={!search.loadedOnce} />
+        <PeopleTable
+          people={search.results}
+          loading={!search.loadedOnce}
+          onAddCertificate={may('edit_registers') ? setCertifying : undefined}
+        />
         {search.loadedOnce && (
           <Typography.Text type="secondary">{t('resultCount', { n: search.results.length })}</Typography.Text>
         )}
       </div>
+
+      {certifying && (
+        <CertificateModal
+          person={certifying}
+          onClose={() => setCertifying(null)}
+          onSaved={() => {
+            setCertifying(null);
+            search.reload();
+            onRegisterChanged();
+          }}
+        />
+      )}
 
       <NewPersonModal
         open={adding}

@@ -330,3 +330,57 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A certificate as the audit log describes it: "注册安全工程师 ZJ0001（浙江省人社厅，2020-01-01 发，有效期至 2028-01-09）".
+fn describe(c: &Certificate) -> String {
+    let mut terms = vec![c.issuer.clone()];
+    terms.extend(c.specialty.iter().map(|s| format!("专业 {s}")));
+    terms.extend(c.level.iter().map(|l| format!("等级 {l}")));
+    terms.extend(c.issued_on.map(|d| format!("{d} 发")));
+    terms.push(c.expires_on.map_or_else(|| "长期有效".to_owned(), |d| format!("有效期至 {d}")));
+    format!("{} {}（{}）", c.kind.label_zh(), c.number, terms.join("，"))
+}
+
+impl Store {
+    /// Adds a certificate to a registered person, or — the person already holding one of that
+    /// kind and number — writes the form's terms over it. The change is an audit entry with
+    /// the certificate as it was; a certificate number someone else holds is taken (the screens
+    /// show it as claimed twice), since the bureau enters what the paper says.
+    pub fn record_certificate(
+        &mut self,
+        person: PersonId,
+        form: &Certificate,
+        by: &safeserve_core::audit::Actor,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let c = form.checked()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (seq, name, number): (i64, String, String) = tx
+            .query_row("SELECT seq, name, id_number FROM people WHERE id = ?1", [person.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "person", id: person.to_string() })?;
+        let held =
+            certificates(&tx, &person.to_string())?.into_iter().find(|h| h.kind == c.kind && h.number == c.number);
+        let detail = match held {
+            Some(h) if h == c => return Ok(()),
+            Some(h) => {
+                update_certificate(&tx, person, &c)?;
+                format!("证书：{} → {}", describe(&h), describe(&c))
+            }
+            None => {
+                insert_certificate(&tx, person, &c)?;
+                format!("新增证书：{}", describe(&c))
+            }
+        };
+        search::reindex(&tx, Register::Person, seq)?;
+        let subject = format!("从业人员 {} {name}", mask_id_number(&number));
+        crate::base::audit::append(
+            &tx,
+            &by.entry(now, safeserve_core::audit::AuditAct::ChangeRegister, subject, detail),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
