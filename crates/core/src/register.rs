@@ -223,6 +223,93 @@ impl Employment {
     }
 }
 
+/// 任职 as the people screen takes it: a post at an agency with its terms. A person holds one
+/// post per agency; recording it again corrects that post (a later term after one that ended
+/// writes over it, the earlier dates kept in the audit log).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PostForm {
+    pub agency_id: AgencyId,
+    pub role: StaffRole,
+    pub full_time: bool,
+    #[ts(type = "string | null")]
+    pub started_on: Option<NaiveDate>,
+    #[ts(type = "string | null")]
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl PostForm {
+    /// The post for `person`, or the field that is wrong: it cannot end before it began.
+    pub fn checked(&self, person: PersonId) -> Result<Employment, crate::form::FieldProblem> {
+        if let (Some(started), Some(ended)) = (self.started_on, self.ended_on) {
+            if ended < started {
+                return Err(crate::form::problem(
+                    "ended_on",
+                    format!("离职日期 {ended} 早于入职日期 {started}"),
+                    format!("The post ends ({ended}) before it began ({started})"),
+                ));
+            }
+        }
+        Ok(Employment {
+            person,
+            agency: self.agency_id,
+            role: self.role,
+            full_time: self.full_time,
+            started_on: self.started_on,
+            ended_on: self.ended_on,
+        })
+    }
+}
+
+/// A training course a person completed (培训记录), as the bureau records it: R1's staff are
+/// trained people, and the grade's capability part reads these beside the tests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Training {
+    pub course: String,
+    /// Who ran it: a bureau, an association, a training school.
+    pub organiser: String,
+    #[ts(type = "string")]
+    pub completed_on: NaiveDate,
+    /// 学时.
+    pub hours: f64,
+}
+
+impl Training {
+    /// The record trimmed, or the field that is wrong: a course and organiser named, a day
+    /// that has happened, hours between 0.5 and 1,000.
+    pub fn checked(&self, today: NaiveDate) -> Result<Training, crate::form::FieldProblem> {
+        use crate::form::problem;
+        let t = Training {
+            course: self.course.trim().to_owned(),
+            organiser: self.organiser.trim().to_owned(),
+            completed_on: self.completed_on,
+            hours: self.hours,
+        };
+        if t.course.is_empty() {
+            return Err(problem("course", "请填写培训名称", "Enter the course"));
+        }
+        if t.organiser.is_empty() {
+            return Err(problem("organiser", "请填写培训组织单位", "Enter who ran the course"));
+        }
+        if t.completed_on > today {
+            return Err(problem(
+                "completed_on",
+                format!("结业日期 {} 晚于今天（{today}）", t.completed_on),
+                format!("The course ends ({}) after today ({today})", t.completed_on),
+            ));
+        }
+        if !(0.5..=1000.0).contains(&t.hours) {
+            return Err(problem(
+                "hours",
+                format!("学时须在 0.5–1000 之间，现为 {}", t.hours),
+                format!("Hours must be 0.5–1,000, not {}", t.hours),
+            ));
+        }
+        Ok(t)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapabilityTest {
     pub person: PersonId,
@@ -311,5 +398,34 @@ mod tests {
         assert!(c.is_valid_on(day));
         c.expires_on = day.pred_opt();
         assert!(!c.is_valid_on(day));
+    }
+
+    #[test]
+    fn a_post_cannot_end_before_it_began_and_a_training_has_happened() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d);
+        let post = PostForm {
+            agency_id: AgencyId(uuid::Uuid::nil()),
+            role: StaffRole::Technician,
+            full_time: true,
+            started_on: day(10),
+            ended_on: day(9),
+        };
+        assert_eq!(post.checked(PersonId(uuid::Uuid::nil())).unwrap_err().field, "ended_on");
+        let post = PostForm { ended_on: day(10), ..post };
+        assert_eq!(post.checked(PersonId(uuid::Uuid::nil())).unwrap().ended_on, day(10), "a one-day post is a post");
+
+        let today = day(20).unwrap();
+        let training = Training {
+            course: " 安全评价 ".into(),
+            organiser: "杭州市应急管理局".into(),
+            completed_on: today,
+            hours: 16.0,
+        };
+        assert_eq!(training.checked(today).unwrap().course, "安全评价");
+        let field = |t: Training| t.checked(today).unwrap_err().field;
+        assert_eq!(field(Training { course: " ".into(), ..training.clone() }), "course");
+        assert_eq!(field(Training { organiser: String::new(), ..training.clone() }), "organiser");
+        assert_eq!(field(Training { completed_on: day(21).unwrap(), ..training.clone() }), "completed_on");
+        assert_eq!(field(Training { hours: 0.0, ..training }), "hours");
     }
 }

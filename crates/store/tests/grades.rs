@@ -239,6 +239,7 @@ fn pass_rates_by_quarter_use_each_persons_latest_result() {
                 full_time: true,
             },
             person,
+            &safeserve_core::audit::Actor { user_id: None, user_name: "测试".into(), role: None },
             NOW,
             today(),
         )

@@ -13,6 +13,7 @@ mod encryption;
 mod faults;
 mod grades;
 mod letters;
+mod people_form;
 mod standing;
 mod sync;
 mod users;

@@ -150,9 +150,42 @@ pub async fn update_enterprise_contact(
 
 #[tauri::command]
 pub async fn add_person(state: State<'_, AppState>, form: NewPerson) -> Result<PersonSummary, CommandError> {
-    state.require(Act::EditRegisters).await?;
+    let by = state.require(Act::EditRegisters).await?.actor();
     let id = PersonId(uuid::Uuid::now_v7());
-    state.with_store(move |s| Ok(s.add_person(&form, id, &now(), today())?)).await
+    state.with_store(move |s| Ok(s.add_person(&form, id, &by, &now(), today())?)).await
+}
+
+/// A person as the people screen opens them: posts, certificates, trainings, capability tests
+/// and their history on this laptop.
+#[tauri::command]
+pub async fn person_detail(state: State<'_, AppState>, person_id: String) -> Result<PersonDetail, CommandError> {
+    let person: PersonId = parse(&person_id)?;
+    state.with_store(move |s| Ok(s.person_detail(person, today())?)).await
+}
+
+/// 任职: a post at an agency recorded or corrected by those who keep the registers; a
+/// full-time post overlapping another agency's comes back as a note (人员交叉使用).
+#[tauri::command]
+pub async fn record_post(
+    state: State<'_, AppState>,
+    person_id: String,
+    post: safeserve_core::register::PostForm,
+) -> Result<Vec<safeserve_core::Message>, CommandError> {
+    let by = state.require(Act::EditRegisters).await?.actor();
+    let person: PersonId = parse(&person_id)?;
+    state.with_store(move |s| Ok(s.record_post(person, &post, &by, &now())?)).await
+}
+
+/// 培训记录: a course a person completed, entered by the bureau.
+#[tauri::command]
+pub async fn record_training(
+    state: State<'_, AppState>,
+    person_id: String,
+    training: safeserve_core::register::Training,
+) -> Result<(), CommandError> {
+    let by = state.require(Act::EditRegisters).await?.actor();
+    let person: PersonId = parse(&person_id)?;
+    state.with_store(move |s| Ok(s.record_training(person, &training, &by, &now(), today())?)).await
 }
 
 /// The interface calls this once its first list is on screen, with the milliseconds since its

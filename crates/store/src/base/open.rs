@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0016_people_careers.sql"),
     include_str!("../../migrations/0017_agency_acts.sql"),
     include_str!("../../migrations/0018_templates_travel.sql"),
+    include_str!("../../migrations/0019_training_records.sql"),
 ];
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -303,6 +304,7 @@ mod tests {
             "16dfedce94050d930d9ba94572fc5e2704845bd01661b67d4cb01be7fa72c365",
             "dc7fb2f33ccbc4d9161e578ef1738cdacd34297a8f29607fa49bb7c44cf6ddb1",
             "315505457eb19276acf6ae1704ccc5d170d761a276ae555db42df0d8d110f3a4",
+            "0fb71f3f6e5ac53960c0a38a93e995a40040dca8e2238da8dc4463ad3afd772b",
         ];
         let problems = safeserve_core::migration::changed_since_release(MIGRATIONS, RELEASED);
         assert!(problems.is_empty(), "{}", problems.join("; "));

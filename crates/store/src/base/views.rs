@@ -187,6 +187,20 @@ pub struct PersonSummary {
     pub capability_passed: Option<bool>,
 }
 
+/// One person as the people screen opens them: their posts and certificates, the bureau's
+/// training records and capability tests, and what this laptop's audit log holds about them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonDetail {
+    pub person: PersonSummary,
+    /// Newest first.
+    pub trainings: Vec<safeserve_core::register::Training>,
+    /// Newest first.
+    pub capability_tests: Vec<crate::supervision::evaluations::CapabilityTestView>,
+    /// Registration and every change, newest first, with the values replaced.
+    pub history: Vec<safeserve_core::audit::AuditEntry>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AgencyDetail {

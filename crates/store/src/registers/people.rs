@@ -1,15 +1,19 @@
 //! The `people`, `certificates`, `employments` and `capability_tests` tables. A person's full
 //! ID number is written here and read back only masked.
 
+use crate::base::audit;
 use crate::base::rows::parse_id;
 use crate::base::rows::require;
 use crate::base::search::{self, Register};
-use crate::base::views::{CertificateView, EmploymentView, NewPerson, PersonSummary};
+use crate::base::views::{CertificateView, EmploymentView, NewPerson, PersonDetail, PersonSummary};
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
+use safeserve_core::audit::{Actor, AuditAct};
 use safeserve_core::qualification::StaffMember;
-use safeserve_core::register::{CapabilityTest, Certificate, CertificateKind, Employment, Person, StaffRole};
+use safeserve_core::register::{
+    CapabilityTest, Certificate, CertificateKind, Employment, Person, PostForm, StaffRole, Training,
+};
 use safeserve_core::{mask_id_number, IdNumber, Message, PersonId};
 
 /// Certificates expiring within this many days are flagged.
@@ -80,6 +84,28 @@ pub(crate) fn insert_employment(conn: &Connection, e: &Employment) -> rusqlite::
         e.ended_on.map(|d| d.to_string())
     ])?;
     Ok(())
+}
+
+/// A person's posts as the register holds them.
+pub(crate) fn posts_of(conn: &Connection, person: PersonId) -> Result<Vec<Employment>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT agency_id, role, full_time, started_on, ended_on FROM employments WHERE person_id = ?1 ORDER BY agency_id",
+    )?;
+    let rows = stmt.query_map([person.to_string()], |r| {
+        let role: String = r.get(1)?;
+        let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
+            Ok(r.get::<_, Option<String>>(i)?.and_then(|d| d.parse().ok()))
+        };
+        Ok(Employment {
+            person,
+            agency: crate::base::rows::parse_id(r, 0)?,
+            role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
+            full_time: r.get(2)?,
+            started_on: date(3)?,
+            ended_on: date(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The columns [`certificate_row`] reads, in its order.
@@ -278,6 +304,7 @@ impl Store {
         &mut self,
         form: &NewPerson,
         id: PersonId,
+        by: &Actor,
         now: &str,
         today: NaiveDate,
     ) -> Result<PersonSummary, StoreError> {
@@ -326,9 +353,19 @@ impl Store {
             },
         )?;
         let out = person_summary(&tx, PersonKey::Id(&id.to_string()), today)?;
+        let agency: String =
+            tx.query_row("SELECT name FROM agencies WHERE id = ?1", [form.agency_id.to_string()], |r| r.get(0))?;
+        let detail = format!("登记从业人员，任职 {agency}");
+        audit::append(&tx, &by.entry(now, AuditAct::AddRegister, subject(&out.id_number_masked, &out.name), detail))?;
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// How the audit log names a person: "从业人员 <masked ID number> <name>" — never the full
+/// number. Their history is the entries under this subject.
+pub(crate) fn subject(masked: &str, name: &str) -> String {
+    format!("从业人员 {masked} {name}")
 }
 
 /// A certificate as the audit log describes it: "注册安全工程师 ZJ0001（浙江省人社厅，2020-01-01 发，有效期至 2028-01-09）".
@@ -350,7 +387,7 @@ impl Store {
         &mut self,
         person: PersonId,
         form: &Certificate,
-        by: &safeserve_core::audit::Actor,
+        by: &Actor,
         now: &str,
     ) -> Result<(), StoreError> {
         let c = form.checked()?;
@@ -375,12 +412,147 @@ impl Store {
             }
         };
         search::reindex(&tx, Register::Person, seq)?;
-        let subject = format!("从业人员 {} {name}", mask_id_number(&number));
-        crate::base::audit::append(
-            &tx,
-            &by.entry(now, safeserve_core::audit::AuditAct::ChangeRegister, subject, detail),
-        )?;
+        audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, subject(&mask_id_number(&number), &name), detail))?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A post as the audit log describes it: "杭州安泰：技术人员，全职，2024-03-01 起至 2026-06-30".
+fn describe_post(agency: &str, e: &Employment) -> String {
+    let mut terms = vec![e.role.label_zh().to_owned(), if e.full_time { "全职" } else { "兼职" }.to_owned()];
+    terms.extend(e.started_on.map(|d| format!("{d} 起")));
+    terms.extend(e.ended_on.map(|d| format!("至 {d}")));
+    format!("{agency}：{}", terms.join("，"))
+}
+
+/// The person's subject in the audit log and their search row, or not found.
+fn registered(conn: &Connection, person: PersonId) -> Result<(i64, String), StoreError> {
+    let (seq, name, number): (i64, String, String) = conn
+        .query_row("SELECT seq, name, id_number FROM people WHERE id = ?1", [person.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { what: "person", id: person.to_string() })?;
+    Ok((seq, subject(&mask_id_number(&number), &name)))
+}
+
+impl Store {
+    /// 任职: a post at an agency for a registered person, or — a post there already held —
+    /// the form's terms written over it, the old ones in the audit log. A full-time post
+    /// overlapping a full-time post at another agency is taken and returned as a note: the
+    /// bureau records what is so, and R1 then counts the person at neither (人员交叉使用).
+    pub fn record_post(
+        &mut self,
+        person: PersonId,
+        form: &PostForm,
+        by: &Actor,
+        now: &str,
+    ) -> Result<Vec<Message>, StoreError> {
+        let post = form.checked(person)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (seq, who) = registered(&tx, person)?;
+        let agency: String = tx
+            .query_row("SELECT name FROM agencies WHERE id = ?1", [post.agency.to_string()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid {
+                field: "agency_id",
+                message: Message::new("请选择任职的服务机构", "Choose the agency"),
+            })?;
+        // Said every time the post is saved, changed or not: it is what the bureau must see.
+        let notes = if post.full_time { full_time_elsewhere(&tx, &post)? } else { vec![] };
+        let held = posts_of(&tx, person)?.into_iter().find(|e| e.agency == post.agency);
+        let detail = match held {
+            Some(h) if h == post => None,
+            Some(h) => Some(format!("任职：{} → {}", describe_post(&agency, &h), describe_post(&agency, &post))),
+            None => Some(format!("新增任职：{}", describe_post(&agency, &post))),
+        };
+        if let Some(detail) = detail {
+            insert_employment(&tx, &post)?;
+            search::reindex(&tx, Register::Person, seq)?;
+            audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, who, detail))?;
+            tx.commit()?;
+        }
+        Ok(notes
+            .into_iter()
+            .map(|other| {
+                Message::new(
+                    format!("同一时期在 {other} 全职（人员交叉使用）：两家机构的 R1 均不计入此人"),
+                    format!("Full-time at {other} over the same time (shared staff): R1 counts them at neither agency"),
+                )
+            })
+            .collect())
+    }
+
+    /// 培训记录: a course a registered person completed, as the bureau enters it.
+    pub fn record_training(
+        &mut self,
+        person: PersonId,
+        form: &Training,
+        by: &Actor,
+        now: &str,
+        today: NaiveDate,
+    ) -> Result<(), StoreError> {
+        let t = form.checked(today)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (_, who) = registered(&tx, person)?;
+        tx.prepare_cached(
+            "INSERT INTO training_records(person_id, course, organiser, completed_on, hours) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![person.to_string(), t.course, t.organiser, t.completed_on.to_string(), t.hours])?;
+        let detail = format!("培训记录：{}（{}，{} 结业，{} 学时）", t.course, t.organiser, t.completed_on, t.hours);
+        audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, who, detail))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A person as the people screen opens them.
+    pub fn person_detail(&self, person: PersonId, today: NaiveDate) -> Result<PersonDetail, StoreError> {
+        let (_, who) = registered(&self.conn, person)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT course, organiser, completed_on, hours FROM training_records WHERE person_id = ?1 \
+             ORDER BY completed_on DESC, rowid DESC",
+        )?;
+        let trainings = stmt
+            .query_map([person.to_string()], |r| {
+                let day: String = r.get(2)?;
+                Ok(Training {
+                    course: r.get(0)?,
+                    organiser: r.get(1)?,
+                    completed_on: day.parse().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+                    })?,
+                    hours: r.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(PersonDetail {
+            person: person_summary(&self.conn, PersonKey::Id(&person.to_string()), today)?,
+            trainings,
+            capability_tests: self.capability_tests(person)?,
+            // The subject ends with the name, so a longer name beginning with this one is not
+            // this person.
+            history: audit::about(&self.conn, &who)?.into_iter().filter(|e| e.subject == who).collect(),
+        })
+    }
+}
+
+/// The other agencies where the person holds a full-time post overlapping `post`.
+fn full_time_elsewhere(conn: &Connection, post: &Employment) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.name FROM employments e JOIN agencies a ON a.id = e.agency_id \
+         WHERE e.person_id = ?1 AND e.agency_id <> ?2 AND e.full_time = 1 \
+           AND (e.started_on IS NULL OR ?4 IS NULL OR e.started_on <= ?4) \
+           AND (e.ended_on IS NULL OR ?3 IS NULL OR e.ended_on >= ?3) ORDER BY a.seq",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            post.person.to_string(),
+            post.agency.to_string(),
+            post.started_on.map(|d| d.to_string()),
+            post.ended_on.map(|d| d.to_string())
+        ],
+        |r| r.get(0),
+    )?;
+    rows.collect()
 }

@@ -343,6 +343,12 @@ pub(super) fn apply_upsert(
             replace_children(tx, "employments", "person_id", id, &job_cols, &array(body, "employments"))?;
             let test_cols = ["taken_on", "score", "passed"];
             replace_children(tx, "capability_tests", "person_id", id, &test_cols, &array(body, "capability_tests"))?;
+            // A person written before training records existed says nothing about them: the
+            // ones held here stay.
+            if body.contains_key("trainings") {
+                let training_cols = ["course", "organiser", "completed_on", "hours"];
+                replace_children(tx, "training_records", "person_id", id, &training_cols, &array(body, "trainings"))?;
+            }
             reindex(tx, Register::Person, "people", id, held.is_some(), bulk)?;
         }
         Entity::Contract => {

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use safeserve_core::audit::{Actor, AuditAct};
 use safeserve_core::import::people::{row_key, AgencyNames, PersonKey, PersonRecord, PersonRow};
 use safeserve_core::import::{Cell, Header, ImportKind, RowProblem};
-use safeserve_core::register::{Certificate, Employment, Person, StaffRole};
+use safeserve_core::register::{Certificate, Employment, Person};
 use safeserve_core::{mask_id_number, AgencyId, Message, PersonId};
 use std::collections::HashMap;
 
@@ -98,7 +98,8 @@ impl PeoplePlanner<'_> {
             let (action, posts) = match &current {
                 None => (RowAction::New, Vec::new()),
                 Some(c) => {
-                    let (certs, posts) = (people::certificates(conn, &c.id.to_string())?, posts_of(conn, c.id)?);
+                    let (certs, posts) =
+                        (people::certificates(conn, &c.id.to_string())?, people::posts_of(conn, c.id)?);
                     match record.changes(&c.name, &c.phone, &certs, &posts) {
                         changes if changes.is_empty() => (RowAction::Unchanged, posts),
                         changes => (RowAction::Changed { changes }, posts),
@@ -197,28 +198,6 @@ fn masked_index(conn: &Connection) -> rusqlite::Result<HashMap<(String, String),
     Ok(out)
 }
 
-/// A person's posts as the register holds them.
-fn posts_of(conn: &Connection, person: PersonId) -> Result<Vec<Employment>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT agency_id, role, full_time, started_on, ended_on FROM employments WHERE person_id = ?1 ORDER BY agency_id",
-    )?;
-    let rows = stmt.query_map([person.to_string()], |r| {
-        let role: String = r.get(1)?;
-        let date = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-            Ok(r.get::<_, Option<String>>(i)?.and_then(|d| d.parse().ok()))
-        };
-        Ok(Employment {
-            person,
-            agency: crate::base::rows::parse_id(r, 0)?,
-            role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
-            full_time: r.get(2)?,
-            started_on: date(3)?,
-            ended_on: date(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// A person full-time at two agencies or more on `today` once the record's posts are in
 /// (人员交叉使用): R1 counts them at none, which the preview says.
 fn full_time_at_two(
@@ -292,7 +271,7 @@ impl Store {
                 (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             let shown = if held_masked.is_empty() { mask_id_number(&number) } else { held_masked };
             let certs = people::certificates(&self.conn, &id.to_string())?;
-            let posts = posts_of(&self.conn, id)?;
+            let posts = people::posts_of(&self.conn, id)?;
             for i in 0..certs.len().max(posts.len()).max(1) {
                 let mut cells = vec![shown.clone(), name.clone(), phone.clone()];
                 let post = posts.get(i).map(|e| (codes.get(&e.agency.to_string()).map_or("", String::as_str), e));
@@ -368,7 +347,8 @@ impl Store {
                 counts.new += 1;
                 continue;
             };
-            let (held, posts) = (people::certificates(&tx, &current.id.to_string())?, posts_of(&tx, current.id)?);
+            let (held, posts) =
+                (people::certificates(&tx, &current.id.to_string())?, people::posts_of(&tx, current.id)?);
             let changes = record.changes(&current.name, &current.phone, &held, &posts);
             if changes.is_empty() {
                 counts.unchanged += 1;
@@ -395,7 +375,7 @@ impl Store {
                 }
             }
             search::reindex(&tx, Register::Person, current.seq)?;
-            let subject = format!("从业人员 {} {}", record.key.masked(), current.name);
+            let subject = people::subject(&record.key.masked(), &current.name);
             audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, subject, change_detail(&changes)))?;
             counts.changed += 1;
         }
