@@ -576,10 +576,13 @@ impl App {
         Ok(())
     }
 
-    /// Waits for a dialog's opening animation to end, so a click lands where the button rests.
+    /// Waits for a dialog's or a drawer's opening animation to end, so a click lands where the
+    /// button rests.
     pub async fn settled(&self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.client.find_all(Locator::Css(".ant-zoom-appear, .ant-zoom-enter")).await?.is_empty() {
+        let opening = ".ant-zoom-appear, .ant-zoom-enter, [class*=ant-drawer-panel-motion][class*=-appear], \
+                       [class*=ant-drawer-panel-motion][class*=-enter]";
+        while !self.client.find_all(Locator::Css(opening)).await?.is_empty() {
             ensure!(Instant::now() < deadline, "the dialog is still opening after 10 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

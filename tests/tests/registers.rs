@@ -510,3 +510,137 @@ async fn a_certificate_is_added_to_a_registered_person_by_hand() -> Result<()> {
     );
     Ok(())
 }
+
+/// 任职 and 培训记录 in the window: a supervisor opens a person from the people register, gives
+/// them a full-time post at a second agency (the overlap with their first post named as shared
+/// staff), ends it on a day picked from the calendar, adds a training, and the person's history
+/// lists each act with the terms it replaced; a technician asking Rust directly is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_is_given_a_second_post_and_a_training_and_their_history_shows_both() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let (person, other) = {
+        let store = safeserve_e2e::open_db(&db)?;
+        let person = store
+            .search_people("", 50, today())?
+            .into_iter()
+            .find(|p| p.employments.len() == 1 && p.employments[0].full_time && p.employments[0].current)
+            .context("a person full-time at one agency")?;
+        let other = store
+            .search_agencies("", 5, today())?
+            .into_iter()
+            .find(|a| a.id != person.employments[0].agency_id)
+            .context("another agency")?;
+        (person, other)
+    };
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let post_row = format!("[data-testid=person-post][data-id='{}']", other.id);
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-people]").await?;
+        app.wait_for("input[data-testid=people-search]").await?.send_keys(&person.name).await?;
+        app.click(&format!("[data-testid=person-row][data-id='{}'] [data-testid=person-open]", person.id)).await?;
+        app.wait_for("[data-testid=person-detail][data-state=ready]").await?;
+        app.settled().await?;
+
+        // A second full-time post: taken, and the overlap named.
+        app.click("[data-testid=post-add]").await?;
+        app.wait_for("[data-testid=post-form]").await?;
+        app.settled().await?;
+        app.choose("[data-testid=post-form] [data-testid=agency-select]", &other.name).await?;
+        app.wait_for("input[data-testid=post-started-on], [data-testid=post-started-on] input")
+            .await?
+            .send_keys("2026-01-01\u{E007}")
+            .await?;
+        app.click("[data-testid=post-submit]").await?;
+        until("the shared post is named", async || {
+            Ok(app.text("[data-testid=post-notes]").await.unwrap_or_default().contains("人员交叉使用"))
+        })
+        .await?;
+        app.click(".ant-modal-confirm-btns button").await?;
+        until("the warning has closed", async || {
+            Ok(app.client.find_all(Locator::Css(".ant-modal-confirm")).await?.is_empty())
+        })
+        .await?;
+        app.wait_for(&post_row).await?;
+
+        // It ends: picked from the calendar, the row struck through.
+        app.click(&format!("{post_row} [data-testid=post-edit]")).await?;
+        app.wait_for("[data-testid=post-agency-fixed]").await?;
+        app.settled().await?;
+        app.wait_for("input[data-testid=post-ended-on], [data-testid=post-ended-on] input")
+            .await?
+            .send_keys("2026-06-30\u{E007}")
+            .await?;
+        app.click("[data-testid=post-submit]").await?;
+        until("the overlap with the first agency is named again", async || {
+            Ok(app
+                .text("[data-testid=post-notes]")
+                .await
+                .unwrap_or_default()
+                .contains(&person.employments[0].agency_name))
+        })
+        .await?;
+        app.click(".ant-modal-confirm-btns button").await?;
+        until("the warning has closed", async || {
+            Ok(app.client.find_all(Locator::Css(".ant-modal-confirm")).await?.is_empty())
+        })
+        .await?;
+        app.wait_for(&format!("{post_row}[data-current=false]")).await?;
+
+        // A training, on today's date as the form offers it.
+        app.click("[data-testid=training-add]").await?;
+        app.wait_for("[data-testid=training-form]").await?;
+        app.settled().await?;
+        app.wait_for("[data-testid=training-course]").await?.send_keys("安全评价师继续教育").await?;
+        app.wait_for("[data-testid=training-organiser]").await?.send_keys("浙江省应急管理厅").await?;
+        app.wait_for("input[data-testid=training-hours], [data-testid=training-hours] input")
+            .await?
+            .send_keys("16")
+            .await?;
+        app.click("[data-testid=training-submit]").await?;
+        app.wait_for("[data-testid=person-trainings][data-count='1']").await?;
+
+        until("the history lists the post's change", async || {
+            let history = app.text("[data-testid=person-history]").await.unwrap_or_default();
+            Ok(history.contains("至 2026-06-30") && history.contains("→") && history.contains("安全评价师继续教育"))
+        })
+        .await?;
+        app.look("person-drawer.png").await?;
+
+        // Esc closes the drawer, as at the keyboard (the saved toasts sit over its close button).
+        app.client.active_element().await?.send_keys("\u{E00C}").await?;
+        until("the drawer has closed", async || {
+            Ok(app.client.find_all(Locator::Css(".ant-drawer-open")).await?.is_empty())
+        })
+        .await?;
+        app.click("[data-testid=sign-out]").await?;
+        app.sign_in("technician").await?;
+        let post = serde_json::json!({ "agency_id": other.id.to_string(), "role": "technician", "full_time": false,
+            "started_on": null, "ended_on": null });
+        let answer =
+            app.invoke("record_post", serde_json::json!({ "personId": person.id.to_string(), "post": post })).await?;
+        ensure!(answer.err().as_deref() == Some("role_not_allowed"), "a technician may not record a post");
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("person-drawer-failure.png").await;
+    }
+    app.close().await?;
+    result?;
+
+    let store = safeserve_e2e::open_db(&db)?;
+    let detail = store.person_detail(person.id, today())?;
+    let post = detail.person.employments.iter().find(|e| e.agency_id == other.id).context("the second post")?;
+    ensure!(
+        (post.started_on.as_deref(), post.ended_on.as_deref(), post.full_time)
+            == (Some("2026-01-01"), Some("2026-06-30"), true),
+        "{post:?}"
+    );
+    ensure!(detail.trainings.len() == 1 && detail.trainings[0].hours == 16.0, "{:?}", detail.trainings);
+    ensure!(detail.trainings[0].completed_on == today(), "the date the form offered");
+    ensure!(detail.history.iter().all(|e| e.subject.contains(&person.id_number_masked)), "named by the masked number");
+    Ok(())
+}

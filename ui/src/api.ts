@@ -4,6 +4,9 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { AgencyDetail } from './bindings/AgencyDetail';
+import type { PersonDetail } from './bindings/PersonDetail';
+import type { PostForm } from './bindings/PostForm';
+import type { Training } from './bindings/Training';
 import type { AgencyId } from './bindings/AgencyId';
 import type { ContractView } from './bindings/ContractView';
 import type { Finding } from './bindings/Finding';
@@ -276,6 +279,9 @@ export const api = {
   /** 登记服务机构 (`id` null) or 编辑登记信息; answers the agency's id. */
   recordCertificate: (personId: string, certificate: Certificate) =>
     call<null>('record_certificate', { personId, certificate }),
+  personDetail: (personId: string) => call<PersonDetail>('person_detail', { personId }),
+  recordPost: (personId: string, post: PostForm) => call<Message[]>('record_post', { personId, post }),
+  recordTraining: (personId: string, training: Training) => call<null>('record_training', { personId, training }),
   saveAgency: (form: AgencyForm, id: string | null) => call<string>('save_agency', { form, id }),
   enterBlacklist: (form: NewBlacklistEntry) => call<BlacklistChange>('enter_blacklist', { form }),
   liftBlacklist: (entryId: string, lift: BlacklistLiftView) => call<BlacklistChange>('lift_blacklist', { entryId, lift }),

@@ -23,6 +23,7 @@ export function PeopleTable({
   loading,
   rowTestId = 'person-row',
   onAddCertificate,
+  onOpen,
 }: {
   people: PersonSummary[];
   agencyId?: string;
@@ -30,6 +31,8 @@ export function PeopleTable({
   rowTestId?: string;
   /** Offered (a 添加证书 link in each row) to those who may keep the register. */
   onAddCertificate?: (p: PersonSummary) => void;
+  /** Makes each name a link opening the person (their posts, trainings and history). */
+  onOpen?: (p: PersonSummary) => void;
 }) {
   const { t, l } = useI18n();
   const nav = useNav();
@@ -89,7 +92,19 @@ export function PeopleTable({
         ];
 
   const columns: TableColumnsType<PersonSummary> = [
-    { key: 'name', title: t('colPersonName'), dataIndex: 'name', width: 100 },
+    {
+      key: 'name',
+      title: t('colPersonName'),
+      width: 100,
+      render: (_, p) =>
+        onOpen ? (
+          <Typography.Link onClick={() => onOpen(p)} data-testid="person-open" title={t('pdOpen')}>
+            {p.name}
+          </Typography.Link>
+        ) : (
+          p.name
+        ),
+    },
     { key: 'id_number', title: t('colIdNumber'), dataIndex: 'id_number_masked', width: 190 },
     ...employmentColumns,
     {

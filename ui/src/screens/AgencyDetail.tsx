@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Flex, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
 import type { AgencyDetail as AgencyDetailData } from '../bindings/AgencyDetail';
@@ -9,11 +9,13 @@ import { AgencyStandingCard } from '../components/AgencyStandingCard';
 import { ContractsTable } from '../components/ContractsTable';
 import { Loaded } from '../components/Loaded';
 import { PeopleTable } from '../components/PeopleTable';
+import { PersonDrawer } from '../components/PersonDrawer';
 import { R1Status } from '../components/R1Status';
+import { RegisterHistory } from '../components/RegisterHistory';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { formatArea } from '../format';
 import { useLoad } from '../hooks';
-import { AUDIT_ACT_LABELS, MANAGEMENT_DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
+import { MANAGEMENT_DOCUMENT_LABELS, INDUSTRY_LABELS, SERVICE_TYPE_LABELS, useI18n } from '../i18n';
 import { useNav } from '../nav';
 import { useSession } from '../session';
 import { NewVisitModal } from './NewVisitModal';
@@ -34,6 +36,7 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
   const nav = useNav();
   const [inspecting, setInspecting] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [person, setPerson] = useState<string | null>(null);
   const { may } = useSession();
   const none = <Typography.Text type="secondary">{t('none')}</Typography.Text>;
   return (
@@ -144,7 +147,8 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
         <AgencyGradeCard detail={detail} onChanged={onChanged} />
 
         <Card size="small" title={t('withNote', { label: t('staff'), note: detail.staff.length })} data-testid="agency-staff">
-          <PeopleTable people={detail.staff} agencyId={a.id} rowTestId="staff-row" />
+          <PeopleTable people={detail.staff} agencyId={a.id} rowTestId="staff-row" onOpen={(p) => setPerson(p.id)} />
+          {person && <PersonDrawer personId={person} onClose={() => setPerson(null)} onChanged={onChanged} />}
         </Card>
 
         <Card size="small" title={t('withNote', { label: t('contracts'), note: detail.contracts.length })} data-testid="agency-contracts">
@@ -152,30 +156,7 @@ function DetailBody({ detail, onChanged }: { detail: AgencyDetailData; onChanged
         </Card>
 
         <Card size="small" title={t('agHistory')} data-testid="agency-history" data-count={detail.history.length}>
-          {detail.history.length === 0 ? (
-            <Typography.Text type="secondary">{t('agNoHistory')}</Typography.Text>
-          ) : (
-            <Timeline
-              items={detail.history.map((h, i) => ({
-                key: i,
-                children: (
-                  <div data-testid="agency-history-entry" data-act={h.act}>
-                    <Typography.Text strong>{l(AUDIT_ACT_LABELS[h.act])}</Typography.Text>{' '}
-                    <Typography.Text type="secondary">
-                      {h.at.slice(0, 16).replace('T', ' ')} · {h.user_name}
-                    </Typography.Text>
-                    {h.act === 'change_register' && (
-                      <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
-                        {h.detail.split('；').map((c, j) => (
-                          <li key={j}>{c}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </div>
-                ),
-              }))}
-            />
-          )}
+          <RegisterHistory entries={detail.history} empty={t('agNoHistory')} entryTestId="agency-history-entry" />
         </Card>
       </Flex>
     </>

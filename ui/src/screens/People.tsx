@@ -9,6 +9,7 @@ import { useSearch } from '../hooks';
 import { useI18n } from '../i18n';
 import { NewPersonModal } from './NewPersonModal';
 import { CertificateModal } from '../components/CertificateModal';
+import { PersonDrawer } from '../components/PersonDrawer';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import { useSession } from '../session';
 
@@ -26,6 +27,7 @@ export function People({
   const { may } = useSession();
   const [adding, setAdding] = useState(false);
   const [certifying, setCertifying] = useState<PersonSummary | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
   const query = text.trim();
   const search = useSearch(query, () => api.searchPeople(query));
 
@@ -58,11 +60,23 @@ export function People({
           people={search.results}
           loading={!search.loadedOnce}
           onAddCertificate={may('edit_registers') ? setCertifying : undefined}
+          onOpen={(p) => setOpened(p.id)}
         />
         {search.loadedOnce && (
           <Typography.Text type="secondary">{t('resultCount', { n: search.results.length })}</Typography.Text>
         )}
       </div>
+
+      {opened && (
+        <PersonDrawer
+          personId={opened}
+          onClose={() => setOpened(null)}
+          onChanged={() => {
+            search.reload();
+            onRegisterChanged();
+          }}
+        />
+      )}
 
       {certifying && (
         <CertificateModal

@@ -418,9 +418,9 @@ impl Store {
     }
 }
 
-/// A post as the audit log describes it: "杭州安泰：技术人员，全职，2024-03-01 起至 2026-06-30".
+/// A post as the audit log describes it: "杭州安泰：技术人员，专职，2024-03-01 起，至 2026-06-30".
 fn describe_post(agency: &str, e: &Employment) -> String {
-    let mut terms = vec![e.role.label_zh().to_owned(), if e.full_time { "全职" } else { "兼职" }.to_owned()];
+    let mut terms = vec![e.role.label_zh().to_owned(), if e.full_time { "专职" } else { "兼职" }.to_owned()];
     terms.extend(e.started_on.map(|d| format!("{d} 起")));
     terms.extend(e.ended_on.map(|d| format!("至 {d}")));
     format!("{agency}：{}", terms.join("，"))
@@ -477,7 +477,7 @@ impl Store {
             .into_iter()
             .map(|other| {
                 Message::new(
-                    format!("同一时期在 {other} 全职（人员交叉使用）：两家机构的 R1 均不计入此人"),
+                    format!("同一时期在 {other} 专职（人员交叉使用）：两家机构的 R1 均不计入此人"),
                     format!("Full-time at {other} over the same time (shared staff): R1 counts them at neither agency"),
                 )
             })
