@@ -159,6 +159,7 @@ pub async fn add_person(state: State<'_, AppState>, form: NewPerson) -> Result<P
 /// and their history on this laptop.
 #[tauri::command]
 pub async fn person_detail(state: State<'_, AppState>, person_id: String) -> Result<PersonDetail, CommandError> {
+    state.require(Act::View).await?;
     let person: PersonId = parse(&person_id)?;
     state.with_store(move |s| Ok(s.person_detail(person, today())?)).await
 }

@@ -187,6 +187,16 @@ pub struct PersonSummary {
     pub capability_passed: Option<bool>,
 }
 
+/// One capability-test result (R12), as the bureau recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CapabilityTestView {
+    pub person_id: PersonId,
+    pub taken_on: String,
+    pub score: u8,
+    pub passed: bool,
+}
+
 /// One person as the people screen opens them: their posts and certificates, the bureau's
 /// training records and capability tests, and what this laptop's audit log holds about them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -196,7 +206,7 @@ pub struct PersonDetail {
     /// Newest first.
     pub trainings: Vec<safeserve_core::register::Training>,
     /// Newest first.
-    pub capability_tests: Vec<crate::supervision::evaluations::CapabilityTestView>,
+    pub capability_tests: Vec<CapabilityTestView>,
     /// Registration and every change, newest first, with the values replaced.
     pub history: Vec<safeserve_core::audit::AuditEntry>,
 }

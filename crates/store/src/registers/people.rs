@@ -5,7 +5,7 @@ use crate::base::audit;
 use crate::base::rows::parse_id;
 use crate::base::rows::require;
 use crate::base::search::{self, Register};
-use crate::base::views::{CertificateView, EmploymentView, NewPerson, PersonDetail, PersonSummary};
+use crate::base::views::{CapabilityTestView, CertificateView, EmploymentView, NewPerson, PersonDetail, PersonSummary};
 use crate::{Store, StoreError};
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -139,6 +139,17 @@ pub(crate) fn certificates(conn: &Connection, person_id: &str) -> rusqlite::Resu
         "SELECT {CERTIFICATE_COLUMNS} FROM certificates WHERE person_id = ?1 ORDER BY rowid"
     ))?;
     let rows = stmt.query_map([person_id], |r| certificate_row(r, 0))?;
+    rows.collect()
+}
+
+/// A person's capability tests, newest first.
+pub(crate) fn capability_tests(conn: &Connection, person: PersonId) -> rusqlite::Result<Vec<CapabilityTestView>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT taken_on, score, passed FROM capability_tests WHERE person_id = ?1 ORDER BY taken_on DESC, rowid DESC",
+    )?;
+    let rows = stmt.query_map([person.to_string()], |r| {
+        Ok(CapabilityTestView { person_id: person, taken_on: r.get(0)?, score: r.get(1)?, passed: r.get(2)? })
+    })?;
     rows.collect()
 }
 
@@ -529,7 +540,7 @@ impl Store {
         Ok(PersonDetail {
             person: person_summary(&self.conn, PersonKey::Id(&person.to_string()), today)?,
             trainings,
-            capability_tests: self.capability_tests(person)?,
+            capability_tests: capability_tests(&self.conn, person)?,
             // The subject ends with the name, so a longer name beginning with this one is not
             // this person.
             history: audit::about(&self.conn, &who)?.into_iter().filter(|e| e.subject == who).collect(),

@@ -51,14 +51,7 @@ pub struct EvaluationView {
     pub rated_on: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct CapabilityTestView {
-    pub person_id: PersonId,
-    pub taken_on: String,
-    pub score: u8,
-    pub passed: bool,
-}
+pub use crate::base::views::CapabilityTestView;
 
 /// Pass rate of one quarter ("2026-Q3"), from each person's latest result in that quarter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -283,18 +276,7 @@ impl Store {
 
     /// A person's capability tests, newest first.
     pub fn capability_tests(&self, person: PersonId) -> Result<Vec<CapabilityTestView>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT person_id, taken_on, score, passed FROM capability_tests WHERE person_id = ?1 ORDER BY taken_on DESC, rowid DESC",
-        )?;
-        let rows = stmt.query_map([person.to_string()], |r| {
-            Ok(CapabilityTestView {
-                person_id: parse_id(r, 0)?,
-                taken_on: r.get(1)?,
-                score: r.get(2)?,
-                passed: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(people::capability_tests(&self.conn, person)?)
     }
 
     /// Pass rates per quarter, over everyone (`agency` narrows to one agency's people) and per
