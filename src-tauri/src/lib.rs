@@ -104,6 +104,7 @@ pub fn run() {
             commands::registers::ui_ready,
             commands::visits::list_templates,
             commands::visits::import_template,
+            commands::visits::import_template_workbook,
             commands::visits::capability_check,
             commands::visits::start_visit,
             commands::visits::visit_detail,

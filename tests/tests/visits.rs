@@ -230,3 +230,57 @@ fn ledger_rows(path: &Path) -> Result<Vec<Vec<String>>> {
     let range = book.worksheet_range_at(0).context("a sheet")??;
     Ok(range.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect())
 }
+
+/// 导入检查表 from an Excel sheet in the window: a supervisor chooses the bureau's next edition
+/// of the dust checklist as a workbook and it is stored as that edition (published at the next
+/// sync); a sheet with an item's legal basis left empty is refused with its row and cell named,
+/// and nothing is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_checklist_sheet_is_imported_as_a_new_edition_and_a_wrong_one_names_its_cell() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("demo.db");
+    demo::generate(&db, DemoSize::Small, demo::DEFAULT_SEED, today())?;
+    let mut next = safeserve_e2e::open_db(&db)?.template("dust-explosion", 2)?;
+    next.version = 3;
+    next.title = "粉尘涉爆企业检查表（2027 版）".into();
+    let good = dir.path().join("粉尘检查表-第3版.xlsx");
+    std::fs::write(&good, safeserve_sheets::checklists::checklist_workbook(&next)?)?;
+    // A clerk's slip: the first item's 检查依据 (cell D5) left empty.
+    let mut slipped = next.clone();
+    slipped.version = 4;
+    slipped.sections[0].items[0].basis.clear();
+    let bad = dir.path().join("粉尘检查表-有误.xlsx");
+    std::fs::write(&bad, safeserve_sheets::checklists::checklist_workbook(&slipped)?)?;
+
+    let app = App::launch(&desktop_binary("debug")?, &db).await?;
+    let result = async {
+        app.sign_in("supervisor").await?;
+        app.click("[data-testid=nav-visits]").await?;
+        app.wait_for("[data-testid=template-input]").await?.send_keys(&bad.display().to_string()).await?;
+        until("the wrong cell is named", async || {
+            Ok(app.text(".ant-message").await.unwrap_or_default().contains("第 5 行（D5）：缺少检查依据"))
+        })
+        .await?;
+        app.look("checklist-sheet-refused.png").await?;
+        app.wait_for("[data-testid=template-input]").await?.send_keys(&good.display().to_string()).await?;
+        until("the edition is taken", async || {
+            Ok(app
+                .text(".ant-message")
+                .await
+                .unwrap_or_default()
+                .contains("已导入检查表：粉尘涉爆企业检查表（2027 版）（第 3 版）"))
+        })
+        .await?;
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = app.screenshot("checklist-sheet-failure.png").await;
+    }
+    app.close().await?;
+    result?;
+    let store = safeserve_e2e::open_db(&db)?;
+    ensure!(store.template("dust-explosion", 3)? == next, "the edition as the sheet says it");
+    ensure!(store.template("dust-explosion", 4).is_err(), "nothing from the refused sheet");
+    Ok(())
+}

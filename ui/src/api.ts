@@ -163,6 +163,8 @@ export const api = {
   uiReady: (pageMs: number) => call<null>('ui_ready', { pageMs }),
   listTemplates: () => call<TemplateSummary[]>('list_templates'),
   importTemplate: (json: string) => call<[TemplateSummary, boolean]>('import_template', { json }),
+  /** A checklist as an Excel sheet laid out the way bureaus write them. */
+  importTemplateWorkbook: (bytes: Uint8Array) => call<[TemplateSummary, boolean]>('import_template_workbook', bytes),
   capabilityCheck: (kind: VisitKind, targetId: string, people: PersonId[]) =>
     call<Mismatch[]>('capability_check', { kind, targetId, people }),
   startVisit: (form: NewVisit) => call<VisitDetail>('start_visit', { form }),

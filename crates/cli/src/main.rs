@@ -322,11 +322,25 @@ enum PhotoCommand {
 
 #[derive(Subcommand)]
 enum TemplateCommand {
-    /// Check a template file and store it (导入检查表).
+    /// Check a checklist and store it (导入检查表): a JSON edition, or an Excel sheet laid out
+    /// as bureaus write checklists (.xlsx/.xls; `template sheet` writes one to start from).
     Import {
         #[arg(long)]
         db: PathBuf,
         file: PathBuf,
+    },
+    /// Write an edition as an Excel checklist (title, 检查表标识/版本/检查对象/适用行业, one row
+    /// per item, sections merged down their rows), to edit into the next edition.
+    Sheet {
+        #[arg(long)]
+        db: PathBuf,
+        /// The template's key, e.g. dust-explosion.
+        key: String,
+        /// The edition; the latest when left out.
+        #[arg(long)]
+        version: Option<u32>,
+        /// The .xlsx to write.
+        out: PathBuf,
     },
 }
 
@@ -447,6 +461,9 @@ fn main() -> ExitCode {
         Command::Photo { command: PhotoCommand::Ingest { db, files, json } } => ingest_photos(&db, &files, json),
         Command::Visits { db, enterprise, limit, json } => list_visits(&db, enterprise, limit, json),
         Command::Template { command: TemplateCommand::Import { db, file } } => import_template(&db, &file),
+        Command::Template { command: TemplateCommand::Sheet { db, key, version, out } } => {
+            template_sheet(&db, &key, version, &out)
+        }
         Command::Letter { command } => letter::run(command),
         Command::Check { db, full } => backup::check(&db, full),
         Command::Import { kind, file, db, dry_run, json } => registers::import(&db, kind, &file, dry_run, json),
@@ -592,23 +609,65 @@ fn list_visits(db: &std::path::Path, enterprise: Option<EnterpriseId>, limit: us
 }
 
 fn import_template(db: &std::path::Path, file: &std::path::Path) -> ExitCode {
-    let json = match std::fs::read_to_string(file) {
-        Ok(j) => j,
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
         Err(e) => {
             eprintln!("错误：无法读取 {}（{e}）\nerror: cannot read {} ({e})", file.display(), file.display());
             return ExitCode::from(2);
+        }
+    };
+    // A workbook is read as a bureau's checklist sheet; anything else as a JSON edition.
+    let workbook = matches!(file.extension().and_then(|e| e.to_str()), Some("xlsx" | "xls" | "XLSX" | "XLS"));
+    let read = if workbook {
+        safeserve_sheets::checklists::read_checklist(bytes.as_slice())
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(json) => safeserve_core::checklist::Template::parse(&json),
+            Err(_) => Err(vec![safeserve_core::Message::new(
+                "检查表文件不是 UTF-8 文本的 JSON，也不是 .xlsx/.xls 工作簿",
+                "The checklist file is neither UTF-8 JSON nor an .xlsx/.xls workbook",
+            )]),
         }
     };
     let mut store = match open_existing(db) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    match store.import_template(&json, &now()) {
+    match store.publish_template(read, &now()) {
         Ok((t, new)) => {
             let state = if new { "已导入 imported" } else { "已存在，未改动 already present, unchanged" };
             say!("{state}: {} v{} — {}（{} 项 items）", t.key, t.version, t.title, t.items);
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
+    }
+}
+
+fn template_sheet(db: &std::path::Path, key: &str, version: Option<u32>, out: &std::path::Path) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let version = match version {
+        Some(v) => Ok(v),
+        None => store.templates().map(|all| all.into_iter().find(|t| t.key == key).map_or(0, |t| t.version)),
+    };
+    let template = match version.and_then(|v| store.template(key, v)) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let written = safeserve_sheets::checklists::checklist_workbook(&template).and_then(|bytes| {
+        std::fs::write(out, bytes).map_err(|source| safeserve_sheets::SheetError::Io { path: out.to_owned(), source })
+    });
+    match written {
+        Ok(()) => {
+            say!("已写出 written: {} v{} → {}", template.key, template.version, out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let m = e.message();
+            eprintln!("错误：{}\nerror: {}", m.zh, m.en);
+            ExitCode::from(1)
+        }
     }
 }

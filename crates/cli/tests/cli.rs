@@ -1,6 +1,6 @@
 //! The `safeserve` binary as a script would use it: real files, exit codes, JSON lines.
 
-use crate::support::{cli, safeserve};
+use crate::support::{cli, open_demo, safeserve};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -391,4 +391,59 @@ fn registers_go_out_as_a_ledger_and_come_back_unchanged() {
     let o = safeserve(&["import-template", "enterprises", "--to", template.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(&std::fs::read(&template).unwrap()[..2], b"PK");
+}
+
+#[test]
+fn a_checklist_goes_out_as_a_bureaus_sheet_and_its_next_edition_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let sheet = dir.path().join("粉尘检查表.xlsx");
+    let o = safeserve(&["template", "sheet", "--db", &db, "dust-explosion", sheet.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("dust-explosion v2"), "the latest edition: {}", stdout(&o));
+
+    // The sheet as written is the edition already held.
+    let o = safeserve(&["template", "import", "--db", &db, sheet.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已存在"), "{}", stdout(&o));
+
+    // The bureau's next edition: one more item, under a new section, version 3.
+    let rows = safeserve_sheets::read::first_sheet(sheet.as_path(), 5_000).unwrap();
+    let mut next = safeserve_core::import::checklist::read(&rows).unwrap();
+    next.version = 3;
+    let mut added = next.sections[0].items[0].clone();
+    added.code = "DX-NEW-01".into();
+    added.text = "粉尘爆炸危险场所设置安全警示标志".into();
+    next.sections.push(safeserve_core::checklist::Section { title: "九、警示标志".into(), items: vec![added] });
+    let edited = dir.path().join("粉尘检查表（第 3 版）.xlsx");
+    std::fs::write(&edited, safeserve_sheets::checklists::checklist_workbook(&next).unwrap()).unwrap();
+    let o = safeserve(&["template", "import", "--db", &db, edited.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已导入") && stdout(&o).contains("dust-explosion v3"), "{}", stdout(&o));
+    let held: String = open_demo(&db)
+        .query_row("SELECT body FROM templates WHERE key = 'dust-explosion' AND version = 3", [], |r| r.get(0))
+        .unwrap();
+    assert!(held.contains("DX-NEW-01") && held.contains("九、警示标志"), "{held}");
+
+    // A sheet with a level nobody uses: refused by row and column, nothing stored.
+    let mut wrong = next.clone();
+    wrong.version = 4;
+    let mut bytes_rows = safeserve_core::import::checklist::rows_of(&wrong);
+    bytes_rows[5][4] = "较大隐患".into();
+    let broken: Vec<(u32, Vec<safeserve_core::import::Cell>)> = bytes_rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i as u32 + 1, r.into_iter().map(safeserve_core::import::Cell::Text).collect()))
+        .collect();
+    let problems = safeserve_core::import::checklist::read(&broken).unwrap_err();
+    assert!(problems[0].zh.contains("第 6 行（E6）") && problems[0].zh.contains("较大隐患"), "{problems:?}");
+    let text = dir.path().join("检查表.xlsx");
+    std::fs::write(&text, "编号,检查内容\n").unwrap();
+    let o = safeserve(&["template", "import", "--db", &db, text.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("不是 Excel 工作簿"), "{}", stderr(&o));
+    let editions: i64 = open_demo(&db)
+        .query_row("SELECT count(*) FROM templates WHERE key = 'dust-explosion'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(editions, 3, "v1, v2 and the new v3; nothing from the refused files");
 }

@@ -26,6 +26,7 @@ labelled_enum! {
 }
 
 pub mod agencies;
+pub mod checklist;
 pub mod contracts;
 pub mod people;
 

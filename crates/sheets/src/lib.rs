@@ -8,6 +8,7 @@
 //! [`registers`] joins the two to the store: a workbook read into the store's import plan, a
 //! register written out as its ledger — what the desktop and the CLI both call.
 
+pub mod checklists;
 pub mod read;
 pub mod write;
 

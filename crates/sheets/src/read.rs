@@ -140,36 +140,111 @@ pub fn read_register<'a, E: From<SheetError>>(
 }
 
 fn read_from<R: Read + Seek, E: From<SheetError>>(
-    mut file: R,
+    file: R,
     io: &dyn Fn(std::io::Error) -> SheetError,
     kind: ImportKind,
     mut row: impl FnMut(&Header, u32, &[Cell]) -> Result<(), E>,
 ) -> Result<ReadSummary, E> {
+    match open(file, io)? {
+        Book::Xlsx(book) => read_xlsx(book, kind, &mut row),
+        Book::Xls(book) => read_xls(book, kind, &mut row),
+    }
+}
+
+/// A workbook opened by what its first bytes say it is.
+enum Book<R: Read + Seek> {
+    Xlsx(Xlsx<BufReader<R>>),
+    Xls(Xls<Cursor<Vec<u8>>>),
+}
+
+fn open<R: Read + Seek>(mut file: R, io: &dyn Fn(std::io::Error) -> SheetError) -> Result<Book<R>, SheetError> {
     let mut magic = [0u8; 8];
     let n = read_up_to(&mut file, &mut magic).map_err(io)?;
     file.rewind().map_err(io)?;
     let magic = &magic[..n];
     if magic.starts_with(ZIP_MAGIC) {
-        let book: Xlsx<_> = open_workbook_from_rs(BufReader::new(file)).map_err(damaged)?;
-        read_xlsx(book, kind, &mut row)
+        Ok(Book::Xlsx(open_workbook_from_rs(BufReader::new(file)).map_err(damaged)?))
     } else if magic == CFB_MAGIC {
         // An .xlsx with a password is an OLE compound file holding an `EncryptionInfo` stream;
         // an old .xls is one too, without it.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         if contains_utf16(&bytes, "EncryptionInfo") {
-            return Err(SheetError::PasswordProtected.into());
+            return Err(SheetError::PasswordProtected);
         }
-        let book: Xls<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        let book = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
             if matches!(e, calamine::XlsError::Password) {
                 SheetError::PasswordProtected
             } else {
                 damaged(e)
             }
         })?;
-        read_xls(book, kind, &mut row)
+        Ok(Book::Xls(book))
     } else {
-        Err(SheetError::NotAWorkbook.into())
+        Err(SheetError::NotAWorkbook)
+    }
+}
+
+/// The first sheet of a workbook laid out by hand (a checklist), every row numbered from 1,
+/// with each merged region's value in all of its cells — as a person reads a section name
+/// merged down its rows. Refused past `limit` rows: such a sheet is read whole.
+pub fn first_sheet<'a>(source: impl Into<Source<'a>>, limit: u32) -> Result<Vec<(u32, Vec<Cell>)>, SheetError> {
+    match source.into() {
+        Source::File(path) => {
+            let io = |source| SheetError::Io { path: path.to_owned(), source };
+            let file = std::fs::File::open(path).map_err(io)?;
+            first_sheet_of(open(file, &io)?, limit)
+        }
+        Source::Bytes(bytes) => {
+            let io = |source| SheetError::Io { path: PathBuf::from("(workbook)"), source };
+            first_sheet_of(open(Cursor::new(bytes), &io)?, limit)
+        }
+    }
+}
+
+fn first_sheet_of<R: Read + Seek>(book: Book<R>, limit: u32) -> Result<Vec<(u32, Vec<Cell>)>, SheetError> {
+    fn whole<RS: Read + Seek, B: Reader<RS>>(
+        book: &mut B,
+        limit: u32,
+        merged: impl FnOnce(&mut B, &str) -> Vec<calamine::Dimensions>,
+    ) -> Result<Vec<(u32, Vec<Cell>)>, SheetError>
+    where
+        B::Error: std::fmt::Display,
+    {
+        let Some(sheet) = book.sheet_names().into_iter().next() else {
+            return Err(SheetError::Header(Message::new("工作簿里没有工作表", "The workbook has no sheet")));
+        };
+        let range = book.worksheet_range(&sheet).map_err(damaged)?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        if range.height() > limit as usize {
+            return Err(SheetError::TooManyRows { limit });
+        }
+        let mut rows: Vec<(u32, Vec<Cell>)> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let mut out = vec![Cell::Empty; c0 as usize];
+                out.extend(cells.iter().take(MAX_COLUMNS.saturating_sub(c0 as usize)).map(cell));
+                (r0 + i as u32 + 1, out)
+            })
+            .collect();
+        for d in merged(book, &sheet) {
+            let value =
+                rows.get((d.start.0.saturating_sub(r0)) as usize).and_then(|(_, c)| c.get(d.start.1 as usize)).cloned();
+            let Some(value) = value else { continue };
+            for r in d.start.0..=d.end.0 {
+                if let Some((_, cells)) = rows.get_mut(r.saturating_sub(r0) as usize) {
+                    for c in d.start.1..=d.end.1.min(MAX_COLUMNS as u32 - 1) {
+                        place(cells, c as usize, value.clone());
+                    }
+                }
+            }
+        }
+        Ok(rows)
+    }
+    match book {
+        Book::Xlsx(mut b) => whole(&mut b, limit, |b, s| b.merge_cells_by_sheet_name(s).unwrap_or_default()),
+        Book::Xls(mut b) => whole(&mut b, limit, |b, s| b.merge_cells_by_sheet_name(s).unwrap_or_default()),
     }
 }
 

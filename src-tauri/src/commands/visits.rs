@@ -34,6 +34,25 @@ pub async fn import_template(
     state.with_store(move |s| Ok(s.import_template(&json, &now())?)).await
 }
 
+/// A checklist workbook's bytes (an Excel sheet laid out as bureaus write checklists), read,
+/// checked and stored as [`import_template`] stores a JSON edition.
+#[tauri::command]
+pub async fn import_template_workbook(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<(TemplateSummary, bool), CommandError> {
+    state.require(Act::ImportTemplate).await?;
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError {
+            code: ErrorCode::InvalidInput,
+            message: Message::new("没有收到工作簿文件", "No workbook was received"),
+            field: None,
+        });
+    };
+    let read = safeserve_sheets::checklists::read_checklist(bytes.as_slice());
+    state.with_store(move |s| Ok(s.publish_template(read, &now())?)).await
+}
+
 #[tauri::command]
 pub async fn capability_check(
     state: State<'_, AppState>,

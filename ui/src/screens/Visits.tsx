@@ -154,7 +154,8 @@ function RecordLedgers({ divisions }: { divisions: Division[] }) {
 }
 
 /**
- * Imports a checklist file (JSON, see assets/templates/README.md); every problem is listed. The
+ * Imports a checklist file — JSON (see assets/templates/README.md) or an Excel sheet laid out as
+ * bureaus write checklists — and lists every problem (by row and column for a sheet). The
  * edition is published to every laptop at the next sync; supervisors and administrators only
  * (the Rust command checks the role).
  */
@@ -164,7 +165,10 @@ function ImportTemplate() {
   const input = useRef<HTMLInputElement>(null);
   const read = async (file: File) => {
     try {
-      const [tpl, isNew] = await api.importTemplate(await file.text());
+      const workbook = /\.xlsx?$/i.test(file.name);
+      const [tpl, isNew] = workbook
+        ? await api.importTemplateWorkbook(new Uint8Array(await file.arrayBuffer()))
+        : await api.importTemplate(await file.text());
       message.success(t(isNew ? 'templateImported' : 'templateAlreadyThere', { title: tpl.title, version: tpl.version }));
     } catch (e) {
       message.error({ content: m(toCommandError(e).message), duration: 10 });
@@ -175,7 +179,8 @@ function ImportTemplate() {
       <input
         ref={input}
         type="file"
-        accept=".json,application/json"
+        data-testid="template-input"
+        accept=".json,.xlsx,.xls,application/json"
         style={{ display: 'none' }}
         onChange={(e) => {
           const f = e.target.files?.[0];

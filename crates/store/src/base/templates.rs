@@ -85,7 +85,18 @@ pub(crate) fn load(conn: &Connection, key: &str, version: u32) -> Result<Templat
 impl Store {
     /// Validates and stores a template file's content.
     pub fn import_template(&mut self, json: &str, now: &str) -> Result<(TemplateSummary, bool), StoreError> {
-        let t = Template::parse(json).map_err(|problems| StoreError::Invalid {
+        self.publish_template(Template::parse(json), now)
+    }
+
+    /// An edition as read from a JSON file or a checklist workbook, stored once its reading
+    /// found no problem (every problem is in the refusal); `false` when that edition was
+    /// already here. It travels to every laptop at the next sync.
+    pub fn publish_template(
+        &mut self,
+        read: Result<Template, Vec<Message>>,
+        now: &str,
+    ) -> Result<(TemplateSummary, bool), StoreError> {
+        let t = read.map_err(|problems| StoreError::Invalid {
             field: "template",
             message: Message::new(
                 problems.iter().map(|m| m.zh.as_str()).collect::<Vec<_>>().join("；"),
