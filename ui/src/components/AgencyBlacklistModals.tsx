@@ -6,7 +6,7 @@ import type { BlacklistGround } from '../bindings/BlacklistGround';
 import type { SubjectKind } from '../bindings/SubjectKind';
 import { useFormSubmit } from '../forms';
 import { keysOf, useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 import { todayIso } from '../format';
 import { BLACKLIST_GROUND_LABELS } from '../i18n';
 
@@ -69,11 +69,7 @@ export function BlacklistEnterModal({
       width={620}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" initialValues={{ entered_on: todayIso() }}>
         <Form.Item name="ground" label={t('blGround')} rules={[{ required: true, message: t('required') }]}>
           <Select
@@ -138,11 +134,7 @@ export function BlacklistLiftModal({
       okButtonProps={{ 'data-testid': 'blacklist-lift-submit' } as ButtonProps}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" initialValues={{ lifted_on: todayIso() }}>
         <Form.Item name="reason" label={t('blLiftReason')} rules={required}>
           <Input.TextArea rows={3} data-testid="blacklist-lift-reason" />

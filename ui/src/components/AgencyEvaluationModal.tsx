@@ -5,7 +5,7 @@ import type { EvaluationView } from '../bindings/EvaluationView';
 import type { RaterKind } from '../bindings/RaterKind';
 import { useFormSubmit } from '../forms';
 import { useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 import { todayIso } from '../format';
 import { RATER_KIND_LABELS } from '../i18n';
 
@@ -73,11 +73,7 @@ export function AgencyEvaluationModal({
       okButtonProps={{ 'data-testid': 'evaluation-submit' } as ButtonProps}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form
         form={form}
         layout="vertical"

@@ -7,7 +7,7 @@ import type { ServiceType } from '../bindings/ServiceType';
 import { codeValidator, useFormSubmit } from '../forms';
 import { useLoad } from '../hooks';
 import { INDUSTRY_LABELS, MANAGEMENT_DOCUMENT_LABELS, SERVICE_TYPE_LABELS, keysOf, useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 
 /** The form's values: the register's fields, the fees one number per service type (yuan a year). */
 type Values = Omit<AgencyForm, 'fees'> & { fees: Partial<Record<ServiceType, number | null>> };
@@ -97,11 +97,7 @@ export function AgencyFormModal({ detail, onClose, onSaved }: { detail: AgencyDe
       width={760}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" initialValues={initial(detail)} data-testid="agency-form">
         <Row gutter={16}>
           <Col span={12}>

@@ -10,7 +10,7 @@ import { useFormSubmit } from '../forms';
 import { useLoad } from '../hooks';
 import { AGENCY_ACT_KIND_LABELS, useI18n } from '../i18n';
 import { useSession } from '../session';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 
 const KIND_COLORS: Record<AgencyActKind, string> = {
   practice_notice: 'blue',
@@ -163,11 +163,7 @@ function AgencyActModal({
       width={560}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" initialValues={{ decided_on: todayIso() }}>
         {notice && (
           <Form.Item name="county" label={t('stCounty')} rules={[{ required: true, message: t('required') }]}>

@@ -4,7 +4,7 @@ import { api } from '../api';
 import type { CapabilityTestView } from '../bindings/CapabilityTestView';
 import { useFormSubmit } from '../forms';
 import { useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 import { todayIso } from '../format';
 
 interface Values {
@@ -53,11 +53,7 @@ export function CapabilityTestModal({
       okButtonProps={{ 'data-testid': 'capability-submit' } as ButtonProps}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form
         form={form}
         layout="vertical"

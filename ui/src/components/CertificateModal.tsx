@@ -6,7 +6,7 @@ import type { CertificateKind } from '../bindings/CertificateKind';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import { useFormSubmit } from '../forms';
 import { CERTIFICATE_KIND_LABELS, keysOf, useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 
 type Values = {
   kind: CertificateKind;
@@ -57,11 +57,7 @@ export function CertificateModal({ person, onClose, onSaved }: { person: PersonS
       width={620}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" data-testid="certificate-form">
         <Row gutter={16}>
           <Col span={12}>

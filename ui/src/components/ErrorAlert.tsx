@@ -22,3 +22,13 @@ export function ErrorAlert({ error, onRetry }: { error: CommandError; onRetry?: 
     />
   );
 }
+
+/** A form's error that belongs to no field, above the form; nothing when there is none. */
+export function FormError({ error }: { error: CommandError | null }) {
+  if (!error) return null;
+  return (
+    <div style={{ marginBottom: 12 }}>
+      <ErrorAlert error={error} />
+    </div>
+  );
+}

@@ -8,7 +8,7 @@ import type { StaffRole } from '../bindings/StaffRole';
 import { useFormSubmit } from '../forms';
 import { STAFF_ROLE_LABELS, keysOf, useI18n } from '../i18n';
 import { AgencySelect } from './AgencySelect';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 
 type Values = {
   agency_id: string;
@@ -88,11 +88,7 @@ export function PostModal({
       width={620}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form
         form={form}
         layout="vertical"

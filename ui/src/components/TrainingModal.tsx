@@ -5,7 +5,7 @@ import type { Dayjs } from 'dayjs';
 import { api } from '../api';
 import { useFormSubmit } from '../forms';
 import { useI18n } from '../i18n';
-import { ErrorAlert } from './ErrorAlert';
+import { FormError } from './ErrorAlert';
 import { todayIso } from '../format';
 
 type Values = { course: string; organiser: string; completed_on: Dayjs; hours: number };
@@ -54,11 +54,7 @@ export function TrainingModal({
       width={560}
       destroyOnHidden
     >
-      {formError && (
-        <div style={{ marginBottom: 12 }}>
-          <ErrorAlert error={formError} />
-        </div>
-      )}
+      <FormError error={formError} />
       <Form form={form} layout="vertical" data-testid="training-form" initialValues={{ completed_on: dayjs(todayIso()) }}>
         <Row gutter={16}>
           <Col span={24}>

@@ -7,7 +7,7 @@ import type { EnterpriseContact } from '../bindings/EnterpriseContact';
 import type { EnterpriseFile as EnterpriseFileData } from '../bindings/EnterpriseFile';
 import { ContractsTable } from '../components/ContractsTable';
 import { EnterpriseDocuments } from '../components/EnterpriseDocuments';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FormError } from '../components/ErrorAlert';
 import { HazardTable } from '../components/HazardTable';
 import { Loaded } from '../components/Loaded';
 import { R1Status } from '../components/R1Status';
@@ -265,11 +265,7 @@ function ContactModal({ file, onClose, onSaved }: { file: EnterpriseFileData; on
       mask={{ closable: false }}
     >
       <div data-testid="contact-form">
-        {formError && (
-          <div style={{ marginBottom: 12 }}>
-            <ErrorAlert error={formError} />
-          </div>
-        )}
+        <FormError error={formError} />
         <Form<EnterpriseContact> form={form} layout="vertical" initialValues={initial} requiredMark>
           <Form.Item name="address" label={t('fieldAddress')} rules={required}>
             <Input data-testid="contact-address" />

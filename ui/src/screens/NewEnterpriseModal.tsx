@@ -7,7 +7,7 @@ import type { EnterpriseSize } from '../bindings/EnterpriseSize';
 import type { EnterpriseSummary } from '../bindings/EnterpriseSummary';
 import type { Industry } from '../bindings/Industry';
 import type { NewEnterprise } from '../bindings/NewEnterprise';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FormError } from '../components/ErrorAlert';
 import { divisionOfPath, divisionOptions } from '../divisions';
 import { INDUSTRY_LABELS, ENTERPRISE_SIZE_LABELS, keysOf, useI18n } from '../i18n';
 import { codeValidator, placeFieldError } from '../forms';
@@ -126,11 +126,7 @@ export function NewEnterpriseModal({
       mask={{ closable: false }}
     >
       <div data-testid="new-enterprise-form">
-        {formError && (
-          <div style={{ marginBottom: 12 }}>
-            <ErrorAlert error={formError} />
-          </div>
-        )}
+        <FormError error={formError} />
         <Form<Values> form={form} layout="vertical" requiredMark>
           <Row gutter={16}>
             <Col span={12}>

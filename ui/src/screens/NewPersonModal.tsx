@@ -6,7 +6,7 @@ import type { NewPerson } from '../bindings/NewPerson';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { StaffRole } from '../bindings/StaffRole';
 import { AgencySelect } from '../components/AgencySelect';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FormError } from '../components/ErrorAlert';
 import { codeValidator, placeFieldError } from '../forms';
 import { STAFF_ROLE_LABELS, keysOf, useI18n } from '../i18n';
 
@@ -86,11 +86,7 @@ export function NewPersonModal({
       mask={{ closable: false }}
     >
       <div data-testid="new-person-form">
-        {formError && (
-          <div style={{ marginBottom: 12 }}>
-            <ErrorAlert error={formError} />
-          </div>
-        )}
+        <FormError error={formError} />
         <Form<Values>
           form={form}
           layout="vertical"
