@@ -98,7 +98,7 @@ pub(crate) fn posts_of(conn: &Connection, person: PersonId) -> Result<Vec<Employ
         };
         Ok(Employment {
             person,
-            agency: crate::base::rows::parse_id(r, 0)?,
+            agency: parse_id(r, 0)?,
             role: crate::known(("人员身份", "staff role"), &role, StaffRole::from_key)?,
             full_time: r.get(2)?,
             started_on: date(3)?,
@@ -403,12 +403,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let c = form.checked()?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (seq, name, number): (i64, String, String) = tx
-            .query_row("SELECT seq, name, id_number FROM people WHERE id = ?1", [person.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound { what: "person", id: person.to_string() })?;
+        let (seq, who) = registered(&tx, person)?;
         let held =
             certificates(&tx, &person.to_string())?.into_iter().find(|h| h.kind == c.kind && h.number == c.number);
         let detail = match held {
@@ -423,7 +418,7 @@ impl Store {
             }
         };
         search::reindex(&tx, Register::Person, seq)?;
-        audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, subject(&mask_id_number(&number), &name), detail))?;
+        audit::append(&tx, &by.entry(now, AuditAct::ChangeRegister, who, detail))?;
         tx.commit()?;
         Ok(())
     }
