@@ -245,8 +245,10 @@ impl Store {
             };
             let held =
                 contracts::by_key(&tx, &agency.agency.id.to_string(), &enterprise.id.to_string(), record.starts_on)?;
+            // A held contract keeps its id; only a new one draws one.
+            let id = held.as_ref().map_or_else(&mut new_id, |(c, _)| c.id);
             let (next, filing) =
-                record.to_contract(new_id(), agency.agency.id, enterprise.id, held.as_ref().map(|(c, f)| (c, f)));
+                record.to_contract(id, agency.agency.id, enterprise.id, held.as_ref().map(|(c, f)| (c, f)));
             if !bars(self, &next, held.as_ref().map(|(c, _)| c))?.is_empty() {
                 counts.refused += 1;
                 continue;
