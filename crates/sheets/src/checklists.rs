@@ -4,7 +4,8 @@
 //! start its next edition from.
 
 use crate::read::{first_sheet, SheetError, Source};
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use crate::write::write_error;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use safeserve_core::checklist::Template;
 use safeserve_core::import::checklist::{self, HEADINGS};
 use safeserve_core::Message;
@@ -17,10 +18,6 @@ pub const MAX_CHECKLIST_ROWS: u32 = 5_000;
 pub fn read_checklist<'a>(source: impl Into<Source<'a>>) -> Result<Template, Vec<Message>> {
     let rows = first_sheet(source, MAX_CHECKLIST_ROWS).map_err(|e| vec![e.message()])?;
     checklist::read(&rows)
-}
-
-fn write_error(e: XlsxError) -> SheetError {
-    SheetError::Write { reason: e.to_string() }
 }
 
 /// `template` as a workbook in the layout [`read_checklist`] reads.

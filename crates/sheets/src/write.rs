@@ -11,7 +11,7 @@ use std::path::Path;
 /// Rows Excel has; drop-downs and text formats reach to the last.
 const LAST_ROW: u32 = 1_048_575;
 
-fn write_error(e: XlsxError) -> SheetError {
+pub(crate) fn write_error(e: XlsxError) -> SheetError {
     SheetError::Write { reason: e.to_string() }
 }
 
